@@ -1,0 +1,249 @@
+//! Every threshold and option of a scan, with its default, in one place.
+//!
+//! The CLI (`main.rs`) fills a [`Config`] from flags; tests and benches build one directly with
+//! [`Config::new`] and change the fields they care about.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Default similarity threshold for near-duplicate documents (estimated Jaccard of shingle sets).
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+/// Default containment threshold: a copy holding this share of a longer document's shingles
+/// is clustered with it even when their Jaccard is low (truncated copies).
+pub const DEFAULT_CONTAINMENT: f64 = 0.8;
+/// Default number of MinHash values per document.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default shingle size (words or characters, see [`ShingleKind`]).
+pub const DEFAULT_NGRAM: usize = 5;
+/// Default number of distinct documents (near-duplicate copies counted once) of one site that
+/// must hold a line or paragraph before it counts as template.
+pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
+/// Default similarity (Jaccard of word sets) above which two blocks of one document are repeats.
+pub const DEFAULT_REPEAT_SIMILARITY: f64 = 0.6;
+/// Default minimum number of words of a block that can count as a repeat.
+pub const DEFAULT_REPEAT_MIN_WORDS: usize = 4;
+/// Default largest document (and file, for non-JSONL inputs) read, in bytes.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How documents are assigned to sites (template blocks are counted per site).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteMode {
+    /// The top-level folder under the corpus root (`DIR/site/...`); JSONL documents may
+    /// override it with a field when [`InputOptions::site_field`] is set.
+    Dir,
+    /// The whole corpus is one site.
+    None,
+}
+
+/// What a shingle is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ShingleKind {
+    /// k consecutive normalised words.
+    Words,
+    /// k consecutive characters of the normalised text (spaces included).
+    Chars,
+}
+
+/// How LSH candidate pairs are verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyMode {
+    /// Estimated Jaccard from the full MinHash signatures.
+    Signature,
+    /// Exact Jaccard and containment from re-shingled documents (slower, re-reads candidates).
+    Exact,
+}
+
+/// Which member of a duplicate cluster is kept as its representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepPolicy {
+    /// The smallest id.
+    First,
+    /// The document with the most content words (ties: smallest id).
+    Longest,
+    /// The document with the fewest content words (ties: smallest id).
+    Shortest,
+}
+
+/// Options for reading the corpus.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputOptions {
+    /// JSONL field holding a document's text.
+    pub text_field: String,
+    /// JSONL field holding a document's id (falls back to `path:line`).
+    pub id_field: String,
+    /// JSONL field holding a document's site (falls back to the folder).
+    pub site_field: Option<String>,
+    /// How sites are assigned.
+    pub site_mode: SiteMode,
+    /// Files (plain text) and documents larger than this are skipped.
+    pub max_bytes: u64,
+}
+
+/// Options for the near-duplicate stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearDupOptions {
+    /// Jaccard threshold for a verified pair.
+    pub threshold: f64,
+    /// Containment threshold (|A∩B|/|A| for the smaller A); `None` turns containment off.
+    pub containment: Option<f64>,
+    /// Shingle size.
+    pub ngram: usize,
+    /// Shingle kind.
+    pub shingle: ShingleKind,
+    /// MinHash values per document.
+    pub num_perm: usize,
+    /// LSH bands; derived from the threshold when `None`.
+    pub bands: Option<usize>,
+    /// LSH rows per band; derived from the threshold when `None`.
+    pub rows: Option<usize>,
+    /// How candidates are verified.
+    pub verify: VerifyMode,
+    /// Representative choice.
+    pub keep: KeepPolicy,
+    /// Documents with fewer content words than this are only matched exactly.
+    pub min_words: usize,
+    /// Seed of the MinHash permutations.
+    pub seed: u64,
+}
+
+/// Options for template and repeat detection.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockOptions {
+    /// Documents of one site (duplicate copies counted once) that must hold a block for it to be
+    /// template.
+    pub template_min_docs: usize,
+    /// Similarity of two blocks in one document for them to be repeats.
+    pub repeat_similarity: f64,
+    /// Blocks with fewer words never count as repeats.
+    pub repeat_min_words: usize,
+}
+
+/// A whole scan's configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The corpus directory.
+    pub root: PathBuf,
+    /// Worker threads; `None` uses every core.
+    #[serde(skip)]
+    pub threads: Option<usize>,
+    /// Show progress bars (they are hidden anyway when stderr is not a terminal).
+    #[serde(skip)]
+    pub progress: bool,
+    /// Fold every digit to `0` in the normalised text used for exact duplicates and shingles.
+    pub fold_digits: bool,
+    /// Input options.
+    pub input: InputOptions,
+    /// Near-duplicate options.
+    pub near: NearDupOptions,
+    /// Template and repeat options.
+    pub blocks: BlockOptions,
+}
+
+impl Config {
+    /// A configuration with every default, scanning `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Config {
+        Config {
+            root: root.into(),
+            threads: None,
+            progress: false,
+            fold_digits: false,
+            input: InputOptions {
+                text_field: "text".to_string(),
+                id_field: "id".to_string(),
+                site_field: None,
+                site_mode: SiteMode::Dir,
+                max_bytes: DEFAULT_MAX_BYTES,
+            },
+            near: NearDupOptions {
+                threshold: DEFAULT_THRESHOLD,
+                containment: Some(DEFAULT_CONTAINMENT),
+                ngram: DEFAULT_NGRAM,
+                shingle: ShingleKind::Words,
+                num_perm: DEFAULT_NUM_PERM,
+                bands: None,
+                rows: None,
+                verify: VerifyMode::Signature,
+                keep: KeepPolicy::First,
+                min_words: 0,
+                seed: 0x6e65_6172_6475_7030,
+            },
+            blocks: BlockOptions {
+                template_min_docs: DEFAULT_TEMPLATE_MIN_DOCS,
+                repeat_similarity: DEFAULT_REPEAT_SIMILARITY,
+                repeat_min_words: DEFAULT_REPEAT_MIN_WORDS,
+            },
+        }
+    }
+
+    /// Checks values that flags cannot check on their own; the message says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        let near = &self.near;
+        if !(near.threshold > 0.0 && near.threshold <= 1.0) {
+            return Err(format!(
+                "--threshold must be in (0, 1], got {}",
+                near.threshold
+            ));
+        }
+        if let Some(c) = near.containment {
+            if !(c > 0.0 && c <= 1.0) {
+                return Err(format!("--containment must be in (0, 1], got {c}"));
+            }
+        }
+        if near.ngram == 0 {
+            return Err("--ngram must be at least 1".to_string());
+        }
+        if near.num_perm == 0 || near.num_perm > 4096 {
+            return Err(format!(
+                "--num-perm must be between 1 and 4096, got {}",
+                near.num_perm
+            ));
+        }
+        match (near.bands, near.rows) {
+            (Some(b), Some(r)) if b * r > near.num_perm => {
+                return Err(format!(
+                    "--bands {b} × --rows {r} = {} exceeds --num-perm {}; lower one of them",
+                    b * r,
+                    near.num_perm
+                ))
+            }
+            (Some(0), _) | (_, Some(0)) => {
+                return Err("--bands and --rows must be at least 1".to_string())
+            }
+            _ => {}
+        }
+        if self.blocks.template_min_docs < 2 {
+            return Err("--template-min-docs must be at least 2".to_string());
+        }
+        let rs = self.blocks.repeat_similarity;
+        if !(rs > 0.0 && rs <= 1.0) {
+            return Err(format!("--repeat-similarity must be in (0, 1], got {rs}"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::new("x").validate(), Ok(()));
+    }
+
+    #[test]
+    fn rejects_bad_threshold_and_band_product() {
+        let mut c = Config::new("x");
+        c.near.threshold = 1.5;
+        assert!(c.validate().unwrap_err().contains("--threshold"));
+        let mut c = Config::new("x");
+        c.near.bands = Some(20);
+        c.near.rows = Some(10);
+        assert!(c.validate().unwrap_err().contains("exceeds --num-perm"));
+    }
+}

@@ -1,0 +1,306 @@
+//! Reading and decoding one input file into documents.
+//!
+//! Every problem becomes a [`Skipped`] entry with a reason; nothing here panics or aborts the
+//! scan.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+
+use super::{Compression, Document, Format, InputFile, Skipped};
+use crate::config::InputOptions;
+
+/// What reading one file produced besides its documents.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    /// Documents or the whole file that could not be used.
+    pub skipped: Vec<Skipped>,
+    /// Decompressed bytes read.
+    pub bytes: u64,
+}
+
+/// Reads `file`, calling `emit` once per document in file order.
+pub fn read_documents(
+    file: &InputFile,
+    opts: &InputOptions,
+    mut emit: impl FnMut(Document),
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    if file.compression == Compression::None
+        && file.format == Format::Text
+        && file.size > opts.max_bytes
+    {
+        outcome.skip(
+            &file.rel,
+            format!("file larger than --max-bytes ({} bytes)", file.size),
+        );
+        return outcome;
+    }
+    let reader = match open(file) {
+        Ok(r) => r,
+        Err(reason) => {
+            outcome.skip(&file.rel, reason);
+            return outcome;
+        }
+    };
+    match file.format {
+        Format::Text => read_text(file, opts, reader, &mut outcome, &mut emit),
+        Format::JsonLines => read_jsonl(file, opts, reader, &mut outcome, &mut emit),
+    }
+    outcome
+}
+
+impl FileOutcome {
+    fn skip(&mut self, path: &str, reason: String) {
+        self.skipped.push(Skipped {
+            path: path.to_string(),
+            reason,
+        });
+    }
+}
+
+fn open(file: &InputFile) -> Result<Box<dyn Read>, String> {
+    let f = File::open(&file.path).map_err(|e| format!("unreadable: {e}"))?;
+    let buffered = BufReader::with_capacity(256 * 1024, f);
+    Ok(match file.compression {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(buffered)
+                .map_err(|e| format!("broken zstd stream: {e}"))?,
+        ),
+    })
+}
+
+fn read_error_reason(file: &InputFile, err: &std::io::Error) -> String {
+    match file.compression {
+        Compression::None => format!("unreadable: {err}"),
+        Compression::Gzip => format!("broken gzip stream: {err}"),
+        Compression::Zstd => format!("broken zstd stream: {err}"),
+    }
+}
+
+fn read_text(
+    file: &InputFile,
+    opts: &InputOptions,
+    reader: Box<dyn Read>,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) {
+    let mut bytes = Vec::with_capacity(file.size.min(opts.max_bytes) as usize + 1);
+    // One byte past the limit tells an oversized decompressed file from one exactly at it.
+    if let Err(err) = reader.take(opts.max_bytes + 1).read_to_end(&mut bytes) {
+        outcome.skip(&file.rel, read_error_reason(file, &err));
+        return;
+    }
+    outcome.bytes += bytes.len() as u64;
+    if bytes.len() as u64 > opts.max_bytes {
+        outcome.skip(
+            &file.rel,
+            "decompressed text larger than --max-bytes".to_string(),
+        );
+        return;
+    }
+    if looks_binary(&bytes) {
+        outcome.skip(&file.rel, "binary file (NUL bytes)".to_string());
+        return;
+    }
+    let (text, lossy) = decode_utf8(bytes);
+    if text.trim().is_empty() {
+        outcome.skip(&file.rel, "empty document".to_string());
+        return;
+    }
+    emit(Document {
+        id: file.rel.clone(),
+        path: file.rel.clone(),
+        line: 0,
+        site: file.site.clone(),
+        text,
+        lossy_utf8: lossy,
+    });
+}
+
+/// A NUL byte in the first 8 KiB marks a binary file, as in most text tools.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Decodes UTF-8, replacing invalid sequences; the flag says whether any were replaced.
+fn decode_utf8(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), true),
+    }
+}
+
+fn read_jsonl(
+    file: &InputFile,
+    opts: &InputOptions,
+    reader: Box<dyn Read>,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) {
+    let mut reader = BufReader::new(reader);
+    let mut buf = Vec::new();
+    let mut line_no: u32 = 0;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => outcome.bytes += n as u64,
+            Err(err) => {
+                let path = format!("{}:{}", file.rel, line_no + 1);
+                outcome.skip(&path, read_error_reason(file, &err));
+                break;
+            }
+        }
+        line_no += 1;
+        let where_ = format!("{}:{}", file.rel, line_no);
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        if buf.len() as u64 > opts.max_bytes {
+            outcome.skip(&where_, "JSON line larger than --max-bytes".to_string());
+            continue;
+        }
+        let (line, lossy) = decode_utf8(std::mem::take(&mut buf));
+        let value: Value = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(err) => {
+                outcome.skip(&where_, format!("malformed JSON: {err}"));
+                continue;
+            }
+        };
+        let Some(obj) = value.as_object() else {
+            outcome.skip(&where_, "JSON line is not an object".to_string());
+            continue;
+        };
+        let text = match obj.get(&opts.text_field) {
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => {
+                outcome.skip(
+                    &where_,
+                    format!("field '{}' is not a string", opts.text_field),
+                );
+                continue;
+            }
+            None => {
+                outcome.skip(
+                    &where_,
+                    format!("no '{}' field (set --text-field)", opts.text_field),
+                );
+                continue;
+            }
+        };
+        if text.contains('\0') {
+            outcome.skip(&where_, "binary text (NUL characters)".to_string());
+            continue;
+        }
+        if text.trim().is_empty() {
+            outcome.skip(&where_, "empty document".to_string());
+            continue;
+        }
+        let id = match obj.get(&opts.id_field) {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => where_.clone(),
+        };
+        let site = match &opts.site_field {
+            Some(field) => match obj.get(field) {
+                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => file.site.clone(),
+            },
+            None => file.site.clone(),
+        };
+        emit(Document {
+            id,
+            path: file.rel.clone(),
+            line: line_no,
+            site,
+            text,
+            lossy_utf8: lossy,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use std::io::Write;
+
+    fn input(dir: &std::path::Path, name: &str, bytes: &[u8]) -> InputFile {
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .expect("write test file");
+        let (format, compression) = super::super::walk::classify(&path).expect("input type");
+        InputFile {
+            size: bytes.len() as u64,
+            path,
+            rel: name.to_string(),
+            site: Some("s".to_string()),
+            format,
+            compression,
+        }
+    }
+
+    fn read_all(file: &InputFile) -> (Vec<Document>, FileOutcome) {
+        let cfg = Config::new(".");
+        let mut docs = Vec::new();
+        let out = read_documents(file, &cfg.input, |d| docs.push(d));
+        (docs, out)
+    }
+
+    #[test]
+    fn jsonl_fields_fallbacks_and_bad_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let body = b"{\"id\":\"a\",\"text\":\"hello world\"}\n\n{\"text\":\"no id\"}\nnot json\n{\"id\":3,\"body\":\"x\"}\n[1]\n";
+        let f = input(dir.path(), "d.jsonl", body);
+        let (docs, out) = read_all(&f);
+        let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "d.jsonl:3"]);
+        let reasons: Vec<_> = out.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 3);
+        assert!(reasons[0].starts_with("malformed JSON"));
+        assert!(reasons[1].contains("no 'text' field"));
+        assert!(reasons[2].contains("not an object"));
+        assert_eq!(out.skipped[0].path, "d.jsonl:4");
+    }
+
+    #[test]
+    fn gzip_and_zstd_round_trip_and_broken_streams() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"compressed text here").expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let (docs, _) = read_all(&input(dir.path(), "a.txt.gz", &gz));
+        assert_eq!(docs[0].text, "compressed text here");
+        let zst = ruzstd::encoding::compress_to_vec(
+            &b"zstd text"[..],
+            ruzstd::encoding::CompressionLevel::Fastest,
+        );
+        let (docs, _) = read_all(&input(dir.path(), "b.txt.zst", &zst));
+        assert_eq!(docs[0].text, "zstd text");
+        let (docs, out) = read_all(&input(dir.path(), "c.txt.gz", &gz[..gz.len() / 2]));
+        assert!(docs.is_empty());
+        assert!(out.skipped[0].reason.starts_with("broken gzip"));
+        let (docs, out) = read_all(&input(dir.path(), "d.txt.zst", b"not zstd at all"));
+        assert!(docs.is_empty());
+        assert!(out.skipped[0].reason.starts_with("broken zstd"));
+    }
+
+    #[test]
+    fn binary_empty_and_lossy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (d, out) = read_all(&input(dir.path(), "b.txt", b"ab\0cd"));
+        assert!(d.is_empty() && out.skipped[0].reason.contains("binary"));
+        let (d, out) = read_all(&input(dir.path(), "e.txt", b"  \n\n "));
+        assert!(d.is_empty() && out.skipped[0].reason.contains("empty"));
+        let (d, _) = read_all(&input(dir.path(), "l.txt", b"caf\xe9 ok"));
+        assert!(d[0].lossy_utf8);
+        assert_eq!(d[0].text, "caf\u{fffd} ok");
+    }
+}

@@ -1,0 +1,7 @@
+//! Detection: near-duplicate candidates, verification and clusters; template blocks; repeats.
+
+pub mod cluster;
+pub mod near;
+pub mod repeats;
+pub mod templates;
+pub mod units;

@@ -1,0 +1,246 @@
+//! Near-duplicate documents: LSH candidates → verification → clusters.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::sketch::{
+    candidate_pairs, containment_from_jaccard, estimate_jaccard, optimal_params, LshParams,
+};
+use crate::text::jaccard_and_containment;
+
+/// Signatures of a whole corpus, stored flat: `num_perm` values per document.
+#[derive(Debug, Clone, Default)]
+pub struct Signatures {
+    num_perm: usize,
+    values: Vec<u32>,
+    /// Distinct shingles per document; 0 marks a document without a signature.
+    sizes: Vec<u32>,
+}
+
+impl Signatures {
+    /// Room for `docs` documents of `num_perm` values, all without a signature.
+    pub fn new(num_perm: usize, docs: usize) -> Signatures {
+        Signatures {
+            num_perm,
+            values: vec![u32::MAX; num_perm * docs],
+            sizes: vec![0; docs],
+        }
+    }
+
+    /// Sets document `doc`'s signature and distinct shingle count.
+    pub fn set(&mut self, doc: usize, signature: &[u32], size: u32) {
+        let n = self.num_perm;
+        self.values[doc * n..(doc + 1) * n].copy_from_slice(signature);
+        self.sizes[doc] = size;
+    }
+
+    /// Document `doc`'s signature, if it has shingles.
+    pub fn get(&self, doc: usize) -> Option<&[u32]> {
+        let n = self.num_perm;
+        (self.sizes[doc] > 0).then(|| &self.values[doc * n..(doc + 1) * n])
+    }
+
+    /// Distinct shingles of document `doc`.
+    pub fn size(&self, doc: usize) -> u32 {
+        self.sizes[doc]
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.sizes.is_empty()
+    }
+}
+
+/// A candidate pair that passed verification.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VerifiedPair {
+    /// Smaller document index.
+    pub a: u32,
+    /// Larger document index.
+    pub b: u32,
+    /// (Estimated or exact) Jaccard similarity.
+    pub jaccard: f64,
+    /// Containment of the smaller shingle set in the larger.
+    pub containment: f64,
+}
+
+/// Thresholds a pair must pass.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Jaccard threshold.
+    pub jaccard: f64,
+    /// Containment threshold, if containment counts.
+    pub containment: Option<f64>,
+}
+
+impl Thresholds {
+    /// Whether a pair with these figures is a duplicate.
+    pub fn accept(&self, jaccard: f64, containment: f64) -> bool {
+        jaccard >= self.jaccard || self.containment.is_some_and(|c| containment >= c)
+    }
+
+    /// The Jaccard that LSH must catch: with containment on, a copy holding half of a longer
+    /// document with containment `c` has Jaccard `c·r/(1+r−c·r)` at size ratio `r = 0.5`, which
+    /// is lower than the Jaccard threshold; the bands are chosen for the lower of the two.
+    pub fn lsh_design_threshold(&self) -> f64 {
+        match self.containment {
+            Some(c) => {
+                let r = CONTAINMENT_MIN_RATIO;
+                self.jaccard.min(c * r / (1.0 + r - c * r))
+            }
+            None => self.jaccard,
+        }
+    }
+}
+
+/// Shortest copy, relative to the longer document, that containment candidates are designed
+/// to catch reliably.
+pub const CONTAINMENT_MIN_RATIO: f64 = 0.5;
+
+/// Buckets with more documents than this yield linear pairs (see [`candidate_pairs`]).
+pub const MAX_BUCKET: usize = 128;
+
+/// The LSH parameters for a scan: the user's bands and rows, or derived ones.
+pub fn lsh_params(
+    thresholds: &Thresholds,
+    num_perm: usize,
+    bands: Option<usize>,
+    rows: Option<usize>,
+) -> LshParams {
+    let derived = optimal_params(thresholds.lsh_design_threshold(), num_perm);
+    match (bands, rows) {
+        (Some(b), Some(r)) => LshParams { bands: b, rows: r },
+        (Some(b), None) => LshParams {
+            bands: b,
+            rows: (num_perm / b).max(1),
+        },
+        (None, Some(r)) => LshParams {
+            bands: (num_perm / r).max(1),
+            rows: r,
+        },
+        (None, None) => derived,
+    }
+}
+
+/// Candidate pairs of the corpus.
+pub fn candidates(sigs: &Signatures, params: LshParams) -> Vec<(u32, u32)> {
+    let refs: Vec<Option<&[u32]>> = (0..sigs.len()).map(|d| sigs.get(d)).collect();
+    candidate_pairs(&refs, params, MAX_BUCKET)
+}
+
+/// Verifies candidates against the full signatures.
+pub fn verify_by_signature(
+    pairs: &[(u32, u32)],
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> (Vec<VerifiedPair>, Vec<f64>) {
+    let judged: Vec<(VerifiedPair, bool)> = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (sa, sb) = (sigs.get(a as usize)?, sigs.get(b as usize)?);
+            let jaccard = estimate_jaccard(sa, sb);
+            let containment = containment_from_jaccard(
+                jaccard,
+                sigs.size(a as usize) as usize,
+                sigs.size(b as usize) as usize,
+            );
+            let pair = VerifiedPair {
+                a,
+                b,
+                jaccard,
+                containment,
+            };
+            Some((pair, thresholds.accept(jaccard, containment)))
+        })
+        .collect();
+    split_judged(judged)
+}
+
+/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
+pub fn verify_exact(
+    pairs: &[(u32, u32)],
+    sets: &HashMap<u32, Vec<u64>>,
+    thresholds: &Thresholds,
+) -> (Vec<VerifiedPair>, Vec<f64>) {
+    let judged: Vec<(VerifiedPair, bool)> = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (sa, sb) = (sets.get(&a)?, sets.get(&b)?);
+            let (jaccard, containment) = jaccard_and_containment(sa, sb);
+            let pair = VerifiedPair {
+                a,
+                b,
+                jaccard,
+                containment,
+            };
+            Some((pair, thresholds.accept(jaccard, containment)))
+        })
+        .collect();
+    split_judged(judged)
+}
+
+/// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms).
+fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f64>) {
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (pair, ok) in judged {
+        if ok {
+            accepted.push(pair);
+        } else {
+            rejected.push(pair.jaccard);
+        }
+    }
+    (accepted, rejected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sketch::MinHasher;
+
+    #[test]
+    fn truncated_copy_found_by_containment_only() {
+        let m = MinHasher::new(128, 3);
+        let full: Vec<u64> = (0..400).collect();
+        let half: Vec<u64> = (0..200).collect();
+        let other: Vec<u64> = (1000..1400).collect();
+        let mut sigs = Signatures::new(128, 3);
+        sigs.set(0, &m.signature(&full), 400);
+        sigs.set(1, &m.signature(&half), 200);
+        sigs.set(2, &m.signature(&other), 400);
+        let strict = Thresholds {
+            jaccard: 0.7,
+            containment: None,
+        };
+        let with_c = Thresholds {
+            jaccard: 0.7,
+            containment: Some(0.8),
+        };
+        let params = lsh_params(&with_c, 128, None, None);
+        let pairs = candidates(&sigs, params);
+        assert!(pairs.contains(&(0, 1)));
+        assert!(!pairs.iter().any(|&(a, b)| a == 2 || b == 2));
+        let (ok, _) = verify_by_signature(&pairs, &sigs, &strict);
+        assert!(ok.is_empty());
+        let (ok, _) = verify_by_signature(&pairs, &sigs, &with_c);
+        assert_eq!(ok.len(), 1);
+        assert!(ok[0].containment > 0.85, "{:?}", ok[0]);
+    }
+
+    #[test]
+    fn design_threshold_is_lowered_by_containment() {
+        let t = Thresholds {
+            jaccard: 0.7,
+            containment: Some(0.8),
+        };
+        assert!((t.lsh_design_threshold() - 0.4 / 1.1).abs() < 1e-9);
+        let p = lsh_params(&t, 128, Some(16), None);
+        assert_eq!(p, LshParams { bands: 16, rows: 8 });
+    }
+}

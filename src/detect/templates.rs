@@ -1,0 +1,442 @@
+//! Template blocks: lines and paragraphs that a site stamps on many of its otherwise different
+//! pages, and blocks reused across different documents below that threshold.
+//!
+//! Counting runs in two rounds. Round one counts, per site, how many documents hold each unit
+//! (see [`super::units`]); units held by at least `--template-min-docs` documents are
+//! *candidates*, left out of the near-duplicate shingles. Round two, after near-duplicate
+//! clustering, counts clusters instead of documents: copies of one story (the same article
+//! republished on three pages of a site, or syndicated) count once, so their paragraphs fall back
+//! below the threshold and stay content.
+
+use std::collections::{HashMap, HashSet};
+
+use super::units::Region;
+
+/// Most words a unit may have to count as template across sites (see [`finalize`]).
+pub const CROSS_SITE_MAX_WORDS: u32 = 12;
+
+/// Documents holding each unit, per site and over the whole corpus (round one).
+#[derive(Debug, Default, Clone)]
+pub struct UnitCounts {
+    per_site: HashMap<(u32, u64), u32>,
+    global: HashMap<u64, u32>,
+}
+
+impl UnitCounts {
+    /// Counts one document of `site` holding the units `keys` (each distinct key once).
+    pub fn add_document(&mut self, site: u32, keys: &[u64]) {
+        let mut seen: Vec<u64> = keys.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        for key in seen {
+            *self.per_site.entry((site, key)).or_insert(0) += 1;
+            *self.global.entry(key).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds the counts of `other`.
+    pub fn merge(mut self, other: UnitCounts) -> UnitCounts {
+        let (mut big, small) = if self.per_site.len() >= other.per_site.len() {
+            (std::mem::take(&mut self), other)
+        } else {
+            (other, std::mem::take(&mut self))
+        };
+        for (k, v) in small.per_site {
+            *big.per_site.entry(k).or_insert(0) += v;
+        }
+        for (k, v) in small.global {
+            *big.global.entry(k).or_insert(0) += v;
+        }
+        big
+    }
+
+    /// Units worth tracking in round two: template candidates (per site) and units held by two
+    /// or more documents anywhere (possible reused blocks).
+    pub fn watch_list(&self, min_docs: usize) -> WatchList {
+        let candidates = self
+            .per_site
+            .iter()
+            .filter(|(_, &n)| n as usize >= min_docs)
+            .map(|(&k, _)| k)
+            .collect();
+        let shared = self
+            .global
+            .iter()
+            .filter(|(_, &n)| n >= 2)
+            .map(|(&k, _)| k)
+            .collect();
+        WatchList { candidates, shared }
+    }
+}
+
+/// The units round two looks at.
+#[derive(Debug, Default, Clone)]
+pub struct WatchList {
+    candidates: HashSet<(u32, u64)>,
+    shared: HashSet<u64>,
+}
+
+impl WatchList {
+    /// Whether `key` may be template on `site` (it is left out of the shingles).
+    pub fn is_candidate(&self, site: u32, key: u64) -> bool {
+        self.candidates.contains(&(site, key))
+    }
+
+    /// Whether `key` is held by two or more documents anywhere.
+    pub fn is_shared(&self, key: u64) -> bool {
+        self.shared.contains(&key)
+    }
+
+    /// Number of (site, unit) template candidates.
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
+    }
+}
+
+/// One occurrence of a watched unit in a document, kept from round two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The unit's key.
+    pub key: u64,
+    /// Whether the unit is a whole multi-line block (else a line).
+    pub is_block: bool,
+    /// Whether the unit is a whole block (one line or several): reused-block reports use these.
+    pub whole_block: bool,
+    /// 1-based first and last line.
+    pub lines: (u32, u32),
+    /// Byte range in the document text.
+    pub bytes: (u32, u32),
+    /// Where it sits.
+    pub region: Region,
+    /// Whether it stands among the first three lines.
+    pub at_top: bool,
+    /// Words.
+    pub words: u32,
+}
+
+/// What round two decided for a unit.
+#[derive(Debug, Clone)]
+pub struct TemplateUnit {
+    /// The unit's key.
+    pub key: u64,
+    /// Sites holding it, with the occurrences marked there.
+    pub sites: Vec<(u32, u32)>,
+    /// Distinct clusters holding it over the corpus.
+    pub documents: u32,
+    /// Occurrences marked as template.
+    pub occurrences: u32,
+    /// Where it usually sits.
+    pub region: Region,
+    /// Smallest document indexes holding it (for examples).
+    pub examples: Vec<u32>,
+    /// Words.
+    pub words: u32,
+}
+
+/// A block reused by several different documents below the template threshold.
+#[derive(Debug, Clone)]
+pub struct ReusedBlock {
+    /// The unit's key.
+    pub key: u64,
+    /// Documents holding it, sorted.
+    pub documents: Vec<u32>,
+    /// Distinct clusters among them.
+    pub clusters: u32,
+    /// Words.
+    pub words: u32,
+}
+
+/// Occurrences of one template unit: count, count per region, examples, count per site.
+type Occurrences = (u32, [u32; 3], Vec<u32>, HashMap<u32, u32>);
+
+/// The final template decision.
+#[derive(Debug, Default, Clone)]
+pub struct TemplateSet {
+    /// Template `(site, key)` pairs.
+    pub on_site: HashSet<(u32, u64)>,
+    /// Keys template on every site (short boilerplate shared across sites).
+    pub everywhere: HashSet<u64>,
+    /// `(document, key)` occurrences that are a headline in its own article: content.
+    pub own_headlines: HashSet<(u32, u64)>,
+}
+
+impl TemplateSet {
+    /// Whether the occurrence of `key` in document `doc` of `site` is template.
+    pub fn is_template(&self, doc: u32, site: u32, key: u64) -> bool {
+        (self.on_site.contains(&(site, key)) || self.everywhere.contains(&key))
+            && !self.own_headlines.contains(&(doc, key))
+    }
+}
+
+/// The outcome of round two.
+#[derive(Debug, Default)]
+pub struct Finalized {
+    /// What is template.
+    pub set: TemplateSet,
+    /// Template units, ordered by decreasing documents then key.
+    pub units: Vec<TemplateUnit>,
+    /// Reused blocks, ordered by decreasing documents then first document.
+    pub reused: Vec<ReusedBlock>,
+}
+
+/// Round two: decides templates counting each near-duplicate cluster once.
+///
+/// `hits[d]` are the watched occurrences of document `d`, `site[d]` its site, `cluster[d]` its
+/// cluster (its own index when it has no duplicate). A unit is template on a site when at least
+/// `min_docs` clusters of that site hold it, and template everywhere when it has at most
+/// [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites and clusters hold it (short
+/// boilerplate such as "Share this article"). A unit that stands at the top of exactly one
+/// cluster's documents and elsewhere in others is that article's headline: content there,
+/// template in the others' "related stories" lists.
+pub fn finalize(
+    hits: &[Vec<Hit>],
+    site: &[u32],
+    cluster: &[u32],
+    watch: &WatchList,
+    min_docs: usize,
+    reuse_min_words: usize,
+) -> Finalized {
+    // (key, site, cluster, at_top)
+    let mut cand: Vec<(u64, u32, u32, bool)> = Vec::new();
+    // (key, cluster, doc) for shared whole blocks
+    let mut shared: Vec<(u64, u32, u32)> = Vec::new();
+    let mut words: HashMap<u64, u32> = HashMap::new();
+    for (d, doc_hits) in hits.iter().enumerate() {
+        let (s, c) = (site[d], cluster[d]);
+        for h in doc_hits {
+            words.insert(h.key, h.words);
+            if watch.is_candidate(s, h.key) || h.words <= CROSS_SITE_MAX_WORDS {
+                cand.push((h.key, s, c, h.at_top));
+            }
+            if h.whole_block && watch.is_shared(h.key) {
+                shared.push((h.key, c, d as u32));
+            }
+        }
+    }
+    cand.sort_unstable();
+    cand.dedup();
+
+    let mut set = TemplateSet::default();
+    let mut headline_of: HashMap<u64, u32> = HashMap::new(); // key -> the one top cluster
+    let mut cluster_count: HashMap<u64, u32> = HashMap::new();
+    for per_key in cand.chunk_by(|a, b| a.0 == b.0) {
+        let key = per_key[0].0;
+        let mut clusters: Vec<u32> = per_key.iter().map(|t| t.2).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        let mut top: Vec<u32> = per_key.iter().filter(|t| t.3).map(|t| t.2).collect();
+        top.sort_unstable();
+        top.dedup();
+        let mut any = false;
+        let mut sites = 0;
+        for per_site in per_key.chunk_by(|a, b| a.1 == b.1) {
+            sites += 1;
+            let mut cl: Vec<u32> = per_site.iter().map(|t| t.2).collect();
+            cl.dedup();
+            if cl.len() >= min_docs && watch.is_candidate(per_site[0].1, key) {
+                set.on_site.insert((per_site[0].1, key));
+                any = true;
+            }
+        }
+        let short = words.get(&key).copied().unwrap_or(u32::MAX) <= CROSS_SITE_MAX_WORDS;
+        if short && sites >= min_docs && clusters.len() >= min_docs {
+            set.everywhere.insert(key);
+            any = true;
+        }
+        if any && top.len() == 1 && clusters.len() > 1 {
+            headline_of.insert(key, top[0]);
+        }
+        if any {
+            cluster_count.insert(key, clusters.len() as u32);
+        }
+    }
+
+    // Occurrences: headline exceptions, counts, regions, examples.
+    let mut per_key: HashMap<u64, Occurrences> = HashMap::new();
+    for (d, doc_hits) in hits.iter().enumerate() {
+        let (s, c) = (site[d], cluster[d]);
+        for h in doc_hits {
+            if !(set.on_site.contains(&(s, h.key)) || set.everywhere.contains(&h.key)) {
+                continue;
+            }
+            if h.at_top && headline_of.get(&h.key) == Some(&c) {
+                set.own_headlines.insert((d as u32, h.key));
+                continue;
+            }
+            let e = per_key.entry(h.key).or_default();
+            e.0 += 1;
+            e.1[h.region as usize] += 1;
+            if e.2.len() < 3 && e.2.last() != Some(&(d as u32)) {
+                e.2.push(d as u32);
+            }
+            *e.3.entry(s).or_insert(0) += 1;
+        }
+    }
+    let mut units: Vec<TemplateUnit> = per_key
+        .into_iter()
+        .map(|(key, (occurrences, regions, examples, sites))| {
+            let region = [Region::Header, Region::Body, Region::Footer]
+                .into_iter()
+                .max_by_key(|r| (regions[*r as usize], std::cmp::Reverse(*r as usize)))
+                .unwrap_or(Region::Body);
+            let mut sites: Vec<(u32, u32)> = sites.into_iter().collect();
+            sites.sort_unstable();
+            let documents = cluster_count.get(&key).copied().unwrap_or(0);
+            TemplateUnit {
+                key,
+                sites,
+                documents,
+                occurrences,
+                region,
+                examples,
+                words: words.get(&key).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    // A paragraph whose every line is template on its own is reported through its lines.
+    let set_ref = &set;
+    units.retain(|u| {
+        let d = u.examples[0];
+        let (s, doc_hits) = (site[d as usize], &hits[d as usize]);
+        let Some(h) = doc_hits.iter().find(|h| h.key == u.key && h.is_block) else {
+            return true;
+        };
+        let covered = |line: u32| {
+            doc_hits
+                .iter()
+                .any(|o| !o.is_block && o.lines.0 == line && set_ref.is_template(d, s, o.key))
+        };
+        !(h.lines.0..=h.lines.1).all(covered)
+    });
+    units.sort_unstable_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then(a.examples.cmp(&b.examples))
+            .then(a.key.cmp(&b.key))
+    });
+
+    shared.sort_unstable();
+    shared.dedup();
+    let mut reused = Vec::new();
+    for per_key in shared.chunk_by(|a, b| a.0 == b.0) {
+        let key = per_key[0].0;
+        if set.everywhere.contains(&key) {
+            continue;
+        }
+        let w = words.get(&key).copied().unwrap_or(0);
+        if (w as usize) < reuse_min_words {
+            continue;
+        }
+        // Occurrences that are template on their site do not count as reuse.
+        let live: Vec<&(u64, u32, u32)> = per_key
+            .iter()
+            .filter(|t| !set.on_site.contains(&(site[t.2 as usize], key)))
+            .collect();
+        let mut clusters: Vec<u32> = live.iter().map(|t| t.1).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        if clusters.len() < 2 {
+            continue;
+        }
+        let mut documents: Vec<u32> = live.iter().map(|t| t.2).collect();
+        documents.sort_unstable();
+        reused.push(ReusedBlock {
+            key,
+            documents,
+            clusters: clusters.len() as u32,
+            words: w,
+        });
+    }
+    reused.sort_unstable_by(|a, b| {
+        b.clusters
+            .cmp(&a.clusters)
+            .then(a.documents.cmp(&b.documents))
+            .then(a.key.cmp(&b.key))
+    });
+    Finalized { set, units, reused }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(key: u64, line: u32, at_top: bool) -> Hit {
+        Hit {
+            key,
+            is_block: false,
+            whole_block: true,
+            lines: (line, line),
+            bytes: (0, 1),
+            region: if at_top {
+                Region::Header
+            } else {
+                Region::Footer
+            },
+            at_top,
+            words: 20,
+        }
+    }
+
+    fn watch(hits: &[Vec<Hit>], site: &[u32], min_docs: usize) -> WatchList {
+        let mut counts = UnitCounts::default();
+        for (d, h) in hits.iter().enumerate() {
+            let keys: Vec<u64> = h.iter().map(|h| h.key).collect();
+            counts.add_document(site[d], &keys);
+        }
+        counts.watch_list(min_docs)
+    }
+
+    #[test]
+    fn copies_count_once() {
+        // key 1: footer on 4 different pages; key 2: a story paragraph on 3 copies of one story.
+        let hits = vec![
+            vec![hit(1, 9, false), hit(2, 2, false)],
+            vec![hit(1, 9, false), hit(2, 2, false)],
+            vec![hit(1, 9, false), hit(2, 2, false)],
+            vec![hit(1, 9, false)],
+            vec![hit(1, 9, false)],
+        ];
+        let site = [0; 5];
+        let w = watch(&hits, &site, 3);
+        assert!(w.is_candidate(0, 2));
+        let f = finalize(&hits, &site, &[0, 0, 0, 3, 4], &w, 3, 4);
+        assert!(f.set.is_template(3, 0, 1));
+        assert!(!f.set.is_template(0, 0, 2));
+        assert_eq!(f.units.len(), 1);
+        assert_eq!(f.units[0].documents, 3);
+        assert_eq!(f.units[0].occurrences, 5);
+        // with each page its own cluster, key 2 is template
+        let f = finalize(&hits, &site, &[0, 1, 2, 3, 4], &w, 3, 4);
+        assert!(f.set.is_template(0, 0, 2));
+    }
+
+    #[test]
+    fn own_headline_is_content() {
+        let hits = vec![
+            vec![hit(7, 1, true)],
+            vec![hit(7, 20, false)],
+            vec![hit(7, 20, false)],
+            vec![hit(7, 20, false)],
+        ];
+        let site = [0; 4];
+        let w = watch(&hits, &site, 3);
+        let f = finalize(&hits, &site, &[0, 1, 2, 3], &w, 3, 4);
+        assert!(!f.set.is_template(0, 0, 7));
+        assert!(f.set.is_template(1, 0, 7));
+        assert_eq!(f.units[0].occurrences, 3);
+    }
+
+    #[test]
+    fn reuse_below_threshold_and_across_sites() {
+        let hits = vec![vec![hit(5, 3, false)], vec![hit(5, 4, false)], vec![]];
+        let site = [0, 1, 1];
+        let w = watch(&hits, &site, 3);
+        let f = finalize(&hits, &site, &[0, 1, 2], &w, 3, 4);
+        assert!(f.units.is_empty());
+        assert_eq!(f.reused.len(), 1);
+        assert_eq!(f.reused[0].documents, vec![0, 1]);
+        // the same block in two copies of one story is not reuse
+        let f = finalize(&hits, &site, &[0, 0, 2], &w, 3, 4);
+        assert!(f.reused.is_empty());
+    }
+}

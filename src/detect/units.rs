@@ -1,0 +1,131 @@
+//! Units: the pieces of a document that are counted across documents — every line that stands
+//! on its own, and every multi-line block — keyed by their digit-folded normalised hash.
+
+use std::ops::Range;
+
+use crate::text::Segmented;
+
+/// Where in its document a unit sits, by its first line among the non-blank lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Region {
+    /// First third.
+    Header,
+    /// Middle third.
+    Body,
+    /// Last third.
+    Footer,
+}
+
+/// A countable piece of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Digit-folded normalised hash; a line and a block with the same text share it.
+    pub key: u64,
+    /// Indexes of its lines in [`Segmented::lines`].
+    pub lines: Range<usize>,
+    /// Index of the block that holds it.
+    pub block: usize,
+    /// Words in its normalised form.
+    pub words: u32,
+    /// Where it sits.
+    pub region: Region,
+    /// Whether it starts among the first three non-blank lines (where a headline stands).
+    pub at_top: bool,
+}
+
+/// Terminal punctuation that ends a sentence or a list item.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '”', '\'', '’', ')', '|', ']'])
+}
+
+/// A line of a hard-wrapped paragraph that continues the line before it: fragments like
+/// "said." that end many wrapped paragraphs must not count as lines of their own.
+fn is_continuation(prev: &str, line: &str) -> bool {
+    if ends_sentence(prev) {
+        return false;
+    }
+    let starts_lower = line
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+    starts_lower || prev.trim_end().chars().count() >= 60
+}
+
+/// The units of a segmented document, in document order. Lines without words are left out.
+pub fn units(text: &str, seg: &Segmented) -> Vec<Unit> {
+    let n = seg.lines.len().max(1);
+    let region_of = |line_index: usize| match line_index * 3 / n {
+        0 => Region::Header,
+        1 => Region::Body,
+        _ => Region::Footer,
+    };
+    let mut out = Vec::with_capacity(seg.lines.len() + seg.blocks.len());
+    for (b, block) in seg.blocks.iter().enumerate() {
+        for i in block.lines.clone() {
+            let line = &seg.lines[i];
+            if line.words == 0 {
+                continue;
+            }
+            if i > block.lines.start {
+                let prev = &seg.lines[i - 1];
+                if is_continuation(&text[prev.bytes.clone()], &text[line.bytes.clone()]) {
+                    continue;
+                }
+            }
+            out.push(Unit {
+                key: line.folded_hash,
+                lines: i..i + 1,
+                block: b,
+                words: line.words,
+                region: region_of(i),
+                at_top: i < 3,
+            });
+        }
+        if block.lines.len() > 1 && block.words > 0 {
+            out.push(Unit {
+                key: block.folded_hash,
+                lines: block.lines.clone(),
+                block: b,
+                words: block.words,
+                region: region_of(block.lines.start),
+                at_top: block.lines.start < 3,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::segment;
+
+    #[test]
+    fn wrapped_fragments_are_not_units() {
+        let text = "Exports rose sharply in the third quarter of the year, and the\ncompany said.\n\nNext paragraph ends here and the\nofficials said.";
+        let seg = segment(text, false);
+        let u = units(text, &seg);
+        let lines: Vec<_> = u
+            .iter()
+            .filter(|u| u.lines.len() == 1)
+            .map(|u| seg.lines[u.lines.start].number)
+            .collect();
+        assert_eq!(lines, vec![1, 4]);
+        assert_eq!(u.iter().filter(|u| u.lines.len() > 1).count(), 2);
+    }
+
+    #[test]
+    fn list_lines_inside_a_paragraph_are_units() {
+        let text = "Story.\n\nU.S. too late on Syria, ex-Pentagon chief warns\nAir France cancels flights as strike enters second week\nPowered by : © 2014 Systron Micronix :: Leaders in Web Hosting. All rights reserved";
+        let seg = segment(text, false);
+        let u = units(text, &seg);
+        // three lines of the last paragraph, the paragraph itself, and "Story."
+        assert_eq!(u.len(), 5);
+        assert_eq!(u[0].region, Region::Header);
+        assert_eq!(u[3].region, Region::Footer);
+        assert!(u[0].at_top);
+    }
+}

@@ -1,0 +1,231 @@
+//! The `neardup` command line: flags → [`neardup::Config`] → [`neardup::scan`] → files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use neardup::config::{
+    KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_MAX_BYTES,
+    DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
+    DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THRESHOLD,
+};
+use neardup::report::{summary, write};
+use neardup::{Config, ScanError};
+
+/// Find near-duplicate documents, site template blocks and repeated captions in a corpus.
+#[derive(Parser, Debug)]
+#[command(name = "neardup", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan a directory of documents and write a dedup report.
+    Scan(ScanArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SiteArg {
+    /// The top-level folder under DIR.
+    Dir,
+    /// No sites: the whole corpus is one site.
+    None,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Corpus directory (.txt, .md, .jsonl, .ndjson, optionally .gz or .zst; nested folders).
+    dir: PathBuf,
+
+    /// Where to write the JSON report ('-' for standard output).
+    #[arg(long, default_value = "neardup-report.json", value_name = "PATH")]
+    report: PathBuf,
+    /// Also write one JSON line per document (cluster, duplicate_of, spans to strip).
+    #[arg(long, value_name = "PATH")]
+    annotations: Option<PathBuf>,
+    /// Leave wall time and thread count out of the report, so runs compare byte for byte.
+    #[arg(long)]
+    no_timing: bool,
+    /// Print no summary and no progress bars.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Jaccard similarity at or above which two documents are near-duplicates.
+    #[arg(short, long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", help_heading = "Near-duplicates")]
+    threshold: f64,
+    /// Also join a document whose shingles lie this much inside another's (truncated copies).
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT, value_name = "C", help_heading = "Near-duplicates")]
+    containment: f64,
+    /// Join documents on Jaccard only (turns --containment off).
+    #[arg(long, help_heading = "Near-duplicates")]
+    no_containment: bool,
+    /// Shingle size: words (or characters with --shingle chars) per shingle.
+    #[arg(long, default_value_t = DEFAULT_NGRAM, value_name = "K", help_heading = "Near-duplicates")]
+    ngram: usize,
+    /// Shingle kind.
+    #[arg(long, value_enum, default_value_t = ShingleKind::Words, help_heading = "Near-duplicates")]
+    shingle: ShingleKind,
+    /// MinHash values per document (more: finer estimates, more memory and time).
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N", help_heading = "Near-duplicates")]
+    num_perm: usize,
+    /// LSH bands [default: derived from --threshold and --num-perm].
+    #[arg(long, value_name = "B", help_heading = "Near-duplicates")]
+    bands: Option<usize>,
+    /// LSH rows per band [default: derived from --threshold and --num-perm].
+    #[arg(long, value_name = "R", help_heading = "Near-duplicates")]
+    rows: Option<usize>,
+    /// Verify candidates by MinHash estimate (fast) or exact shingle sets (re-reads them).
+    #[arg(long, value_enum, default_value_t = VerifyMode::Signature, help_heading = "Near-duplicates")]
+    verify: VerifyMode,
+    /// Which member of a cluster to keep.
+    #[arg(long, value_enum, default_value_t = KeepPolicy::First, help_heading = "Near-duplicates")]
+    keep: KeepPolicy,
+    /// Documents with fewer content words are matched exactly only [default: the shingle size].
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        help_heading = "Near-duplicates"
+    )]
+    min_words: usize,
+    /// Fold every digit to 0 before comparing documents (dates, counts and prices stop mattering).
+    #[arg(long, help_heading = "Near-duplicates")]
+    fold_digits: bool,
+    /// Seed of the MinHash permutations.
+    #[arg(
+        long,
+        default_value_t = 0x6e65_6172_6475_7030,
+        value_name = "N",
+        help_heading = "Near-duplicates"
+    )]
+    seed: u64,
+
+    /// Different documents of one site (copies counted once) that must hold a line for it to be template.
+    #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS, value_name = "N", help_heading = "Templates and repeats")]
+    template_min_docs: usize,
+    /// Word-set similarity at which two blocks of one document are repeats (1 = identical only).
+    #[arg(long, default_value_t = DEFAULT_REPEAT_SIMILARITY, value_name = "S", help_heading = "Templates and repeats")]
+    repeat_similarity: f64,
+    /// Blocks with fewer words never count as repeats.
+    #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
+    repeat_min_words: usize,
+
+    /// How documents get their site (template blocks are counted per site).
+    #[arg(long, value_enum, default_value_t = SiteArg::Dir, help_heading = "Input")]
+    site: SiteArg,
+    /// JSONL field holding the text.
+    #[arg(
+        long,
+        default_value = "text",
+        value_name = "NAME",
+        help_heading = "Input"
+    )]
+    text_field: String,
+    /// JSONL field holding the id (falls back to path:line).
+    #[arg(
+        long,
+        default_value = "id",
+        value_name = "NAME",
+        help_heading = "Input"
+    )]
+    id_field: String,
+    /// JSONL field holding the site (falls back to the folder).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    site_field: Option<String>,
+    /// Skip documents (and plain files) larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES, value_name = "BYTES", help_heading = "Input")]
+    max_bytes: u64,
+}
+
+impl ScanArgs {
+    fn to_config(&self) -> Config {
+        let mut cfg = Config::new(&self.dir);
+        cfg.threads = self.threads;
+        cfg.progress = !self.quiet;
+        cfg.fold_digits = self.fold_digits;
+        cfg.input.text_field = self.text_field.clone();
+        cfg.input.id_field = self.id_field.clone();
+        cfg.input.site_field = self.site_field.clone();
+        cfg.input.site_mode = match self.site {
+            SiteArg::Dir => SiteMode::Dir,
+            SiteArg::None => SiteMode::None,
+        };
+        cfg.input.max_bytes = self.max_bytes;
+        cfg.near.threshold = self.threshold;
+        cfg.near.containment = (!self.no_containment).then_some(self.containment);
+        cfg.near.ngram = self.ngram;
+        cfg.near.shingle = self.shingle;
+        cfg.near.num_perm = self.num_perm;
+        cfg.near.bands = self.bands;
+        cfg.near.rows = self.rows;
+        cfg.near.verify = self.verify;
+        cfg.near.keep = self.keep;
+        cfg.near.min_words = self.min_words;
+        cfg.near.seed = self.seed;
+        cfg.blocks.template_min_docs = self.template_min_docs;
+        cfg.blocks.repeat_similarity = self.repeat_similarity;
+        cfg.blocks.repeat_min_words = self.repeat_min_words;
+        cfg
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> ExitCode {
+    let cfg = args.to_config();
+    let mut out = match neardup::scan(&cfg) {
+        Ok(out) => out,
+        Err(ScanError::Input(msg)) => {
+            eprintln!("neardup: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.no_timing {
+        out.report.timing = None;
+    }
+    if let Err(e) = write::write_report(&args.report, &out.report) {
+        eprintln!(
+            "neardup: cannot write the report to '{}': {e} (choose another path with --report)",
+            args.report.display()
+        );
+        return ExitCode::from(1);
+    }
+    if let Some(path) = &args.annotations {
+        if let Err(e) = write::write_annotations(path, &out.annotations) {
+            eprintln!(
+                "neardup: cannot write annotations to '{}': {e} (choose another path with --annotations)",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+    }
+    if !args.quiet {
+        let mut text = summary::render(&out.report, &args.dir.display().to_string());
+        if !write::is_stdout(&args.report) {
+            text.push_str(&format!("  report      {}\n", args.report.display()));
+        }
+        if let Some(path) = &args.annotations {
+            text.push_str(&format!("  annotations {}\n", path.display()));
+        }
+        // Keep stdout clean for JSON when the report or annotations go there.
+        let json_on_stdout = write::is_stdout(&args.report)
+            || args.annotations.as_deref().is_some_and(write::is_stdout);
+        if json_on_stdout {
+            eprint!("{text}");
+        } else {
+            print!("{text}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Scan(args) => run_scan(args),
+    }
+}

@@ -1,0 +1,7 @@
+//! The report: its serde types (the contract), the writers and the human summary.
+
+pub mod summary;
+pub mod types;
+pub mod write;
+
+pub use types::*;

@@ -1,0 +1,173 @@
+//! The human summary printed at the end of a scan.
+
+use std::fmt::Write;
+
+use super::types::Report;
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// A compact text histogram of the buckets from 0.5 up (lower buckets rarely matter for
+/// tuning and are summed into the first line).
+fn histogram(out: &mut String, title: &str, buckets: &[u64]) {
+    let total: u64 = buckets.iter().sum();
+    if total == 0 {
+        return;
+    }
+    let _ = writeln!(out, "  {title}");
+    let low: u64 = buckets.iter().take(10).sum();
+    let max = buckets
+        .iter()
+        .skip(10)
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(low)
+        .max(1);
+    let bar = |n: u64| "█".repeat(((n * 30).div_ceil(max)) as usize);
+    if low > 0 {
+        let _ = writeln!(out, "    < 0.50     {:>7} {}", low, bar(low));
+    }
+    for (i, &n) in buckets.iter().enumerate().skip(10) {
+        let lo = i as f64 * 0.05;
+        let _ = writeln!(out, "    {:.2}–{:.2} {:>7} {}", lo, lo + 0.05, n, bar(n));
+    }
+}
+
+/// Renders the summary of `report`.
+pub fn render(report: &Report, root: &str) -> String {
+    let s = &report.summary;
+    let p = &s.parameters;
+    let mut out = String::new();
+    let time = report
+        .timing
+        .as_ref()
+        .map(|t| format!(" in {:.2} s ({} threads)", t.seconds, t.threads))
+        .unwrap_or_default();
+    let _ = writeln!(out, "neardup: scanned {root}{time}");
+    let _ = writeln!(
+        out,
+        "  documents   {} read ({}) from {} files; {} skipped; {} decoded lossily",
+        s.documents,
+        human_bytes(s.bytes),
+        s.files,
+        s.skipped,
+        s.lossy_utf8_documents
+    );
+    if !s.skipped_by_reason.is_empty() {
+        let reasons: Vec<String> = s
+            .skipped_by_reason
+            .iter()
+            .map(|(r, n)| format!("{r} ×{n}"))
+            .collect();
+        let _ = writeln!(out, "              skipped: {}", reasons.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "  duplicates  {} clusters ({} exact), {} documents to drop",
+        s.duplicate_clusters, s.exact_duplicate_clusters, s.duplicate_documents
+    );
+    let _ = writeln!(
+        out,
+        "              threshold {} (containment {}), {} {}-grams, {} perms, LSH {} bands × {} rows; {} candidate pairs, {} verified",
+        p.threshold,
+        p.containment.map(|c| c.to_string()).unwrap_or_else(|| "off".to_string()),
+        p.shingle,
+        p.ngram,
+        p.num_perm,
+        p.bands,
+        p.rows,
+        s.candidate_pairs,
+        s.verified_pairs
+    );
+    if s.documents_without_shingles > 0 {
+        let _ = writeln!(
+            out,
+            "              {} documents too short to shingle (matched exactly only)",
+            s.documents_without_shingles
+        );
+    }
+    for c in report.duplicate_clusters.iter().take(5) {
+        let others: Vec<String> = c
+            .documents
+            .iter()
+            .skip(1)
+            .take(4)
+            .map(|m| format!("{} ({:.2})", m.id, m.similarity))
+            .collect();
+        let more = c.documents.len().saturating_sub(5);
+        let more = if more > 0 {
+            format!(" +{more} more")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    #{} keep {} ← {}{}",
+            c.id,
+            c.representative,
+            others.join(", "),
+            more
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks",
+        s.template_blocks, s.template_spans, s.repeated_spans, s.reused_blocks
+    );
+    for t in report.template_blocks.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "    {:>5} docs  {:<7} {}",
+            t.documents,
+            t.position,
+            clip(&t.text, 60)
+        );
+    }
+    histogram(
+        &mut out,
+        "verified pair similarity (Jaccard):",
+        &s.similarity_histogram,
+    );
+    histogram(
+        &mut out,
+        "near misses (candidates rejected):",
+        &s.near_miss_histogram,
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_and_clipping() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        assert_eq!(clip("a  b\nc", 10), "a b c");
+        assert_eq!(clip("abcdefghijk", 5), "abcd…");
+    }
+}

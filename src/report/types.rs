@@ -1,0 +1,226 @@
+//! The report and annotation types: the product's contract with outside tools.
+//!
+//! Changing a field name or meaning is a breaking change and needs a new `version`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Skipped;
+
+/// Version of the report and annotation schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON report of a scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub version: u32,
+    /// Counts and the parameters used.
+    pub summary: Summary,
+    /// Wall time and threads; the one part that differs between runs (omitted by `--no-timing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+    /// Files, JSONL lines and tree entries not used, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Groups of duplicate documents.
+    pub duplicate_clusters: Vec<Cluster>,
+    /// Lines and paragraphs that sites repeat on many pages.
+    pub template_blocks: Vec<TemplateBlock>,
+    /// Blocks repeated inside documents or reused by a few different documents.
+    pub repeated_blocks: Vec<RepeatedBlock>,
+}
+
+/// Counts of a scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Summary {
+    /// Input files found (by extension).
+    pub files: u64,
+    /// Documents read.
+    pub documents: u64,
+    /// Bytes of text read (after decompression).
+    pub bytes: u64,
+    /// Entries in `skipped`.
+    pub skipped: u64,
+    /// `skipped` counted by reason (the part of the reason before any `:`).
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// Documents whose invalid UTF-8 was replaced by U+FFFD.
+    pub lossy_utf8_documents: u64,
+    /// Documents whose id was already taken and got `#N` appended.
+    pub renamed_duplicate_ids: u64,
+    /// Documents with too little content to shingle: matched exactly only.
+    pub documents_without_shingles: u64,
+    /// Documents whose content (text less template) was too short, shingled on their full text.
+    pub documents_shingled_in_full: u64,
+    /// Clusters whose members all have the same normalised text.
+    pub exact_duplicate_clusters: u64,
+    /// All duplicate clusters.
+    pub duplicate_clusters: u64,
+    /// Documents that are a non-representative member of a cluster (what dedup drops).
+    pub duplicate_documents: u64,
+    /// LSH candidate pairs.
+    pub candidate_pairs: u64,
+    /// Candidate pairs that passed verification.
+    pub verified_pairs: u64,
+    /// Distinct template blocks.
+    pub template_blocks: u64,
+    /// Template spans marked in the annotations.
+    pub template_spans: u64,
+    /// Blocks repeated inside a document, marked in the annotations.
+    pub repeated_spans: u64,
+    /// Blocks reused across different documents.
+    pub reused_blocks: u64,
+    /// Histogram of verified pair similarities (Jaccard), buckets of 0.05 from 0 to 1.
+    pub similarity_histogram: Vec<u64>,
+    /// Histogram of rejected candidate similarities (near misses), same buckets.
+    pub near_miss_histogram: Vec<u64>,
+    /// The parameters used.
+    pub parameters: Parameters,
+}
+
+/// The parameters a scan ran with (defaults and derived values included).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Parameters {
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Containment threshold, or null when off.
+    pub containment: Option<f64>,
+    /// Shingle kind: `words` or `chars`.
+    pub shingle: String,
+    /// Shingle size.
+    pub ngram: usize,
+    /// MinHash values per document.
+    pub num_perm: usize,
+    /// LSH bands used.
+    pub bands: usize,
+    /// LSH rows per band used.
+    pub rows: usize,
+    /// The Jaccard the bands were chosen to catch (lower than `threshold` with containment).
+    pub lsh_design_threshold: f64,
+    /// Probability that LSH makes a pair a candidate, at threshold − 0.1, threshold, + 0.1.
+    pub s_curve: BTreeMap<String, f64>,
+    /// `signature` or `exact`.
+    pub verify: String,
+    /// `first`, `longest` or `shortest`.
+    pub keep: String,
+    /// Least content words for a document to be shingled.
+    pub min_words: usize,
+    /// Digits folded to 0 for exact and near-duplicate comparison.
+    pub fold_digits: bool,
+    /// Clusters of one site that must hold a block for it to be template.
+    pub template_min_docs: usize,
+    /// Similarity for two blocks of one document to be repeats.
+    pub repeat_similarity: f64,
+    /// Least words of a repeated block.
+    pub repeat_min_words: usize,
+    /// `dir` or `none`.
+    pub site: String,
+    /// JSONL text field.
+    pub text_field: String,
+    /// JSONL id field.
+    pub id_field: String,
+    /// JSONL site field, if any.
+    pub site_field: Option<String>,
+    /// Largest document read.
+    pub max_bytes: u64,
+}
+
+/// Wall time of a scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Timing {
+    /// Seconds from start to report.
+    pub seconds: f64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// A group of duplicate documents.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cluster {
+    /// 1-based, in order of the clusters' smallest member.
+    pub id: u64,
+    /// The id of the document kept.
+    pub representative: String,
+    /// Whether every member has the same normalised text.
+    pub exact: bool,
+    /// Every member, the representative first, then by id order.
+    pub documents: Vec<ClusterMember>,
+}
+
+/// A member of a cluster.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClusterMember {
+    /// Document id.
+    pub id: String,
+    /// Jaccard similarity to the representative (1 for the representative itself).
+    pub similarity: f64,
+    /// Containment of the smaller of it and the representative in the other.
+    pub containment: f64,
+}
+
+/// A line or paragraph that is template.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TemplateBlock {
+    /// Its text, as in its first example document.
+    pub text: String,
+    /// Words.
+    pub words: u32,
+    /// Sites holding it, with the occurrences marked on each (`""` for no site).
+    pub sites: BTreeMap<String, u64>,
+    /// Distinct documents holding it, near-duplicate copies counted once.
+    pub documents: u64,
+    /// Occurrences marked in the annotations.
+    pub occurrences: u64,
+    /// Where it usually sits: `header`, `body` or `footer`.
+    pub position: String,
+    /// Up to three document ids holding it.
+    pub examples: Vec<String>,
+}
+
+/// A block repeated inside a document, or reused by a few different documents.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RepeatedBlock {
+    /// `within` (repeated inside each listed document) or `across` (reused by them).
+    pub kind: String,
+    /// Its text, as in its first document.
+    pub text: String,
+    /// Words.
+    pub words: u32,
+    /// Documents holding it.
+    pub documents: Vec<String>,
+}
+
+/// One line of the annotations file: what to do with one document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Annotation {
+    /// Document id.
+    pub id: String,
+    /// Relative path of its file.
+    pub path: String,
+    /// JSONL line, for documents from JSONL files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Its site, if any.
+    pub site: Option<String>,
+    /// The id of its duplicate cluster (members and representative), or null.
+    pub cluster: Option<u64>,
+    /// The representative's id, for every member but the representative; null otherwise.
+    pub duplicate_of: Option<String>,
+    /// Spans to strip, in document order.
+    pub spans: Vec<Span>,
+}
+
+/// A span of a document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Span {
+    /// `template` or `repeated`.
+    pub kind: String,
+    /// 1-based first line.
+    pub start_line: u32,
+    /// 1-based last line, inclusive.
+    pub end_line: u32,
+    /// Byte offset of its start in the document text.
+    pub start_byte: u32,
+    /// Byte offset just past its end.
+    pub end_byte: u32,
+}

@@ -1,0 +1,1014 @@
+//! The scan pipeline, stage by stage (see ARCHITECTURE.md):
+//!
+//! walk → read + segment + count units (pass 1) → template candidates → read + sign content,
+//! record watched units and repeats (pass 2) → LSH → verify → cluster → templates counted by
+//! cluster → re-sign documents whose content changed → cluster again → report + annotations.
+//!
+//! Only compact per-document data survives a pass: ids, hashes, the signature, and the spans of
+//! watched units. Documents are read again when a later stage needs their text.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
+use crate::corpus::{read_documents, walk, Document, InputFile, Skipped};
+use crate::detect::cluster::{representative, UnionFind};
+use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair};
+use crate::detect::repeats::find_repeats;
+use crate::detect::templates::{finalize, Finalized, Hit, TemplateSet, UnitCounts, WatchList};
+use crate::detect::units::{units, Region};
+use crate::progress::Progress;
+use crate::report::{
+    Annotation, Cluster, ClusterMember, Parameters, RepeatedBlock, Report, Span, Summary,
+    TemplateBlock, Timing, SCHEMA_VERSION,
+};
+use crate::sketch::{catch_probability, estimate_jaccard, LshParams, MinHasher};
+use crate::text::{segment, shingle_into, Segmented};
+
+/// What a scan produces.
+#[derive(Debug, Clone)]
+pub struct ScanOutput {
+    /// The JSON report.
+    pub report: Report,
+    /// One annotation per document, in document order.
+    pub annotations: Vec<Annotation>,
+}
+
+/// Why a scan could not run at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    /// The corpus or an option is unusable (exit code 2).
+    Input(String),
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::Input(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Compact data kept per document from pass 1.
+#[derive(Debug, Clone)]
+struct DocMeta {
+    id: String,
+    path: String,
+    line: u32,
+    file: u32,
+    site: u32,
+    exact: u128,
+    lossy: bool,
+}
+
+/// What pass 2 learns about one document.
+#[derive(Debug, Clone, Default)]
+struct Analysis {
+    signature: Option<Vec<u32>>,
+    shingles: u32,
+    content_words: u32,
+    in_full: bool,
+    hits: Vec<Hit>,
+    /// (first line, last line, first byte, end byte) of each later copy of a repeated block.
+    repeats: Vec<(u32, u32, u32, u32)>,
+    /// (block hash, bytes of the first occurrence, words) of each repeated block.
+    repeated_keys: Vec<(u64, (u32, u32), u32)>,
+    /// Sorted distinct shingles, kept only when asked (exact verification).
+    set: Option<Vec<u64>>,
+}
+
+/// Which units are left out of the shingles.
+enum Exclusion<'a> {
+    Candidates(&'a WatchList),
+    Final(&'a TemplateSet),
+}
+
+impl Exclusion<'_> {
+    fn excludes(&self, doc: u32, site: u32, key: u64) -> bool {
+        match self {
+            Exclusion::Candidates(w) => w.is_candidate(site, key),
+            Exclusion::Final(t) => t.is_template(doc, site, key),
+        }
+    }
+}
+
+/// Most rounds of clustering and template counting (see [`run`]).
+const MAX_ROUNDS: usize = 3;
+
+/// Everything the per-document passes share.
+struct Ctx<'a> {
+    cfg: &'a Config,
+    files: &'a [InputFile],
+    metas: &'a [DocMeta],
+    first_doc: &'a [u32],
+    hasher: MinHasher,
+}
+
+/// Runs a whole scan.
+pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
+    cfg.validate().map_err(ScanError::Input)?;
+    let meta = std::fs::metadata(&cfg.root).map_err(|e| {
+        ScanError::Input(format!(
+            "cannot read corpus directory '{}': {e}",
+            cfg.root.display()
+        ))
+    })?;
+    if !meta.is_dir() {
+        return Err(ScanError::Input(format!(
+            "'{}' is not a directory: give the folder that holds the documents",
+            cfg.root.display()
+        )));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| ScanError::Input(format!("cannot start worker threads: {e}")))?;
+    Ok(pool.install(|| run(cfg, pool.current_num_threads())))
+}
+
+fn run(cfg: &Config, threads: usize) -> ScanOutput {
+    let started = Instant::now();
+    let tree = walk(&cfg.root, &cfg.input.site_mode);
+    let files = tree.files;
+    let mut skipped = tree.skipped;
+
+    // Pass 1: read, segment, hash; count units per site.
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
+    type Pass1Doc = (Document, u128, Vec<u64>);
+    let pass1: Vec<(Vec<Pass1Doc>, Vec<Skipped>, u64)> = files
+        .par_iter()
+        .map(|file| {
+            let mut docs = Vec::new();
+            let outcome = read_documents(file, &cfg.input, |mut doc| {
+                let seg = segment(&doc.text, cfg.fold_digits);
+                let exact = xxh3_128(seg.norm.as_bytes());
+                let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
+                doc.text = String::new(); // only compact data outlives the pass
+                docs.push((doc, exact, keys));
+            });
+            progress.file_done(file.size);
+            (docs, outcome.skipped, outcome.bytes)
+        })
+        .collect();
+    progress.finish();
+
+    let site_names: Vec<Option<String>> = {
+        let set: BTreeSet<Option<String>> = pass1
+            .iter()
+            .flat_map(|(docs, _, _)| docs.iter().map(|d| d.0.site.clone()))
+            .collect();
+        set.into_iter().collect()
+    };
+    let site_index: HashMap<Option<String>, u32> = site_names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), i as u32))
+        .collect();
+
+    let mut metas: Vec<DocMeta> = Vec::new();
+    let mut first_doc: Vec<u32> = Vec::with_capacity(files.len() + 1);
+    let mut counts = UnitCounts::default();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut renamed = 0u64;
+    let mut bytes_read = 0u64;
+    for (fi, (docs, file_skipped, bytes)) in pass1.into_iter().enumerate() {
+        first_doc.push(metas.len() as u32);
+        skipped.extend(file_skipped);
+        bytes_read += bytes;
+        for (doc, exact, keys) in docs {
+            let site = site_index[&doc.site];
+            counts.add_document(site, &keys);
+            let id = unique_id(&doc.id, &mut seen_ids, &mut renamed);
+            metas.push(DocMeta {
+                id,
+                path: doc.path,
+                line: doc.line,
+                file: fi as u32,
+                site,
+                exact,
+                lossy: doc.lossy_utf8,
+            });
+        }
+    }
+    first_doc.push(metas.len() as u32);
+    let watch = counts.watch_list(cfg.blocks.template_min_docs);
+    drop(counts);
+
+    let ctx = Ctx {
+        cfg,
+        files: &files,
+        metas: &metas,
+        first_doc: &first_doc,
+        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+    };
+
+    // Pass 2: sign content (text less template candidates), record watched units and repeats.
+    let all_files: Vec<u32> = (0..files.len() as u32).collect();
+    let mut analyses = analyze_files(
+        &ctx,
+        &all_files,
+        &Exclusion::Candidates(&watch),
+        &watch,
+        None,
+        "signing",
+    );
+
+    let thresholds = Thresholds {
+        jaccard: cfg.near.threshold,
+        containment: cfg.near.containment,
+    };
+    let params = near::lsh_params(
+        &thresholds,
+        cfg.near.num_perm,
+        cfg.near.bands,
+        cfg.near.rows,
+    );
+
+    // Cluster, count templates by cluster, sign again the documents whose left-out units
+    // changed, and repeat until nothing changes (or MAX_ROUNDS).
+    let sites: Vec<u32> = metas.iter().map(|m| m.site).collect();
+    let hits: Vec<Vec<Hit>> = analyses
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.hits))
+        .collect();
+    let mut round = cluster_round(&ctx, &analyses, &thresholds, params, None);
+    let mut templates = finalize(
+        &hits,
+        &sites,
+        &round.cluster_of,
+        &watch,
+        cfg.blocks.template_min_docs,
+        cfg.blocks.repeat_min_words,
+    );
+    // The template decision each document was last signed with (None: round-one candidates).
+    let mut versions: Vec<TemplateSet> = Vec::new();
+    let mut signed_with: Vec<Option<usize>> = vec![None; metas.len()];
+    for _ in 0..MAX_ROUNDS {
+        let changed: HashSet<u32> = (0..metas.len() as u32)
+            .filter(|&d| {
+                let s = sites[d as usize];
+                hits[d as usize].iter().any(|h| {
+                    let before = match signed_with[d as usize] {
+                        None => watch.is_candidate(s, h.key),
+                        Some(v) => versions[v].is_template(d, s, h.key),
+                    };
+                    before != templates.set.is_template(d, s, h.key)
+                })
+            })
+            .collect();
+        if changed.is_empty() {
+            break;
+        }
+        let changed_files: BTreeSet<u32> =
+            changed.iter().map(|&d| metas[d as usize].file).collect();
+        let changed_files: Vec<u32> = changed_files.into_iter().collect();
+        let again = analyze_files(
+            &ctx,
+            &changed_files,
+            &Exclusion::Final(&templates.set),
+            &watch,
+            None,
+            "re-signing",
+        );
+        for (d, a) in doc_range(&first_doc, &changed_files).zip(again) {
+            if changed.contains(&d) {
+                let slot = &mut analyses[d as usize];
+                slot.signature = a.signature;
+                slot.shingles = a.shingles;
+                slot.content_words = a.content_words;
+                slot.in_full = a.in_full;
+                signed_with[d as usize] = Some(versions.len());
+            }
+        }
+        versions.push(templates.set.clone());
+        round = cluster_round(&ctx, &analyses, &thresholds, params, None);
+        templates = finalize(
+            &hits,
+            &sites,
+            &round.cluster_of,
+            &watch,
+            cfg.blocks.template_min_docs,
+            cfg.blocks.repeat_min_words,
+        );
+    }
+    if cfg.near.verify == VerifyMode::Exact {
+        round = cluster_round(&ctx, &analyses, &thresholds, params, Some(&templates.set));
+    }
+    let final_round = round;
+
+    build_output(
+        &ctx,
+        BuildInput {
+            analyses: &analyses,
+            hits: &hits,
+            templates: &templates,
+            round: &final_round,
+            params,
+            skipped,
+            bytes_read,
+            renamed,
+            site_names: &site_names,
+            started,
+            threads,
+        },
+    )
+}
+
+/// `id`, or `id#2`, `id#3`… when it is already taken.
+fn unique_id(id: &str, seen: &mut HashSet<String>, renamed: &mut u64) -> String {
+    if seen.insert(id.to_string()) {
+        return id.to_string();
+    }
+    *renamed += 1;
+    let mut n = 2;
+    loop {
+        let candidate = format!("{id}#{n}");
+        if seen.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Document indexes of the given files, in order.
+fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    files
+        .iter()
+        .flat_map(move |&f| first_doc[f as usize]..first_doc[f as usize + 1])
+}
+
+/// Pass 2 over `file_ids`: one analysis per document, in document order. `keep_sets` keeps the shingle sets of the documents it holds.
+fn analyze_files(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    exclusion: &Exclusion,
+    watch: &WatchList,
+    keep_sets: Option<&HashSet<u32>>,
+    stage: &str,
+) -> Vec<Analysis> {
+    let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
+    let progress = Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total);
+    let per_file: Vec<Vec<Analysis>> = file_ids
+        .par_iter()
+        .map(|&f| {
+            let file = &ctx.files[f as usize];
+            let (lo, hi) = (ctx.first_doc[f as usize], ctx.first_doc[f as usize + 1]);
+            let mut out: Vec<Analysis> = Vec::with_capacity((hi - lo) as usize);
+            read_documents(file, &ctx.cfg.input, |doc| {
+                let d = lo + out.len() as u32;
+                if d >= hi {
+                    return; // the file grew since pass 1; its new documents are ignored
+                }
+                let keep = keep_sets.is_some_and(|s| s.contains(&d));
+                out.push(analyze(ctx, d, &doc, exclusion, watch, keep));
+            });
+            // A file that shrank or broke since pass 1 leaves its documents without analysis.
+            out.resize_with((hi - lo) as usize, Default::default);
+            progress.file_done(file.size);
+            out
+        })
+        .collect();
+    progress.finish();
+    per_file.into_iter().flatten().collect()
+}
+
+/// Pass 2 for one document.
+fn analyze(
+    ctx: &Ctx,
+    d: u32,
+    doc: &Document,
+    exclusion: &Exclusion,
+    watch: &WatchList,
+    keep_set: bool,
+) -> Analysis {
+    let cfg = ctx.cfg;
+    let site = ctx.metas[d as usize].site;
+    let seg = segment(&doc.text, cfg.fold_digits);
+    let doc_units = units(&doc.text, &seg);
+    let mut excluded = vec![false; seg.lines.len()];
+    let mut hits = Vec::new();
+    for u in &doc_units {
+        if exclusion.excludes(d, site, u.key) {
+            excluded[u.lines.clone()].iter_mut().for_each(|e| *e = true);
+        }
+        if watch.is_candidate(site, u.key) || watch.is_shared(u.key) {
+            let (first, last) = (&seg.lines[u.lines.start], &seg.lines[u.lines.end - 1]);
+            let block = &seg.blocks[u.block];
+            hits.push(Hit {
+                key: u.key,
+                is_block: u.lines.len() > 1,
+                whole_block: block.lines == u.lines,
+                lines: (first.number, last.number),
+                bytes: (first.bytes.start as u32, last.bytes.end as u32),
+                region: u.region,
+                at_top: u.at_top,
+                words: u.words,
+            });
+        }
+    }
+
+    let (content, content_words) = content_text(&seg, &excluded);
+    let min_units = cfg.near.ngram.max(cfg.near.min_words);
+    let long_enough = |text: &str, words: usize| match cfg.near.shingle {
+        ShingleKind::Words => words >= min_units,
+        ShingleKind::Chars => words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram,
+    };
+    let mut shingles = Vec::new();
+    let mut in_full = false;
+    if long_enough(&content, content_words) {
+        shingle_into(&content, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+    } else if long_enough(&seg.norm, seg.words() as usize) {
+        in_full = true;
+        shingle_into(&seg.norm, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    let signature = (!shingles.is_empty()).then(|| ctx.hasher.signature(&shingles));
+
+    let found = find_repeats(
+        &seg,
+        cfg.blocks.repeat_min_words,
+        cfg.blocks.repeat_similarity,
+    );
+    let repeats = found
+        .iter()
+        .map(|r| {
+            let b = &seg.blocks[r.block];
+            (
+                b.start_line,
+                b.end_line,
+                b.bytes.start as u32,
+                b.bytes.end as u32,
+            )
+        })
+        .collect();
+    let mut repeated_keys: Vec<(u64, (u32, u32), u32)> = found
+        .iter()
+        .map(|r| {
+            let o = &seg.blocks[r.of_block];
+            (
+                o.folded_hash,
+                (o.bytes.start as u32, o.bytes.end as u32),
+                o.words,
+            )
+        })
+        .collect();
+    repeated_keys.dedup_by_key(|k| k.0);
+
+    Analysis {
+        shingles: shingles.len() as u32,
+        content_words: if in_full {
+            seg.words() as u32
+        } else {
+            content_words as u32
+        },
+        in_full,
+        signature,
+        hits,
+        repeats,
+        repeated_keys,
+        set: keep_set.then_some(shingles),
+    }
+}
+
+/// The normalised text of the lines not excluded, and its word count.
+fn content_text(seg: &Segmented, excluded: &[bool]) -> (String, usize) {
+    let mut content = String::with_capacity(seg.norm.len());
+    let mut words = 0usize;
+    for (line, &ex) in seg.lines.iter().zip(excluded) {
+        if ex || line.words == 0 {
+            continue;
+        }
+        if !content.is_empty() {
+            content.push(' ');
+        }
+        content.push_str(seg.line_norm(line));
+        words += line.words as usize;
+    }
+    (content, words)
+}
+
+/// The outcome of one round of candidates → verification → clusters.
+struct Round {
+    /// Each document's cluster: the smallest member's index (its own when alone).
+    cluster_of: Vec<u32>,
+    /// Groups of two or more, each sorted, ordered by smallest member.
+    groups: Vec<Vec<u32>>,
+    candidates: u64,
+    verified: Vec<VerifiedPair>,
+    near_misses: Vec<f64>,
+    /// Exact shingle sets of candidate documents (`--verify exact`).
+    sets: HashMap<u32, Vec<u64>>,
+}
+
+fn cluster_round(
+    ctx: &Ctx,
+    analyses: &[Analysis],
+    thresholds: &Thresholds,
+    params: LshParams,
+    final_set: Option<&TemplateSet>,
+) -> Round {
+    let n = analyses.len();
+    let mut sigs = Signatures::new(ctx.cfg.near.num_perm, n);
+    for (d, a) in analyses.iter().enumerate() {
+        if let Some(s) = &a.signature {
+            sigs.set(d, s, a.shingles);
+        }
+    }
+    let pairs = near::candidates(&sigs, params);
+    let mut sets = HashMap::new();
+    let (verified, near_misses) = match (ctx.cfg.near.verify, final_set) {
+        (VerifyMode::Exact, Some(set)) => {
+            let docs: HashSet<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            let mut files: Vec<u32> = docs.iter().map(|&d| ctx.metas[d as usize].file).collect();
+            files.sort_unstable();
+            files.dedup();
+            let empty = WatchList::default();
+            let again = analyze_files(
+                ctx,
+                &files,
+                &Exclusion::Final(set),
+                &empty,
+                Some(&docs),
+                "verifying",
+            );
+            for (d, a) in doc_range(ctx.first_doc, &files).zip(again) {
+                if let Some(s) = a.set {
+                    sets.insert(d, s);
+                }
+            }
+            near::verify_exact(&pairs, &sets, thresholds)
+        }
+        _ => near::verify_by_signature(&pairs, &sigs, thresholds),
+    };
+    let mut uf = UnionFind::new(n);
+    for p in &verified {
+        uf.union(p.a, p.b);
+    }
+    // Exact duplicates (same normalised text) join whatever their length.
+    let mut by_exact: Vec<(u128, u32)> = ctx
+        .metas
+        .iter()
+        .enumerate()
+        .map(|(d, m)| (m.exact, d as u32))
+        .collect();
+    by_exact.sort_unstable();
+    for w in by_exact.windows(2) {
+        if w[0].0 == w[1].0 {
+            uf.union(w[0].1, w[1].1);
+        }
+    }
+    let groups = uf.groups();
+    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
+    for g in &groups {
+        for &m in g {
+            cluster_of[m as usize] = g[0];
+        }
+    }
+    Round {
+        cluster_of,
+        groups,
+        candidates: pairs.len() as u64,
+        verified,
+        near_misses,
+        sets,
+    }
+}
+
+struct BuildInput<'a> {
+    analyses: &'a [Analysis],
+    hits: &'a [Vec<Hit>],
+    templates: &'a Finalized,
+    round: &'a Round,
+    params: LshParams,
+    skipped: Vec<Skipped>,
+    bytes_read: u64,
+    renamed: u64,
+    site_names: &'a [Option<String>],
+    started: Instant,
+    threads: usize,
+}
+
+fn histogram(values: impl Iterator<Item = f64>) -> Vec<u64> {
+    let mut h = vec![0u64; 20];
+    for v in values {
+        let i = ((v * 20.0).floor() as usize).min(19);
+        h[i] += 1;
+    }
+    h
+}
+
+fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
+    let cfg = ctx.cfg;
+    let metas = ctx.metas;
+    let BuildInput {
+        analyses,
+        hits,
+        templates,
+        round,
+        params,
+        mut skipped,
+        bytes_read,
+        renamed,
+        site_names,
+        started,
+        threads,
+    } = input;
+    skipped.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
+
+    // Clusters.
+    let pair_sim: HashMap<(u32, u32), (f64, f64)> = round
+        .verified
+        .iter()
+        .map(|p| ((p.a, p.b), (p.jaccard, p.containment)))
+        .collect();
+    let similarity = |a: u32, b: u32| -> (f64, f64) {
+        if a == b || metas[a as usize].exact == metas[b as usize].exact {
+            return (1.0, 1.0);
+        }
+        let key = (a.min(b), a.max(b));
+        if let (Some(sa), Some(sb)) = (round.sets.get(&a), round.sets.get(&b)) {
+            return crate::text::jaccard_and_containment(sa, sb);
+        }
+        if let Some(&v) = pair_sim.get(&key) {
+            return v;
+        }
+        match (
+            &analyses[a as usize].signature,
+            &analyses[b as usize].signature,
+        ) {
+            (Some(x), Some(y)) => {
+                let j = estimate_jaccard(x, y);
+                let c = crate::sketch::containment_from_jaccard(
+                    j,
+                    analyses[a as usize].shingles as usize,
+                    analyses[b as usize].shingles as usize,
+                );
+                (j, c)
+            }
+            _ => (0.0, 0.0),
+        }
+    };
+    let mut clusters = Vec::with_capacity(round.groups.len());
+    let mut cluster_id: HashMap<u32, (u64, u32)> = HashMap::new(); // doc -> (cluster id, rep)
+    let mut exact_clusters = 0u64;
+    for (i, g) in round.groups.iter().enumerate() {
+        let mut g = g.clone();
+        g.sort_by(|&a, &b| metas[a as usize].id.cmp(&metas[b as usize].id));
+        let rep = representative(&g, cfg.near.keep, |d| {
+            analyses[d as usize].content_words as u64
+        });
+        let id = i as u64 + 1;
+        let exact = g
+            .iter()
+            .all(|&d| metas[d as usize].exact == metas[rep as usize].exact);
+        exact_clusters += exact as u64;
+        let mut members = vec![ClusterMember {
+            id: metas[rep as usize].id.clone(),
+            similarity: 1.0,
+            containment: 1.0,
+        }];
+        for &d in &g {
+            cluster_id.insert(d, (id, rep));
+            if d != rep {
+                let (s, c) = similarity(rep, d);
+                members.push(ClusterMember {
+                    id: metas[d as usize].id.clone(),
+                    similarity: round4(s),
+                    containment: round4(c),
+                });
+            }
+        }
+        clusters.push(Cluster {
+            id,
+            representative: metas[rep as usize].id.clone(),
+            exact,
+            documents: members,
+        });
+    }
+
+    // Texts of template and repeated blocks, read again from one example document each.
+    let mut wanted: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut template_text_at: Vec<(u32, (u32, u32))> = Vec::new();
+    for t in &templates.units {
+        let d = t.examples[0];
+        let h = hits[d as usize]
+            .iter()
+            .find(|h| h.key == t.key)
+            .map(|h| h.bytes);
+        let bytes = h.unwrap_or((0, 0));
+        wanted.entry(d).or_default().push(bytes);
+        template_text_at.push((d, bytes));
+    }
+    // Within-document repeats grouped by block.
+    let mut within: BTreeMap<u64, WithinRepeat> = BTreeMap::new();
+    for (d, a) in analyses.iter().enumerate() {
+        for &(key, bytes, words) in &a.repeated_keys {
+            let e = within
+                .entry(key)
+                .or_insert_with(|| (Vec::new(), bytes, words));
+            if e.0.is_empty() {
+                e.1 = bytes;
+                wanted.entry(d as u32).or_default().push(bytes);
+            }
+            e.0.push(d as u32);
+        }
+    }
+    let mut reused_at = Vec::new();
+    for r in &templates.reused {
+        let d = r.documents[0];
+        let bytes = hits[d as usize]
+            .iter()
+            .find(|h| h.key == r.key)
+            .map(|h| h.bytes)
+            .unwrap_or((0, 0));
+        wanted.entry(d).or_default().push(bytes);
+        reused_at.push((d, bytes));
+    }
+    let texts = fetch_texts(ctx, &wanted);
+    let text_of = |d: u32, bytes: (u32, u32)| texts.get(&(d, bytes)).cloned().unwrap_or_default();
+
+    let site_name = |s: u32| site_names[s as usize].clone().unwrap_or_default();
+    let template_blocks: Vec<TemplateBlock> = templates
+        .units
+        .iter()
+        .zip(&template_text_at)
+        .map(|(t, &(d, bytes))| TemplateBlock {
+            text: text_of(d, bytes),
+            words: t.words,
+            sites: t
+                .sites
+                .iter()
+                .map(|&(s, n)| (site_name(s), n as u64))
+                .collect(),
+            documents: t.documents as u64,
+            occurrences: t.occurrences as u64,
+            position: match t.region {
+                Region::Header => "header",
+                Region::Body => "body",
+                Region::Footer => "footer",
+            }
+            .to_string(),
+            examples: t
+                .examples
+                .iter()
+                .map(|&d| metas[d as usize].id.clone())
+                .collect(),
+        })
+        .collect();
+    let mut repeated_blocks: Vec<RepeatedBlock> = within
+        .values()
+        .map(|(docs, bytes, words)| RepeatedBlock {
+            kind: "within".to_string(),
+            text: text_of(docs[0], *bytes),
+            words: *words,
+            documents: docs.iter().map(|&d| metas[d as usize].id.clone()).collect(),
+        })
+        .collect();
+    repeated_blocks.sort_by(|a, b| a.documents.cmp(&b.documents).then(a.text.cmp(&b.text)));
+    repeated_blocks.extend(
+        templates
+            .reused
+            .iter()
+            .zip(&reused_at)
+            .map(|(r, &(d, bytes))| RepeatedBlock {
+                kind: "across".to_string(),
+                text: text_of(d, bytes),
+                words: r.words,
+                documents: r
+                    .documents
+                    .iter()
+                    .map(|&d| metas[d as usize].id.clone())
+                    .collect(),
+            }),
+    );
+
+    // Annotations.
+    let mut template_spans = 0u64;
+    let mut repeated_spans = 0u64;
+    let annotations: Vec<Annotation> = metas
+        .iter()
+        .enumerate()
+        .map(|(d, m)| {
+            let mut tspans: Vec<(u32, u32, u32, u32)> = hits[d]
+                .iter()
+                .filter(|h| templates.set.is_template(d as u32, m.site, h.key))
+                .map(|h| (h.lines.0, h.lines.1, h.bytes.0, h.bytes.1))
+                .collect();
+            tspans.sort_unstable();
+            let merged = merge_spans(&tspans);
+            template_spans += merged.len() as u64;
+            repeated_spans += analyses[d].repeats.len() as u64;
+            let mut spans: Vec<Span> = merged
+                .into_iter()
+                .map(|s| span("template", s))
+                .chain(analyses[d].repeats.iter().map(|&s| span("repeated", s)))
+                .collect();
+            spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.clone()));
+            let (cluster, duplicate_of) = match cluster_id.get(&(d as u32)) {
+                Some(&(id, rep)) if rep != d as u32 => {
+                    (Some(id), Some(metas[rep as usize].id.clone()))
+                }
+                Some(&(id, _)) => (Some(id), None),
+                None => (None, None),
+            };
+            Annotation {
+                id: m.id.clone(),
+                path: m.path.clone(),
+                line: (m.line > 0).then_some(m.line),
+                site: site_names[m.site as usize].clone(),
+                cluster,
+                duplicate_of,
+                spans,
+            }
+        })
+        .collect();
+
+    let mut skipped_by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    for s in &skipped {
+        let reason = s.reason.split(':').next().unwrap_or(&s.reason).trim();
+        let reason = reason.split(" (").next().unwrap_or(reason).to_string();
+        *skipped_by_reason.entry(reason).or_insert(0) += 1;
+    }
+    let t = cfg.near.threshold;
+    let s_curve: BTreeMap<String, f64> = [t - 0.1, t, t + 0.1]
+        .into_iter()
+        .filter(|s| (0.0..=1.0).contains(s))
+        .map(|s| (format!("{s:.2}"), round4(catch_probability(s, params))))
+        .collect();
+    let thresholds = Thresholds {
+        jaccard: cfg.near.threshold,
+        containment: cfg.near.containment,
+    };
+    let summary = Summary {
+        files: ctx.files.len() as u64,
+        documents: metas.len() as u64,
+        bytes: bytes_read,
+        skipped: skipped.len() as u64,
+        skipped_by_reason,
+        lossy_utf8_documents: metas.iter().filter(|m| m.lossy).count() as u64,
+        renamed_duplicate_ids: renamed,
+        documents_without_shingles: analyses.iter().filter(|a| a.signature.is_none()).count()
+            as u64,
+        documents_shingled_in_full: analyses.iter().filter(|a| a.in_full).count() as u64,
+        exact_duplicate_clusters: exact_clusters,
+        duplicate_clusters: clusters.len() as u64,
+        duplicate_documents: round.groups.iter().map(|g| g.len() as u64 - 1).sum(),
+        candidate_pairs: round.candidates,
+        verified_pairs: round.verified.len() as u64,
+        template_blocks: template_blocks.len() as u64,
+        template_spans,
+        repeated_spans,
+        reused_blocks: templates.reused.len() as u64,
+        similarity_histogram: histogram(round.verified.iter().map(|p| p.jaccard)),
+        near_miss_histogram: histogram(round.near_misses.iter().copied()),
+        parameters: Parameters {
+            threshold: cfg.near.threshold,
+            containment: cfg.near.containment,
+            shingle: match cfg.near.shingle {
+                ShingleKind::Words => "words",
+                ShingleKind::Chars => "chars",
+            }
+            .to_string(),
+            ngram: cfg.near.ngram,
+            num_perm: cfg.near.num_perm,
+            bands: params.bands,
+            rows: params.rows,
+            lsh_design_threshold: round4(thresholds.lsh_design_threshold()),
+            s_curve,
+            verify: match cfg.near.verify {
+                VerifyMode::Signature => "signature",
+                VerifyMode::Exact => "exact",
+            }
+            .to_string(),
+            keep: match cfg.near.keep {
+                KeepPolicy::First => "first",
+                KeepPolicy::Longest => "longest",
+                KeepPolicy::Shortest => "shortest",
+            }
+            .to_string(),
+            min_words: cfg.near.min_words,
+            fold_digits: cfg.fold_digits,
+            template_min_docs: cfg.blocks.template_min_docs,
+            repeat_similarity: cfg.blocks.repeat_similarity,
+            repeat_min_words: cfg.blocks.repeat_min_words,
+            site: match cfg.input.site_mode {
+                SiteMode::Dir => "dir",
+                SiteMode::None => "none",
+            }
+            .to_string(),
+            text_field: cfg.input.text_field.clone(),
+            id_field: cfg.input.id_field.clone(),
+            site_field: cfg.input.site_field.clone(),
+            max_bytes: cfg.input.max_bytes,
+        },
+    };
+    let report = Report {
+        version: SCHEMA_VERSION,
+        summary,
+        timing: Some(Timing {
+            seconds: round4(started.elapsed().as_secs_f64()),
+            threads,
+        }),
+        skipped,
+        duplicate_clusters: clusters,
+        template_blocks,
+        repeated_blocks,
+    };
+    ScanOutput {
+        report,
+        annotations,
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn span(kind: &str, s: (u32, u32, u32, u32)) -> Span {
+    Span {
+        kind: kind.to_string(),
+        start_line: s.0,
+        end_line: s.1,
+        start_byte: s.2,
+        end_byte: s.3,
+    }
+}
+
+/// Merges sorted line spans that overlap or touch (next line) into one.
+fn merge_spans(spans: &[(u32, u32, u32, u32)]) -> Vec<(u32, u32, u32, u32)> {
+    let mut out: Vec<(u32, u32, u32, u32)> = Vec::new();
+    for &s in spans {
+        match out.last_mut() {
+            Some(last) if s.0 <= last.1 + 1 => {
+                last.1 = last.1.max(s.1);
+                last.3 = last.3.max(s.3);
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Reads the byte ranges `wanted[doc]` of the given documents' texts.
+/// A document and a byte range of its text.
+type TextAt = (u32, (u32, u32));
+
+/// Documents holding a block repeated inside them, its first occurrence's bytes, its words.
+type WithinRepeat = (Vec<u32>, (u32, u32), u32);
+
+fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<TextAt, String> {
+    let mut files: Vec<u32> = wanted.keys().map(|&d| ctx.metas[d as usize].file).collect();
+    files.dedup();
+    let found: Vec<Vec<(TextAt, String)>> = files
+        .par_iter()
+        .map(|&f| {
+            let lo = ctx.first_doc[f as usize];
+            let mut k = 0u32;
+            let mut out = Vec::new();
+            read_documents(&ctx.files[f as usize], &ctx.cfg.input, |doc| {
+                let d = lo + k;
+                k += 1;
+                if let Some(ranges) = wanted.get(&d) {
+                    for &(a, b) in ranges {
+                        let text = doc
+                            .text
+                            .get(a as usize..b as usize)
+                            .unwrap_or("")
+                            .to_string();
+                        out.push(((d, (a, b)), text));
+                    }
+                }
+            });
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_touching_spans() {
+        let s = vec![(1, 1, 0, 5), (2, 3, 6, 20), (3, 3, 12, 20), (6, 6, 30, 40)];
+        assert_eq!(merge_spans(&s), vec![(1, 3, 0, 20), (6, 6, 30, 40)]);
+    }
+
+    #[test]
+    fn unique_ids_get_suffixes() {
+        let mut seen = HashSet::new();
+        let mut n = 0;
+        assert_eq!(unique_id("a", &mut seen, &mut n), "a");
+        assert_eq!(unique_id("a", &mut seen, &mut n), "a#2");
+        assert_eq!(unique_id("a", &mut seen, &mut n), "a#3");
+        assert_eq!(n, 2);
+    }
+}

@@ -1,0 +1,171 @@
+//! Locality-sensitive hashing by banding: parameter choice and candidate pairs.
+//!
+//! A signature of `b·r` values is cut into `b` bands of `r` rows; two documents whose values
+//! agree in every row of at least one band become a candidate pair. A pair of true Jaccard `s`
+//! becomes a candidate with probability `1 - (1 - s^r)^b` (the S-curve).
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Bands and rows of an LSH index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Rows (signature values) per band.
+    pub rows: usize,
+}
+
+/// Weight of the false-negative area when choosing parameters. Verification against the full
+/// signature removes false positives at the cost of a few comparisons each, while a missed
+/// pair is lost for good, so misses weigh nine times as much as extra candidates.
+pub const FALSE_NEGATIVE_WEIGHT: f64 = 0.9;
+
+/// Probability that a pair of Jaccard `s` shares at least one band.
+pub fn catch_probability(s: f64, params: LshParams) -> f64 {
+    1.0 - (1.0 - s.powi(params.rows as i32)).powi(params.bands as i32)
+}
+
+/// Area under `f` on `[lo, hi]` by the trapezoidal rule (the integrands are smooth).
+fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    const STEPS: usize = 200;
+    let h = (hi - lo) / STEPS as f64;
+    let inner: f64 = (1..STEPS).map(|i| f(lo + i as f64 * h)).sum();
+    h * (inner + (f(lo) + f(hi)) / 2.0)
+}
+
+/// The bands and rows (with `bands·rows ≤ num_perm`) that minimise the weighted areas of false
+/// positives (catch probability below `threshold`) and false negatives (miss probability above
+/// it), with false negatives weighted by [`FALSE_NEGATIVE_WEIGHT`].
+pub fn optimal_params(threshold: f64, num_perm: usize) -> LshParams {
+    let fn_weight = FALSE_NEGATIVE_WEIGHT;
+    let fp_weight = 1.0 - fn_weight;
+    let mut best = LshParams { bands: 1, rows: 1 };
+    let mut best_cost = f64::INFINITY;
+    for bands in 1..=num_perm {
+        for rows in 1..=num_perm / bands {
+            let p = LshParams { bands, rows };
+            let fp = integrate(|s| catch_probability(s, p), 0.0, threshold);
+            let fneg = integrate(|s| 1.0 - catch_probability(s, p), threshold, 1.0);
+            let cost = fp_weight * fp + fn_weight * fneg;
+            if cost < best_cost - 1e-12 {
+                best_cost = cost;
+                best = p;
+            }
+        }
+    }
+    best
+}
+
+/// Candidate pairs `(i, j)` with `i < j`, sorted and deduplicated, among the signatures given.
+/// `None` entries (documents without shingles) take no part. A bucket of more than
+/// `max_bucket` documents yields only the pairs of each member with its first member and with
+/// its neighbour, which keeps huge buckets (thousands of copies of one page) linear while still
+/// connecting every member for clustering.
+pub fn candidate_pairs(
+    signatures: &[Option<&[u32]>],
+    params: LshParams,
+    max_bucket: usize,
+) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = (0..params.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let lo = band * params.rows;
+            let hi = lo + params.rows;
+            let mut keys: Vec<(u64, u32)> = signatures
+                .iter()
+                .enumerate()
+                .filter_map(|(doc, sig)| {
+                    sig.map(|s| {
+                        let bytes: Vec<u8> =
+                            s[lo..hi].iter().flat_map(|v| v.to_le_bytes()).collect();
+                        (xxh3_64(&bytes) ^ band as u64, doc as u32)
+                    })
+                })
+                .collect();
+            keys.sort_unstable();
+            let mut out = Vec::new();
+            for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+                bucket_pairs(bucket, max_bucket, &mut out);
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn bucket_pairs(bucket: &[(u64, u32)], max_bucket: usize, out: &mut Vec<(u32, u32)>) {
+    let docs: Vec<u32> = bucket.iter().map(|&(_, d)| d).collect();
+    if docs.len() <= max_bucket {
+        for (i, &a) in docs.iter().enumerate() {
+            for &b in &docs[i + 1..] {
+                out.push((a.min(b), a.max(b)));
+            }
+        }
+    } else {
+        for w in docs.windows(2) {
+            out.push((w[0].min(w[1]), w[0].max(w[1])));
+        }
+        for &b in &docs[2..] {
+            out.push((docs[0].min(b), docs[0].max(b)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s_curve_is_monotone_and_bounded() {
+        let p = LshParams { bands: 16, rows: 8 };
+        assert!(catch_probability(0.0, p) == 0.0);
+        assert!((catch_probability(1.0, p) - 1.0).abs() < 1e-12);
+        let mut last = 0.0;
+        for i in 1..=10 {
+            let c = catch_probability(i as f64 / 10.0, p);
+            assert!(c >= last);
+            last = c;
+        }
+    }
+
+    #[test]
+    fn derived_params_use_the_budget_and_catch_pairs_at_threshold() {
+        for &(t, n) in &[(0.5, 128), (0.7, 128), (0.8, 128), (0.9, 256), (0.8, 64)] {
+            let p = optimal_params(t, n);
+            assert!(p.bands * p.rows <= n);
+            assert!(catch_probability(t, p) > 0.8, "{t} {n} {p:?}");
+            assert!(catch_probability(t + 0.1, p) > 0.98, "{t} {n} {p:?}");
+            assert!(catch_probability(t - 0.3, p) < 0.5, "{t} {n} {p:?}");
+        }
+    }
+
+    #[test]
+    fn known_params() {
+        // Regression values for the documented weights; the S-curve figures are in README.
+        assert_eq!(optimal_params(0.7, 128), LshParams { bands: 20, rows: 6 });
+        assert_eq!(optimal_params(0.8, 128), LshParams { bands: 14, rows: 9 });
+    }
+
+    #[test]
+    fn buckets_pair_identical_bands_only() {
+        let a = [1u32, 2, 3, 4];
+        let b = [1u32, 2, 9, 9];
+        let c = [7u32, 7, 7, 7];
+        let sigs = vec![Some(&a[..]), Some(&b[..]), Some(&c[..]), None];
+        let pairs = candidate_pairs(&sigs, LshParams { bands: 2, rows: 2 }, 100);
+        assert_eq!(pairs, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn huge_buckets_stay_connected_and_linear() {
+        let s = [5u32; 4];
+        let sigs: Vec<Option<&[u32]>> = (0..1000).map(|_| Some(&s[..])).collect();
+        let pairs = candidate_pairs(&sigs, LshParams { bands: 1, rows: 4 }, 10);
+        assert!(pairs.len() < 2000);
+        assert!(pairs.contains(&(0, 999)) && pairs.contains(&(500, 501)));
+    }
+}

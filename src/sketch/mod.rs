@@ -1,0 +1,7 @@
+//! Sketches: MinHash signatures and LSH banding.
+
+pub mod lsh;
+pub mod minhash;
+
+pub use lsh::{candidate_pairs, catch_probability, optimal_params, LshParams};
+pub use minhash::{containment_from_jaccard, estimate_jaccard, MinHasher};

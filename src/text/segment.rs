@@ -1,0 +1,258 @@
+//! Segmentation of a document into lines and blocks, each with its span and normalised hash.
+//!
+//! Blocks are paragraphs separated by blank lines. A document without blank lines falls back
+//! to one block per line, except that hard-wrapped text whose paragraphs start with an indented
+//! line (wire copy) is split at the indents.
+
+use std::ops::Range;
+
+use super::normalize::{hash_digits_folded, hash_normalized, normalize_into};
+
+/// One line of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number.
+    pub number: u32,
+    /// Byte range in the document's text, without the line break.
+    pub bytes: Range<usize>,
+    /// Byte range of its normalised form in [`Segmented::norm`].
+    pub norm: Range<usize>,
+    /// Words in its normalised form.
+    pub words: u32,
+    /// xxh3 of its normalised form.
+    pub hash: u64,
+    /// xxh3 of its normalised form with digits folded to `0` (template comparisons).
+    pub folded_hash: u64,
+}
+
+/// A paragraph (or a line, in documents without paragraphs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Indexes of its lines in [`Segmented::lines`].
+    pub lines: Range<usize>,
+    /// 1-based first line number.
+    pub start_line: u32,
+    /// 1-based last line number (inclusive).
+    pub end_line: u32,
+    /// Byte range in the document's text (half-open).
+    pub bytes: Range<usize>,
+    /// Byte range of its normalised form in [`Segmented::norm`].
+    pub norm: Range<usize>,
+    /// Words in its normalised form.
+    pub words: u32,
+    /// xxh3 of its normalised form.
+    pub hash: u64,
+    /// xxh3 of its normalised form with digits folded to `0`.
+    pub folded_hash: u64,
+}
+
+/// A segmented document.
+#[derive(Debug, Clone, Default)]
+pub struct Segmented {
+    /// Every non-blank line.
+    pub lines: Vec<Line>,
+    /// Blocks in document order.
+    pub blocks: Vec<Block>,
+    /// The normalised text of the whole document: every line's normalised form, in order,
+    /// joined by single spaces.
+    pub norm: String,
+}
+
+impl Segmented {
+    /// The normalised form of a block.
+    pub fn block_norm(&self, block: &Block) -> &str {
+        &self.norm[block.norm.clone()]
+    }
+
+    /// The normalised form of a line.
+    pub fn line_norm(&self, line: &Line) -> &str {
+        &self.norm[line.norm.clone()]
+    }
+
+    /// Total words of the document.
+    pub fn words(&self) -> u64 {
+        self.lines.iter().map(|l| l.words as u64).sum()
+    }
+}
+
+/// Splits `text` into lines and blocks and normalises them (digits folded when `fold_digits`).
+pub fn segment(text: &str, fold_digits: bool) -> Segmented {
+    let mut seg = Segmented {
+        norm: String::with_capacity(text.len()),
+        ..Segmented::default()
+    };
+    let mut scratch = String::new();
+    // Each entry: index of the line, and whether a blank line came before it.
+    let mut after_blank = Vec::new();
+    let mut saw_blank = false;
+    let mut offset = 0usize;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let content = raw.strip_suffix('\n').unwrap_or(raw);
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        if content.trim().is_empty() {
+            saw_blank = true;
+            continue;
+        }
+        let norm_start = seg.norm.len();
+        let words = normalize_into(content, fold_digits, &mut seg.norm);
+        // normalize_into may have put a separating space first.
+        let norm = if words > 0 {
+            (seg.norm.len() - norm_len_of_last_words(&seg.norm, norm_start))..seg.norm.len()
+        } else {
+            seg.norm.len()..seg.norm.len()
+        };
+        let slice = &seg.norm[norm.clone()];
+        let hash = hash_normalized(slice);
+        let folded_hash = if fold_digits {
+            hash
+        } else {
+            hash_digits_folded(slice, &mut scratch)
+        };
+        after_blank.push(saw_blank && !seg.lines.is_empty());
+        saw_blank = false;
+        seg.lines.push(Line {
+            number: i as u32 + 1,
+            bytes: start..start + content.len(),
+            norm,
+            words: words as u32,
+            hash,
+            folded_hash,
+        });
+    }
+    let has_paragraphs = after_blank.iter().any(|&b| b);
+    let starts: Vec<bool> = if has_paragraphs {
+        after_blank
+    } else if indented_paragraphs(text, &seg.lines) {
+        seg.lines
+            .iter()
+            .map(|l| text[l.bytes.clone()].starts_with([' ', '\t']))
+            .collect()
+    } else {
+        vec![true; seg.lines.len()]
+    };
+    let mut first = 0;
+    for i in 1..=seg.lines.len() {
+        if starts.get(i).is_none_or(|&s| s) {
+            let block = make_block(&seg, first..i, &mut scratch, fold_digits);
+            seg.blocks.push(block);
+            first = i;
+        }
+    }
+    seg
+}
+
+/// Length of the normalised text appended since `norm_start`, without its leading separator.
+fn norm_len_of_last_words(norm: &str, norm_start: usize) -> usize {
+    let added = &norm[norm_start..];
+    added.strip_prefix(' ').unwrap_or(added).len()
+}
+
+/// True for hard-wrapped text whose paragraphs begin with an indented line: some lines, but
+/// not most, are indented.
+fn indented_paragraphs(text: &str, lines: &[Line]) -> bool {
+    if lines.len() < 4 {
+        return false;
+    }
+    let indented = lines
+        .iter()
+        .skip(1)
+        .filter(|l| text[l.bytes.clone()].starts_with([' ', '\t']))
+        .count();
+    indented > 0 && indented * 2 < lines.len()
+}
+
+fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: bool) -> Block {
+    let first = &seg.lines[lines.start];
+    let last = &seg.lines[lines.end - 1];
+    let non_empty: Vec<&Line> = seg.lines[lines.clone()]
+        .iter()
+        .filter(|l| l.words > 0)
+        .collect();
+    let norm = match (non_empty.first(), non_empty.last()) {
+        (Some(a), Some(b)) => a.norm.start..b.norm.end,
+        _ => first.norm.start..first.norm.start,
+    };
+    let words = non_empty.iter().map(|l| l.words).sum();
+    let slice = &seg.norm[norm.clone()];
+    let hash = if lines.len() == 1 {
+        first.hash
+    } else {
+        hash_normalized(slice)
+    };
+    let folded_hash = if lines.len() == 1 {
+        first.folded_hash
+    } else if fold {
+        hash
+    } else {
+        hash_digits_folded(slice, scratch)
+    };
+    Block {
+        start_line: first.number,
+        end_line: last.number,
+        bytes: first.bytes.start..last.bytes.end,
+        lines,
+        norm,
+        words,
+        hash,
+        folded_hash,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_with_spans() {
+        let text = "Title here\n\nFirst para line one\nline two.\r\n\n\nLast.";
+        let seg = segment(text, false);
+        assert_eq!(seg.blocks.len(), 3);
+        let b = &seg.blocks[1];
+        assert_eq!((b.start_line, b.end_line), (3, 4));
+        assert_eq!(&text[b.bytes.clone()], "First para line one\nline two.");
+        assert_eq!(seg.block_norm(b), "first para line one line two");
+        assert_eq!(b.words, 6);
+        let last = &seg.blocks[2];
+        assert_eq!((last.start_line, last.end_line), (7, 7));
+        assert_eq!(&text[last.bytes.clone()], "Last.");
+        assert_eq!(seg.norm, "title here first para line one line two last");
+    }
+
+    #[test]
+    fn no_blank_lines_falls_back_to_lines() {
+        let seg = segment("one\ntwo\nthree", false);
+        assert_eq!(seg.blocks.len(), 3);
+        assert_eq!(seg.blocks[2].start_line, 3);
+    }
+
+    #[test]
+    fn indented_wire_paragraphs() {
+        let text = "Showers continued in\nthe zone, said.\n    The dry period means\nlate this year.\n    Arrivals rose.\nto 5 mln.\nmore";
+        let seg = segment(text, false);
+        let ranges: Vec<_> = seg
+            .blocks
+            .iter()
+            .map(|b| (b.start_line, b.end_line))
+            .collect();
+        assert_eq!(ranges, vec![(1, 2), (3, 4), (5, 7)]);
+    }
+
+    #[test]
+    fn punctuation_only_lines_have_empty_norm() {
+        let seg = segment("a b\n\n***\n\nc", false);
+        assert_eq!(seg.blocks.len(), 3);
+        assert_eq!(seg.blocks[1].words, 0);
+        assert_eq!(seg.block_norm(&seg.blocks[1]), "");
+        assert_eq!(seg.norm, "a b c");
+    }
+
+    #[test]
+    fn folded_hash_ignores_digits() {
+        let a = segment("© 2014 Systron", false);
+        let b = segment("© 2015 Systron", false);
+        assert_ne!(a.blocks[0].hash, b.blocks[0].hash);
+        assert_eq!(a.blocks[0].folded_hash, b.blocks[0].folded_hash);
+    }
+}

@@ -1,0 +1,138 @@
+//! Shingling: the set of k-grams of a normalised text, as 64-bit hashes.
+//!
+//! Word shingles hash each word once with xxh3 and combine k consecutive word hashes with a
+//! multiply-rotate step, so a shingle costs k multiplications instead of a fresh hash of k
+//! words' bytes, and no shingle string is ever built.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::ShingleKind;
+
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Final avalanche (the murmur3 finaliser) so combined hashes have well-spread low bits.
+#[inline]
+fn finalize(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// Appends the shingle hashes of the normalised text `norm` to `out` (duplicates included, in
+/// text order) and returns how many were added. A text shorter than `k` units adds none.
+pub fn shingle_into(norm: &str, kind: ShingleKind, k: usize, out: &mut Vec<u64>) -> usize {
+    let before = out.len();
+    match kind {
+        ShingleKind::Words => word_shingles(norm, k, out),
+        ShingleKind::Chars => char_shingles(norm, k, out),
+    }
+    out.len() - before
+}
+
+fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
+    // A ring of the last k word hashes; k is small, so recombining the window is cheap and
+    // keeps the shingle hash independent of anything outside the window.
+    let mut window: Vec<u64> = Vec::with_capacity(k);
+    let mut next = 0usize;
+    for word in norm.split(' ').filter(|w| !w.is_empty()) {
+        let h = xxh3_64(word.as_bytes());
+        if window.len() < k {
+            window.push(h);
+        } else {
+            window[next] = h;
+        }
+        next = (next + 1) % k;
+        if window.len() == k {
+            let mut acc: u64 = k as u64;
+            for i in 0..k {
+                let w = window[(next + i) % k];
+                acc = (acc ^ w).wrapping_mul(MIX).rotate_left(29);
+            }
+            out.push(finalize(acc));
+        }
+    }
+}
+
+fn char_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
+    let starts: Vec<usize> = norm
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(norm.len()))
+        .collect();
+    if starts.len() <= k {
+        return;
+    }
+    for i in 0..starts.len() - k {
+        out.push(xxh3_64(&norm.as_bytes()[starts[i]..starts[i + k]]));
+    }
+}
+
+/// The sorted, deduplicated shingle set of `norm`.
+pub fn shingle_set(norm: &str, kind: ShingleKind, k: usize) -> Vec<u64> {
+    let mut v = Vec::new();
+    shingle_into(norm, kind, k, &mut v);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Jaccard similarity and containment of the smaller set in the larger, of two sorted sets.
+pub fn jaccard_and_containment(a: &[u64], b: &[u64]) -> (f64, f64) {
+    if a.is_empty() || b.is_empty() {
+        return (0.0, 0.0);
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - inter;
+    (
+        inter as f64 / union as f64,
+        inter as f64 / a.len().min(b.len()) as f64,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_shingles_count_and_position_independence() {
+        let s = shingle_set("a b c d e f", ShingleKind::Words, 3);
+        assert_eq!(s.len(), 4);
+        // the same trigram hashes the same wherever it stands
+        let t = shingle_set("x y a b c", ShingleKind::Words, 3);
+        assert!(t.iter().any(|h| s.contains(h)));
+        assert!(shingle_set("a b", ShingleKind::Words, 3).is_empty());
+        // order matters inside a shingle
+        assert_ne!(
+            shingle_set("a b c", ShingleKind::Words, 3),
+            shingle_set("c b a", ShingleKind::Words, 3)
+        );
+    }
+
+    #[test]
+    fn char_shingles_respect_utf8() {
+        let s = shingle_set("éé é", ShingleKind::Chars, 2);
+        assert_eq!(s.len(), 3); // "éé", "é ", " é"
+        assert!(shingle_set("ab", ShingleKind::Chars, 3).is_empty());
+    }
+
+    #[test]
+    fn jaccard_and_containment_of_sets() {
+        let (j, c) = jaccard_and_containment(&[1, 2, 3, 4], &[3, 4]);
+        assert!((j - 0.5).abs() < 1e-12);
+        assert!((c - 1.0).abs() < 1e-12);
+        assert_eq!(jaccard_and_containment(&[], &[1]), (0.0, 0.0));
+    }
+}
