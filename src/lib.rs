@@ -12,6 +12,7 @@
 pub mod config;
 pub mod corpus;
 pub mod detect;
+pub mod eval;
 pub mod progress;
 pub mod report;
 pub mod scan;

@@ -25,6 +25,20 @@ struct Cli {
 enum Command {
     /// Scan a directory of documents and write a dedup report.
     Scan(ScanArgs),
+    /// Scan a directory and score the result against labels (precision, recall, F1).
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// Labels as JSON (duplicate clusters, template and repeated lines; see samples/truth.json).
+    #[arg(long, value_name = "FILE", required_unless_present = "labels")]
+    truth: Option<PathBuf>,
+    /// Labelled pairs as TSV: id_a, id_b, label (1 = duplicate, 0 = not); a header line is skipped.
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
+    #[command(flatten)]
+    scan: ScanArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -223,9 +237,60 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn run_eval(args: &EvalArgs) -> ExitCode {
+    let mut cfg = args.scan.to_config();
+    cfg.progress = false;
+    let out = match neardup::scan(&cfg) {
+        Ok(out) => out,
+        Err(ScanError::Input(msg)) => {
+            eprintln!("neardup: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("neardup: cannot read '{}': {e}", path.display());
+            ExitCode::from(2)
+        })
+    };
+    if let Some(path) = &args.truth {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let truth: neardup::eval::Truth = match serde_json::from_str(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "neardup: '{}' is not a truth file: {e} (see samples/truth.json for the format)",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        };
+        print!(
+            "{}",
+            neardup::eval::evaluate(&out.report, &out.annotations, &truth)
+        );
+    }
+    if let Some(path) = &args.labels {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let (score, errors) = neardup::eval::score_labelled_pairs(&out.report, &text);
+        for e in &errors {
+            eprintln!("neardup: {}: {e}", path.display());
+        }
+        println!("labelled pairs        {score}");
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Eval(args) => run_eval(args),
     }
 }

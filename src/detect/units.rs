@@ -41,17 +41,20 @@ fn ends_sentence(line: &str) -> bool {
 }
 
 /// A line of a hard-wrapped paragraph that continues the line before it: fragments like
-/// "said." that end many wrapped paragraphs must not count as lines of their own.
+/// "said." that end many wrapped paragraphs must not count as lines of their own. A line
+/// continues an unfinished line when it starts in lower case, or when it is a short tail
+/// ("Reuters said.") under a line as long as wrapped text; an item of a headline list starts in
+/// upper case and is not short, so it stays a line of its own.
 fn is_continuation(prev: &str, line: &str) -> bool {
     if ends_sentence(prev) {
         return false;
     }
+    let line = line.trim();
     let starts_lower = line
-        .trim_start()
         .chars()
         .next()
         .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
-    starts_lower || prev.trim_end().chars().count() >= 60
+    starts_lower || (prev.trim_end().chars().count() >= 60 && line.chars().count() < 25)
 }
 
 /// The units of a segmented document, in document order. Lines without words are left out.
@@ -127,5 +130,15 @@ mod tests {
         assert_eq!(u[0].region, Region::Header);
         assert_eq!(u[3].region, Region::Footer);
         assert!(u[0].at_top);
+        // a long headline does not swallow the next one
+        let text = "City council approves new harbour bridge after decade of debate\nVolunteers race to protect old town as river keeps rising";
+        let seg = segment(text, false);
+        assert_eq!(
+            units(text, &seg)
+                .iter()
+                .filter(|u| u.lines.len() == 1)
+                .count(),
+            2
+        );
     }
 }

@@ -1,0 +1,296 @@
+//! The real binary on `samples/`: report contents against `samples/truth.json`, annotations,
+//! determinism, and the evaluation command.
+
+mod common;
+
+use common::{annotations, neardup, samples, scan_to, span_lines};
+use neardup::eval::{evaluate, Truth};
+use neardup::Report;
+
+fn truth() -> Truth {
+    let text = std::fs::read_to_string(samples().join("truth.json")).expect("truth.json");
+    serde_json::from_str(&text).expect("truth parses")
+}
+
+fn truth_json() -> serde_json::Value {
+    let text = std::fs::read_to_string(samples().join("truth.json")).expect("truth.json");
+    serde_json::from_str(&text).expect("truth parses")
+}
+
+fn scan_samples(extra: &[&str]) -> (Report, Vec<neardup::Annotation>, String, String) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (r, a, _) = scan_to(&samples(), out.path(), extra);
+    let report: Report = serde_json::from_str(&r).expect("report parses");
+    (report, annotations(&a), r, a)
+}
+
+#[test]
+fn samples_match_truth() {
+    let (report, anns, _, _) = scan_samples(&[]);
+    let eval = evaluate(&report, &anns, &truth());
+    assert_eq!(eval.pairs.precision(), 1.0, "{eval}");
+    assert_eq!(eval.pairs.recall(), 1.0, "{eval}");
+    assert!(eval.template_lines.precision() >= 0.97, "{eval}");
+    assert!(eval.template_lines.recall() >= 0.95, "{eval}");
+    assert_eq!(eval.repeated_lines.f1(), 1.0, "{eval}");
+}
+
+#[test]
+fn report_has_contract_fields_and_counts() {
+    let (report, anns, raw, _) = scan_samples(&[]);
+    let v: serde_json::Value = serde_json::from_str(&raw).expect("json");
+    for key in [
+        "version",
+        "summary",
+        "skipped",
+        "duplicate_clusters",
+        "template_blocks",
+        "repeated_blocks",
+    ] {
+        assert!(v.get(key).is_some(), "report lacks {key}");
+    }
+    assert!(v.get("timing").is_none(), "--no-timing leaves timing out");
+    assert_eq!(report.version, 1);
+    assert_eq!(report.summary.documents as usize, anns.len());
+    assert_eq!(report.summary.lossy_utf8_documents, 1);
+    let params = &report.summary.parameters;
+    assert_eq!((params.ngram, params.num_perm), (5, 128));
+    assert!(params.bands * params.rows <= 128);
+    assert_eq!(params.s_curve.len(), 3);
+
+    // every expected skip is there with its reason
+    let t = truth_json();
+    for (path, reason) in t["skipped"].as_object().expect("skipped map") {
+        let reason = reason.as_str().expect("reason");
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|s| &s.path == path && s.reason.starts_with(reason)),
+            "{path}: {reason} not in {:?}",
+            report.skipped
+        );
+    }
+    let by_reason: u64 = report.summary.skipped_by_reason.values().sum();
+    assert_eq!(by_reason, report.summary.skipped);
+}
+
+#[test]
+fn annotations_mark_members_and_representatives() {
+    let (report, anns, _, _) = scan_samples(&[]);
+    for c in &report.duplicate_clusters {
+        assert_eq!(c.documents[0].id, c.representative);
+        for m in &c.documents {
+            let a = anns
+                .iter()
+                .find(|a| a.id == m.id)
+                .expect("member annotated");
+            assert_eq!(a.cluster, Some(c.id));
+            if m.id == c.representative {
+                assert_eq!(a.duplicate_of, None);
+            } else {
+                assert_eq!(a.duplicate_of.as_deref(), Some(c.representative.as_str()));
+            }
+        }
+    }
+    // keep=first: the representative is the smallest id
+    for c in &report.duplicate_clusters {
+        let min = c
+            .documents
+            .iter()
+            .map(|m| m.id.as_str())
+            .min()
+            .expect("members");
+        assert_eq!(c.representative, min);
+    }
+    // JSONL documents carry their line, text documents do not
+    let wire = anns
+        .iter()
+        .find(|a| a.id == "wire-harbour")
+        .expect("jsonl doc");
+    assert_eq!(
+        (wire.path.as_str(), wire.line),
+        ("feeds/wire.jsonl", Some(1))
+    );
+    assert_eq!(wire.site.as_deref(), Some("feeds"));
+}
+
+#[test]
+fn template_traps() {
+    let (_, anns, _, _) = scan_samples(&[]);
+    // one story on three pages of one site: its paragraphs stay content
+    assert!(span_lines(&anns, "metrowire/night-trams.txt", "template")
+        .iter()
+        .all(|&l| l == 1 || l >= 15));
+    // a headline is content in its own article, template in the others' related lists
+    assert!(!span_lines(&anns, "dailyherald/jazz-festival.txt", "template").contains(&4));
+    assert!(span_lines(&anns, "dailyherald/harbour-bridge.txt", "template").contains(&28));
+    // "said." ending wrapped paragraphs on every page of a site is not template
+    for doc in [
+        "coastnews/schools-hiring.txt",
+        "coastnews/rent-march.txt",
+        "coastnews/harbour-bridge-afp.txt",
+    ] {
+        let text = std::fs::read_to_string(samples().join(doc)).expect("sample");
+        let said = text.lines().position(|l| l == "said.").expect("said. line") as u32 + 1;
+        assert!(!span_lines(&anns, doc, "template").contains(&said), "{doc}");
+        // the footer line with a changing year is template
+        let powered = text
+            .lines()
+            .position(|l| l.starts_with("Powered by"))
+            .expect("footer") as u32
+            + 1;
+        assert!(
+            span_lines(&anns, doc, "template").contains(&powered),
+            "{doc}"
+        );
+    }
+    // short articles under a long template: template found, articles not joined
+    let lines = span_lines(&anns, "techbeat/brief-3.txt", "template");
+    assert!(lines.contains(&1) && lines.contains(&12));
+    assert!(anns
+        .iter()
+        .filter(|a| a.id.starts_with("techbeat/"))
+        .all(|a| a.cluster.is_none()));
+}
+
+#[test]
+fn repeated_and_reused_captions() {
+    let (report, anns, _, _) = scan_samples(&[]);
+    assert_eq!(
+        span_lines(&anns, "dailyherald/flood-old-town.txt", "repeated"),
+        vec![10]
+    );
+    let across: Vec<_> = report
+        .repeated_blocks
+        .iter()
+        .filter(|b| b.kind == "across" && b.text.starts_with("Volunteers carry sandbags"))
+        .collect();
+    assert_eq!(across.len(), 1);
+    assert_eq!(
+        across[0].documents,
+        vec![
+            "dailyherald/flood-old-town.txt".to_string(),
+            "metrowire/farmers-market.txt".to_string()
+        ]
+    );
+}
+
+#[test]
+fn byte_identical_across_thread_counts() {
+    let (_, _, r1, a1) = scan_samples(&["--threads", "1"]);
+    let (_, _, r4, a4) = scan_samples(&["--threads", "4"]);
+    assert_eq!(r1, r4);
+    assert_eq!(a1, a4);
+}
+
+#[test]
+fn containment_off_misses_the_trimmed_copy() {
+    let (report, _, _, _) = scan_samples(&["--no-containment"]);
+    let joined = report.duplicate_clusters.iter().any(|c| {
+        c.documents
+            .iter()
+            .any(|m| m.id == "metrowire/bridge-vote.txt")
+    });
+    assert!(!joined, "the trimmed copy has Jaccard below 0.7");
+    let (report, _, _, _) = scan_samples(&[]);
+    let c = report
+        .duplicate_clusters
+        .iter()
+        .find(|c| {
+            c.documents
+                .iter()
+                .any(|m| m.id == "metrowire/bridge-vote.txt")
+        })
+        .expect("trimmed copy clustered by containment");
+    let m = c
+        .documents
+        .iter()
+        .find(|m| m.id == "metrowire/bridge-vote.txt")
+        .expect("member");
+    assert!(m.containment >= 0.8 && m.similarity < 0.7, "{m:?}");
+}
+
+#[test]
+fn keep_longest_changes_the_representative() {
+    let (report, _, _, _) = scan_samples(&["--keep", "longest"]);
+    let trams = report
+        .duplicate_clusters
+        .iter()
+        .find(|c| {
+            c.documents
+                .iter()
+                .any(|m| m.id == "metrowire/night-trams.txt")
+        })
+        .expect("trams cluster");
+    assert_eq!(trams.representative, "metrowire/night-trams-update.txt");
+}
+
+#[test]
+fn exact_verification_agrees_on_samples() {
+    let (report, anns, _, _) = scan_samples(&["--verify", "exact"]);
+    let eval = evaluate(&report, &anns, &truth());
+    assert_eq!(eval.pairs.f1(), 1.0, "{eval}");
+}
+
+#[test]
+fn eval_command_prints_scores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let truth = samples().join("truth.json");
+    let out = neardup(
+        dir.path(),
+        &[
+            "eval",
+            "--truth",
+            truth.to_str().expect("path"),
+            samples().to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("near-duplicate pairs  precision 1.0000  recall 1.0000"),
+        "{text}"
+    );
+    let labels = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &labels,
+        "a\tb\tlabel\nwire-school\tarchive-school\t1\ntechbeat/brief-1.txt\ttechbeat/brief-2.txt\t0\nwire-harbour\tmetrowire/bridge-vote.txt\t1\n",
+    )
+    .expect("write labels");
+    let out = neardup(
+        dir.path(),
+        &[
+            "eval",
+            "--labels",
+            labels.to_str().expect("path"),
+            samples().to_str().expect("path"),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(TP 2, FP 0, FN 0)"), "{text}");
+}
+
+#[test]
+fn summary_is_printed_and_default_report_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = neardup(dir.path(), &["scan", samples().to_str().expect("path")]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("documents"), "{text}");
+    assert!(text.contains("clusters"), "{text}");
+    assert!(dir.path().join("neardup-report.json").exists());
+}
+
+#[test]
+fn report_to_stdout_keeps_stdout_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = neardup(
+        dir.path(),
+        &["scan", samples().to_str().expect("path"), "--report", "-"],
+    );
+    assert!(out.status.success());
+    let report: Report = serde_json::from_slice(&out.stdout).expect("stdout is the report");
+    assert!(report.summary.documents > 20);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("duplicates"));
+}
