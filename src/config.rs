@@ -19,8 +19,9 @@ pub const DEFAULT_NGRAM: usize = 5;
 /// Default number of distinct documents (near-duplicate copies counted once) of one site that
 /// must hold a line or paragraph before it counts as template.
 pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
-/// Default similarity (Jaccard of word sets) above which two blocks of one document are repeats.
-pub const DEFAULT_REPEAT_SIMILARITY: f64 = 0.6;
+/// Default share of a block's distinct words that must lie inside an earlier block of the same
+/// document (of similar length) for it to be a repeat.
+pub const DEFAULT_REPEAT_SIMILARITY: f64 = 0.9;
 /// Default minimum number of words of a block that can count as a repeat.
 pub const DEFAULT_REPEAT_MIN_WORDS: usize = 4;
 /// Default largest document (and file, for non-JSONL inputs) read, in bytes.

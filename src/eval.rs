@@ -27,6 +27,22 @@ pub struct Truth {
     /// Document id → 1-based line numbers that repeat an earlier block of the same document.
     #[serde(default)]
     pub repeated_lines: BTreeMap<String, Vec<u32>>,
+    /// Content similarity of labelled duplicate pairs, where known (generated corpora).
+    #[serde(default)]
+    pub pair_similarity: Vec<PairSimilarity>,
+}
+
+/// Content similarity of a labelled duplicate pair.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PairSimilarity {
+    /// First id.
+    pub a: String,
+    /// Second id.
+    pub b: String,
+    /// Exact Jaccard of the word 5-gram sets of the two documents' content (template excluded).
+    pub jaccard: f64,
+    /// Containment of the smaller content in the larger.
+    pub containment: f64,
 }
 
 /// Counts of a binary decision and the figures derived from them.
@@ -105,6 +121,11 @@ pub struct Evaluation {
     pub template_lines: Score,
     /// Repeated-block lines.
     pub repeated_lines: Score,
+    /// Recall on labelled pairs whose content Jaccard is at or above the threshold, and the
+    /// threshold (only with `pair_similarity` labels).
+    pub pairs_above_threshold: Option<(f64, Score)>,
+    /// Recall on labelled pairs below the threshold (truncated copies and heavy edits).
+    pub pairs_below_threshold: Option<(f64, Score)>,
     /// Predicted pairs that are not labelled, for reading (at most 20).
     pub false_pairs: Vec<(String, String)>,
     /// Labelled pairs that were missed, for reading (at most 20).
@@ -114,6 +135,24 @@ pub struct Evaluation {
 impl fmt::Display for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "near-duplicate pairs  {}", self.pairs)?;
+        if let Some((t, s)) = &self.pairs_above_threshold {
+            writeln!(
+                f,
+                "  pairs with content Jaccard >= {t}: recall {:.4} ({} of {})",
+                s.recall(),
+                s.true_positives,
+                s.true_positives + s.false_negatives
+            )?;
+        }
+        if let Some((t, s)) = &self.pairs_below_threshold {
+            writeln!(
+                f,
+                "  pairs with content Jaccard <  {t}: recall {:.4} ({} of {})",
+                s.recall(),
+                s.true_positives,
+                s.true_positives + s.false_negatives
+            )?;
+        }
         writeln!(f, "template lines        {}", self.template_lines)?;
         writeln!(f, "repeated lines        {}", self.repeated_lines)?;
         for (a, b) in &self.false_pairs {
@@ -142,6 +181,7 @@ pub fn pairs_of<'a>(groups: impl Iterator<Item = Vec<&'a str>>) -> BTreeSet<(Str
 
 /// Scores a scan's clusters and annotations against `truth`.
 pub fn evaluate(report: &Report, annotations: &[Annotation], truth: &Truth) -> Evaluation {
+    let threshold = report.summary.parameters.threshold;
     let predicted = pairs_of(
         report
             .duplicate_clusters
@@ -154,12 +194,36 @@ pub fn evaluate(report: &Report, annotations: &[Annotation], truth: &Truth) -> E
             .iter()
             .map(|g| g.iter().map(String::as_str).collect()),
     );
+    let split = |above: bool| {
+        if truth.pair_similarity.is_empty() {
+            return None;
+        }
+        let mut s = Score::default();
+        for p in &truth.pair_similarity {
+            if (p.jaccard >= threshold) != above {
+                continue;
+            }
+            let key = if p.a < p.b {
+                (p.a.clone(), p.b.clone())
+            } else {
+                (p.b.clone(), p.a.clone())
+            };
+            if predicted.contains(&key) {
+                s.true_positives += 1;
+            } else {
+                s.false_negatives += 1;
+            }
+        }
+        Some((threshold, s))
+    };
     let false_pairs = predicted.difference(&labelled).take(20).cloned().collect();
     let missed_pairs = labelled.difference(&predicted).take(20).cloned().collect();
     Evaluation {
         pairs: Score::of_sets(&predicted, &labelled),
         template_lines: score_lines(annotations, &truth.template_lines, "template"),
         repeated_lines: score_lines(annotations, &truth.repeated_lines, "repeated"),
+        pairs_above_threshold: split(true),
+        pairs_below_threshold: split(false),
         false_pairs,
         missed_pairs,
     }

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod sketch;
+pub mod synth;
 pub mod text;
 
 pub use config::Config;

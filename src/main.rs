@@ -123,7 +123,7 @@ struct ScanArgs {
     /// Different documents of one site (copies counted once) that must hold a line for it to be template.
     #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS, value_name = "N", help_heading = "Templates and repeats")]
     template_min_docs: usize,
-    /// Word-set similarity at which two blocks of one document are repeats (1 = identical only).
+    /// Share of a block's words inside an earlier, similar-length block for it to be a repeat (1 = all).
     #[arg(long, default_value_t = DEFAULT_REPEAT_SIMILARITY, value_name = "S", help_heading = "Templates and repeats")]
     repeat_similarity: f64,
     /// Blocks with fewer words never count as repeats.

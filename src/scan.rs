@@ -408,6 +408,7 @@ fn analyze(
                 bytes: (first.bytes.start as u32, last.bytes.end as u32),
                 region: u.region,
                 at_top: u.at_top,
+                context: u.context,
                 words: u.words,
             });
         }

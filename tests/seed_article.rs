@@ -103,7 +103,8 @@ fn identical_and_credited_caption_repeats_follow_the_similarity_flag() {
     let corpus = tempfile::tempdir().expect("tempdir");
     let caption =
         "Tribal fighters fire their weapons during an intensive security deployment in Iraq.";
-    let text = format!("Title of the page\n\n{caption}\n\nBody text of the article goes here.\n\n{caption} (AFP Photo / Ahmad al-Rubaye)\n");
+    let edited = caption.replace("intensive", "extensive");
+    let text = format!("Title of the page\n\n{caption}\n\nBody text of the article goes here.\n\n{edited} (AFP Photo / Ahmad al-Rubaye)\n");
     write_tree(corpus.path(), &[("a.txt", text.as_bytes())]);
     let out = tempfile::tempdir().expect("tempdir");
     let (_, ann, _) = scan_to(corpus.path(), out.path(), &[]);

@@ -10,10 +10,31 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::units::Region;
+use super::units::{Context, Region};
 
 /// Most words a unit may have to count as template across sites (see [`finalize`]).
 pub const CROSS_SITE_MAX_WORDS: u32 = 12;
+
+/// Share of a unit's occurrences on a site that must agree on one feature of their
+/// [`Context`] (same line before, same line after, same distance from top or bottom) for the
+/// unit to be that site's template.
+pub const MIN_CONTEXT_AGREEMENT: f64 = 0.5;
+
+/// Whether the occurrences agree on where they stand (see [`MIN_CONTEXT_AGREEMENT`]) and
+/// do not mostly stand inside tables of figures.
+fn consistent_context(contexts: &[Context]) -> bool {
+    let n = contexts.len();
+    if n == 0 || contexts.iter().filter(|c| c.in_table).count() * 2 >= n {
+        return false;
+    }
+    let contexts: Vec<[(u8, u64); 4]> = contexts.iter().map(|c| c.features()).collect();
+    let need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
+    (0..4).any(|f| {
+        let mut values: Vec<u64> = contexts.iter().map(|c| c[f].1).collect();
+        values.sort_unstable();
+        values.chunk_by(|a, b| a == b).any(|run| run.len() >= need)
+    })
+}
 
 /// Documents holding each unit, per site and over the whole corpus (round one).
 #[derive(Debug, Default, Clone)]
@@ -110,6 +131,8 @@ pub struct Hit {
     pub region: Region,
     /// Whether it stands among the first three lines.
     pub at_top: bool,
+    /// Its surroundings.
+    pub context: Context,
     /// Words.
     pub words: u32,
 }
@@ -183,9 +206,11 @@ pub struct Finalized {
 ///
 /// `hits[d]` are the watched occurrences of document `d`, `site[d]` its site, `cluster[d]` its
 /// cluster (its own index when it has no duplicate). A unit is template on a site when at least
-/// `min_docs` clusters of that site hold it, and template everywhere when it has at most
-/// [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites and clusters hold it (short
-/// boilerplate such as "Share this article"). A unit that stands at the top of exactly one
+/// `min_docs` clusters of that site hold it in a consistent place (see [`Context`] and
+/// [`MIN_CONTEXT_AGREEMENT`]; labels inside tables of figures never count), and template
+/// everywhere when it has at most [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites
+/// (each holding it in a consistent place) and clusters hold it (short boilerplate such as
+/// "Share this article"). A unit that stands at the top of exactly one
 /// cluster's documents and elsewhere in others is that article's headline: content there,
 /// template in the others' "related stories" lists.
 pub fn finalize(
@@ -198,6 +223,8 @@ pub fn finalize(
 ) -> Finalized {
     // (key, site, cluster, at_top)
     let mut cand: Vec<(u64, u32, u32, bool)> = Vec::new();
+    // (site, key) -> contexts of its occurrences
+    let mut contexts: HashMap<(u32, u64), Vec<Context>> = HashMap::new();
     // (key, cluster, doc) for shared whole blocks
     let mut shared: Vec<(u64, u32, u32)> = Vec::new();
     let mut words: HashMap<u64, u32> = HashMap::new();
@@ -207,6 +234,9 @@ pub fn finalize(
             words.insert(h.key, h.words);
             if watch.is_candidate(s, h.key) || h.words <= CROSS_SITE_MAX_WORDS {
                 cand.push((h.key, s, c, h.at_top));
+            }
+            if watch.is_candidate(s, h.key) || h.words <= CROSS_SITE_MAX_WORDS {
+                contexts.entry((s, h.key)).or_default().push(h.context);
             }
             if h.whole_block && watch.is_shared(h.key) {
                 shared.push((h.key, c, d as u32));
@@ -230,10 +260,13 @@ pub fn finalize(
         let mut any = false;
         let mut sites = 0;
         for per_site in per_key.chunk_by(|a, b| a.1 == b.1) {
-            sites += 1;
+            let consistent = contexts
+                .get(&(per_site[0].1, key))
+                .is_some_and(|c| consistent_context(c));
+            sites += consistent as usize;
             let mut cl: Vec<u32> = per_site.iter().map(|t| t.2).collect();
             cl.dedup();
-            if cl.len() >= min_docs && watch.is_candidate(per_site[0].1, key) {
+            if cl.len() >= min_docs && watch.is_candidate(per_site[0].1, key) && consistent {
                 set.on_site.insert((per_site[0].1, key));
                 any = true;
             }
@@ -373,6 +406,13 @@ mod tests {
                 Region::Footer
             },
             at_top,
+            context: Context {
+                prev: 0,
+                next: 9,
+                from_top: line,
+                from_bottom: 3,
+                in_table: false,
+            },
             words: 20,
         }
     }

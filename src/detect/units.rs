@@ -32,6 +32,55 @@ pub struct Unit {
     pub region: Region,
     /// Whether it starts among the first three non-blank lines (where a headline stands).
     pub at_top: bool,
+    /// Where it stands relative to its surroundings (see [`Context`]).
+    pub context: Context,
+}
+
+/// The surroundings of a unit. A site's template sits in the same place on every page — after
+/// the same line, before the same line, or at the same distance from the top or the bottom —
+/// while a line that recurs by coincidence (a "Year" row of an earnings table) moves around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Context {
+    /// Exact hash of the non-blank line before it (0 at the top).
+    pub prev: u64,
+    /// Exact hash of the non-blank line after it (0 at the bottom).
+    pub next: u64,
+    /// Non-blank lines above it.
+    pub from_top: u32,
+    /// Non-blank lines below it.
+    pub from_bottom: u32,
+    /// Whether the lines on both sides are figures: a label inside a table ("Year", "Nine
+    /// mths"), which repeats in every such table and is content.
+    pub in_table: bool,
+}
+
+impl Context {
+    fn of(seg: &Segmented, lines: &Range<usize>) -> Context {
+        let n = seg.lines.len();
+        Context {
+            prev: lines
+                .start
+                .checked_sub(1)
+                .map(|i| seg.lines[i].hash ^ 1)
+                .unwrap_or(0),
+            next: seg.lines.get(lines.end).map(|l| l.hash ^ 1).unwrap_or(0),
+            from_top: lines.start as u32,
+            from_bottom: (n - lines.end) as u32,
+            in_table: lines.start > 0
+                && seg.lines[lines.start - 1].table_row
+                && seg.lines.get(lines.end).is_some_and(|l| l.table_row),
+        }
+    }
+
+    /// The four features as comparable values, each tagged with its kind.
+    pub fn features(&self) -> [(u8, u64); 4] {
+        [
+            (0, self.prev),
+            (1, self.next),
+            (2, self.from_top as u64),
+            (3, self.from_bottom as u64),
+        ]
+    }
 }
 
 /// Terminal punctuation that ends a sentence or a list item.
@@ -85,6 +134,7 @@ pub fn units(text: &str, seg: &Segmented) -> Vec<Unit> {
                 words: line.words,
                 region: region_of(i),
                 at_top: i < 3,
+                context: Context::of(seg, &(i..i + 1)),
             });
         }
         if block.lines.len() > 1 && block.words > 0 {
@@ -95,6 +145,7 @@ pub fn units(text: &str, seg: &Segmented) -> Vec<Unit> {
                 words: block.words,
                 region: region_of(block.lines.start),
                 at_top: block.lines.start < 3,
+                context: Context::of(seg, &block.lines),
             });
         }
     }

@@ -70,9 +70,29 @@ pub fn hash_normalized(norm: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(norm.as_bytes())
 }
 
-/// The hash of `norm` with every digit folded to `0`, reusing `scratch`.
+/// Share of the non-space characters of `norm` that are digits.
+pub fn digit_share(norm: &str) -> f64 {
+    let (mut digits, mut all) = (0usize, 0usize);
+    for c in norm.chars().filter(|c| *c != ' ') {
+        all += 1;
+        digits += c.is_numeric() as usize;
+    }
+    if all == 0 {
+        0.0
+    } else {
+        digits as f64 / all as f64
+    }
+}
+
+/// Lines whose characters are at least this share digits are figures (table rows), not text
+/// with a date or a counter in it; their digits are never folded.
+pub const FIGURES_DIGIT_SHARE: f64 = 0.25;
+
+/// The hash of `norm` with every digit folded to `0`, reusing `scratch`, so that "© 2014" and
+/// "© 2015" agree. Lines made mostly of figures keep their digits: "Net 658,159 vs 299,930"
+/// and "Net 102,508 vs 264,910" are different lines.
 pub fn hash_digits_folded(norm: &str, scratch: &mut String) -> u64 {
-    if !norm.chars().any(|c| c.is_numeric()) {
+    if !norm.chars().any(|c| c.is_numeric()) || digit_share(norm) >= FIGURES_DIGIT_SHARE {
         return hash_normalized(norm);
     }
     scratch.clear();
@@ -105,8 +125,12 @@ mod tests {
         assert_eq!(normalize("© 2014 v2", false), "2014 v2");
         let mut s = String::new();
         assert_eq!(
-            hash_digits_folded("2014 systron", &mut s),
-            hash_normalized("0000 systron")
+            hash_digits_folded("2014 systron micronix", &mut s),
+            hash_normalized("0000 systron micronix")
+        );
+        assert_eq!(
+            hash_digits_folded("net 658 159 vs 299 930", &mut s),
+            hash_normalized("net 658 159 vs 299 930")
         );
     }
 

@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use super::normalize::{hash_digits_folded, hash_normalized, normalize_into};
+use super::normalize::{
+    digit_share, hash_digits_folded, hash_normalized, normalize_into, FIGURES_DIGIT_SHARE,
+};
 
 /// One line of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +25,9 @@ pub struct Line {
     pub hash: u64,
     /// xxh3 of its normalised form with digits folded to `0` (template comparisons).
     pub folded_hash: u64,
+    /// Whether it looks like a row of a table of figures: mostly digits, or short (ten words
+    /// or fewer) with a number in it.
+    pub table_row: bool,
 }
 
 /// A paragraph (or a line, in documents without paragraphs).
@@ -119,6 +124,8 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             words: words as u32,
             hash,
             folded_hash,
+            table_row: digit_share(slice) >= FIGURES_DIGIT_SHARE
+                || (words <= 10 && slice.chars().any(|c| c.is_numeric())),
         });
     }
     let has_paragraphs = after_blank.iter().any(|&b| b);
@@ -250,8 +257,8 @@ mod tests {
 
     #[test]
     fn folded_hash_ignores_digits() {
-        let a = segment("© 2014 Systron", false);
-        let b = segment("© 2015 Systron", false);
+        let a = segment("© 2014 Systron Micronix Web Hosting", false);
+        let b = segment("© 2015 Systron Micronix Web Hosting", false);
         assert_ne!(a.blocks[0].hash, b.blocks[0].hash);
         assert_eq!(a.blocks[0].folded_hash, b.blocks[0].folded_hash);
     }

@@ -1,0 +1,922 @@
+//! A generator of labelled evaluation and benchmark corpora.
+//!
+//! Stories (Reuters-21578 wire stories when a path to them is given, otherwise synthetic text)
+//! are published on generated sites, each with its own template (header, navigation, "most read"
+//! list, cookie notice, footer with a changing year, hard-wrapped text on some sites). Some
+//! stories are syndicated to other sites with a new headline, a trimmed ending, typos or an
+//! added paragraph; some are republished on several pages of one site; some carry a photo
+//! caption scraped twice. Hard negatives: different stories quoting one long statement, short
+//! stories under long templates, and the natural similarity of wire stories on one topic.
+//!
+//! Every page is built line by line, so the labels ([`SynthTruth`]) come from the construction.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::eval::{PairSimilarity, Truth};
+use crate::text::{jaccard_and_containment, normalize, shingle_set};
+
+/// A story: a headline and paragraphs (each one line, unwrapped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    /// Headline.
+    pub title: String,
+    /// Paragraphs.
+    pub paras: Vec<String>,
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthOptions {
+    /// Stories to use (at most the number available).
+    pub stories: usize,
+    /// Sites.
+    pub sites: usize,
+    /// Share of stories syndicated to other sites.
+    pub syndication_rate: f64,
+    /// Share of stories republished on further pages of their own site.
+    pub republish_rate: f64,
+    /// Share of stories with a photo caption.
+    pub caption_rate: f64,
+    /// Share of stories that quote a long statement another story quotes too.
+    pub shared_quote_rate: f64,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        SynthOptions {
+            stories: 2500,
+            sites: 40,
+            syndication_rate: 0.25,
+            republish_rate: 0.04,
+            caption_rate: 0.12,
+            shared_quote_rate: 0.04,
+            seed: 7,
+        }
+    }
+}
+
+/// The labels of a generated corpus: [`Truth`] (with each duplicate pair's content similarity)
+/// and the corpus size.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SynthTruth {
+    /// Clusters, pair similarities, template and repeated lines.
+    #[serde(flatten)]
+    pub truth: Truth,
+    /// Documents written.
+    pub documents: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// SplitMix64: small, fast, and reproducible across platforms.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// A random element.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Reads the Reuters-21578 SGML files in `dir`: stories with a title and a body of at least
+/// `min_words` words, paragraphs unwrapped, the closing "Reuter" signature and repeated
+/// paragraphs removed.
+pub fn reuters_stories(dir: &Path, min_words: usize) -> io::Result<Vec<Story>> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
+        .collect();
+    names.sort();
+    let mut out = Vec::new();
+    for path in names {
+        let raw = String::from_utf8_lossy(&std::fs::read(&path)?).into_owned();
+        for chunk in raw.split("</REUTERS>") {
+            let (Some(title), Some(body)) = (
+                between(chunk, "<TITLE>", "</TITLE>"),
+                between(chunk, "<BODY>", "</BODY>"),
+            ) else {
+                continue;
+            };
+            let mut paras: Vec<String> = Vec::new();
+            for line in unescape(body).lines() {
+                let trimmed = line.trim();
+                if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("reuter") {
+                    continue;
+                }
+                if line.starts_with([' ', '\t']) || paras.is_empty() {
+                    paras.push(trimmed.to_string());
+                } else if let Some(last) = paras.last_mut() {
+                    last.push(' ');
+                    last.push_str(trimmed);
+                }
+            }
+            // Wire tables repeat rows; the generator's own repeats are the labelled ones.
+            let mut seen = std::collections::HashSet::new();
+            paras.retain(|p| seen.insert(normalize(p, false)));
+            let words: usize = paras.iter().map(|p| p.split_whitespace().count()).sum();
+            if words >= min_words {
+                out.push(Story {
+                    title: unescape(title).trim().to_string(),
+                    paras,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Drops every story whose word 5-grams overlap an earlier story's (Jaccard at least 0.2 or
+/// containment at least 0.5), so that in a generated corpus only the generator's copies are
+/// duplicates. Wire collections file many stories twice (corrections, updates).
+pub fn drop_overlapping(stories: Vec<Story>) -> Vec<Story> {
+    use rayon::prelude::*;
+    let sets: Vec<Vec<u64>> = stories
+        .par_iter()
+        .map(|s| {
+            let text = normalize(&format!("{} {}", s.title, s.paras.join(" ")), false);
+            shingle_set(&text, crate::config::ShingleKind::Words, 5)
+        })
+        .collect();
+    let hasher = crate::sketch::MinHasher::new(128, 99);
+    let sigs: Vec<Vec<u32>> = sets.par_iter().map(|s| hasher.signature(s)).collect();
+    let refs: Vec<Option<&[u32]>> = sigs
+        .iter()
+        .zip(&sets)
+        .map(|(sig, set)| (!set.is_empty()).then_some(sig.as_slice()))
+        .collect();
+    let params = crate::sketch::LshParams { bands: 64, rows: 2 };
+    let pairs = crate::sketch::candidate_pairs(&refs, params, 64);
+    let mut dropped = vec![false; stories.len()];
+    for (a, b) in pairs {
+        let (j, c) = jaccard_and_containment(&sets[a as usize], &sets[b as usize]);
+        if j >= 0.2 || c >= 0.5 {
+            dropped[b as usize] = true;
+        }
+    }
+    stories
+        .into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(s, _)| s)
+        .collect()
+}
+
+fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = s.find(open)? + open.len();
+    let end = s[start..].find(close)? + start;
+    Some(&s[start..end])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&#3;", "")
+        .replace("&#2;", "")
+}
+
+const WORDS: &[&str] = &[
+    "market",
+    "price",
+    "company",
+    "government",
+    "bank",
+    "oil",
+    "trade",
+    "share",
+    "profit",
+    "minister",
+    "export",
+    "rate",
+    "growth",
+    "council",
+    "city",
+    "river",
+    "farmers",
+    "workers",
+    "union",
+    "court",
+    "police",
+    "school",
+    "bridge",
+    "harbour",
+    "energy",
+    "power",
+    "water",
+    "report",
+    "plan",
+    "budget",
+    "tax",
+    "loan",
+    "deal",
+    "talks",
+    "strike",
+    "vote",
+    "election",
+    "province",
+    "region",
+    "north",
+    "south",
+    "coast",
+    "mountain",
+    "village",
+    "factory",
+    "mine",
+    "steel",
+    "grain",
+    "wheat",
+    "coffee",
+    "cocoa",
+    "sugar",
+    "cotton",
+    "gold",
+    "copper",
+    "ship",
+    "port",
+    "airline",
+    "railway",
+    "road",
+    "hospital",
+    "doctor",
+    "patients",
+    "students",
+    "teachers",
+    "said",
+    "would",
+    "could",
+    "expected",
+    "announced",
+    "agreed",
+    "rejected",
+    "reported",
+    "rose",
+    "fell",
+    "increased",
+    "reduced",
+    "opened",
+    "closed",
+    "signed",
+    "approved",
+    "warned",
+    "added",
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "for",
+    "on",
+    "with",
+    "by",
+    "at",
+    "from",
+    "that",
+    "its",
+    "new",
+    "first",
+    "last",
+    "next",
+    "week",
+    "year",
+    "month",
+    "percent",
+    "million",
+    "billion",
+    "official",
+    "spokesman",
+    "chairman",
+    "president",
+    "director",
+    "analysts",
+    "traders",
+];
+
+/// `n` synthetic stories of made-up sentences, for tests and benchmarks that must not depend
+/// on outside data. Word frequencies are skewed like text, so shingles repeat realistically.
+pub fn synthetic_stories(n: usize, seed: u64) -> Vec<Story> {
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            let len = 6 + rng.below(5);
+            let title = sentence(&mut rng, len);
+            let title = title.trim_end_matches('.').to_string();
+            let paras = (0..3 + rng.below(8))
+                .map(|_| {
+                    (0..1 + rng.below(3))
+                        .map(|_| {
+                            let len = 10 + rng.below(18);
+                            sentence(&mut rng, len)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            Story { title, paras }
+        })
+        .collect()
+}
+
+/// A made-up sentence of `len` words, skewed towards the start of [`WORDS`] like text is
+/// towards its frequent words.
+fn sentence(rng: &mut Rng, len: usize) -> String {
+    let mut words: Vec<String> = (0..len)
+        .map(|_| {
+            let u = rng.unit();
+            WORDS[((u * u) * WORDS.len() as f64) as usize % WORDS.len()].to_string()
+        })
+        .collect();
+    if let Some(first) = words.first_mut() {
+        let mut c = first.chars();
+        if let Some(f) = c.next() {
+            *first = f.to_uppercase().collect::<String>() + c.as_str();
+        }
+    }
+    words.join(" ") + "."
+}
+
+const SECTIONS: &[&str] = &[
+    "Home", "News", "World", "Business", "Markets", "Sport", "Culture", "Opinion", "Science",
+    "Travel", "Weather", "Video", "Local", "Politics", "Tech", "Health",
+];
+const NAMES: &[&str] = &[
+    "Herald",
+    "Courier",
+    "Tribune",
+    "Gazette",
+    "Observer",
+    "Post",
+    "Chronicle",
+    "Times",
+    "Wire",
+    "Express",
+    "Monitor",
+    "Ledger",
+    "Dispatch",
+    "Journal",
+    "Sentinel",
+    "Record",
+];
+const PLACES: &[&str] = &[
+    "Northfield",
+    "Riverside",
+    "Eastport",
+    "Lakeview",
+    "Westbrook",
+    "Hillcrest",
+    "Bayside",
+    "Stonebridge",
+    "Oakdale",
+    "Millbrook",
+    "Fairhaven",
+    "Kingsport",
+];
+const AGENCIES: &[&str] = &["AFP", "Reuters", "AP", "EPA", "Getty Images", "Staff photo"];
+const FIRST_NAMES: &[&str] = &[
+    "Anna", "Jonas", "Sara", "Marta", "Lena", "Peter", "Ahmed", "Maria", "Ivan", "Chen", "Laura",
+    "David", "Olga", "Tomas", "Yuki", "Paulo", "Nadia", "Erik", "Fatima", "Kofi",
+];
+const LAST_NAMES: &[&str] = &[
+    "Berg", "Eklund", "Holm", "Lind", "Novak", "Garcia", "Kowalski", "Rossi", "Tanaka", "Silva",
+    "Okafor", "Haddad", "Petrov", "Larsen", "Moreau", "Schmidt", "Costa", "Nagy", "Dubois", "Khan",
+];
+const CAPTION_SUBJECTS: &[&str] = &[
+    "Workers",
+    "Protesters",
+    "Traders",
+    "Residents",
+    "Farmers",
+    "Officials",
+    "Firefighters",
+    "Students",
+    "Fishermen",
+    "Delegates",
+    "Volunteers",
+    "Commuters",
+];
+const CAPTION_ACTIONS: &[&str] = &[
+    "gather outside",
+    "walk past",
+    "wait in front of",
+    "inspect the damage at",
+    "queue outside",
+    "unload crates at",
+    "listen to speeches near",
+    "clear debris from",
+    "leave",
+];
+const CAPTION_PLACES: &[&str] = &[
+    "the central station",
+    "the port authority building",
+    "the parliament",
+    "a grain silo",
+    "the stock exchange",
+    "a polling station",
+    "the old market hall",
+    "a steel plant",
+    "the ministry of finance",
+    "a flooded road",
+    "the city hall",
+    "a refinery",
+];
+
+/// A photo caption: who, doing what, where, when.
+fn caption_text(rng: &mut Rng) -> String {
+    format!(
+        "{} {} {} in {} on {} {}, {}.",
+        rng.pick(CAPTION_SUBJECTS),
+        rng.pick(CAPTION_ACTIONS),
+        rng.pick(CAPTION_PLACES),
+        rng.pick(PLACES),
+        rng.pick(&["March", "April", "May", "June", "October", "November"]),
+        1 + rng.below(28),
+        1985 + rng.below(3)
+    )
+}
+
+/// A site's template.
+#[derive(Debug, Clone)]
+struct Site {
+    dir: String,
+    header: Vec<String>,
+    footer_lines: Vec<String>,
+    copyright: String,
+    cookie: Option<String>,
+    share: Option<&'static str>,
+    most_read: bool,
+    wrap: Option<usize>,
+    brief: bool,
+}
+
+fn make_site(i: usize, rng: &mut Rng) -> Site {
+    let place = rng.pick(PLACES);
+    let name = format!("{place} {}", rng.pick(NAMES));
+    let mut sections: Vec<&str> = SECTIONS.to_vec();
+    for k in (1..sections.len()).rev() {
+        sections.swap(k, rng.below(k + 1));
+    }
+    let nav = sections[..5 + rng.below(4)].join(" | ");
+    let mut header = vec![name.to_uppercase()];
+    header.push(nav);
+    if rng.chance(0.4) {
+        header.push("Subscribe | Sign in | Newsletter".to_string());
+    }
+    let brief = i % 8 == 7;
+    let cookie = (rng.chance(0.3) || brief).then(|| {
+        format!(
+            "{name} uses cookies to give you the best experience on our website and to show you relevant advertising. By continuing to browse you agree to our use of cookies and to our privacy policy."
+        )
+    });
+    let mut footer_lines = vec![format!(
+        "| About {name} | Contact us | Privacy Policy | Terms of Use |"
+    )];
+    if rng.chance(0.5) {
+        footer_lines.push(format!(
+            "Powered by {} :: Web hosting by {} Networks",
+            rng.pick(&["WordPress", "Drupal", "NewsPress", "Joomla"]),
+            rng.pick(PLACES)
+        ));
+    }
+    Site {
+        dir: format!("site-{i:03}"),
+        header,
+        footer_lines,
+        copyright: format!("{name} Media Group. All rights reserved."),
+        cookie,
+        share: rng.chance(0.5).then(|| {
+            *rng.pick(&[
+                "Share this article",
+                "Advertisement",
+                "Share on social media",
+            ])
+        }),
+        most_read: rng.chance(0.5),
+        wrap: rng.chance(0.3).then(|| 60 + rng.below(17)),
+        brief,
+    }
+}
+
+/// Wraps `text` at `width` columns on word boundaries.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Content,
+    Template,
+    Repeated,
+    Blank,
+}
+
+/// A page under construction.
+struct Page {
+    lines: Vec<(String, Kind)>,
+    /// The story text of the page (what near-duplicate detection should compare).
+    content: Vec<String>,
+}
+
+impl Page {
+    fn new() -> Page {
+        Page {
+            lines: Vec::new(),
+            content: Vec::new(),
+        }
+    }
+
+    fn para(&mut self, text: &str, kind: Kind, width: Option<usize>) {
+        if self.lines.last().is_some_and(|l| l.1 != Kind::Blank) {
+            self.lines.push((String::new(), Kind::Blank));
+        }
+        let lines = match width {
+            Some(w) => wrap(text, w),
+            None => vec![text.to_string()],
+        };
+        for l in lines {
+            self.lines.push((l, kind));
+        }
+        if kind == Kind::Content {
+            self.content.push(text.to_string());
+        }
+    }
+
+    fn line(&mut self, text: &str, kind: Kind) {
+        self.lines.push((text.to_string(), kind));
+    }
+}
+
+fn typo(word: &str, rng: &mut Rng) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 4 {
+        return word.to_string();
+    }
+    let i = 1 + rng.below(chars.len() - 2);
+    let mut c = chars.clone();
+    match rng.below(3) {
+        0 => c.swap(i, i + 1),
+        1 => {
+            c.remove(i);
+        }
+        _ => c.insert(i, c[i]),
+    }
+    c.into_iter().collect()
+}
+
+fn with_typos(text: &str, rate: f64, rng: &mut Rng) -> String {
+    text.split(' ')
+        .map(|w| {
+            if rng.chance(rate) {
+                typo(w, rng)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One published version of a story.
+struct Version {
+    title: String,
+    paras: Vec<String>,
+    caption: Option<(String, bool)>,
+}
+
+/// Generates a corpus from `stories` into `out` (which must not exist or be empty) and returns
+/// its labels.
+pub fn generate(stories: &[Story], opts: &SynthOptions, out: &Path) -> io::Result<SynthTruth> {
+    let mut rng = Rng::new(opts.seed);
+    let n = opts.stories.min(stories.len());
+    let sites: Vec<Site> = (0..opts.sites.max(2))
+        .map(|i| make_site(i, &mut rng))
+        .collect();
+    let normal_sites: Vec<usize> = (0..sites.len()).filter(|&s| !sites[s].brief).collect();
+    let brief_sites: Vec<usize> = (0..sites.len()).filter(|&s| sites[s].brief).collect();
+
+    // Long statements quoted by two different stories each.
+    let mut quote_of: BTreeMap<usize, String> = BTreeMap::new();
+    for x in 0..n {
+        if rng.chance(opts.shared_quote_rate / 2.0) {
+            let y = rng.below(n);
+            let source = &stories[rng.below(stories.len())];
+            let longest = source
+                .paras
+                .iter()
+                .max_by_key(|p| p.len())
+                .cloned()
+                .unwrap_or_default();
+            if y != x && longest.split_whitespace().count() >= 25 {
+                let q = format!("\"{}\" the statement said.", longest.trim_end_matches('.'));
+                quote_of.insert(x, q.clone());
+                quote_of.insert(y, q);
+            }
+        }
+    }
+
+    // Each story: a primary site and its copies (site, version).
+    let mut pages: Vec<(usize, usize, Version, String)> = Vec::new(); // (site, story, version, slug)
+    for (si, story) in stories.iter().take(n).enumerate() {
+        let mut paras = story.paras.clone();
+        if let Some(q) = quote_of.get(&si) {
+            let at = 1.min(paras.len());
+            paras.insert(at, q.clone());
+        }
+        let caption = rng
+            .chance(opts.caption_rate)
+            .then(|| (caption_text(&mut rng), rng.chance(0.6)));
+        let brief = !brief_sites.is_empty() && rng.chance(0.06);
+        let primary = if brief {
+            *rng.pick(&brief_sites)
+        } else {
+            *rng.pick(&normal_sites)
+        };
+        let base = Version {
+            title: story.title.clone(),
+            paras: if brief {
+                paras[..1].to_vec()
+            } else {
+                paras.clone()
+            },
+            caption: if brief { None } else { caption.clone() },
+        };
+        let slug = format!("story-{si:05}");
+        if !brief && rng.chance(opts.republish_rate) {
+            for k in 0..1 + rng.below(2) {
+                let mut v = Version {
+                    title: base.title.clone(),
+                    paras: base.paras.clone(),
+                    caption: base.caption.clone(),
+                };
+                if k == 1 {
+                    let words: Vec<&str> = base.title.split_whitespace().take(6).collect();
+                    v.paras.push(format!(
+                        "Update: adds comments from {} officials on {}.",
+                        rng.pick(PLACES),
+                        words.join(" ").to_lowercase()
+                    ));
+                }
+                pages.push((
+                    primary,
+                    si,
+                    v,
+                    format!("{slug}-{}", ["print", "archive"][k]),
+                ));
+            }
+        }
+        if !brief && rng.chance(opts.syndication_rate) {
+            let copies = 1 + rng.below(4);
+            for c in 0..copies {
+                let site = *rng.pick(&normal_sites);
+                let mut v = Version {
+                    title: base.title.clone(),
+                    paras: base.paras.clone(),
+                    caption: base.caption.clone(),
+                };
+                if rng.chance(0.5) {
+                    let words: Vec<&str> = v.title.split_whitespace().collect();
+                    let keep = (words.len() * 2 / 3).max(2).min(words.len());
+                    v.title = format!(
+                        "{}: {}",
+                        rng.pick(&["UPDATE", "Analysis", "Report", "Breaking"]),
+                        words[..keep].join(" ")
+                    );
+                }
+                if rng.chance(0.3) && v.paras.len() > 2 {
+                    let f = 0.4 + 0.5 * rng.unit();
+                    let keep = ((v.paras.len() as f64 * f).ceil() as usize).clamp(1, v.paras.len());
+                    v.paras.truncate(keep);
+                }
+                if rng.chance(0.3) {
+                    let rate = 0.01 + 0.02 * rng.unit();
+                    v.paras = v
+                        .paras
+                        .iter()
+                        .map(|p| with_typos(p, rate, &mut rng))
+                        .collect();
+                }
+                if rng.chance(0.2) {
+                    v.paras.push(format!(
+                        "Additional reporting by {} {} in {}; editing by {} {}.",
+                        rng.pick(FIRST_NAMES),
+                        rng.pick(LAST_NAMES),
+                        rng.pick(PLACES),
+                        rng.pick(FIRST_NAMES),
+                        rng.pick(LAST_NAMES)
+                    ));
+                }
+                pages.push((site, si, v, format!("{slug}-copy{c}")));
+            }
+        }
+        pages.push((primary, si, base, slug));
+    }
+
+    // The "most read" lists show headlines of a few stories of each site.
+    let mut most_read: Vec<Vec<String>> = vec![Vec::new(); sites.len()];
+    for (site, _, v, _) in &pages {
+        if sites[*site].most_read && most_read[*site].len() < 6 {
+            most_read[*site].push(v.title.clone());
+        }
+    }
+
+    let mut truth = SynthTruth::default();
+    let mut members: BTreeMap<usize, Vec<(String, Vec<u64>)>> = BTreeMap::new();
+    std::fs::create_dir_all(out)?;
+    for (site_i, story_i, v, slug) in &pages {
+        let site = &sites[*site_i];
+        let mut page = Page::new();
+        for h in &site.header {
+            page.line(h, Kind::Template);
+        }
+        if let Some(c) = &site.cookie {
+            page.para(c, Kind::Template, site.wrap);
+        }
+        page.para(&v.title, Kind::Content, None);
+        let caption_at = if v.paras.len() > 1 { 1 } else { 0 };
+        for (k, p) in v.paras.iter().enumerate() {
+            if k == caption_at {
+                if let Some((cap, twice)) = &v.caption {
+                    page.para(cap, Kind::Content, site.wrap);
+                    if *twice {
+                        // scraped twice: from the alt text as it is, or from the figure
+                        // caption with the photographer's credit
+                        let again = if rng.chance(0.5) {
+                            cap.clone()
+                        } else {
+                            format!("{cap} (Photo: {})", rng.pick(AGENCIES))
+                        };
+                        page.para(&again, Kind::Repeated, site.wrap);
+                    }
+                }
+            }
+            page.para(p, Kind::Content, site.wrap);
+        }
+        if let Some(s) = site.share {
+            page.para(s, Kind::Template, None);
+        }
+        if site.most_read && most_read[*site_i].len() >= 3 {
+            page.para("Most read", Kind::Template, None);
+            let list = &most_read[*site_i];
+            let start = rng.below(list.len());
+            for k in 0..3 {
+                let title = &list[(start + k) % list.len()];
+                page.line(title, Kind::Template);
+            }
+        }
+        let year = 2012 + rng.below(6);
+        page.para(
+            &format!("© {year} {}", site.copyright),
+            Kind::Template,
+            None,
+        );
+        for l in &site.footer_lines {
+            page.line(l, Kind::Template);
+        }
+
+        let id = format!("{}/{slug}.txt", site.dir);
+        let text: String = page
+            .lines
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
+        let path = out.join(&id);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &text)?;
+        truth.bytes += text.len() as u64;
+        truth.documents += 1;
+        for (kind, map) in [
+            (Kind::Template, &mut truth.truth.template_lines),
+            (Kind::Repeated, &mut truth.truth.repeated_lines),
+        ] {
+            let lines: Vec<u32> = page
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.1 == kind)
+                .map(|(i, _)| i as u32 + 1)
+                .collect();
+            if !lines.is_empty() {
+                map.insert(id.clone(), lines);
+            }
+        }
+        let content = normalize(&page.content.join(" "), false);
+        members.entry(*story_i).or_default().push((
+            id,
+            shingle_set(&content, crate::config::ShingleKind::Words, 5),
+        ));
+    }
+    for (_, group) in members {
+        if group.len() < 2 {
+            continue;
+        }
+        let mut ids: Vec<String> = group.iter().map(|g| g.0.clone()).collect();
+        ids.sort();
+        truth.truth.duplicate_clusters.push(ids);
+        for (i, (a, sa)) in group.iter().enumerate() {
+            for (b, sb) in &group[i + 1..] {
+                let (jaccard, containment) = jaccard_and_containment(sa, sb);
+                let (a, b) = if a < b { (a, b) } else { (b, a) };
+                truth.truth.pair_similarity.push(PairSimilarity {
+                    a: a.clone(),
+                    b: b.clone(),
+                    jaccard,
+                    containment,
+                });
+            }
+        }
+    }
+    truth.truth.duplicate_clusters.sort();
+    Ok(truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("aa bb cc dd", 5), vec!["aa bb", "cc dd"]);
+    }
+
+    #[test]
+    fn generates_labelled_corpus() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stories = synthetic_stories(200, 1);
+        let opts = SynthOptions {
+            stories: 200,
+            sites: 10,
+            ..SynthOptions::default()
+        };
+        let t = generate(&stories, &opts, dir.path()).expect("generate");
+        assert!(t.documents >= 200);
+        assert!(!t.truth.duplicate_clusters.is_empty());
+        assert!(!t.truth.template_lines.is_empty());
+        assert_eq!(
+            t.truth.pair_similarity.len(),
+            t.truth
+                .duplicate_clusters
+                .iter()
+                .map(|c| c.len() * (c.len() - 1) / 2)
+                .sum::<usize>()
+        );
+        // the same seed gives the same corpus
+        let dir2 = tempfile::tempdir().expect("tempdir");
+        let t2 = generate(&stories, &opts, dir2.path()).expect("generate");
+        assert_eq!(t.bytes, t2.bytes);
+        assert_eq!(t.truth.duplicate_clusters, t2.truth.duplicate_clusters);
+    }
+}
