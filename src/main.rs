@@ -100,7 +100,7 @@ struct ScanArgs {
     /// Which member of a cluster to keep.
     #[arg(long, value_enum, default_value_t = KeepPolicy::First, help_heading = "Near-duplicates")]
     keep: KeepPolicy,
-    /// Documents with fewer content words are matched exactly only [default: the shingle size].
+    /// Documents with fewer content words are matched exactly only (0: the shingle size).
     #[arg(
         long,
         default_value_t = 0,

@@ -16,8 +16,8 @@ pub struct Repeat {
     pub similarity: f64,
 }
 
-/// Blocks with this many words or more are compared by exact hash only: near-identical long
-/// paragraphs inside one document are rare, and the word-set comparison is quadratic.
+/// Documents with more eligible blocks than this are compared by exact hash only: the
+/// near-identical comparison is quadratic in the number of blocks.
 const MAX_FUZZY_BLOCKS: usize = 400;
 
 /// Fewest words of both blocks for a near-identical (not identical) match: below that, one
@@ -38,7 +38,7 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
     let eligible: Vec<usize> = (0..seg.blocks.len())
         .filter(|&b| seg.blocks[b].words as usize >= min_words.max(1))
         .collect();
-    let fuzzy = min_similarity < 1.0 && eligible.len() <= MAX_FUZZY_BLOCKS;
+    let fuzzy = eligible.len() <= MAX_FUZZY_BLOCKS;
     // (words with letters, figures), each a sorted set of hashes
     let word_sets: Vec<(Vec<u64>, Vec<u64>)> = if fuzzy {
         eligible

@@ -1,0 +1,37 @@
+//! The evaluation on a generated labelled corpus (synthetic text, so it needs nothing outside
+//! the repository): prints precision, recall and F1 and holds the targets of the detection
+//! issues at default settings. The larger run on Reuters stories is in README ("Accuracy").
+
+use neardup::eval::evaluate;
+use neardup::synth::{generate, synthetic_stories, SynthOptions};
+use neardup::{scan, Config};
+
+#[test]
+fn generated_corpus_meets_the_targets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = SynthOptions {
+        stories: 900,
+        sites: 16,
+        seed: 11,
+        ..SynthOptions::default()
+    };
+    let stories = synthetic_stories(opts.stories, opts.seed);
+    let truth = generate(&stories, &opts, dir.path()).expect("generate corpus");
+    let out = scan(&Config::new(dir.path())).expect("scan");
+    let eval = evaluate(&out.report, &out.annotations, &truth.truth);
+    println!(
+        "{} documents, {} labelled clusters\n{eval}",
+        truth.documents,
+        truth.truth.duplicate_clusters.len()
+    );
+    assert!(eval.pairs.precision() >= 0.99, "{eval}");
+    let (_, above) = eval
+        .pairs_above_threshold
+        .expect("pair similarities labelled");
+    assert!(above.recall() >= 0.97, "{eval}");
+    assert!(eval.pairs.f1() >= 0.95, "{eval}");
+    assert!(eval.template_lines.precision() >= 0.97, "{eval}");
+    assert!(eval.template_lines.recall() >= 0.95, "{eval}");
+    assert!(eval.repeated_lines.precision() >= 0.97, "{eval}");
+    assert!(eval.repeated_lines.recall() >= 0.95, "{eval}");
+}
