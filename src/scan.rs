@@ -7,7 +7,9 @@
 //! Only compact per-document data survives a pass: ids, hashes, the signature, and the spans of
 //! watched units. Documents are read again when a later stage needs their text.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -22,8 +24,8 @@ use crate::detect::templates::{finalize, Finalized, Hit, TemplateSet, UnitCounts
 use crate::detect::units::{units, Region};
 use crate::progress::Progress;
 use crate::report::{
-    Annotation, Cluster, ClusterMember, Parameters, RepeatedBlock, Report, Span, Summary,
-    TemplateBlock, Timing, SCHEMA_VERSION,
+    Annotation, Cluster, ClusterMember, Parameters, RepeatedBlock, Report, Span, StageTime,
+    Summary, TemplateBlock, Timing, SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, estimate_jaccard, LshParams, MinHasher};
 use crate::text::{segment, shingle_into, Segmented};
@@ -131,9 +133,38 @@ pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
     Ok(pool.install(|| run(cfg, pool.current_num_threads())))
 }
 
+/// Wall time of the stages of a scan.
+struct Stopwatch {
+    started: Instant,
+    last: Instant,
+    stages: Vec<StageTime>,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        let now = Instant::now();
+        Stopwatch {
+            started: now,
+            last: now,
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name`.
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.stages.push(StageTime {
+            stage: name.to_string(),
+            seconds: round4((now - self.last).as_secs_f64()),
+        });
+        self.last = now;
+    }
+}
+
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
-    let started = Instant::now();
+    let mut clock = Stopwatch::new();
     let tree = walk(&cfg.root, &cfg.input.site_mode);
+    clock.lap("walk");
     let files = tree.files;
     let mut skipped = tree.skipped;
 
@@ -174,7 +205,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut metas: Vec<DocMeta> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(files.len() + 1);
     let mut counts = UnitCounts::default();
-    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut seen_ids: HashSet<String> = HashSet::default();
     let mut renamed = 0u64;
     let mut bytes_read = 0u64;
     for (fi, (docs, file_skipped, bytes)) in pass1.into_iter().enumerate() {
@@ -199,6 +230,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     first_doc.push(metas.len() as u32);
     let watch = counts.watch_list(cfg.blocks.template_min_docs);
     drop(counts);
+    clock.lap("read, segment, count units");
 
     let ctx = Ctx {
         cfg,
@@ -218,6 +250,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         None,
         "signing",
     );
+    clock.lap("read again, sign content");
 
     let thresholds = Thresholds {
         jaccard: cfg.near.threshold,
@@ -301,6 +334,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         round = cluster_round(&ctx, &analyses, &thresholds, params, Some(&templates.set));
     }
     let final_round = round;
+    clock.lap("cluster, templates, re-sign");
 
     build_output(
         &ctx,
@@ -314,7 +348,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             bytes_read,
             renamed,
             site_names: &site_names,
-            started,
+            clock,
             threads,
         },
     )
@@ -523,7 +557,7 @@ fn cluster_round(
         }
     }
     let pairs = near::candidates(&sigs, params);
-    let mut sets = HashMap::new();
+    let mut sets = HashMap::default();
     let (verified, near_misses) = match (ctx.cfg.near.verify, final_set) {
         (VerifyMode::Exact, Some(set)) => {
             let docs: HashSet<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -592,7 +626,7 @@ struct BuildInput<'a> {
     bytes_read: u64,
     renamed: u64,
     site_names: &'a [Option<String>],
-    started: Instant,
+    clock: Stopwatch,
     threads: usize,
 }
 
@@ -618,7 +652,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         bytes_read,
         renamed,
         site_names,
-        started,
+        mut clock,
         threads,
     } = input;
     skipped.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
@@ -657,7 +691,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         }
     };
     let mut clusters = Vec::with_capacity(round.groups.len());
-    let mut cluster_id: HashMap<u32, (u64, u32)> = HashMap::new(); // doc -> (cluster id, rep)
+    let mut cluster_id: HashMap<u32, (u64, u32)> = HashMap::default(); // doc -> (cluster id, rep)
     let mut exact_clusters = 0u64;
     for (i, g) in round.groups.iter().enumerate() {
         let mut g = g.clone();
@@ -913,9 +947,13 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     let report = Report {
         version: SCHEMA_VERSION,
         summary,
-        timing: Some(Timing {
-            seconds: round4(started.elapsed().as_secs_f64()),
-            threads,
+        timing: Some({
+            clock.lap("report");
+            Timing {
+                seconds: round4(clock.started.elapsed().as_secs_f64()),
+                threads,
+                stages: clock.stages,
+            }
         }),
         skipped,
         duplicate_clusters: clusters,
@@ -1005,7 +1043,7 @@ mod tests {
 
     #[test]
     fn unique_ids_get_suffixes() {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut n = 0;
         assert_eq!(unique_id("a", &mut seen, &mut n), "a");
         assert_eq!(unique_id("a", &mut seen, &mut n), "a#2");

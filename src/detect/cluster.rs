@@ -46,7 +46,7 @@ impl UnionFind {
     /// Sets of two or more members, each sorted, ordered by their smallest member.
     pub fn groups(&mut self) -> Vec<Vec<u32>> {
         let n = self.parent.len();
-        let mut by_root: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        let mut by_root: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
         for x in 0..n as u32 {
             let r = self.find(x);
             if self.size[r as usize] > 1 {

@@ -1,6 +1,6 @@
 //! Near-duplicate documents: LSH candidates → verification → clusters.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 

@@ -1,7 +1,10 @@
 //! Blocks repeated inside one document (a photo caption scraped twice).
 
-use xxhash_rust::xxh3::xxh3_64;
+use std::rc::Rc;
 
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::text::normalize::word_hash;
 use crate::text::{jaccard_and_containment, Segmented};
 
 /// A block that repeats an earlier block of the same document.
@@ -39,50 +42,52 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
         .filter(|&b| seg.blocks[b].words as usize >= min_words.max(1))
         .collect();
     let fuzzy = eligible.len() <= MAX_FUZZY_BLOCKS;
-    // (words with letters, figures), each a sorted set of hashes
-    let word_sets: Vec<(Vec<u64>, Vec<u64>)> = if fuzzy {
+    let fuzzy_words = FUZZY_MIN_WORDS.max(min_words);
+    // Word sets are built only for blocks that meet a candidate of similar length whose word
+    // mask does not already rule the pair out.
+    let mut sets: Vec<Option<WordSets>> = vec![None; eligible.len()];
+    let masks: Vec<u64> = if fuzzy {
         eligible
             .iter()
-            .map(|&b| {
-                let (mut words, mut figures) = (Vec::new(), Vec::new());
-                for w in seg.block_norm(&seg.blocks[b]).split(' ') {
-                    let h = xxh3_64(w.as_bytes());
-                    if w.chars().all(|c| c.is_numeric()) {
-                        figures.push(h);
-                    } else {
-                        words.push(h);
-                    }
-                }
-                for v in [&mut words, &mut figures] {
-                    v.sort_unstable();
-                    v.dedup();
-                }
-                (words, figures)
-            })
+            .map(|&b| word_mask(seg.block_norm(&seg.blocks[b])))
             .collect()
     } else {
         Vec::new()
     };
+    let mut first_of: HashMap<u64, usize> = HashMap::default(); // block hash -> position
     let mut originals: Vec<usize> = Vec::new(); // positions in `eligible`
     let mut out = Vec::new();
     for (pos, &b) in eligible.iter().enumerate() {
         let block = &seg.blocks[b];
-        let mut found: Option<(usize, f64)> = None;
-        for &o in &originals {
-            let orig = &seg.blocks[eligible[o]];
-            if orig.hash == block.hash {
-                found = Some((o, 1.0));
-                break;
-            }
-            let long_enough =
-                orig.words.min(block.words) as usize >= FUZZY_MIN_WORDS.max(min_words);
-            if fuzzy && long_enough {
-                let ((a, fa), (c, fc)) = (&word_sets[o], &word_sets[pos]);
-                let ratio = a.len().min(c.len()) as f64 / a.len().max(c.len()) as f64;
-                if ratio < MIN_LENGTH_RATIO || !figures_agree(fa, fc) {
+        let mut found: Option<(usize, f64)> = first_of.get(&block.hash).map(|&o| (o, 1.0));
+        if found.is_none() && fuzzy && block.words as usize >= fuzzy_words {
+            for &o in &originals {
+                let orig = &seg.blocks[eligible[o]];
+                let (short, long) = (orig.words.min(block.words), orig.words.max(block.words));
+                if (short as usize) < fuzzy_words || (short as f64) < MIN_LENGTH_RATIO * long as f64
+                {
                     continue;
                 }
-                let (_, contained) = jaccard_and_containment(a, c);
+                // Words of the shorter block missing from the longer one: at least the bits of
+                // its mask missing from the other's.
+                let (ms, ml) = if orig.words <= block.words {
+                    (masks[o], masks[pos])
+                } else {
+                    (masks[pos], masks[o])
+                };
+                let allowed = ((1.0 - min_similarity) * short as f64).floor() as u32;
+                if (ms & !ml).count_ones() > allowed {
+                    continue;
+                }
+                let (a, fa) = sets[o]
+                    .get_or_insert_with(|| word_sets(seg, eligible[o]))
+                    .clone();
+                let (c, fc) = sets[pos].get_or_insert_with(|| word_sets(seg, b)).clone();
+                let ratio = a.len().min(c.len()) as f64 / a.len().max(c.len()) as f64;
+                if ratio < MIN_LENGTH_RATIO || !figures_agree(&fa, &fc) {
+                    continue;
+                }
+                let (_, contained) = jaccard_and_containment(&a, &c);
                 if contained >= min_similarity && found.is_none_or(|(_, s)| contained > s) {
                     found = Some((o, contained));
                 }
@@ -94,10 +99,45 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
                 of_block: eligible[o],
                 similarity,
             }),
-            None => originals.push(pos),
+            None => {
+                first_of.insert(block.hash, pos);
+                originals.push(pos);
+            }
         }
     }
     out
+}
+
+/// One bit per word, chosen by the word's length and its first and last bytes: a cheap
+/// superset test before building word sets.
+fn word_mask(norm: &str) -> u64 {
+    norm.split(' ')
+        .filter_map(|w| {
+            let b = w.as_bytes();
+            let (first, last) = (*b.first()? as u32, *b.last()? as u32);
+            Some(1u64 << ((first * 131 + last * 31 + b.len() as u32 * 7) % 64))
+        })
+        .fold(0, |m, bit| m | bit)
+}
+
+/// A block's distinct words with letters, and its distinct figures, as sorted hashes.
+type WordSets = (Rc<[u64]>, Rc<[u64]>);
+
+fn word_sets(seg: &Segmented, block: usize) -> WordSets {
+    let (mut words, mut figures) = (Vec::new(), Vec::new());
+    for w in seg.block_norm(&seg.blocks[block]).split(' ') {
+        let h = word_hash(w);
+        if w.chars().all(|c| c.is_numeric()) {
+            figures.push(h);
+        } else {
+            words.push(h);
+        }
+    }
+    for v in [&mut words, &mut figures] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (words.into(), figures.into())
 }
 
 /// Whether every figure of the block with fewer figures appears in the other: a credit may be

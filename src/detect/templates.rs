@@ -8,7 +8,7 @@
 //! republished on three pages of a site, or syndicated) count once, so their paragraphs fall back
 //! below the threshold and stay content.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::units::{Context, Region};
 
@@ -224,10 +224,10 @@ pub fn finalize(
     // (key, site, cluster, at_top)
     let mut cand: Vec<(u64, u32, u32, bool)> = Vec::new();
     // (site, key) -> contexts of its occurrences
-    let mut contexts: HashMap<(u32, u64), Vec<Context>> = HashMap::new();
+    let mut contexts: HashMap<(u32, u64), Vec<Context>> = HashMap::default();
     // (key, cluster, doc) for shared whole blocks
     let mut shared: Vec<(u64, u32, u32)> = Vec::new();
-    let mut words: HashMap<u64, u32> = HashMap::new();
+    let mut words: HashMap<u64, u32> = HashMap::default();
     for (d, doc_hits) in hits.iter().enumerate() {
         let (s, c) = (site[d], cluster[d]);
         for h in doc_hits {
@@ -247,8 +247,8 @@ pub fn finalize(
     cand.dedup();
 
     let mut set = TemplateSet::default();
-    let mut headline_of: HashMap<u64, u32> = HashMap::new(); // key -> the one top cluster
-    let mut cluster_count: HashMap<u64, u32> = HashMap::new();
+    let mut headline_of: HashMap<u64, u32> = HashMap::default(); // key -> the one top cluster
+    let mut cluster_count: HashMap<u64, u32> = HashMap::default();
     for per_key in cand.chunk_by(|a, b| a.0 == b.0) {
         let key = per_key[0].0;
         let mut clusters: Vec<u32> = per_key.iter().map(|t| t.2).collect();
@@ -285,7 +285,7 @@ pub fn finalize(
     }
 
     // Occurrences: headline exceptions, counts, regions, examples.
-    let mut per_key: HashMap<u64, Occurrences> = HashMap::new();
+    let mut per_key: HashMap<u64, Occurrences> = HashMap::default();
     for (d, doc_hits) in hits.iter().enumerate() {
         let (s, c) = (site[d], cluster[d]);
         for h in doc_hits {

@@ -132,6 +132,18 @@ pub struct Timing {
     pub seconds: f64,
     /// Worker threads.
     pub threads: usize,
+    /// Wall time of each stage, in order.
+    #[serde(default)]
+    pub stages: Vec<StageTime>,
+}
+
+/// Wall time of one stage of a scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StageTime {
+    /// Stage name.
+    pub stage: String,
+    /// Seconds.
+    pub seconds: f64,
 }
 
 /// A group of duplicate documents.

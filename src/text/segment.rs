@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use super::normalize::{
-    digit_share, hash_digits_folded, hash_normalized, normalize_into, FIGURES_DIGIT_SHARE,
+    hash_digits_folded, hash_normalized, normalize_into, Appended, FIGURES_DIGIT_SHARE,
 };
 
 /// One line of a document.
@@ -28,6 +28,10 @@ pub struct Line {
     /// Whether it looks like a row of a table of figures: mostly digits, or short (ten words
     /// or fewer) with a number in it.
     pub table_row: bool,
+    /// Digits in its normalised form.
+    pub digits: u32,
+    /// Characters of its normalised form, spaces excluded.
+    pub chars: u32,
 }
 
 /// A paragraph (or a line, in documents without paragraphs).
@@ -101,7 +105,8 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             continue;
         }
         let norm_start = seg.norm.len();
-        let words = normalize_into(content, fold_digits, &mut seg.norm);
+        let stats = normalize_into(content, fold_digits, &mut seg.norm);
+        let words = stats.words;
         // normalize_into may have put a separating space first.
         let norm = if words > 0 {
             (seg.norm.len() - norm_len_of_last_words(&seg.norm, norm_start))..seg.norm.len()
@@ -113,7 +118,7 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
         let folded_hash = if fold_digits {
             hash
         } else {
-            hash_digits_folded(slice, &mut scratch)
+            hash_digits_folded(slice, stats, hash, &mut scratch)
         };
         after_blank.push(saw_blank && !seg.lines.is_empty());
         saw_blank = false;
@@ -124,8 +129,10 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             words: words as u32,
             hash,
             folded_hash,
-            table_row: digit_share(slice) >= FIGURES_DIGIT_SHARE
-                || (words <= 10 && slice.chars().any(|c| c.is_numeric())),
+            table_row: stats.digit_share() >= FIGURES_DIGIT_SHARE
+                || (words <= 10 && stats.digits > 0),
+            digits: stats.digits as u32,
+            chars: stats.chars as u32,
         });
     }
     let has_paragraphs = after_blank.iter().any(|&b| b);
@@ -173,27 +180,29 @@ fn indented_paragraphs(text: &str, lines: &[Line]) -> bool {
 fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: bool) -> Block {
     let first = &seg.lines[lines.start];
     let last = &seg.lines[lines.end - 1];
-    let non_empty: Vec<&Line> = seg.lines[lines.clone()]
-        .iter()
-        .filter(|l| l.words > 0)
-        .collect();
-    let norm = match (non_empty.first(), non_empty.last()) {
-        (Some(a), Some(b)) => a.norm.start..b.norm.end,
-        _ => first.norm.start..first.norm.start,
-    };
-    let words = non_empty.iter().map(|l| l.words).sum();
-    let slice = &seg.norm[norm.clone()];
-    let hash = if lines.len() == 1 {
-        first.hash
+    let mut stats = Appended::default();
+    let mut norm: Option<Range<usize>> = None;
+    for l in seg.lines[lines.clone()].iter().filter(|l| l.words > 0) {
+        stats.words += l.words as usize;
+        stats.digits += l.digits as usize;
+        stats.chars += l.chars as usize;
+        norm = Some(match norm {
+            Some(r) => r.start..l.norm.end,
+            None => l.norm.clone(),
+        });
+    }
+    let norm = norm.unwrap_or(first.norm.start..first.norm.start);
+    let (hash, folded_hash) = if lines.len() == 1 {
+        (first.hash, first.folded_hash)
     } else {
-        hash_normalized(slice)
-    };
-    let folded_hash = if lines.len() == 1 {
-        first.folded_hash
-    } else if fold {
-        hash
-    } else {
-        hash_digits_folded(slice, scratch)
+        let slice = &seg.norm[norm.clone()];
+        let hash = hash_normalized(slice);
+        let folded = if fold {
+            hash
+        } else {
+            hash_digits_folded(slice, stats, hash, scratch)
+        };
+        (hash, folded)
     };
     Block {
         start_line: first.number,
@@ -201,7 +210,7 @@ fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: 
         bytes: first.bytes.start..last.bytes.end,
         lines,
         norm,
-        words,
+        words: stats.words as u32,
         hash,
         folded_hash,
     }
