@@ -169,9 +169,6 @@ pub struct ReusedBlock {
     pub words: u32,
 }
 
-/// Occurrences of one template unit: count, count per region, examples, count per site.
-type Occurrences = (u32, [u32; 3], Vec<u32>, HashMap<u32, u32>);
-
 /// The final template decision.
 #[derive(Debug, Default, Clone)]
 pub struct TemplateSet {
@@ -221,111 +218,133 @@ pub fn finalize(
     min_docs: usize,
     reuse_min_words: usize,
 ) -> Finalized {
-    // (key, site, cluster, at_top)
-    let mut cand: Vec<(u64, u32, u32, bool)> = Vec::new();
-    // (site, key) -> contexts of its occurrences
-    let mut contexts: HashMap<(u32, u64), Vec<Context>> = HashMap::default();
-    // (key, cluster, doc) for shared whole blocks
-    let mut shared: Vec<(u64, u32, u32)> = Vec::new();
-    let mut words: HashMap<u64, u32> = HashMap::default();
+    // Every occurrence that can matter, sorted so that each unit's occurrences are together,
+    // by site, then cluster: (key, site, cluster, document, index of the hit).
+    let mut rows: Vec<(u64, u32, u32, u32, u32)> = Vec::new();
     for (d, doc_hits) in hits.iter().enumerate() {
         let (s, c) = (site[d], cluster[d]);
-        for h in doc_hits {
-            words.insert(h.key, h.words);
-            if watch.is_candidate(s, h.key) || h.words <= CROSS_SITE_MAX_WORDS {
-                cand.push((h.key, s, c, h.at_top));
-            }
-            if watch.is_candidate(s, h.key) || h.words <= CROSS_SITE_MAX_WORDS {
-                contexts.entry((s, h.key)).or_default().push(h.context);
-            }
-            if h.whole_block && watch.is_shared(h.key) {
-                shared.push((h.key, c, d as u32));
+        for (i, h) in doc_hits.iter().enumerate() {
+            if h.words <= CROSS_SITE_MAX_WORDS
+                || watch.is_candidate(s, h.key)
+                || (h.whole_block && watch.is_shared(h.key))
+            {
+                rows.push((h.key, s, c, d as u32, i as u32));
             }
         }
     }
-    cand.sort_unstable();
-    cand.dedup();
+    rows.sort_unstable();
+    let hit = |r: &(u64, u32, u32, u32, u32)| &hits[r.3 as usize][r.4 as usize];
 
     let mut set = TemplateSet::default();
-    let mut headline_of: HashMap<u64, u32> = HashMap::default(); // key -> the one top cluster
-    let mut cluster_count: HashMap<u64, u32> = HashMap::default();
-    for per_key in cand.chunk_by(|a, b| a.0 == b.0) {
-        let key = per_key[0].0;
-        let mut clusters: Vec<u32> = per_key.iter().map(|t| t.2).collect();
+    let mut units = Vec::new();
+    let mut reused = Vec::new();
+    let mut contexts: Vec<Context> = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let key = group[0].0;
+        let words = hit(&group[0]).words;
+        let short = words <= CROSS_SITE_MAX_WORDS;
+        // Occurrences that take part in the template decision.
+        let counts = |r: &&(u64, u32, u32, u32, u32)| short || watch.is_candidate(r.1, key);
+        let mut clusters: Vec<u32> = group.iter().filter(counts).map(|r| r.2).collect();
+        clusters.dedup(); // sorted within each site only
         clusters.sort_unstable();
         clusters.dedup();
-        let mut top: Vec<u32> = per_key.iter().filter(|t| t.3).map(|t| t.2).collect();
+        let mut top: Vec<u32> = group
+            .iter()
+            .filter(counts)
+            .filter(|r| hit(r).at_top)
+            .map(|r| r.2)
+            .collect();
         top.sort_unstable();
         top.dedup();
-        let mut any = false;
-        let mut sites = 0;
-        for per_site in per_key.chunk_by(|a, b| a.1 == b.1) {
-            let consistent = contexts
-                .get(&(per_site[0].1, key))
-                .is_some_and(|c| consistent_context(c));
-            sites += consistent as usize;
-            let mut cl: Vec<u32> = per_site.iter().map(|t| t.2).collect();
+        let mut on_sites: Vec<u32> = Vec::new();
+        let mut consistent_sites = 0;
+        for per_site in group.chunk_by(|a, b| a.1 == b.1) {
+            let s = per_site[0].1;
+            if !(short || watch.is_candidate(s, key)) {
+                continue;
+            }
+            contexts.clear();
+            contexts.extend(per_site.iter().map(|r| hit(r).context));
+            let consistent = consistent_context(&contexts);
+            consistent_sites += consistent as usize;
+            let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
             cl.dedup();
-            if cl.len() >= min_docs && watch.is_candidate(per_site[0].1, key) && consistent {
-                set.on_site.insert((per_site[0].1, key));
-                any = true;
+            if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
+                on_sites.push(s);
             }
         }
-        let short = words.get(&key).copied().unwrap_or(u32::MAX) <= CROSS_SITE_MAX_WORDS;
-        if short && sites >= min_docs && clusters.len() >= min_docs {
-            set.everywhere.insert(key);
-            any = true;
+        let everywhere = short && consistent_sites >= min_docs && clusters.len() >= min_docs;
+        let templated = everywhere || !on_sites.is_empty();
+        let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
+        if templated {
+            if everywhere {
+                set.everywhere.insert(key);
+            }
+            set.on_site.extend(on_sites.iter().map(|&s| (s, key)));
+            let headline = (top.len() == 1 && clusters.len() > 1).then(|| top[0]);
+            let mut occurrences = 0u32;
+            let mut regions = [0u32; 3];
+            let mut docs: Vec<u32> = Vec::new();
+            let mut per_site: Vec<(u32, u32)> = Vec::new();
+            for r in group.iter().filter(|r| is_template_site(r.1)) {
+                let h = hit(r);
+                if h.at_top && headline == Some(r.2) {
+                    set.own_headlines.insert((r.3, key));
+                    continue;
+                }
+                occurrences += 1;
+                regions[h.region as usize] += 1;
+                docs.push(r.3);
+                match per_site.last_mut() {
+                    Some((s, n)) if *s == r.1 => *n += 1,
+                    _ => per_site.push((r.1, 1)),
+                }
+            }
+            if occurrences > 0 {
+                docs.sort_unstable();
+                docs.dedup();
+                docs.truncate(3);
+                let region = [Region::Header, Region::Body, Region::Footer]
+                    .into_iter()
+                    .max_by_key(|r| (regions[*r as usize], std::cmp::Reverse(*r as usize)))
+                    .unwrap_or(Region::Body);
+                units.push(TemplateUnit {
+                    key,
+                    sites: per_site,
+                    documents: clusters.len() as u32,
+                    occurrences,
+                    region,
+                    examples: docs,
+                    words,
+                });
+            }
         }
-        if any && top.len() == 1 && clusters.len() > 1 {
-            headline_of.insert(key, top[0]);
+        // Reuse: whole blocks held by documents of different clusters, where not template.
+        if everywhere || (words as usize) < reuse_min_words || !watch.is_shared(key) {
+            continue;
         }
-        if any {
-            cluster_count.insert(key, clusters.len() as u32);
+        let live: Vec<&(u64, u32, u32, u32, u32)> = group
+            .iter()
+            .filter(|r| hit(r).whole_block && !on_sites.contains(&r.1))
+            .collect();
+        let mut live_clusters: Vec<u32> = live.iter().map(|r| r.2).collect();
+        live_clusters.sort_unstable();
+        live_clusters.dedup();
+        if live_clusters.len() < 2 {
+            continue;
         }
+        let mut documents: Vec<u32> = live.iter().map(|r| r.3).collect();
+        documents.sort_unstable();
+        documents.dedup();
+        reused.push(ReusedBlock {
+            key,
+            documents,
+            clusters: live_clusters.len() as u32,
+            words,
+        });
     }
 
-    // Occurrences: headline exceptions, counts, regions, examples.
-    let mut per_key: HashMap<u64, Occurrences> = HashMap::default();
-    for (d, doc_hits) in hits.iter().enumerate() {
-        let (s, c) = (site[d], cluster[d]);
-        for h in doc_hits {
-            if !(set.on_site.contains(&(s, h.key)) || set.everywhere.contains(&h.key)) {
-                continue;
-            }
-            if h.at_top && headline_of.get(&h.key) == Some(&c) {
-                set.own_headlines.insert((d as u32, h.key));
-                continue;
-            }
-            let e = per_key.entry(h.key).or_default();
-            e.0 += 1;
-            e.1[h.region as usize] += 1;
-            if e.2.len() < 3 && e.2.last() != Some(&(d as u32)) {
-                e.2.push(d as u32);
-            }
-            *e.3.entry(s).or_insert(0) += 1;
-        }
-    }
-    let mut units: Vec<TemplateUnit> = per_key
-        .into_iter()
-        .map(|(key, (occurrences, regions, examples, sites))| {
-            let region = [Region::Header, Region::Body, Region::Footer]
-                .into_iter()
-                .max_by_key(|r| (regions[*r as usize], std::cmp::Reverse(*r as usize)))
-                .unwrap_or(Region::Body);
-            let mut sites: Vec<(u32, u32)> = sites.into_iter().collect();
-            sites.sort_unstable();
-            let documents = cluster_count.get(&key).copied().unwrap_or(0);
-            TemplateUnit {
-                key,
-                sites,
-                documents,
-                occurrences,
-                region,
-                examples,
-                words: words.get(&key).copied().unwrap_or(0),
-            }
-        })
-        .collect();
     // A paragraph whose every line is template on its own is reported through its lines.
     let set_ref = &set;
     units.retain(|u| {
@@ -348,38 +367,6 @@ pub fn finalize(
             .then(a.key.cmp(&b.key))
     });
 
-    shared.sort_unstable();
-    shared.dedup();
-    let mut reused = Vec::new();
-    for per_key in shared.chunk_by(|a, b| a.0 == b.0) {
-        let key = per_key[0].0;
-        if set.everywhere.contains(&key) {
-            continue;
-        }
-        let w = words.get(&key).copied().unwrap_or(0);
-        if (w as usize) < reuse_min_words {
-            continue;
-        }
-        // Occurrences that are template on their site do not count as reuse.
-        let live: Vec<&(u64, u32, u32)> = per_key
-            .iter()
-            .filter(|t| !set.on_site.contains(&(site[t.2 as usize], key)))
-            .collect();
-        let mut clusters: Vec<u32> = live.iter().map(|t| t.1).collect();
-        clusters.sort_unstable();
-        clusters.dedup();
-        if clusters.len() < 2 {
-            continue;
-        }
-        let mut documents: Vec<u32> = live.iter().map(|t| t.2).collect();
-        documents.sort_unstable();
-        reused.push(ReusedBlock {
-            key,
-            documents,
-            clusters: clusters.len() as u32,
-            words: w,
-        });
-    }
     reused.sort_unstable_by(|a, b| {
         b.clusters
             .cmp(&a.clusters)

@@ -6,7 +6,6 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Bands and rows of an LSH index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,13 +75,7 @@ pub fn candidate_pairs(
             let mut keys: Vec<(u64, u32)> = signatures
                 .iter()
                 .enumerate()
-                .filter_map(|(doc, sig)| {
-                    sig.map(|s| {
-                        let bytes: Vec<u8> =
-                            s[lo..hi].iter().flat_map(|v| v.to_le_bytes()).collect();
-                        (xxh3_64(&bytes) ^ band as u64, doc as u32)
-                    })
-                })
+                .filter_map(|(doc, sig)| sig.map(|s| (band_key(band, &s[lo..hi]), doc as u32)))
                 .collect();
             keys.sort_unstable();
             let mut out = Vec::new();
@@ -95,6 +88,20 @@ pub fn candidate_pairs(
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// A 64-bit key of one band of a signature: a multiply-rotate fold of its values, finished
+/// with an avalanche. Two bands collide by accident with probability about 2^-64.
+#[inline]
+fn band_key(band: usize, values: &[u32]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (band as u64 + 1).wrapping_mul(K);
+    for &v in values {
+        h = (h.rotate_left(27) ^ v as u64).wrapping_mul(K);
+    }
+    h ^= h >> 31;
+    h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    h ^ (h >> 32)
 }
 
 fn bucket_pairs(bucket: &[(u64, u32)], max_bucket: usize, out: &mut Vec<(u32, u32)>) {
