@@ -1,88 +1,122 @@
-//! MinHash signatures.
+//! MinHash signatures by one-permutation hashing with optimal densification.
 //!
-//! The permutation family is multiply-add-shift on 64-bit keys (Dietzfelbinger et al., 1996):
-//! `h_i(x) = (a_i·x + b_i mod 2^64) >> 32` with odd random `a_i`. Shingle hashes are already
-//! well-mixed 64-bit xxh3 values, so a 2-universal family suffices for unbiased estimates, and
-//! this one costs one multiply and one add per lane, with no modulo by a prime (the Mersenne-prime
-//! family of datasketch needs a 128-bit product and a reduction). The top 32 bits are kept:
-//! collisions between different shingles at 32 bits shift the estimate by about 2^-32 per pair,
-//! far below the sampling error, and half the memory of 64-bit values.
+//! Classic MinHash applies N hash functions to every shingle: N multiplications per shingle,
+//! whatever the instruction set. One-permutation hashing (Li, Owen and Zhang, 2012) hashes each
+//! shingle once, splits the hash range into N bins, and keeps the smallest value that falls in
+//! each bin: one multiplication per shingle, tens of times faster. A bin that no shingle
+//! reaches is filled by optimal densification (Shrivastava, 2017): bin `i` probes bins
+//! `p(i, 0), p(i, 1), …` with a hash sequence that depends only on `i` and the seed, and copies
+//! the first non-empty bin's value. Two documents with the same empty bins copy the same bins,
+//! so the chance that two signatures agree in a position is still exactly their Jaccard
+//! similarity (the estimator is unbiased), and for documents with more shingles than bins the
+//! variance is lower than classic MinHash's, since the bins sample without replacement.
+//!
+//! Shingle hashes are already well-mixed 64-bit values; they are mixed once more with the seed
+//! so that another seed gives independent signatures. The high 32 bits choose the bin and the
+//! low 32 bits are the value kept, so a signature costs 4 bytes per position.
 
-/// The permutations of a MinHash: one `(a, b)` pair per signature value.
+/// The seeded hashing of a MinHash signature.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
-    mul: Vec<u64>,
-    add: Vec<u64>,
+    num_perm: usize,
+    seed: u64,
+    /// The first [`CACHED_PROBES`] probes of every bin, precomputed.
+    probes: Vec<u16>,
 }
 
-/// SplitMix64: a tiny, well-known generator, enough to draw permutation parameters from a seed.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// The murmur3 64-bit finaliser: a bijection that spreads every input bit over the output.
+#[inline]
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
 }
+
+/// `x` scaled from `[0, 2^32)` to `[0, n)` without a division.
+#[inline]
+fn scale(x: u32, n: usize) -> usize {
+    ((x as u64 * n as u64) >> 32) as usize
+}
+
+/// Probes an empty bin may make before giving up (only an empty set gets that far: with one
+/// non-empty bin of N, a probe finds it with probability 1/N each time).
+const MAX_PROBES: u32 = 1 << 16;
+
+/// Probes precomputed per bin; most empty bins find a filled one within them.
+const CACHED_PROBES: usize = 8;
 
 impl MinHasher {
-    /// `num_perm` permutations drawn from `seed`; the same seed gives the same signatures.
+    /// A signature of `num_perm` values drawn with `seed`; the same seed gives the same
+    /// signatures.
     pub fn new(num_perm: usize, seed: u64) -> MinHasher {
-        let mut state = seed;
-        let mut mul = Vec::with_capacity(num_perm);
-        let mut add = Vec::with_capacity(num_perm);
-        for _ in 0..num_perm {
-            mul.push(splitmix64(&mut state) | 1);
-            add.push(splitmix64(&mut state));
-        }
-        MinHasher { mul, add }
+        let seed = mix64(seed ^ 0x6e65_6172_6475_7021);
+        let mut h = MinHasher {
+            num_perm,
+            seed,
+            probes: Vec::new(),
+        };
+        h.probes = (0..num_perm)
+            .flat_map(|i| (0..CACHED_PROBES as u32).map(move |a| (i, a)))
+            .map(|(i, a)| h.probe(i, a) as u16)
+            .collect();
+        h
+    }
+
+    /// The bin that empty bin `i` looks at on its `attempt`-th probe.
+    #[inline]
+    fn probe(&self, i: usize, attempt: u32) -> usize {
+        let p = mix64(self.seed ^ ((i as u64) << 32 | attempt as u64));
+        scale(p as u32, self.num_perm)
     }
 
     /// Signature length.
     pub fn num_perm(&self) -> usize {
-        self.mul.len()
+        self.num_perm
     }
 
     /// The signature of a set of shingle hashes (duplicates allowed). An empty set gives a
-    /// signature of `u32::MAX`, which never matches a non-empty one by chance in a whole band.
+    /// signature of `u32::MAX` in every position.
     pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
-        let mut sig = vec![u32::MAX; self.mul.len()];
-        self.update(&mut sig, shingles);
+        let n = self.num_perm;
+        let mut sig = vec![u32::MAX; n];
+        // num_perm is at most 4096 (Config::validate): the filled bins fit in 4096 bits.
+        let mut filled_bits = [0u64; 64];
+        let filled = &mut filled_bits[..n.div_ceil(64).min(64)];
+        // One multiply per shingle: shingle hashes are already uniform, so the product's high
+        // half chooses the bin and its low half (a bijection of the low bits) is the value.
+        let mul = self.seed | 1;
+        for &x in shingles {
+            let h = (x ^ self.seed).wrapping_mul(mul);
+            let bin = scale((h >> 32) as u32, n);
+            filled[bin / 64] |= 1 << (bin % 64);
+            sig[bin] = sig[bin].min(h as u32);
+        }
+        let is_filled = |filled: &[u64], j: usize| filled[j / 64] >> (j % 64) & 1 == 1;
+        let filled = &*filled;
+        let count: u32 = filled.iter().map(|w| w.count_ones()).sum();
+        if count == 0 || count as usize == n {
+            return sig;
+        }
+        // Densification writes only empty bins and reads only filled ones.
+        for i in 0..n {
+            if is_filled(filled, i) {
+                continue;
+            }
+            let cached = &self.probes[i * CACHED_PROBES..(i + 1) * CACHED_PROBES];
+            let found = cached
+                .iter()
+                .map(|&j| j as usize)
+                .find(|&j| is_filled(filled, j))
+                .or_else(|| {
+                    (CACHED_PROBES as u32..MAX_PROBES)
+                        .map(|a| self.probe(i, a))
+                        .find(|&j| is_filled(filled, j))
+                });
+            if let Some(j) = found {
+                sig[i] = sig[j];
+            }
+        }
         sig
-    }
-
-    /// Lowers `sig` with `shingles`: MinHash of a union is the element-wise minimum.
-    pub fn update(&self, sig: &mut [u32], shingles: &[u64]) {
-        // Fixed-width chunks of lanes let the compiler keep them in vector registers
-        // across the shingle loop.
-        const LANES: usize = 16;
-        let n = sig.len();
-        let whole = n - n % LANES;
-        for start in (0..whole).step_by(LANES) {
-            let mul: &[u64; LANES] = self.mul[start..start + LANES]
-                .try_into()
-                .expect("chunk of LANES");
-            let add: &[u64; LANES] = self.add[start..start + LANES]
-                .try_into()
-                .expect("chunk of LANES");
-            let mut acc = [u32::MAX; LANES];
-            acc.copy_from_slice(&sig[start..start + LANES]);
-            for &x in shingles {
-                for l in 0..LANES {
-                    let h = (mul[l].wrapping_mul(x).wrapping_add(add[l]) >> 32) as u32;
-                    acc[l] = acc[l].min(h);
-                }
-            }
-            sig[start..start + LANES].copy_from_slice(&acc);
-        }
-        for ((slot, &mul), &add) in sig[whole..]
-            .iter_mut()
-            .zip(&self.mul[whole..])
-            .zip(&self.add[whole..])
-        {
-            for &x in shingles {
-                *slot = (*slot).min((mul.wrapping_mul(x).wrapping_add(add) >> 32) as u32);
-            }
-        }
     }
 }
 
@@ -121,11 +155,18 @@ mod tests {
     }
 
     #[test]
-    fn update_is_union() {
-        let m = MinHasher::new(64, 1);
-        let mut s = m.signature(&[1, 2]);
-        m.update(&mut s, &[3, 4]);
-        assert_eq!(s, m.signature(&[1, 2, 3, 4]));
+    fn small_sets_are_densified_consistently() {
+        let m = MinHasher::new(128, 9);
+        let a = m.signature(&[10, 20, 30]);
+        assert!(a.iter().all(|&v| v != u32::MAX));
+        // three shingles: at most three distinct values
+        let mut distinct = a.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(distinct.len() <= 3);
+        assert_eq!(a, m.signature(&[30, 10, 20]));
+        assert_ne!(a, MinHasher::new(128, 10).signature(&[10, 20, 30]));
+        assert!(m.signature(&[]).iter().all(|&v| v == u32::MAX));
     }
 
     #[test]
