@@ -82,11 +82,14 @@ impl MinHasher {
         // num_perm is at most 4096 (Config::validate): the filled bins fit in 4096 bits.
         let mut filled_bits = [0u64; 64];
         let filled = &mut filled_bits[..n.div_ceil(64).min(64)];
-        // One multiply per shingle: shingle hashes are already uniform, so the product's high
-        // half chooses the bin and its low half (a bijection of the low bits) is the value.
+        // One multiply and one xor-shift per shingle (a bijection, so distinct shingles stay
+        // distinct): the high half chooses the bin, the low half, which the shift mixes with
+        // the high bits, is the value. Shingle hashes are uniform already; the mixing keeps
+        // the estimate sound for any input.
         let mul = self.seed | 1;
         for &x in shingles {
-            let h = (x ^ self.seed).wrapping_mul(mul);
+            let mut h = (x ^ self.seed).wrapping_mul(mul);
+            h ^= h >> 29;
             let bin = scale((h >> 32) as u32, n);
             filled[bin / 64] |= 1 << (bin % 64);
             sig[bin] = sig[bin].min(h as u32);
