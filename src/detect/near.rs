@@ -202,14 +202,14 @@ fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sketch::MinHasher;
+    use crate::sketch::{mix64, MinHasher};
 
     #[test]
     fn truncated_copy_found_by_containment_only() {
         let m = MinHasher::new(128, 3);
-        let full: Vec<u64> = (0..400).collect();
-        let half: Vec<u64> = (0..200).collect();
-        let other: Vec<u64> = (1000..1400).collect();
+        let full: Vec<u64> = (0..400).map(mix64).collect();
+        let half: Vec<u64> = (0..200).map(mix64).collect();
+        let other: Vec<u64> = (1000..1400).map(mix64).collect();
         let mut sigs = Signatures::new(128, 3);
         sigs.set(0, &m.signature(&full), 400);
         sigs.set(1, &m.signature(&half), 200);

@@ -26,7 +26,7 @@ pub struct MinHasher {
 
 /// The murmur3 64-bit finaliser: a bijection that spreads every input bit over the output.
 #[inline]
-fn mix64(mut z: u64) -> u64 {
+pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     z ^ (z >> 33)
@@ -74,18 +74,19 @@ impl MinHasher {
         self.num_perm
     }
 
-    /// The signature of a set of shingle hashes (duplicates allowed). An empty set gives a
-    /// signature of `u32::MAX` in every position.
+    /// The signature of a set of shingle hashes (duplicates allowed). The hashes must be
+    /// uniformly distributed 64-bit values, as [`crate::text::shingle_into`] produces; hash
+    /// any other keys first (with [`mix64`], say). An empty set gives a signature of
+    /// `u32::MAX` in every position.
     pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
         let n = self.num_perm;
         let mut sig = vec![u32::MAX; n];
         // num_perm is at most 4096 (Config::validate): the filled bins fit in 4096 bits.
         let mut filled_bits = [0u64; 64];
         let filled = &mut filled_bits[..n.div_ceil(64).min(64)];
-        // One multiply and one xor-shift per shingle (a bijection, so distinct shingles stay
-        // distinct): the high half chooses the bin, the low half, which the shift mixes with
-        // the high bits, is the value. Shingle hashes are uniform already; the mixing keeps
-        // the estimate sound for any input.
+        // Shingle hashes are uniform 64-bit values (the contract of this function), so one
+        // seeded multiply and a xor-shift suffice: the high half chooses the bin and the low
+        // half is the value.
         let mul = self.seed | 1;
         for &x in shingles {
             let mut h = (x ^ self.seed).wrapping_mul(mul);
@@ -160,15 +161,18 @@ mod tests {
     #[test]
     fn small_sets_are_densified_consistently() {
         let m = MinHasher::new(128, 9);
-        let a = m.signature(&[10, 20, 30]);
+        let a = m.signature(&[mix64(10), mix64(20), mix64(30)]);
         assert!(a.iter().all(|&v| v != u32::MAX));
         // three shingles: at most three distinct values
         let mut distinct = a.clone();
         distinct.sort_unstable();
         distinct.dedup();
         assert!(distinct.len() <= 3);
-        assert_eq!(a, m.signature(&[30, 10, 20]));
-        assert_ne!(a, MinHasher::new(128, 10).signature(&[10, 20, 30]));
+        assert_eq!(a, m.signature(&[mix64(30), mix64(10), mix64(20)]));
+        assert_ne!(
+            a,
+            MinHasher::new(128, 10).signature(&[mix64(10), mix64(20), mix64(30)])
+        );
         assert!(m.signature(&[]).iter().all(|&v| v == u32::MAX));
     }
 
