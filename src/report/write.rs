@@ -23,6 +23,13 @@ pub fn write_atomically(
         fill(&mut lock)?;
         return lock.flush();
     }
+    // A device or a pipe (/dev/null, a named pipe) is written in place: there is nothing to
+    // replace atomically, and no temporary file belongs next to it.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut out = BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        fill(&mut out)?;
+        return out.flush();
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -83,5 +90,11 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "new");
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place() {
+        write_atomically(Path::new("/dev/null"), |o| o.write_all(b"x")).expect("write /dev/null");
     }
 }
