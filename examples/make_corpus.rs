@@ -1,7 +1,8 @@
 //! Writes a labelled evaluation or benchmark corpus and its truth file.
 //!
 //! ```text
-//! cargo run --release --example make_corpus -- OUT [--reuters DIR] [--stories N] [--sites N] [--seed N]
+//! cargo run --release --example make_corpus -- OUT [--reuters DIR] [--stories N] [--sites N]
+//!     [--seed N] [--paragraphs LO..HI]
 //! neardup eval OUT/corpus --truth OUT/truth.json
 //! ```
 //! With `--reuters` the stories are Reuters-21578 wire stories (natural duplicates among them
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use neardup::synth::{
-    drop_overlapping, generate, reuters_stories, synthetic_stories, SynthOptions,
+    drop_overlapping, generate, reuters_stories, synthetic_stories_sized, SynthOptions,
 };
 
 fn main() -> ExitCode {
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut reuters: Option<PathBuf> = None;
     let mut opts = SynthOptions::default();
+    let mut paragraphs = 3..11;
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let parsed: Result<(), String> = (|| {
@@ -39,6 +41,13 @@ fn main() -> ExitCode {
                         .parse()
                         .map_err(|e| format!("--seed: {e}"))?
                 }
+                "--paragraphs" => {
+                    let v = value("--paragraphs")?;
+                    let (lo, hi) = v.split_once("..").ok_or("--paragraphs takes LO..HI")?;
+                    let lo: usize = lo.parse().map_err(|e| format!("--paragraphs: {e}"))?;
+                    let hi: usize = hi.parse().map_err(|e| format!("--paragraphs: {e}"))?;
+                    paragraphs = lo..hi.max(lo + 1);
+                }
                 other if !other.starts_with('-') && out.is_none() => {
                     out = Some(PathBuf::from(other))
                 }
@@ -52,7 +61,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: make_corpus OUT [--reuters DIR] [--stories N] [--sites N] [--seed N]");
+        eprintln!("usage: make_corpus OUT [--reuters DIR] [--stories N] [--sites N] [--seed N] [--paragraphs LO..HI]");
         return ExitCode::from(2);
     };
     let stories = match &reuters {
@@ -72,7 +81,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        None => synthetic_stories(opts.stories, opts.seed),
+        None => synthetic_stories_sized(opts.stories, opts.seed, paragraphs),
     };
     let corpus = out.join("corpus");
     if corpus.exists() {

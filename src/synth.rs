@@ -332,13 +332,21 @@ const WORDS: &[&str] = &[
 /// `n` synthetic stories of made-up sentences, for tests and benchmarks that must not depend
 /// on outside data. Word frequencies are skewed like text, so shingles repeat realistically.
 pub fn synthetic_stories(n: usize, seed: u64) -> Vec<Story> {
+    synthetic_stories_sized(n, seed, 3..11)
+}
+
+/// `n` synthetic stories with a number of paragraphs drawn from `paragraphs` (each paragraph
+/// one to three sentences, about 200 bytes per sentence): 3..11 gives stories of about 2 KB,
+/// 250..260 stories of about 50 KB.
+pub fn synthetic_stories_sized(n: usize, seed: u64, paragraphs: std::ops::Range<usize>) -> Vec<Story> {
     let mut rng = Rng::new(seed);
+    let span = paragraphs.end.saturating_sub(paragraphs.start).max(1);
     (0..n)
         .map(|_| {
             let len = 6 + rng.below(5);
             let title = sentence(&mut rng, len);
             let title = title.trim_end_matches('.').to_string();
-            let paras = (0..3 + rng.below(8))
+            let paras = (0..paragraphs.start + rng.below(span))
                 .map(|_| {
                     (0..1 + rng.below(3))
                         .map(|_| {
