@@ -20,7 +20,9 @@ use crate::corpus::{read_documents, walk, Document, InputFile, Skipped};
 use crate::detect::cluster::{representative, UnionFind};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair};
 use crate::detect::repeats::find_repeats;
-use crate::detect::templates::{finalize, Finalized, Hit, TemplateSet, UnitCounts, WatchList};
+use crate::detect::templates::{
+    finalize, Finalized, Hit, SharedBlock, TemplateSet, UnitCounts, WatchList, CROSS_SITE_MAX_WORDS,
+};
 use crate::detect::units::{units, Region};
 use crate::progress::Progress;
 use crate::report::{
@@ -56,11 +58,13 @@ impl std::fmt::Display for ScanError {
 
 impl std::error::Error for ScanError {}
 
+/// Files read in parallel before their unit keys are counted (bounds pass 1's memory).
+const PASS1_CHUNK: usize = 2048;
+
 /// Compact data kept per document from pass 1.
 #[derive(Debug, Clone)]
 struct DocMeta {
     id: String,
-    path: String,
     line: u32,
     file: u32,
     site: u32,
@@ -76,6 +80,8 @@ struct Analysis {
     content_words: u32,
     in_full: bool,
     hits: Vec<Hit>,
+    /// Long whole blocks that other documents hold too (for the reuse report).
+    shared: Vec<SharedBlock>,
     /// (first line, last line, first byte, end byte) of each later copy of a repeated block.
     repeats: Vec<(u32, u32, u32, u32)>,
     /// (block hash, bytes of the first occurrence, words) of each repeated block.
@@ -168,65 +174,61 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let files = tree.files;
     let mut skipped = tree.skipped;
 
-    // Pass 1: read, segment, hash; count units per site.
+    // Pass 1: read, segment, hash; count units per site. Files go in chunks, so that only the
+    // unit keys of one chunk wait for counting, which runs in file order (deterministic).
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
     type Pass1Doc = (Document, u128, Vec<u64>);
-    let pass1: Vec<(Vec<Pass1Doc>, Vec<Skipped>, u64)> = files
-        .par_iter()
-        .map(|file| {
-            let mut docs = Vec::new();
-            let outcome = read_documents(file, &cfg.input, |mut doc| {
-                let seg = segment(&doc.text, cfg.fold_digits);
-                let exact = xxh3_128(seg.norm.as_bytes());
-                let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
-                doc.text = String::new(); // only compact data outlives the pass
-                docs.push((doc, exact, keys));
-            });
-            progress.file_done(file.size);
-            (docs, outcome.skipped, outcome.bytes)
-        })
-        .collect();
-    progress.finish();
-
-    let site_names: Vec<Option<String>> = {
-        let set: BTreeSet<Option<String>> = pass1
-            .iter()
-            .flat_map(|(docs, _, _)| docs.iter().map(|d| d.0.site.clone()))
-            .collect();
-        set.into_iter().collect()
-    };
-    let site_index: HashMap<Option<String>, u32> = site_names
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.clone(), i as u32))
-        .collect();
-
     let mut metas: Vec<DocMeta> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(files.len() + 1);
-    let mut counts = UnitCounts::default();
-    let mut seen_ids: HashSet<String> = HashSet::default();
+    // About one unit per 40 bytes of text.
+    let mut counts = UnitCounts::with_expected_units(total_bytes / 40);
+    let mut site_names: Vec<Option<String>> = Vec::new();
+    let mut site_index: HashMap<Option<String>, u32> = HashMap::default();
+    let mut seen_ids: HashSet<u128> = HashSet::default();
     let mut renamed = 0u64;
     let mut bytes_read = 0u64;
-    for (fi, (docs, file_skipped, bytes)) in pass1.into_iter().enumerate() {
-        first_doc.push(metas.len() as u32);
-        skipped.extend(file_skipped);
-        bytes_read += bytes;
-        for (doc, exact, keys) in docs {
-            let site = site_index[&doc.site];
-            counts.add_document(site, &keys);
-            let id = unique_id(&doc.id, &mut seen_ids, &mut renamed);
-            metas.push(DocMeta {
-                id,
-                path: doc.path,
-                line: doc.line,
-                file: fi as u32,
-                site,
-                exact,
-                lossy: doc.lossy_utf8,
-            });
+    for (chunk_no, chunk) in files.chunks(PASS1_CHUNK).enumerate() {
+        let results: Vec<(Vec<Pass1Doc>, Vec<Skipped>, u64)> = chunk
+            .par_iter()
+            .map(|file| {
+                let mut docs = Vec::new();
+                let outcome = read_documents(file, &cfg.input, |mut doc| {
+                    let seg = segment(&doc.text, cfg.fold_digits);
+                    let exact = xxh3_128(seg.norm.as_bytes());
+                    let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
+                    doc.text = String::new(); // only compact data outlives the pass
+                    docs.push((doc, exact, keys));
+                });
+                progress.file_done(file.size);
+                (docs, outcome.skipped, outcome.bytes)
+            })
+            .collect();
+        for (i, (docs, file_skipped, bytes)) in results.into_iter().enumerate() {
+            let fi = chunk_no * PASS1_CHUNK + i;
+            first_doc.push(metas.len() as u32);
+            skipped.extend(file_skipped);
+            bytes_read += bytes;
+            for (doc, exact, keys) in docs {
+                let next = site_names.len() as u32;
+                let site = *site_index.entry(doc.site.clone()).or_insert_with(|| {
+                    site_names.push(doc.site.clone());
+                    next
+                });
+                counts.add_document(site, &keys);
+                let id = unique_id(doc.id, &mut seen_ids, &mut renamed);
+                metas.push(DocMeta {
+                    id,
+                    line: doc.line,
+                    file: fi as u32,
+                    site,
+                    exact,
+                    lossy: doc.lossy_utf8,
+                });
+            }
         }
     }
+    progress.finish();
     first_doc.push(metas.len() as u32);
     let watch = counts.watch_list(cfg.blocks.template_min_docs);
     drop(counts);
@@ -250,6 +252,13 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         None,
         "signing",
     );
+    // Signatures live in one flat store from here on.
+    let mut sigs = Signatures::new(cfg.near.num_perm, metas.len());
+    for (d, a) in analyses.iter_mut().enumerate() {
+        if let Some(s) = a.signature.take() {
+            sigs.set(d, &s, a.shingles);
+        }
+    }
     clock.lap("read again, sign content");
 
     let thresholds = Thresholds {
@@ -270,9 +279,14 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         .iter_mut()
         .map(|a| std::mem::take(&mut a.hits))
         .collect();
-    let mut round = cluster_round(&ctx, &analyses, &thresholds, params, None);
+    let shared: Vec<Vec<SharedBlock>> = analyses
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.shared))
+        .collect();
+    let mut round = cluster_round(&ctx, &sigs, &thresholds, params, None);
     let mut templates = finalize(
         &hits,
+        &shared,
         &sites,
         &round.cluster_of,
         &watch,
@@ -312,7 +326,10 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         for (d, a) in doc_range(&first_doc, &changed_files).zip(again) {
             if changed.contains(&d) {
                 let slot = &mut analyses[d as usize];
-                slot.signature = a.signature;
+                match &a.signature {
+                    Some(sig) => sigs.set(d as usize, sig, a.shingles),
+                    None => sigs.clear(d as usize),
+                }
                 slot.shingles = a.shingles;
                 slot.content_words = a.content_words;
                 slot.in_full = a.in_full;
@@ -320,9 +337,10 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             }
         }
         versions.push(templates.set.clone());
-        round = cluster_round(&ctx, &analyses, &thresholds, params, None);
+        round = cluster_round(&ctx, &sigs, &thresholds, params, None);
         templates = finalize(
             &hits,
+            &shared,
             &sites,
             &round.cluster_of,
             &watch,
@@ -331,7 +349,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         );
     }
     if cfg.near.verify == VerifyMode::Exact {
-        round = cluster_round(&ctx, &analyses, &thresholds, params, Some(&templates.set));
+        round = cluster_round(&ctx, &sigs, &thresholds, params, Some(&templates.set));
     }
     let final_round = round;
     clock.lap("cluster, templates, re-sign");
@@ -340,7 +358,9 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         &ctx,
         BuildInput {
             analyses: &analyses,
+            sigs: &sigs,
             hits: &hits,
+            shared: &shared,
             templates: &templates,
             round: &final_round,
             params,
@@ -354,16 +374,16 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     )
 }
 
-/// `id`, or `id#2`, `id#3`… when it is already taken.
-fn unique_id(id: &str, seen: &mut HashSet<String>, renamed: &mut u64) -> String {
-    if seen.insert(id.to_string()) {
-        return id.to_string();
+/// `id`, or `id#2`, `id#3`… when it is already taken (ids are remembered by 128-bit hash).
+fn unique_id(id: String, seen: &mut HashSet<u128>, renamed: &mut u64) -> String {
+    if seen.insert(xxh3_128(id.as_bytes())) {
+        return id;
     }
     *renamed += 1;
     let mut n = 2;
     loop {
         let candidate = format!("{id}#{n}");
-        if seen.insert(candidate.clone()) {
+        if seen.insert(xxh3_128(candidate.as_bytes())) {
             return candidate;
         }
         n += 1;
@@ -427,13 +447,24 @@ fn analyze(
     let doc_units = units(&doc.text, &seg);
     let mut excluded = vec![false; seg.lines.len()];
     let mut hits = Vec::new();
+    let mut shared = Vec::new();
     for u in &doc_units {
         if exclusion.excludes(d, site, u.key) {
             excluded[u.lines.clone()].iter_mut().for_each(|e| *e = true);
         }
-        if watch.is_candidate(site, u.key) || watch.is_shared(u.key) {
+        let is_shared = watch.is_shared(u.key);
+        let block = &seg.blocks[u.block];
+        if is_shared && u.words > CROSS_SITE_MAX_WORDS && block.lines == u.lines {
+            shared.push(SharedBlock {
+                key: u.key,
+                words: u.words,
+                start_byte: block.bytes.start as u32,
+                end_byte: block.bytes.end as u32,
+            });
+        }
+        let short = u.words <= CROSS_SITE_MAX_WORDS;
+        if watch.is_candidate(site, u.key) || (short && is_shared) {
             let (first, last) = (&seg.lines[u.lines.start], &seg.lines[u.lines.end - 1]);
-            let block = &seg.blocks[u.block];
             hits.push(Hit {
                 key: u.key,
                 is_block: u.lines.len() > 1,
@@ -506,6 +537,7 @@ fn analyze(
         in_full,
         signature,
         hits,
+        shared,
         repeats,
         repeated_keys,
         set: keep_set.then_some(shingles),
@@ -544,19 +576,13 @@ struct Round {
 
 fn cluster_round(
     ctx: &Ctx,
-    analyses: &[Analysis],
+    sigs: &Signatures,
     thresholds: &Thresholds,
     params: LshParams,
     final_set: Option<&TemplateSet>,
 ) -> Round {
-    let n = analyses.len();
-    let mut sigs = Signatures::new(ctx.cfg.near.num_perm, n);
-    for (d, a) in analyses.iter().enumerate() {
-        if let Some(s) = &a.signature {
-            sigs.set(d, s, a.shingles);
-        }
-    }
-    let pairs = near::candidates(&sigs, params);
+    let n = sigs.len();
+    let pairs = near::candidates(sigs, params);
     let mut sets = HashMap::default();
     let (verified, near_misses) = match (ctx.cfg.near.verify, final_set) {
         (VerifyMode::Exact, Some(set)) => {
@@ -580,7 +606,7 @@ fn cluster_round(
             }
             near::verify_exact(&pairs, &sets, thresholds)
         }
-        _ => near::verify_by_signature(&pairs, &sigs, thresholds),
+        _ => near::verify_by_signature(&pairs, sigs, thresholds),
     };
     let mut uf = UnionFind::new(n);
     for p in &verified {
@@ -618,7 +644,9 @@ fn cluster_round(
 
 struct BuildInput<'a> {
     analyses: &'a [Analysis],
+    sigs: &'a Signatures,
     hits: &'a [Vec<Hit>],
+    shared: &'a [Vec<SharedBlock>],
     templates: &'a Finalized,
     round: &'a Round,
     params: LshParams,
@@ -644,7 +672,9 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     let metas = ctx.metas;
     let BuildInput {
         analyses,
+        sigs,
         hits,
+        shared,
         templates,
         round,
         params,
@@ -674,16 +704,13 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         if let Some(&v) = pair_sim.get(&key) {
             return v;
         }
-        match (
-            &analyses[a as usize].signature,
-            &analyses[b as usize].signature,
-        ) {
+        match (sigs.get(a as usize), sigs.get(b as usize)) {
             (Some(x), Some(y)) => {
                 let j = estimate_jaccard(x, y);
                 let c = crate::sketch::containment_from_jaccard(
                     j,
-                    analyses[a as usize].shingles as usize,
-                    analyses[b as usize].shingles as usize,
+                    sigs.size(a as usize) as usize,
+                    sigs.size(b as usize) as usize,
                 );
                 (j, c)
             }
@@ -762,6 +789,12 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             .iter()
             .find(|h| h.key == r.key)
             .map(|h| h.bytes)
+            .or_else(|| {
+                shared[d as usize]
+                    .iter()
+                    .find(|b| b.key == r.key)
+                    .map(|b| (b.start_byte, b.end_byte))
+            })
             .unwrap_or((0, 0));
         wanted.entry(d).or_default().push(bytes);
         reused_at.push((d, bytes));
@@ -855,7 +888,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             };
             Annotation {
                 id: m.id.clone(),
-                path: m.path.clone(),
+                path: ctx.files[m.file as usize].rel.clone(),
                 line: (m.line > 0).then_some(m.line),
                 site: site_names[m.site as usize].clone(),
                 cluster,
@@ -889,8 +922,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         skipped_by_reason,
         lossy_utf8_documents: metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: renamed,
-        documents_without_shingles: analyses.iter().filter(|a| a.signature.is_none()).count()
-            as u64,
+        documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
         documents_shingled_in_full: analyses.iter().filter(|a| a.in_full).count() as u64,
         exact_duplicate_clusters: exact_clusters,
         duplicate_clusters: clusters.len() as u64,
@@ -1045,9 +1077,9 @@ mod tests {
     fn unique_ids_get_suffixes() {
         let mut seen = HashSet::default();
         let mut n = 0;
-        assert_eq!(unique_id("a", &mut seen, &mut n), "a");
-        assert_eq!(unique_id("a", &mut seen, &mut n), "a#2");
-        assert_eq!(unique_id("a", &mut seen, &mut n), "a#3");
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a");
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#2");
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#3");
         assert_eq!(n, 2);
     }
 }

@@ -338,7 +338,11 @@ pub fn synthetic_stories(n: usize, seed: u64) -> Vec<Story> {
 /// `n` synthetic stories with a number of paragraphs drawn from `paragraphs` (each paragraph
 /// one to three sentences, about 200 bytes per sentence): 3..11 gives stories of about 2 KB,
 /// 250..260 stories of about 50 KB.
-pub fn synthetic_stories_sized(n: usize, seed: u64, paragraphs: std::ops::Range<usize>) -> Vec<Story> {
+pub fn synthetic_stories_sized(
+    n: usize,
+    seed: u64,
+    paragraphs: std::ops::Range<usize>,
+) -> Vec<Story> {
     let mut rng = Rng::new(seed);
     let span = paragraphs.end.saturating_sub(paragraphs.start).max(1);
     (0..n)

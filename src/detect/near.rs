@@ -35,6 +35,11 @@ impl Signatures {
         self.sizes[doc] = size;
     }
 
+    /// Marks document `doc` as having no signature.
+    pub fn clear(&mut self, doc: usize) {
+        self.sizes[doc] = 0;
+    }
+
     /// Document `doc`'s signature, if it has shingles.
     pub fn get(&self, doc: usize) -> Option<&[u32]> {
         let n = self.num_perm;

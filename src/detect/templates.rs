@@ -37,38 +37,45 @@ fn consistent_context(contexts: &[Context]) -> bool {
 }
 
 /// Documents holding each unit, per site and over the whole corpus (round one).
-#[derive(Debug, Default, Clone)]
+///
+/// Most lines of a corpus occur once. A Bloom filter remembers the keys seen once, in about one
+/// byte per distinct unit, and only a key seen a second time gets an exact counter, so memory
+/// grows with the units that repeat (templates, copies), not with every line of the corpus. A
+/// false positive of the filter starts a counter one too high; round two counts exactly from
+/// the occurrences, so it only costs a little extra tracking.
+#[derive(Debug, Clone)]
 pub struct UnitCounts {
-    per_site: HashMap<(u32, u64), u32>,
+    per_site: HashMap<u64, u32>,
     global: HashMap<u64, u32>,
+    seen_once: Bloom,
+}
+
+/// The key of a unit on a site.
+#[inline]
+fn site_key(site: u32, key: u64) -> u64 {
+    (key ^ (site as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)).rotate_left(17)
 }
 
 impl UnitCounts {
+    /// Counters sized for about `expected_units` distinct units (a guess from the corpus size;
+    /// more only raises the filter's false-positive rate).
+    pub fn with_expected_units(expected_units: u64) -> UnitCounts {
+        UnitCounts {
+            per_site: HashMap::default(),
+            global: HashMap::default(),
+            seen_once: Bloom::new(expected_units.saturating_mul(2)),
+        }
+    }
+
     /// Counts one document of `site` holding the units `keys` (each distinct key once).
     pub fn add_document(&mut self, site: u32, keys: &[u64]) {
         let mut seen: Vec<u64> = keys.to_vec();
         seen.sort_unstable();
         seen.dedup();
         for key in seen {
-            *self.per_site.entry((site, key)).or_insert(0) += 1;
-            *self.global.entry(key).or_insert(0) += 1;
+            bump(&mut self.per_site, &mut self.seen_once, site_key(site, key));
+            bump(&mut self.global, &mut self.seen_once, key);
         }
-    }
-
-    /// Adds the counts of `other`.
-    pub fn merge(mut self, other: UnitCounts) -> UnitCounts {
-        let (mut big, small) = if self.per_site.len() >= other.per_site.len() {
-            (std::mem::take(&mut self), other)
-        } else {
-            (other, std::mem::take(&mut self))
-        };
-        for (k, v) in small.per_site {
-            *big.per_site.entry(k).or_insert(0) += v;
-        }
-        for (k, v) in small.global {
-            *big.global.entry(k).or_insert(0) += v;
-        }
-        big
     }
 
     /// Units worth tracking in round two: template candidates (per site) and units held by two
@@ -80,27 +87,62 @@ impl UnitCounts {
             .filter(|(_, &n)| n as usize >= min_docs)
             .map(|(&k, _)| k)
             .collect();
-        let shared = self
-            .global
-            .iter()
-            .filter(|(_, &n)| n >= 2)
-            .map(|(&k, _)| k)
-            .collect();
+        let shared = self.global.keys().copied().collect();
         WatchList { candidates, shared }
+    }
+}
+
+/// Adds one to `key`'s counter, creating it (at two) only when the filter has seen the key.
+fn bump(counts: &mut HashMap<u64, u32>, seen_once: &mut Bloom, key: u64) {
+    if let Some(n) = counts.get_mut(&key) {
+        *n += 1;
+    } else if seen_once.insert(key) {
+        counts.insert(key, 2);
+    }
+}
+
+/// A Bloom filter of 64-bit keys with three probes.
+#[derive(Debug, Clone)]
+struct Bloom {
+    bits: Vec<u64>,
+}
+
+impl Bloom {
+    /// A filter with about eight bits per expected key (a false-positive rate near 3%).
+    fn new(expected: u64) -> Bloom {
+        let words = (expected.max(1 << 16) * 8 / 64).next_power_of_two() as usize;
+        Bloom {
+            bits: vec![0; words],
+        }
+    }
+
+    /// Sets `key`'s bits; returns whether they were all set already (seen before).
+    fn insert(&mut self, key: u64) -> bool {
+        let mask = (self.bits.len() * 64 - 1) as u64;
+        let mut h = key;
+        let mut present = true;
+        for _ in 0..3 {
+            h = h.wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29) ^ (h >> 31);
+            let bit = h & mask;
+            let (w, b) = ((bit / 64) as usize, bit % 64);
+            present &= self.bits[w] >> b & 1 == 1;
+            self.bits[w] |= 1 << b;
+        }
+        present
     }
 }
 
 /// The units round two looks at.
 #[derive(Debug, Default, Clone)]
 pub struct WatchList {
-    candidates: HashSet<(u32, u64)>,
+    candidates: HashSet<u64>,
     shared: HashSet<u64>,
 }
 
 impl WatchList {
     /// Whether `key` may be template on `site` (it is left out of the shingles).
     pub fn is_candidate(&self, site: u32, key: u64) -> bool {
-        self.candidates.contains(&(site, key))
+        self.candidates.contains(&site_key(site, key))
     }
 
     /// Whether `key` is held by two or more documents anywhere.
@@ -112,6 +154,83 @@ impl WatchList {
     pub fn candidate_count(&self) -> usize {
         self.candidates.len()
     }
+}
+
+/// A whole block, held by two or more documents of the corpus and too long to be cross-site
+/// boilerplate, kept from round two for the reuse report: 24 bytes, where a [`Hit`] is larger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedBlock {
+    /// The block's key.
+    pub key: u64,
+    /// Its words.
+    pub words: u32,
+    /// Byte offset of its start.
+    pub start_byte: u32,
+    /// Byte offset just past its end.
+    pub end_byte: u32,
+}
+
+/// Blocks reused by documents of two or more clusters, where they are not template: whole
+/// blocks among the short hits, and the long shared blocks.
+fn reused_blocks(
+    hits: &[Vec<Hit>],
+    shared: &[Vec<SharedBlock>],
+    site: &[u32],
+    cluster: &[u32],
+    set: &TemplateSet,
+    watch: &WatchList,
+    reuse_min_words: usize,
+) -> Vec<ReusedBlock> {
+    // (key, cluster, document, words)
+    let mut rows: Vec<(u64, u32, u32, u32)> = Vec::new();
+    for (d, doc_hits) in hits.iter().enumerate() {
+        for h in doc_hits {
+            if h.whole_block && h.words <= CROSS_SITE_MAX_WORDS && watch.is_shared(h.key) {
+                rows.push((h.key, cluster[d], d as u32, h.words));
+            }
+        }
+    }
+    for (d, blocks) in shared.iter().enumerate() {
+        rows.extend(
+            blocks
+                .iter()
+                .map(|b| (b.key, cluster[d], d as u32, b.words)),
+        );
+    }
+    rows.sort_unstable();
+    let mut reused = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let (key, words) = (group[0].0, group[0].3);
+        if set.everywhere.contains(&key) || (words as usize) < reuse_min_words {
+            continue;
+        }
+        let live: Vec<&(u64, u32, u32, u32)> = group
+            .iter()
+            .filter(|r| !set.on_site.contains(&(site[r.2 as usize], key)))
+            .collect();
+        let mut clusters: Vec<u32> = live.iter().map(|r| r.1).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        if clusters.len() < 2 {
+            continue;
+        }
+        let mut documents: Vec<u32> = live.iter().map(|r| r.2).collect();
+        documents.sort_unstable();
+        documents.dedup();
+        reused.push(ReusedBlock {
+            key,
+            documents,
+            clusters: clusters.len() as u32,
+            words,
+        });
+    }
+    reused.sort_unstable_by(|a, b| {
+        b.clusters
+            .cmp(&a.clusters)
+            .then(a.documents.cmp(&b.documents))
+            .then(a.key.cmp(&b.key))
+    });
+    reused
 }
 
 /// One occurrence of a watched unit in a document, kept from round two.
@@ -212,6 +331,7 @@ pub struct Finalized {
 /// template in the others' "related stories" lists.
 pub fn finalize(
     hits: &[Vec<Hit>],
+    shared: &[Vec<SharedBlock>],
     site: &[u32],
     cluster: &[u32],
     watch: &WatchList,
@@ -224,10 +344,7 @@ pub fn finalize(
     for (d, doc_hits) in hits.iter().enumerate() {
         let (s, c) = (site[d], cluster[d]);
         for (i, h) in doc_hits.iter().enumerate() {
-            if h.words <= CROSS_SITE_MAX_WORDS
-                || watch.is_candidate(s, h.key)
-                || (h.whole_block && watch.is_shared(h.key))
-            {
+            if h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key) {
                 rows.push((h.key, s, c, d as u32, i as u32));
             }
         }
@@ -237,7 +354,6 @@ pub fn finalize(
 
     let mut set = TemplateSet::default();
     let mut units = Vec::new();
-    let mut reused = Vec::new();
     let mut contexts: Vec<Context> = Vec::new();
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
         let key = group[0].0;
@@ -320,30 +436,9 @@ pub fn finalize(
                 });
             }
         }
-        // Reuse: whole blocks held by documents of different clusters, where not template.
-        if everywhere || (words as usize) < reuse_min_words || !watch.is_shared(key) {
-            continue;
-        }
-        let live: Vec<&(u64, u32, u32, u32, u32)> = group
-            .iter()
-            .filter(|r| hit(r).whole_block && !on_sites.contains(&r.1))
-            .collect();
-        let mut live_clusters: Vec<u32> = live.iter().map(|r| r.2).collect();
-        live_clusters.sort_unstable();
-        live_clusters.dedup();
-        if live_clusters.len() < 2 {
-            continue;
-        }
-        let mut documents: Vec<u32> = live.iter().map(|r| r.3).collect();
-        documents.sort_unstable();
-        documents.dedup();
-        reused.push(ReusedBlock {
-            key,
-            documents,
-            clusters: live_clusters.len() as u32,
-            words,
-        });
     }
+
+    let reused = reused_blocks(hits, shared, site, cluster, &set, watch, reuse_min_words);
 
     // A paragraph whose every line is template on its own is reported through its lines.
     let set_ref = &set;
@@ -367,12 +462,6 @@ pub fn finalize(
             .then(a.key.cmp(&b.key))
     });
 
-    reused.sort_unstable_by(|a, b| {
-        b.clusters
-            .cmp(&a.clusters)
-            .then(a.documents.cmp(&b.documents))
-            .then(a.key.cmp(&b.key))
-    });
     Finalized { set, units, reused }
 }
 
@@ -404,8 +493,12 @@ mod tests {
         }
     }
 
+    fn none(n: usize) -> Vec<Vec<SharedBlock>> {
+        vec![Vec::new(); n]
+    }
+
     fn watch(hits: &[Vec<Hit>], site: &[u32], min_docs: usize) -> WatchList {
-        let mut counts = UnitCounts::default();
+        let mut counts = UnitCounts::with_expected_units(1000);
         for (d, h) in hits.iter().enumerate() {
             let keys: Vec<u64> = h.iter().map(|h| h.key).collect();
             counts.add_document(site[d], &keys);
@@ -426,14 +519,14 @@ mod tests {
         let site = [0; 5];
         let w = watch(&hits, &site, 3);
         assert!(w.is_candidate(0, 2));
-        let f = finalize(&hits, &site, &[0, 0, 0, 3, 4], &w, 3, 4);
+        let f = finalize(&hits, &none(5), &site, &[0, 0, 0, 3, 4], &w, 3, 4);
         assert!(f.set.is_template(3, 0, 1));
         assert!(!f.set.is_template(0, 0, 2));
         assert_eq!(f.units.len(), 1);
         assert_eq!(f.units[0].documents, 3);
         assert_eq!(f.units[0].occurrences, 5);
         // with each page its own cluster, key 2 is template
-        let f = finalize(&hits, &site, &[0, 1, 2, 3, 4], &w, 3, 4);
+        let f = finalize(&hits, &none(5), &site, &[0, 1, 2, 3, 4], &w, 3, 4);
         assert!(f.set.is_template(0, 0, 2));
     }
 
@@ -447,7 +540,7 @@ mod tests {
         ];
         let site = [0; 4];
         let w = watch(&hits, &site, 3);
-        let f = finalize(&hits, &site, &[0, 1, 2, 3], &w, 3, 4);
+        let f = finalize(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
         assert!(!f.set.is_template(0, 0, 7));
         assert!(f.set.is_template(1, 0, 7));
         assert_eq!(f.units[0].occurrences, 3);
@@ -456,14 +549,21 @@ mod tests {
     #[test]
     fn reuse_below_threshold_and_across_sites() {
         let hits = vec![vec![hit(5, 3, false)], vec![hit(5, 4, false)], vec![]];
+        let block = SharedBlock {
+            key: 5,
+            words: 20,
+            start_byte: 0,
+            end_byte: 1,
+        };
+        let shared = vec![vec![block], vec![block], vec![]];
         let site = [0, 1, 1];
         let w = watch(&hits, &site, 3);
-        let f = finalize(&hits, &site, &[0, 1, 2], &w, 3, 4);
+        let f = finalize(&hits, &shared, &site, &[0, 1, 2], &w, 3, 4);
         assert!(f.units.is_empty());
         assert_eq!(f.reused.len(), 1);
         assert_eq!(f.reused[0].documents, vec![0, 1]);
         // the same block in two copies of one story is not reuse
-        let f = finalize(&hits, &site, &[0, 0, 2], &w, 3, 4);
+        let f = finalize(&hits, &shared, &site, &[0, 0, 2], &w, 3, 4);
         assert!(f.reused.is_empty());
     }
 }
