@@ -13,6 +13,7 @@ pub mod config;
 pub mod corpus;
 pub mod detect;
 pub mod eval;
+pub mod explain;
 pub mod progress;
 pub mod report;
 pub mod scan;

@@ -27,6 +27,45 @@ enum Command {
     Scan(ScanArgs),
     /// Scan a directory and score the result against labels (precision, recall, F1).
     Eval(EvalArgs),
+    /// Show the LSH bands and rows a threshold gives, the S-curve, and the memory it needs.
+    Params(ParamsArgs),
+    /// Explain why two documents are, or are not, near-duplicates.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// First document: a file, or an id in --corpus.
+    a: String,
+    /// Second document: a file, or an id in --corpus.
+    b: String,
+    /// A corpus directory: A and B are document ids in it, and its template lines are left out.
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    #[command(flatten)]
+    detect: DetectArgs,
+}
+
+#[derive(Args, Debug)]
+struct ParamsArgs {
+    /// Jaccard threshold.
+    #[arg(short, long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    threshold: f64,
+    /// MinHash values per document.
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N")]
+    num_perm: usize,
+    /// Containment threshold (lowers the Jaccard the bands are designed for).
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT, value_name = "C")]
+    containment: f64,
+    /// Design for Jaccard only.
+    #[arg(long)]
+    no_containment: bool,
+    /// LSH bands [default: derived].
+    #[arg(long, value_name = "B")]
+    bands: Option<usize>,
+    /// LSH rows per band [default: derived].
+    #[arg(long, value_name = "R")]
+    rows: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +109,13 @@ struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
 
+    #[command(flatten)]
+    detect: DetectArgs,
+}
+
+/// The flags that decide what is found (shared by scan, eval and explain).
+#[derive(Args, Debug)]
+struct DetectArgs {
     /// Jaccard similarity at or above which two documents are near-duplicates.
     #[arg(short, long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", help_heading = "Near-duplicates")]
     threshold: f64,
@@ -162,6 +208,13 @@ impl ScanArgs {
         let mut cfg = Config::new(&self.dir);
         cfg.threads = self.threads;
         cfg.progress = !self.quiet;
+        self.detect.apply(&mut cfg);
+        cfg
+    }
+}
+
+impl DetectArgs {
+    fn apply(&self, cfg: &mut Config) {
         cfg.fold_digits = self.fold_digits;
         cfg.input.text_field = self.text_field.clone();
         cfg.input.id_field = self.id_field.clone();
@@ -185,7 +238,6 @@ impl ScanArgs {
         cfg.blocks.template_min_docs = self.template_min_docs;
         cfg.blocks.repeat_similarity = self.repeat_similarity;
         cfg.blocks.repeat_min_words = self.repeat_min_words;
-        cfg
     }
 }
 
@@ -231,7 +283,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         if json_on_stdout {
             eprint!("{text}");
         } else {
-            print!("{text}");
+            emit(&text);
         }
     }
     ExitCode::SUCCESS
@@ -268,10 +320,7 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        print!(
-            "{}",
-            neardup::eval::evaluate(&out.report, &out.annotations, &truth)
-        );
+        emit(&neardup::eval::evaluate(&out.report, &out.annotations, &truth).to_string());
     }
     if let Some(path) = &args.labels {
         let text = match read(path) {
@@ -282,9 +331,59 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
         for e in &errors {
             eprintln!("neardup: {}: {e}", path.display());
         }
-        println!("labelled pairs        {score}");
+        emit(&format!("labelled pairs        {score}\n"));
     }
     ExitCode::SUCCESS
+}
+
+fn run_params(args: &ParamsArgs) -> ExitCode {
+    let mut cfg = Config::new(".");
+    cfg.near.threshold = args.threshold;
+    cfg.near.num_perm = args.num_perm;
+    cfg.near.containment = (!args.no_containment).then_some(args.containment);
+    cfg.near.bands = args.bands;
+    cfg.near.rows = args.rows;
+    if let Err(msg) = cfg.validate() {
+        eprintln!("neardup: {msg}");
+        return ExitCode::from(2);
+    }
+    emit(&neardup::sketch::lsh::describe(&cfg.near));
+    ExitCode::SUCCESS
+}
+
+fn run_explain(args: &ExplainArgs) -> ExitCode {
+    let mut cfg = Config::new(args.corpus.clone().unwrap_or_else(|| PathBuf::from(".")));
+    args.detect.apply(&mut cfg);
+    if let Err(msg) = cfg.validate() {
+        eprintln!("neardup: {msg}");
+        return ExitCode::from(2);
+    }
+    let subjects = match &args.corpus {
+        Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
+        None => neardup::explain::from_files(&args.a, &args.b),
+    };
+    match subjects {
+        Ok((a, b)) => {
+            emit(&neardup::explain::explain(&a, &b, &cfg).to_string());
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("neardup: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`neardup … | head`) ends the output quietly
+/// instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("neardup: cannot write to standard output: {e}");
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -292,5 +391,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Eval(args) => run_eval(args),
+        Command::Params(args) => run_params(args),
+        Command::Explain(args) => run_explain(args),
     }
 }

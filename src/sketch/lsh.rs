@@ -57,6 +57,62 @@ pub fn optimal_params(threshold: f64, num_perm: usize) -> LshParams {
     best
 }
 
+/// Bytes a document costs beyond its signature, measured on generated corpora (ids, spans of
+/// template lines, bookkeeping); see README, "Performance".
+pub const BYTES_PER_DOCUMENT_BESIDES_SIGNATURE: usize = 2_500;
+
+/// A text for `neardup params`: the bands and rows a configuration gives, the S-curve, and the
+/// memory signatures need.
+pub fn describe(near: &crate::config::NearDupOptions) -> String {
+    use std::fmt::Write;
+    let thresholds = crate::detect::near::Thresholds {
+        jaccard: near.threshold,
+        containment: near.containment,
+    };
+    let p = crate::detect::near::lsh_params(&thresholds, near.num_perm, near.bands, near.rows);
+    let mut out = String::new();
+    let design = thresholds.lsh_design_threshold();
+    let _ = writeln!(
+        out,
+        "threshold {} (containment {}), {} permutations",
+        near.threshold,
+        near.containment
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "off".to_string()),
+        near.num_perm
+    );
+    let _ = writeln!(
+        out,
+        "LSH: {} bands x {} rows ({} of {} values used), designed for Jaccard {:.3}",
+        p.bands,
+        p.rows,
+        p.bands * p.rows,
+        near.num_perm,
+        design
+    );
+    let _ = writeln!(out, "\nprobability that a pair becomes a candidate:");
+    let _ = writeln!(out, "  Jaccard   P(candidate)");
+    for i in 0..=10 {
+        let s = 0.5 + i as f64 * 0.05;
+        let pr = catch_probability(s, p);
+        let bar = "#".repeat((pr * 40.0).round() as usize);
+        let mark = if (s - near.threshold).abs() < 1e-9 {
+            " <- threshold"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {s:.2}      {pr:.4}  {bar}{mark}");
+    }
+    let sig = 4 * near.num_perm;
+    let _ = writeln!(
+        out,
+        "\nmemory per million documents: signatures {} MB, whole scan about {:.1} GB",
+        sig,
+        (sig + BYTES_PER_DOCUMENT_BESIDES_SIGNATURE) as f64 / 1e3
+    );
+    out
+}
+
 /// Candidate pairs `(i, j)` with `i < j`, sorted and deduplicated, among the signatures given.
 /// `None` entries (documents without shingles) take no part. A bucket of more than
 /// `max_bucket` documents yields only the pairs of each member with its first member and with
@@ -148,6 +204,17 @@ mod tests {
             assert!(catch_probability(t + 0.1, p) > 0.98, "{t} {n} {p:?}");
             assert!(catch_probability(t - 0.3, p) < 0.5, "{t} {n} {p:?}");
         }
+    }
+
+    #[test]
+    fn describe_states_bands_and_curve() {
+        let mut cfg = crate::config::Config::new(".");
+        cfg.near.threshold = 0.8;
+        cfg.near.containment = None;
+        let text = describe(&cfg.near);
+        assert!(text.contains("LSH: 14 bands x 9 rows"), "{text}");
+        assert!(text.contains("0.80      0.8"), "{text}");
+        assert!(text.contains("signatures 512 MB"), "{text}");
     }
 
     #[test]

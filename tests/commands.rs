@@ -1,0 +1,113 @@
+//! The `params` and `explain` commands on the real binary.
+
+mod common;
+
+use common::{neardup, samples};
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn params_prints_bands_curve_and_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = neardup(
+        dir.path(),
+        &[
+            "params",
+            "--threshold",
+            "0.8",
+            "--num-perm",
+            "128",
+            "--no-containment",
+        ],
+    );
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("LSH: 14 bands x 9 rows"), "{text}");
+    assert!(text.contains("0.80      0.8670"), "{text}");
+    assert!(text.contains("<- threshold"), "{text}");
+    assert!(
+        text.contains("memory per million documents: signatures 512 MB"),
+        "{text}"
+    );
+    // with containment the bands are designed for a lower Jaccard
+    let text = stdout(&neardup(dir.path(), &["params"]));
+    assert!(text.contains("designed for Jaccard 0.364"), "{text}");
+    let out = neardup(dir.path(), &["params", "--threshold", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn explain_two_files_and_two_corpus_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = samples();
+    let s = |p: &str| root.join(p).to_string_lossy().into_owned();
+    // as plain files, the short articles share their long template
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            &s("techbeat/brief-1.txt"),
+            &s("techbeat/brief-2.txt"),
+        ],
+    );
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("template lines left out: none"), "{text}");
+    assert!(text.contains("exact Jaccard of content shingles"), "{text}");
+    // in the corpus, the template is left out and nothing is shared
+    let corpus = root.to_string_lossy().into_owned();
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            "--corpus",
+            &corpus,
+            "techbeat/brief-1.txt",
+            "techbeat/brief-2.txt",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("template lines left out: 1-"), "{text}");
+    assert!(
+        text.contains("exact Jaccard of content shingles   0.0000"),
+        "{text}"
+    );
+    assert!(text.contains("not duplicates"), "{text}");
+    // the trimmed syndicated copy lies inside the original
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            "--corpus",
+            &corpus,
+            "metrowire/bridge-vote.txt",
+            "dailyherald/harbour-bridge.txt",
+        ],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("DUPLICATES (the shorter lies inside the longer"),
+        "{text}"
+    );
+    assert!(text.contains("identical paragraphs: 5"), "{text}");
+    // a JSONL id works too, and a missing one is a clear error
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            "--corpus",
+            &corpus,
+            "wire-school",
+            "archive-school",
+        ],
+    );
+    assert!(stdout(&out).contains("same normalised text"));
+    let out = neardup(
+        dir.path(),
+        &["explain", "--corpus", &corpus, "nope", "wire-school"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no document 'nope'"));
+}
