@@ -135,6 +135,9 @@ pub struct Config {
     /// Show progress bars (they are hidden anyway when stderr is not a terminal).
     #[serde(skip)]
     pub progress: bool,
+    /// Where to keep what reading the corpus produced, for fast re-runs (see `cache`).
+    #[serde(skip)]
+    pub cache: Option<PathBuf>,
     /// Fold every digit to `0` in the normalised text used for exact duplicates and shingles.
     pub fold_digits: bool,
     /// Input options.
@@ -152,6 +155,7 @@ impl Config {
             root: root.into(),
             threads: None,
             progress: false,
+            cache: None,
             fold_digits: false,
             input: InputOptions {
                 text_field: "text".to_string(),

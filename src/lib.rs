@@ -9,6 +9,7 @@
 //! println!("{} duplicate clusters", out.report.duplicate_clusters.len());
 //! ```
 
+pub mod cache;
 pub mod config;
 pub mod corpus;
 pub mod detect;

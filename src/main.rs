@@ -108,6 +108,9 @@ struct ScanArgs {
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+    /// Keep what reading the corpus produced in DIR; a re-run with other thresholds reuses it.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
 
     #[command(flatten)]
     detect: DetectArgs,
@@ -208,6 +211,7 @@ impl ScanArgs {
         let mut cfg = Config::new(&self.dir);
         cfg.threads = self.threads;
         cfg.progress = !self.quiet;
+        cfg.cache = self.cache.clone();
         self.detect.apply(&mut cfg);
         cfg
     }

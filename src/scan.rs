@@ -62,7 +62,7 @@ impl std::error::Error for ScanError {}
 const PASS1_CHUNK: usize = 2048;
 
 /// Compact data kept per document from pass 1.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DocMeta {
     id: String,
     line: u32,
@@ -73,7 +73,7 @@ struct DocMeta {
 }
 
 /// What pass 2 learns about one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Analysis {
     signature: Option<Vec<u32>>,
     shingles: u32,
@@ -82,12 +82,34 @@ struct Analysis {
     hits: Vec<Hit>,
     /// Long whole blocks that other documents hold too (for the reuse report).
     shared: Vec<SharedBlock>,
-    /// (first line, last line, first byte, end byte) of each later copy of a repeated block.
-    repeats: Vec<(u32, u32, u32, u32)>,
-    /// (block hash, bytes of the first occurrence, words) of each repeated block.
-    repeated_keys: Vec<(u64, (u32, u32), u32)>,
+    /// Later copies of blocks, down to [`REPEAT_FLOOR`].
+    repeats: Vec<RepeatRecord>,
     /// Sorted distinct shingles, kept only when asked (exact verification).
     set: Option<Vec<u64>>,
+}
+
+/// Repeats are recorded down to this similarity (or the threshold, if lower).
+const REPEAT_FLOOR: f64 = 0.5;
+
+/// A block that repeats an earlier block of its document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct RepeatRecord {
+    /// First and last line of the later copy.
+    lines: (u32, u32),
+    /// Its byte range.
+    bytes: (u32, u32),
+    /// Its similarity to the earlier block.
+    similarity: f64,
+    /// The earlier block's key, bytes and words.
+    of_key: u64,
+    of_bytes: (u32, u32),
+    of_words: u32,
+}
+
+impl RepeatRecord {
+    fn counts(&self, cfg: &Config) -> bool {
+        self.similarity >= cfg.blocks.repeat_similarity
+    }
 }
 
 /// Which units are left out of the shingles.
@@ -167,13 +189,198 @@ impl Stopwatch {
     }
 }
 
+/// What reading the corpus produced, and the signing state after the last round: all that a
+/// re-run with other thresholds needs (see `cache`).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Snapshot {
+    metas: Vec<DocMeta>,
+    first_doc: Vec<u32>,
+    site_names: Vec<Option<String>>,
+    skipped: Vec<Skipped>,
+    bytes_read: u64,
+    renamed: u64,
+    watch: WatchList,
+    analyses: Vec<Analysis>,
+    hits: Vec<Vec<Hit>>,
+    shared: Vec<Vec<SharedBlock>>,
+    sigs: Signatures,
+    /// Template decisions documents were signed with.
+    versions: Vec<TemplateSet>,
+    /// Per document: an index into `versions`, or [`SIGNED_WITH_CANDIDATES`].
+    signed_with: Vec<u32>,
+}
+
+/// A document signed with the round-one candidates (at the watch list's floor).
+const SIGNED_WITH_CANDIDATES: u32 = u32::MAX;
+
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut clock = Stopwatch::new();
     let tree = walk(&cfg.root, &cfg.input.site_mode);
     clock.lap("walk");
     let files = tree.files;
-    let mut skipped = tree.skipped;
+    let repeat_floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
+    let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
+    let fingerprint = crate::cache::fingerprint(cfg, &files, repeat_floor);
+    let cached: Option<Result<Snapshot, String>> = cache_file
+        .as_deref()
+        .map(|p| crate::cache::load::<Snapshot>(p, fingerprint));
+    let (mut snap, cache_status) = match cached {
+        Some(Ok(mut snap)) => match snap.watch.with_min_docs(cfg.blocks.template_min_docs) {
+            Some(watch) => {
+                snap.watch = watch;
+                clock.lap("load cache");
+                (snap, Some("reused".to_string()))
+            }
+            None => {
+                let floor = snap.watch.floor();
+                let snap = read_corpus(cfg, &files, tree.skipped, &mut clock);
+                (
+                    snap,
+                    Some(format!(
+                        "rebuilt: --template-min-docs below the cached {floor}"
+                    )),
+                )
+            }
+        },
+        Some(Err(reason)) => {
+            let snap = read_corpus(cfg, &files, tree.skipped, &mut clock);
+            let status = if reason == crate::cache::NO_CACHE_YET {
+                "built".to_string()
+            } else {
+                format!("rebuilt: {reason}")
+            };
+            (snap, Some(status))
+        }
+        None => (read_corpus(cfg, &files, tree.skipped, &mut clock), None),
+    };
 
+    let thresholds = Thresholds {
+        jaccard: cfg.near.threshold,
+        containment: cfg.near.containment,
+    };
+    let params = near::lsh_params(
+        &thresholds,
+        cfg.near.num_perm,
+        cfg.near.bands,
+        cfg.near.rows,
+    );
+    let final_round = {
+        let Snapshot {
+            metas,
+            first_doc,
+            watch,
+            analyses,
+            hits,
+            shared,
+            sigs,
+            versions,
+            signed_with,
+            ..
+        } = &mut snap;
+        let ctx = Ctx {
+            cfg,
+            files: &files,
+            metas,
+            first_doc,
+            hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        };
+        rounds(
+            &ctx,
+            RoundState {
+                watch,
+                analyses,
+                hits,
+                shared,
+                sigs,
+                versions,
+                signed_with,
+            },
+            &thresholds,
+            params,
+        )
+    };
+    let templates = final_round.1;
+    let mut final_round = final_round.0;
+    if cfg.near.verify == VerifyMode::Exact {
+        let ctx = Ctx {
+            cfg,
+            files: &files,
+            metas: &snap.metas,
+            first_doc: &snap.first_doc,
+            hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        };
+        final_round = cluster_round(&ctx, &snap.sigs, &thresholds, params, Some(&templates.set));
+    }
+    clock.lap("cluster, templates, re-sign");
+
+    let cache_status = match (&cache_file, cache_status) {
+        (Some(path), status) => {
+            match crate::cache::save(path, fingerprint, &compacted(&mut snap)) {
+                Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
+                Err(e) => Some(format!("not saved: {e}")),
+            }
+        }
+        (None, status) => status,
+    };
+
+    let ctx = Ctx {
+        cfg,
+        files: &files,
+        metas: &snap.metas,
+        first_doc: &snap.first_doc,
+        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+    };
+    build_output(
+        &ctx,
+        BuildInput {
+            analyses: &snap.analyses,
+            sigs: &snap.sigs,
+            hits: &snap.hits,
+            shared: &snap.shared,
+            templates: &templates,
+            round: &final_round,
+            params,
+            skipped: snap.skipped.clone(),
+            bytes_read: snap.bytes_read,
+            renamed: snap.renamed,
+            site_names: &snap.site_names,
+            clock,
+            threads,
+            cache_status,
+        },
+    )
+}
+
+/// The snapshot with only the template decisions some document is still signed with.
+fn compacted(snap: &mut Snapshot) -> &Snapshot {
+    let mut used: Vec<u32> = snap
+        .signed_with
+        .iter()
+        .copied()
+        .filter(|&v| v != SIGNED_WITH_CANDIDATES)
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let versions = std::mem::take(&mut snap.versions);
+    snap.versions = used.iter().map(|&v| versions[v as usize].clone()).collect();
+    for v in snap.signed_with.iter_mut() {
+        if *v != SIGNED_WITH_CANDIDATES {
+            *v = used
+                .binary_search(v)
+                .map(|i| i as u32)
+                .unwrap_or(SIGNED_WITH_CANDIDATES);
+        }
+    }
+    snap
+}
+
+/// Pass 1 and pass 2 over the whole corpus.
+fn read_corpus(
+    cfg: &Config,
+    files: &[InputFile],
+    mut skipped: Vec<Skipped>,
+    clock: &mut Stopwatch,
+) -> Snapshot {
     // Pass 1: read, segment, hash; count units per site. Files go in chunks, so that only the
     // unit keys of one chunk wait for counting, which runs in file order (deterministic).
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
@@ -234,15 +441,14 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     drop(counts);
     clock.lap("read, segment, count units");
 
+    // Pass 2: sign content (text less template candidates), record watched units and repeats.
     let ctx = Ctx {
         cfg,
-        files: &files,
+        files,
         metas: &metas,
         first_doc: &first_doc,
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
     };
-
-    // Pass 2: sign content (text less template candidates), record watched units and repeats.
     let all_files: Vec<u32> = (0..files.len() as u32).collect();
     let mut analyses = analyze_files(
         &ctx,
@@ -252,29 +458,13 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         None,
         "signing",
     );
-    // Signatures live in one flat store from here on.
+    // Signatures live in one flat store from here on, hits and shared blocks beside.
     let mut sigs = Signatures::new(cfg.near.num_perm, metas.len());
     for (d, a) in analyses.iter_mut().enumerate() {
         if let Some(s) = a.signature.take() {
             sigs.set(d, &s, a.shingles);
         }
     }
-    clock.lap("read again, sign content");
-
-    let thresholds = Thresholds {
-        jaccard: cfg.near.threshold,
-        containment: cfg.near.containment,
-    };
-    let params = near::lsh_params(
-        &thresholds,
-        cfg.near.num_perm,
-        cfg.near.bands,
-        cfg.near.rows,
-    );
-
-    // Cluster, count templates by cluster, sign again the documents whose left-out units
-    // changed, and repeat until nothing changes (or MAX_ROUNDS).
-    let sites: Vec<u32> = metas.iter().map(|m| m.site).collect();
     let hits: Vec<Vec<Hit>> = analyses
         .iter_mut()
         .map(|a| std::mem::take(&mut a.hits))
@@ -283,27 +473,76 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         .iter_mut()
         .map(|a| std::mem::take(&mut a.shared))
         .collect();
-    let mut round = cluster_round(&ctx, &sigs, &thresholds, params, None);
-    let mut templates = finalize(
-        &hits,
-        &shared,
-        &sites,
-        &round.cluster_of,
-        &watch,
-        cfg.blocks.template_min_docs,
-        cfg.blocks.repeat_min_words,
-    );
-    // The template decision each document was last signed with (None: round-one candidates).
-    let mut versions: Vec<TemplateSet> = Vec::new();
-    let mut signed_with: Vec<Option<usize>> = vec![None; metas.len()];
+    clock.lap("read again, sign content");
+    let n = metas.len();
+    Snapshot {
+        metas,
+        first_doc,
+        site_names,
+        skipped,
+        bytes_read,
+        renamed,
+        watch,
+        analyses,
+        hits,
+        shared,
+        sigs,
+        versions: Vec::new(),
+        signed_with: vec![SIGNED_WITH_CANDIDATES; n],
+    }
+}
+
+/// The parts of a [`Snapshot`] that the rounds read and update.
+struct RoundState<'a> {
+    watch: &'a WatchList,
+    analyses: &'a mut [Analysis],
+    hits: &'a [Vec<Hit>],
+    shared: &'a [Vec<SharedBlock>],
+    sigs: &'a mut Signatures,
+    versions: &'a mut Vec<TemplateSet>,
+    signed_with: &'a mut [u32],
+}
+
+/// Cluster, count templates by cluster, sign again the documents whose left-out units changed,
+/// and repeat until nothing changes (or [`MAX_ROUNDS`]).
+fn rounds(
+    ctx: &Ctx,
+    state: RoundState,
+    thresholds: &Thresholds,
+    params: LshParams,
+) -> (Round, Finalized) {
+    let RoundState {
+        watch,
+        analyses,
+        hits,
+        shared,
+        sigs,
+        versions,
+        signed_with,
+    } = state;
+    let cfg = ctx.cfg;
+    let sites: Vec<u32> = ctx.metas.iter().map(|m| m.site).collect();
+    let decide = |round: &Round| {
+        finalize(
+            hits,
+            shared,
+            &sites,
+            &round.cluster_of,
+            watch,
+            cfg.blocks.template_min_docs,
+            cfg.blocks.repeat_min_words,
+        )
+    };
+    let mut round = cluster_round(ctx, sigs, thresholds, params, None);
+    let mut templates = decide(&round);
     for _ in 0..MAX_ROUNDS {
-        let changed: HashSet<u32> = (0..metas.len() as u32)
+        let changed: HashSet<u32> = (0..ctx.metas.len() as u32)
             .filter(|&d| {
                 let s = sites[d as usize];
                 hits[d as usize].iter().any(|h| {
                     let before = match signed_with[d as usize] {
-                        None => watch.is_candidate(s, h.key),
-                        Some(v) => versions[v].is_template(d, s, h.key),
+                        SIGNED_WITH_CANDIDATES => watch.is_candidate_at(s, h.key, watch.floor()),
+                        v => versions[v as usize].is_template(d, s, h.key),
                     };
                     before != templates.set.is_template(d, s, h.key)
                 })
@@ -312,18 +551,20 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         if changed.is_empty() {
             break;
         }
-        let changed_files: BTreeSet<u32> =
-            changed.iter().map(|&d| metas[d as usize].file).collect();
+        let changed_files: BTreeSet<u32> = changed
+            .iter()
+            .map(|&d| ctx.metas[d as usize].file)
+            .collect();
         let changed_files: Vec<u32> = changed_files.into_iter().collect();
         let again = analyze_files(
-            &ctx,
+            ctx,
             &changed_files,
             &Exclusion::Final(&templates.set),
-            &watch,
+            watch,
             None,
             "re-signing",
         );
-        for (d, a) in doc_range(&first_doc, &changed_files).zip(again) {
+        for (d, a) in doc_range(ctx.first_doc, &changed_files).zip(again) {
             if changed.contains(&d) {
                 let slot = &mut analyses[d as usize];
                 match &a.signature {
@@ -333,45 +574,14 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
                 slot.shingles = a.shingles;
                 slot.content_words = a.content_words;
                 slot.in_full = a.in_full;
-                signed_with[d as usize] = Some(versions.len());
+                signed_with[d as usize] = versions.len() as u32;
             }
         }
         versions.push(templates.set.clone());
-        round = cluster_round(&ctx, &sigs, &thresholds, params, None);
-        templates = finalize(
-            &hits,
-            &shared,
-            &sites,
-            &round.cluster_of,
-            &watch,
-            cfg.blocks.template_min_docs,
-            cfg.blocks.repeat_min_words,
-        );
+        round = cluster_round(ctx, sigs, thresholds, params, None);
+        templates = decide(&round);
     }
-    if cfg.near.verify == VerifyMode::Exact {
-        round = cluster_round(&ctx, &sigs, &thresholds, params, Some(&templates.set));
-    }
-    let final_round = round;
-    clock.lap("cluster, templates, re-sign");
-
-    build_output(
-        &ctx,
-        BuildInput {
-            analyses: &analyses,
-            sigs: &sigs,
-            hits: &hits,
-            shared: &shared,
-            templates: &templates,
-            round: &final_round,
-            params,
-            skipped,
-            bytes_read,
-            renamed,
-            site_names: &site_names,
-            clock,
-            threads,
-        },
-    )
+    (round, templates)
 }
 
 /// `id`, or `id#2`, `id#3`… when it is already taken (ids are remembered by 128-bit hash).
@@ -497,35 +707,23 @@ fn analyze(
     shingles.dedup();
     let signature = (!shingles.is_empty()).then(|| ctx.hasher.signature(&shingles));
 
-    let found = find_repeats(
-        &seg,
-        cfg.blocks.repeat_min_words,
-        cfg.blocks.repeat_similarity,
-    );
-    let repeats = found
+    // Repeats are found down to a floor and filtered by --repeat-similarity when the output
+    // is built, so a cached scan can change that threshold without reading documents again.
+    let floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
+    let repeats = find_repeats(&seg, cfg.blocks.repeat_min_words, floor)
         .iter()
         .map(|r| {
-            let b = &seg.blocks[r.block];
-            (
-                b.start_line,
-                b.end_line,
-                b.bytes.start as u32,
-                b.bytes.end as u32,
-            )
+            let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
+            RepeatRecord {
+                lines: (b.start_line, b.end_line),
+                bytes: (b.bytes.start as u32, b.bytes.end as u32),
+                similarity: r.similarity,
+                of_key: o.folded_hash,
+                of_bytes: (o.bytes.start as u32, o.bytes.end as u32),
+                of_words: o.words,
+            }
         })
         .collect();
-    let mut repeated_keys: Vec<(u64, (u32, u32), u32)> = found
-        .iter()
-        .map(|r| {
-            let o = &seg.blocks[r.of_block];
-            (
-                o.folded_hash,
-                (o.bytes.start as u32, o.bytes.end as u32),
-                o.words,
-            )
-        })
-        .collect();
-    repeated_keys.dedup_by_key(|k| k.0);
 
     Analysis {
         shingles: shingles.len() as u32,
@@ -539,7 +737,6 @@ fn analyze(
         hits,
         shared,
         repeats,
-        repeated_keys,
         set: keep_set.then_some(shingles),
     }
 }
@@ -656,6 +853,7 @@ struct BuildInput<'a> {
     site_names: &'a [Option<String>],
     clock: Stopwatch,
     threads: usize,
+    cache_status: Option<String>,
 }
 
 fn histogram(values: impl Iterator<Item = f64>) -> Vec<u64> {
@@ -684,6 +882,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         site_names,
         mut clock,
         threads,
+        cache_status,
     } = input;
     skipped.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
 
@@ -771,15 +970,16 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     // Within-document repeats grouped by block.
     let mut within: BTreeMap<u64, WithinRepeat> = BTreeMap::new();
     for (d, a) in analyses.iter().enumerate() {
-        for &(key, bytes, words) in &a.repeated_keys {
+        for r in a.repeats.iter().filter(|r| r.counts(cfg)) {
             let e = within
-                .entry(key)
-                .or_insert_with(|| (Vec::new(), bytes, words));
+                .entry(r.of_key)
+                .or_insert_with(|| (Vec::new(), r.of_bytes, r.of_words));
             if e.0.is_empty() {
-                e.1 = bytes;
-                wanted.entry(d as u32).or_default().push(bytes);
+                wanted.entry(d as u32).or_default().push(r.of_bytes);
             }
-            e.0.push(d as u32);
+            if e.0.last() != Some(&(d as u32)) {
+                e.0.push(d as u32);
+            }
         }
     }
     let mut reused_at = Vec::new();
@@ -872,11 +1072,17 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             tspans.sort_unstable();
             let merged = merge_spans(&tspans);
             template_spans += merged.len() as u64;
-            repeated_spans += analyses[d].repeats.len() as u64;
+            let repeats: Vec<(u32, u32, u32, u32)> = analyses[d]
+                .repeats
+                .iter()
+                .filter(|r| r.counts(cfg))
+                .map(|r| (r.lines.0, r.lines.1, r.bytes.0, r.bytes.1))
+                .collect();
+            repeated_spans += repeats.len() as u64;
             let mut spans: Vec<Span> = merged
                 .into_iter()
                 .map(|s| span("template", s))
-                .chain(analyses[d].repeats.iter().map(|&s| span("repeated", s)))
+                .chain(repeats.into_iter().map(|s| span("repeated", s)))
                 .collect();
             spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.clone()));
             let (cluster, duplicate_of) = match cluster_id.get(&(d as u32)) {
@@ -985,6 +1191,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
                 seconds: round4(clock.started.elapsed().as_secs_f64()),
                 threads,
                 stages: clock.stages,
+                cache: cache_status,
             }
         }),
         skipped,

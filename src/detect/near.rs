@@ -10,7 +10,7 @@ use crate::sketch::{
 use crate::text::jaccard_and_containment;
 
 /// Signatures of a whole corpus, stored flat: `num_perm` values per document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Signatures {
     num_perm: usize,
     values: Vec<u32>,

@@ -30,8 +30,8 @@ pub const FUZZY_MIN_WORDS: usize = 10;
 /// The shorter of two near-identical blocks has at least this share of the longer's words.
 const MIN_LENGTH_RATIO: f64 = 0.5;
 
-/// Later blocks of `seg` that repeat an earlier block: identical after normalisation, or near
-/// identical — the shorter block's distinct words lie at least `min_similarity` inside the
+/// Later blocks of `seg` that repeat an earlier block — the first identical one, else the most
+/// similar one: identical after normalisation, or near identical — the shorter block's distinct words lie at least `min_similarity` inside the
 /// longer's, and the shorter has at least half the longer's words (a caption with and without
 /// its credit; not a short sentence that happens to sit inside a long paragraph). Blocks under
 /// `min_words` words never count; near-identical (not identical) blocks need
@@ -55,13 +55,13 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
         Vec::new()
     };
     let mut first_of: HashMap<u64, usize> = HashMap::default(); // block hash -> position
-    let mut originals: Vec<usize> = Vec::new(); // positions in `eligible`
     let mut out = Vec::new();
     for (pos, &b) in eligible.iter().enumerate() {
         let block = &seg.blocks[b];
         let mut found: Option<(usize, f64)> = first_of.get(&block.hash).map(|&o| (o, 1.0));
+        first_of.entry(block.hash).or_insert(pos);
         if found.is_none() && fuzzy && block.words as usize >= fuzzy_words {
-            for &o in &originals {
+            for o in 0..pos {
                 let orig = &seg.blocks[eligible[o]];
                 let (short, long) = (orig.words.min(block.words), orig.words.max(block.words));
                 if (short as usize) < fuzzy_words || (short as f64) < MIN_LENGTH_RATIO * long as f64
@@ -93,16 +93,12 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
                 }
             }
         }
-        match found {
-            Some((o, similarity)) => out.push(Repeat {
+        if let Some((o, similarity)) = found {
+            out.push(Repeat {
                 block: b,
                 of_block: eligible[o],
                 similarity,
-            }),
-            None => {
-                first_of.insert(block.hash, pos);
-                originals.push(pos);
-            }
+            });
         }
     }
     out

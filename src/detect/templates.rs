@@ -10,6 +10,8 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::units::{Context, Region};
 
 /// Most words a unit may have to count as template across sites (see [`finalize`]).
@@ -85,10 +87,15 @@ impl UnitCounts {
             .per_site
             .iter()
             .filter(|(_, &n)| n as usize >= min_docs)
-            .map(|(&k, _)| k)
+            .map(|(&k, &n)| (k, n))
             .collect();
         let shared = self.global.keys().copied().collect();
-        WatchList { candidates, shared }
+        WatchList {
+            candidates,
+            shared,
+            min_docs,
+            floor: min_docs,
+        }
     }
 }
 
@@ -133,16 +140,43 @@ impl Bloom {
 }
 
 /// The units round two looks at.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct WatchList {
-    candidates: HashSet<u64>,
+    /// Documents of a site holding each candidate (site and unit combined).
+    candidates: HashMap<u64, u32>,
     shared: HashSet<u64>,
+    /// Documents that make a candidate now.
+    min_docs: usize,
+    /// The `min_docs` the candidates were collected with: occurrences of every unit at or above
+    /// it were recorded, so any `min_docs` at or above it can be used.
+    floor: usize,
 }
 
 impl WatchList {
     /// Whether `key` may be template on `site` (it is left out of the shingles).
     pub fn is_candidate(&self, site: u32, key: u64) -> bool {
-        self.candidates.contains(&site_key(site, key))
+        self.is_candidate_at(site, key, self.min_docs)
+    }
+
+    /// Whether `key` would be a candidate on `site` with `min_docs`.
+    pub fn is_candidate_at(&self, site: u32, key: u64, min_docs: usize) -> bool {
+        self.candidates
+            .get(&site_key(site, key))
+            .is_some_and(|&n| n as usize >= min_docs)
+    }
+
+    /// The same list with another `min_docs`, if the recorded occurrences allow it (not below
+    /// the one they were collected with).
+    pub fn with_min_docs(&self, min_docs: usize) -> Option<WatchList> {
+        (min_docs >= self.floor).then(|| WatchList {
+            min_docs,
+            ..self.clone()
+        })
+    }
+
+    /// The `min_docs` the candidates were collected with.
+    pub fn floor(&self) -> usize {
+        self.floor
     }
 
     /// Whether `key` is held by two or more documents anywhere.
@@ -158,7 +192,7 @@ impl WatchList {
 
 /// A whole block, held by two or more documents of the corpus and too long to be cross-site
 /// boilerplate, kept from round two for the reuse report: 24 bytes, where a [`Hit`] is larger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedBlock {
     /// The block's key.
     pub key: u64,
@@ -234,7 +268,7 @@ fn reused_blocks(
 }
 
 /// One occurrence of a watched unit in a document, kept from round two.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hit {
     /// The unit's key.
     pub key: u64,
@@ -289,7 +323,7 @@ pub struct ReusedBlock {
 }
 
 /// The final template decision.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct TemplateSet {
     /// Template `(site, key)` pairs.
     pub on_site: HashSet<(u32, u64)>,

@@ -6,7 +6,9 @@ use std::ops::Range;
 use crate::text::Segmented;
 
 /// Where in its document a unit sits, by its first line among the non-blank lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Region {
     /// First third.
@@ -39,7 +41,9 @@ pub struct Unit {
 /// The surroundings of a unit. A site's template sits in the same place on every page — after
 /// the same line, before the same line, or at the same distance from the top or the bottom —
 /// while a line that recurs by coincidence (a "Year" row of an earnings table) moves around.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Context {
     /// Exact hash of the non-blank line before it (0 at the top).
     pub prev: u64,

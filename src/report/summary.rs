@@ -67,6 +67,9 @@ pub fn render(report: &Report, root: &str) -> String {
         .map(|t| format!(" in {:.2} s ({} threads)", t.seconds, t.threads))
         .unwrap_or_default();
     let _ = writeln!(out, "neardup: scanned {root}{time}");
+    if let Some(cache) = report.timing.as_ref().and_then(|t| t.cache.as_ref()) {
+        let _ = writeln!(out, "  cache       {cache}");
+    }
     let _ = writeln!(
         out,
         "  documents   {} read ({}) from {} files; {} skipped; {} decoded lossily",

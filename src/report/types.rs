@@ -135,6 +135,9 @@ pub struct Timing {
     /// Wall time of each stage, in order.
     #[serde(default)]
     pub stages: Vec<StageTime>,
+    /// With `--cache`: `built`, `reused`, `rebuilt: <why>` or `not saved: <why>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<String>,
 }
 
 /// Wall time of one stage of a scan.

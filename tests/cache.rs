@@ -1,0 +1,118 @@
+//! `--cache`: a re-run with other thresholds reuses what reading produced; a stale cache is
+//! detected and rebuilt, never silently reused.
+
+mod common;
+
+use common::{samples, write_tree};
+use neardup::Report;
+
+fn copy_samples(to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(samples()) {
+        let entry = entry.expect("walk samples");
+        let rel = entry.path().strip_prefix(samples()).expect("under samples");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+fn scan(corpus: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Report {
+    let report = out.join("r.json");
+    let mut args = vec![
+        "scan",
+        corpus.to_str().expect("path"),
+        "--report",
+        report.to_str().expect("path"),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let o = common::neardup(out, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("parse")
+}
+
+fn status(r: &Report) -> String {
+    r.timing
+        .as_ref()
+        .and_then(|t| t.cache.clone())
+        .unwrap_or_default()
+}
+
+fn without_timing(mut r: Report) -> Report {
+    r.timing = None;
+    r
+}
+
+#[test]
+fn rerun_with_other_thresholds_reuses_the_cache() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let cache = out.path().join("cache");
+    let c = cache.to_str().expect("path");
+    let first = scan(&samples(), out.path(), &["--cache", c]);
+    assert_eq!(status(&first), "built");
+    for flags in [
+        vec!["--threshold", "0.5"],
+        vec!["--no-containment"],
+        vec!["--template-min-docs", "4"],
+        vec!["--repeat-similarity", "1"],
+    ] {
+        let mut with_cache = flags.clone();
+        with_cache.extend(["--cache", c]);
+        let cached = scan(&samples(), out.path(), &with_cache);
+        assert_eq!(status(&cached), "reused", "{flags:?}");
+        let fresh = scan(&samples(), out.path(), &flags);
+        assert_eq!(without_timing(cached), without_timing(fresh), "{flags:?}");
+    }
+}
+
+#[test]
+fn stale_cache_is_rebuilt() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    copy_samples(corpus.path());
+    let out = tempfile::tempdir().expect("tempdir");
+    let cache = out.path().join("cache");
+    let c = cache.to_str().expect("path");
+    assert_eq!(
+        status(&scan(corpus.path(), out.path(), &["--cache", c])),
+        "built"
+    );
+    assert_eq!(
+        status(&scan(corpus.path(), out.path(), &["--cache", c])),
+        "reused"
+    );
+    // a new file: the corpus changed
+    write_tree(
+        corpus.path(),
+        &[(
+            "metrowire/new-page.txt",
+            b"A brand new page about something else entirely.",
+        )],
+    );
+    let r = scan(corpus.path(), out.path(), &["--cache", c]);
+    assert_eq!(status(&r), "rebuilt: corpus or reading options changed");
+    assert_eq!(r.summary.documents, 26);
+    // other shingles: the reading options changed
+    let r = scan(corpus.path(), out.path(), &["--cache", c, "--ngram", "4"]);
+    assert_eq!(status(&r), "rebuilt: corpus or reading options changed");
+    // fewer documents for a template than the cache recorded
+    let r = scan(
+        corpus.path(),
+        out.path(),
+        &["--cache", c, "--ngram", "4", "--template-min-docs", "2"],
+    );
+    assert_eq!(
+        status(&r),
+        "rebuilt: --template-min-docs below the cached 3"
+    );
+    // a damaged cache file
+    std::fs::write(cache.join("neardup.cache"), b"garbage that is not a cache").expect("write");
+    let r = scan(corpus.path(), out.path(), &["--cache", c]);
+    assert!(
+        status(&r).starts_with("rebuilt: cache from another version"),
+        "{}",
+        status(&r)
+    );
+}
