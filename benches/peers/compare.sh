@@ -24,7 +24,8 @@ measure() { # name, command...
     echo "$name wall=$wall peak_kb=$rss $(tail -1 "$here/.out")"
   done
 }
-measure neardup "$root/target/release/neardup" scan "$corpus" -q -j 1 --threshold 0.8 --no-containment --report /dev/null
+measure neardup "$root/target/release/neardup" scan "$corpus" -q -j 1 --threshold 0.8 --no-containment --report "$here/.report.json"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; print('neardup pairs', s['verified_pairs'], 'documents', s['documents'], 'bytes', s['bytes'])" "$here/.report.json"
 for tool in gaoya rensa datasketch; do
   measure "$tool" "$venv/bin/python" "$here/run_peers.py" "$tool" "$corpus"
 done
