@@ -293,9 +293,18 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Thresholds `eval --labels` scores besides the one given.
+const EVAL_SWEEP: [f64; 6] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
 fn run_eval(args: &EvalArgs) -> ExitCode {
     let mut cfg = args.scan.to_config();
     cfg.progress = false;
+    // With labels, a threshold sweep follows; it re-runs the scan from a cache of what reading
+    // produced (the user's --cache, or a scratch one removed at the end).
+    let scratch = std::env::temp_dir().join(format!("neardup-eval-{}", std::process::id()));
+    if args.labels.is_some() && cfg.cache.is_none() {
+        cfg.cache = Some(scratch.clone());
+    }
     let out = match neardup::scan(&cfg) {
         Ok(out) => out,
         Err(ScanError::Input(msg)) => {
@@ -336,7 +345,27 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
             eprintln!("neardup: {}: {e}", path.display());
         }
         emit(&format!("labelled pairs        {score}\n"));
+        let mut sweep = String::from(
+            "\nthreshold sweep (other flags as given):\n  threshold  precision  recall  F1\n",
+        );
+        for t in EVAL_SWEEP {
+            let mut c = cfg.clone();
+            c.near.threshold = t;
+            c.near.bands = None;
+            c.near.rows = None;
+            if let Ok(o) = neardup::scan(&c) {
+                let (s, _) = neardup::eval::score_labelled_pairs(&o.report, &text);
+                sweep.push_str(&format!(
+                    "  {t:.2}       {:.4}     {:.4}  {:.4}\n",
+                    s.precision(),
+                    s.recall(),
+                    s.f1()
+                ));
+            }
+        }
+        emit(&sweep);
     }
+    let _ = std::fs::remove_dir_all(&scratch);
     ExitCode::SUCCESS
 }
 

@@ -269,6 +269,9 @@ fn eval_command_prints_scores() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(TP 2, FP 0, FN 0)"), "{text}");
+    // the threshold sweep, run from a scratch cache
+    assert!(text.contains("threshold sweep"), "{text}");
+    assert!(text.contains("  0.90       1.0000"), "{text}");
 }
 
 #[test]

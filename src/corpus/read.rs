@@ -71,11 +71,50 @@ fn open(file: &InputFile) -> Result<Box<dyn Read>, String> {
     Ok(match file.compression {
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(
-            ruzstd::decoding::StreamingDecoder::new(buffered)
-                .map_err(|e| format!("broken zstd stream: {e}"))?,
-        ),
+        Compression::Zstd => Box::new(ZstdFrames::new(buffered)?),
     })
+}
+
+type ZstdDecoder<R> = ruzstd::decoding::StreamingDecoder<R, ruzstd::decoding::FrameDecoder>;
+
+/// A zstd stream of one or more frames (pzstd and concatenated files write several); the
+/// decoder reads one frame, so a new one starts where the last ended.
+struct ZstdFrames<R: BufRead> {
+    decoder: Option<ZstdDecoder<R>>,
+}
+
+impl<R: BufRead> ZstdFrames<R> {
+    fn new(source: R) -> Result<ZstdFrames<R>, String> {
+        let decoder = ruzstd::decoding::StreamingDecoder::new(source)
+            .map_err(|e| format!("broken zstd stream: {e}"))?;
+        Ok(ZstdFrames {
+            decoder: Some(decoder),
+        })
+    }
+}
+
+impl<R: BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // End of a frame: another one follows unless the input is exhausted.
+            let Some(mut source) = self.decoder.take().map(|d| d.into_inner()) else {
+                return Ok(0);
+            };
+            if source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            let next = ruzstd::decoding::StreamingDecoder::new(source)
+                .map_err(|e| std::io::Error::other(format!("{e}")))?;
+            self.decoder = Some(next);
+        }
+    }
 }
 
 fn read_error_reason(file: &InputFile, err: &std::io::Error) -> String {
@@ -289,6 +328,14 @@ mod tests {
         );
         let (docs, _) = read_all(&input(dir.path(), "b.txt.zst", &zst));
         assert_eq!(docs[0].text, "zstd text");
+        // two frames, as pzstd or `cat a.zst b.zst` write them
+        let second = ruzstd::encoding::compress_to_vec(
+            &b" and more"[..],
+            ruzstd::encoding::CompressionLevel::Fastest,
+        );
+        let two = [zst.clone(), second].concat();
+        let (docs, out) = read_all(&input(dir.path(), "f.txt.zst", &two));
+        assert_eq!(docs[0].text, "zstd text and more", "{:?}", out.skipped);
         let (docs, out) = read_all(&input(dir.path(), "c.txt.gz", &gz[..gz.len() / 2]));
         assert!(docs.is_empty());
         assert!(out.skipped[0].reason.starts_with("broken gzip"));

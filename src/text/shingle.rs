@@ -1,12 +1,12 @@
 //! Shingling: the set of k-grams of a normalised text, as 64-bit hashes.
 //!
-//! Word shingles hash each word once ([`word_hash`]) and combine k consecutive word hashes
-//! with a multiply-rotate step, so a shingle costs k multiplications instead of a fresh hash of
-//! k words' bytes, and no shingle string is ever built.
+//! Word shingles hash each word once with xxh3 and combine k consecutive word hashes with a
+//! multiply-rotate step, so a shingle costs k multiplications instead of a fresh hash of k
+//! words' bytes, and no shingle string is ever built. Character shingles hash each window of k
+//! characters with xxh3.
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::normalize::word_hash;
 use crate::config::ShingleKind;
 
 const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -38,7 +38,7 @@ fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
     let mut window: Vec<u64> = Vec::with_capacity(k);
     let mut next = 0usize;
     for word in norm.split(' ').filter(|w| !w.is_empty()) {
-        let h = word_hash(word);
+        let h = xxh3_64(word.as_bytes());
         if window.len() < k {
             window.push(h);
         } else {
