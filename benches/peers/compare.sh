@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side: neardup and its peers on the same corpus, one core (taskset -c 0), word 5-grams,
 # 128 permutations, threshold 0.8. Installs the peers from PyPI into a local virtual
-# environment on first use. Usage: benches/peers/compare.sh CORPUS_DIR [RUNS]
+# environment on first use. With CORPUS_DIR/../truth.json (examples/make_corpus writes one),
+# each tool's pair precision and recall are printed too.
+# Usage: benches/peers/compare.sh CORPUS_DIR [RUNS]
 set -euo pipefail
 corpus=${1:?usage: compare.sh CORPUS_DIR [RUNS]}
 runs=${2:-3}
@@ -26,6 +28,13 @@ measure() { # name, command...
 }
 measure neardup "$root/target/release/neardup" scan "$corpus" -q -j 1 --threshold 0.8 --no-containment --report "$here/.report.json"
 python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; print('neardup pairs', s['verified_pairs'], 'documents', s['documents'], 'bytes', s['bytes'])" "$here/.report.json"
+truth=$(cd "$corpus/.." && pwd)/truth.json
+if [ -f "$truth" ]; then
+  "$root/target/release/neardup" eval "$corpus" --truth "$truth" --threshold 0.8 --no-containment | head -1
+  "$root/target/release/neardup" eval "$corpus" --truth "$truth" | head -1 | sed 's/^/defaults: /'
+else
+  truth=""
+fi
 for tool in gaoya rensa datasketch; do
-  measure "$tool" "$venv/bin/python" "$here/run_peers.py" "$tool" "$corpus"
+  measure "$tool" "$venv/bin/python" "$here/run_peers.py" "$tool" "$corpus" $truth
 done

@@ -5,7 +5,8 @@ shingles, 128 permutations, LSH for Jaccard 0.8, then candidate pairs verified a
 signature (estimated Jaccard >= 0.8) where the tool offers it. Prints one JSON line: tool,
 seconds, documents, bytes, verified pairs.
 
-python benches/peers/run_peers.py TOOL CORPUS      # TOOL: datasketch | rensa | gaoya
+python benches/peers/run_peers.py TOOL CORPUS [TRUTH]   # TOOL: datasketch | rensa | gaoya
+With TRUTH (a generated corpus's truth.json), also pair precision and recall.
 Run it through /usr/bin/time -v for peak memory (benches/peers/compare.sh does).
 """
 import json
@@ -19,13 +20,29 @@ WORD = re.compile(r"\w+")
 
 
 def read_corpus(root):
-    docs = []
+    docs, ids = [], []
     for dirpath, _, files in os.walk(root):
         for f in sorted(files):
             if f.endswith(".txt"):
-                with open(os.path.join(dirpath, f), encoding="utf-8", errors="replace") as fh:
+                path = os.path.join(dirpath, f)
+                with open(path, encoding="utf-8", errors="replace") as fh:
                     docs.append(fh.read())
-    return docs
+                ids.append(os.path.relpath(path, root).replace(os.sep, "/"))
+    return docs, ids
+
+
+def score(pairs, ids, truth_path):
+    """Pair precision and recall against a truth file's duplicate clusters (neardup's format)."""
+    with open(truth_path) as fh:
+        clusters = json.load(fh)["duplicate_clusters"]
+    labelled = set()
+    for c in clusters:
+        for i, a in enumerate(c):
+            for b in c[i + 1:]:
+                labelled.add((min(a, b), max(a, b)))
+    found = {(min(ids[i], ids[j]), max(ids[i], ids[j])) for i, j in pairs}
+    tp = len(found & labelled)
+    return {"precision": round(tp / max(1, len(found)), 4), "recall": round(tp / max(1, len(labelled)), 4)}
 
 
 def shingles(text):
@@ -94,13 +111,16 @@ def run_gaoya(docs):
 def main():
     tool, root = sys.argv[1], sys.argv[2]
     start = time.perf_counter()
-    docs = read_corpus(root)
+    docs, ids = read_corpus(root)
     pairs = {"datasketch": run_datasketch, "rensa": run_rensa, "gaoya": run_gaoya}[tool](docs)
     seconds = time.perf_counter() - start
-    print(json.dumps({
+    result = {
         "tool": tool, "seconds": round(seconds, 3), "documents": len(docs),
         "bytes": sum(len(d.encode()) for d in docs), "pairs": len(pairs),
-    }))
+    }
+    if len(sys.argv) > 3:
+        result.update(score(pairs, ids, sys.argv[3]))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
