@@ -224,7 +224,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let cached: Option<Result<Snapshot, String>> = cache_file
         .as_deref()
         .map(|p| crate::cache::load::<Snapshot>(p, fingerprint));
-    let (mut snap, cache_status) = match cached {
+    let (snap, cache_status) = match cached {
         Some(Ok(mut snap)) => match snap.watch.with_min_docs(cfg.blocks.template_min_docs) {
             Some(watch) => {
                 snap.watch = watch;
@@ -264,29 +264,75 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         cfg.near.bands,
         cfg.near.rows,
     );
-    let final_round = {
-        let Snapshot {
-            metas,
-            first_doc,
-            watch,
-            analyses,
-            hits,
-            shared,
-            sigs,
-            versions,
-            signed_with,
-            ..
-        } = &mut snap;
-        let ctx = Ctx {
-            cfg,
-            files: &files,
-            metas,
-            first_doc,
-            hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
-        };
-        rounds(
-            &ctx,
-            RoundState {
+    // Split the snapshot so that the context borrows what the rounds only read.
+    let Snapshot {
+        metas,
+        first_doc,
+        site_names,
+        skipped,
+        bytes_read,
+        renamed,
+        watch,
+        mut analyses,
+        hits,
+        shared,
+        mut sigs,
+        mut versions,
+        mut signed_with,
+    } = snap;
+    let ctx = Ctx {
+        cfg,
+        files: &files,
+        metas: &metas,
+        first_doc: &first_doc,
+        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+    };
+    let (mut final_round, templates) = rounds(
+        &ctx,
+        RoundState {
+            watch: &watch,
+            analyses: &mut analyses,
+            hits: &hits,
+            shared: &shared,
+            sigs: &mut sigs,
+            versions: &mut versions,
+            signed_with: &mut signed_with,
+        },
+        &thresholds,
+        params,
+    );
+    if cfg.near.verify == VerifyMode::Exact {
+        final_round = cluster_round(&ctx, &sigs, &thresholds, params, Some(&templates.set));
+    }
+    clock.lap("cluster, templates, re-sign");
+
+    let mut out = build_output(
+        &ctx,
+        BuildInput {
+            analyses: &analyses,
+            sigs: &sigs,
+            hits: &hits,
+            shared: &shared,
+            templates: &templates,
+            round: &final_round,
+            params,
+            skipped: skipped.clone(),
+            bytes_read,
+            renamed,
+            site_names: &site_names,
+            clock,
+            threads,
+        },
+    );
+    let cache_status = match (&cache_file, cache_status) {
+        (Some(path), status) => {
+            let mut snap = Snapshot {
+                metas,
+                first_doc,
+                site_names,
+                skipped,
+                bytes_read,
+                renamed,
                 watch,
                 analyses,
                 hits,
@@ -294,61 +340,18 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
                 sigs,
                 versions,
                 signed_with,
-            },
-            &thresholds,
-            params,
-        )
-    };
-    let templates = final_round.1;
-    let mut final_round = final_round.0;
-    if cfg.near.verify == VerifyMode::Exact {
-        let ctx = Ctx {
-            cfg,
-            files: &files,
-            metas: &snap.metas,
-            first_doc: &snap.first_doc,
-            hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
-        };
-        final_round = cluster_round(&ctx, &snap.sigs, &thresholds, params, Some(&templates.set));
-    }
-    clock.lap("cluster, templates, re-sign");
-
-    let cache_status = match (&cache_file, cache_status) {
-        (Some(path), status) => {
-            match crate::cache::save(path, fingerprint, &compacted(&mut snap)) {
+            };
+            match crate::cache::save(path, fingerprint, compacted(&mut snap)) {
                 Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
                 Err(e) => Some(format!("not saved: {e}")),
             }
         }
         (None, status) => status,
     };
-
-    let ctx = Ctx {
-        cfg,
-        files: &files,
-        metas: &snap.metas,
-        first_doc: &snap.first_doc,
-        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
-    };
-    build_output(
-        &ctx,
-        BuildInput {
-            analyses: &snap.analyses,
-            sigs: &snap.sigs,
-            hits: &snap.hits,
-            shared: &snap.shared,
-            templates: &templates,
-            round: &final_round,
-            params,
-            skipped: snap.skipped.clone(),
-            bytes_read: snap.bytes_read,
-            renamed: snap.renamed,
-            site_names: &snap.site_names,
-            clock,
-            threads,
-            cache_status,
-        },
-    )
+    if let Some(timing) = out.report.timing.as_mut() {
+        timing.cache = cache_status;
+    }
+    out
 }
 
 /// The snapshot with only the template decisions some document is still signed with.
@@ -853,7 +856,6 @@ struct BuildInput<'a> {
     site_names: &'a [Option<String>],
     clock: Stopwatch,
     threads: usize,
-    cache_status: Option<String>,
 }
 
 fn histogram(values: impl Iterator<Item = f64>) -> Vec<u64> {
@@ -882,7 +884,6 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         site_names,
         mut clock,
         threads,
-        cache_status,
     } = input;
     skipped.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
 
@@ -1191,7 +1192,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
                 seconds: round4(clock.started.elapsed().as_secs_f64()),
                 threads,
                 stages: clock.stages,
-                cache: cache_status,
+                cache: None,
             }
         }),
         skipped,
