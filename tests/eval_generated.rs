@@ -35,3 +35,30 @@ fn generated_corpus_meets_the_targets() {
     assert!(eval.repeated_lines.precision() >= 0.97, "{eval}");
     assert!(eval.repeated_lines.recall() >= 0.95, "{eval}");
 }
+
+/// On a generated corpus large enough for the threads to interleave, the report and the
+/// annotations do not depend on the number of threads.
+#[test]
+fn generated_corpus_is_deterministic_across_threads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = SynthOptions {
+        stories: 400,
+        sites: 8,
+        seed: 3,
+        ..SynthOptions::default()
+    };
+    generate(&synthetic_stories(opts.stories, opts.seed), &opts, dir.path()).expect("generate");
+    let run = |threads: usize| {
+        let mut cfg = Config::new(dir.path());
+        cfg.threads = Some(threads);
+        let mut out = scan(&cfg).expect("scan");
+        out.report.timing = None;
+        (
+            serde_json::to_string(&out.report).expect("json"),
+            serde_json::to_string(&out.annotations).expect("json"),
+        )
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(3));
+}
