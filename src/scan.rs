@@ -89,7 +89,7 @@ struct Analysis {
 }
 
 /// Repeats are recorded down to this similarity (or the threshold, if lower).
-const REPEAT_FLOOR: f64 = 0.5;
+const REPEAT_FLOOR: f64 = 0.8;
 
 /// A block that repeats an earlier block of its document.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

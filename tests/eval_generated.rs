@@ -47,7 +47,12 @@ fn generated_corpus_is_deterministic_across_threads() {
         seed: 3,
         ..SynthOptions::default()
     };
-    generate(&synthetic_stories(opts.stories, opts.seed), &opts, dir.path()).expect("generate");
+    generate(
+        &synthetic_stories(opts.stories, opts.seed),
+        &opts,
+        dir.path(),
+    )
+    .expect("generate");
     let run = |threads: usize| {
         let mut cfg = Config::new(dir.path());
         cfg.threads = Some(threads);

@@ -46,7 +46,7 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
     // Word sets are built only for blocks that meet a candidate of similar length whose word
     // mask does not already rule the pair out.
     let mut sets: Vec<Option<WordSets>> = vec![None; eligible.len()];
-    let masks: Vec<u64> = if fuzzy {
+    let masks: Vec<WordMask> = if fuzzy {
         eligible
             .iter()
             .map(|&b| word_mask(seg.block_norm(&seg.blocks[b])))
@@ -76,7 +76,8 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
                     (masks[pos], masks[o])
                 };
                 let allowed = ((1.0 - min_similarity) * short as f64).floor() as u32;
-                if (ms & !ml).count_ones() > allowed {
+                let missing: u32 = ms.iter().zip(ml).map(|(s, l)| (s & !l).count_ones()).sum();
+                if missing > allowed {
                     continue;
                 }
                 let (a, fa) = sets[o]
@@ -104,16 +105,17 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
     out
 }
 
-/// One bit per word, chosen by the word's length and its first and last bytes: a cheap
-/// superset test before building word sets.
-fn word_mask(norm: &str) -> u64 {
-    norm.split(' ')
-        .filter_map(|w| {
-            let b = w.as_bytes();
-            let (first, last) = (*b.first()? as u32, *b.last()? as u32);
-            Some(1u64 << ((first * 131 + last * 31 + b.len() as u32 * 7) % 64))
-        })
-        .fold(0, |m, bit| m | bit)
+/// 256 bits, one set per word of a block: a cheap test that rules out most pairs before word
+/// sets are built (a word of one block missing from the other shows as a missing bit).
+type WordMask = [u64; 4];
+
+fn word_mask(norm: &str) -> WordMask {
+    let mut mask = [0u64; 4];
+    for w in norm.split(' ') {
+        let bit = (word_hash(w) >> 56) as usize;
+        mask[bit / 64] |= 1 << (bit % 64);
+    }
+    mask
 }
 
 /// A block's distinct words with letters, and its distinct figures, as sorted hashes.

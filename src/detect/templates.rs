@@ -10,6 +10,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::units::{Context, Region};
@@ -352,6 +353,114 @@ pub struct Finalized {
     pub reused: Vec<ReusedBlock>,
 }
 
+/// An occurrence: (key, site, cluster, document, index of the hit in the document).
+type Row = (u64, u32, u32, u32, u32);
+
+/// What round two decides for one unit.
+struct Decision {
+    key: u64,
+    everywhere: bool,
+    on_sites: Vec<u32>,
+    /// Documents where the unit is their own headline.
+    own_headlines: Vec<u32>,
+    unit: Option<TemplateUnit>,
+}
+
+/// The decision for one unit from its occurrences (`group`, sorted by site then cluster);
+/// `None` when it is not template anywhere.
+fn decide(
+    group: &[Row],
+    hits: &[Vec<Hit>],
+    watch: &WatchList,
+    min_docs: usize,
+) -> Option<Decision> {
+    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
+    let key = group[0].0;
+    let words = hit(&group[0]).words;
+    let short = words <= CROSS_SITE_MAX_WORDS;
+    // Occurrences that take part in the template decision.
+    let counts = |r: &&Row| short || watch.is_candidate(r.1, key);
+    let mut clusters: Vec<u32> = group.iter().filter(counts).map(|r| r.2).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    let mut top: Vec<u32> = group
+        .iter()
+        .filter(counts)
+        .filter(|r| hit(r).at_top)
+        .map(|r| r.2)
+        .collect();
+    top.sort_unstable();
+    top.dedup();
+    let mut on_sites: Vec<u32> = Vec::new();
+    let mut consistent_sites = 0;
+    let mut contexts: Vec<Context> = Vec::new();
+    for per_site in group.chunk_by(|a, b| a.1 == b.1) {
+        let s = per_site[0].1;
+        if !(short || watch.is_candidate(s, key)) {
+            continue;
+        }
+        contexts.clear();
+        contexts.extend(per_site.iter().map(|r| hit(r).context));
+        let consistent = consistent_context(&contexts);
+        consistent_sites += consistent as usize;
+        let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
+        cl.dedup();
+        if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
+            on_sites.push(s);
+        }
+    }
+    let everywhere = short && consistent_sites >= min_docs && clusters.len() >= min_docs;
+    if !everywhere && on_sites.is_empty() {
+        return None;
+    }
+    let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
+    let headline = (top.len() == 1 && clusters.len() > 1).then(|| top[0]);
+    let mut own_headlines = Vec::new();
+    let mut occurrences = 0u32;
+    let mut regions = [0u32; 3];
+    let mut docs: Vec<u32> = Vec::new();
+    let mut per_site: Vec<(u32, u32)> = Vec::new();
+    for r in group.iter().filter(|r| is_template_site(r.1)) {
+        let h = hit(r);
+        if h.at_top && headline == Some(r.2) {
+            own_headlines.push(r.3);
+            continue;
+        }
+        occurrences += 1;
+        regions[h.region as usize] += 1;
+        docs.push(r.3);
+        match per_site.last_mut() {
+            Some((s, n)) if *s == r.1 => *n += 1,
+            _ => per_site.push((r.1, 1)),
+        }
+    }
+    let unit = (occurrences > 0).then(|| {
+        docs.sort_unstable();
+        docs.dedup();
+        docs.truncate(3);
+        let region = [Region::Header, Region::Body, Region::Footer]
+            .into_iter()
+            .max_by_key(|r| (regions[*r as usize], std::cmp::Reverse(*r as usize)))
+            .unwrap_or(Region::Body);
+        TemplateUnit {
+            key,
+            sites: per_site,
+            documents: clusters.len() as u32,
+            occurrences,
+            region,
+            examples: docs,
+            words,
+        }
+    });
+    Some(Decision {
+        key,
+        everywhere,
+        on_sites,
+        own_headlines,
+        unit,
+    })
+}
+
 /// Round two: decides templates counting each near-duplicate cluster once.
 ///
 /// `hits[d]` are the watched occurrences of document `d`, `site[d]` its site, `cluster[d]` its
@@ -374,102 +483,32 @@ pub fn finalize(
 ) -> Finalized {
     // Every occurrence that can matter, sorted so that each unit's occurrences are together,
     // by site, then cluster: (key, site, cluster, document, index of the hit).
-    let mut rows: Vec<(u64, u32, u32, u32, u32)> = Vec::new();
-    for (d, doc_hits) in hits.iter().enumerate() {
-        let (s, c) = (site[d], cluster[d]);
-        for (i, h) in doc_hits.iter().enumerate() {
-            if h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key) {
-                rows.push((h.key, s, c, d as u32, i as u32));
-            }
-        }
-    }
-    rows.sort_unstable();
-    let hit = |r: &(u64, u32, u32, u32, u32)| &hits[r.3 as usize][r.4 as usize];
-
+    let mut rows: Vec<Row> = hits
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, doc_hits)| {
+            let (s, c) = (site[d], cluster[d]);
+            doc_hits.iter().enumerate().filter_map(move |(i, h)| {
+                (h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key))
+                    .then_some((h.key, s, c, d as u32, i as u32))
+            })
+        })
+        .collect();
+    rows.par_sort_unstable();
+    let decisions: Vec<Decision> = rows
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|group| decide(group, hits, watch, min_docs))
+        .collect();
     let mut set = TemplateSet::default();
     let mut units = Vec::new();
-    let mut contexts: Vec<Context> = Vec::new();
-    for group in rows.chunk_by(|a, b| a.0 == b.0) {
-        let key = group[0].0;
-        let words = hit(&group[0]).words;
-        let short = words <= CROSS_SITE_MAX_WORDS;
-        // Occurrences that take part in the template decision.
-        let counts = |r: &&(u64, u32, u32, u32, u32)| short || watch.is_candidate(r.1, key);
-        let mut clusters: Vec<u32> = group.iter().filter(counts).map(|r| r.2).collect();
-        clusters.dedup(); // sorted within each site only
-        clusters.sort_unstable();
-        clusters.dedup();
-        let mut top: Vec<u32> = group
-            .iter()
-            .filter(counts)
-            .filter(|r| hit(r).at_top)
-            .map(|r| r.2)
-            .collect();
-        top.sort_unstable();
-        top.dedup();
-        let mut on_sites: Vec<u32> = Vec::new();
-        let mut consistent_sites = 0;
-        for per_site in group.chunk_by(|a, b| a.1 == b.1) {
-            let s = per_site[0].1;
-            if !(short || watch.is_candidate(s, key)) {
-                continue;
-            }
-            contexts.clear();
-            contexts.extend(per_site.iter().map(|r| hit(r).context));
-            let consistent = consistent_context(&contexts);
-            consistent_sites += consistent as usize;
-            let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
-            cl.dedup();
-            if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
-                on_sites.push(s);
-            }
+    for d in decisions {
+        if d.everywhere {
+            set.everywhere.insert(d.key);
         }
-        let everywhere = short && consistent_sites >= min_docs && clusters.len() >= min_docs;
-        let templated = everywhere || !on_sites.is_empty();
-        let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
-        if templated {
-            if everywhere {
-                set.everywhere.insert(key);
-            }
-            set.on_site.extend(on_sites.iter().map(|&s| (s, key)));
-            let headline = (top.len() == 1 && clusters.len() > 1).then(|| top[0]);
-            let mut occurrences = 0u32;
-            let mut regions = [0u32; 3];
-            let mut docs: Vec<u32> = Vec::new();
-            let mut per_site: Vec<(u32, u32)> = Vec::new();
-            for r in group.iter().filter(|r| is_template_site(r.1)) {
-                let h = hit(r);
-                if h.at_top && headline == Some(r.2) {
-                    set.own_headlines.insert((r.3, key));
-                    continue;
-                }
-                occurrences += 1;
-                regions[h.region as usize] += 1;
-                docs.push(r.3);
-                match per_site.last_mut() {
-                    Some((s, n)) if *s == r.1 => *n += 1,
-                    _ => per_site.push((r.1, 1)),
-                }
-            }
-            if occurrences > 0 {
-                docs.sort_unstable();
-                docs.dedup();
-                docs.truncate(3);
-                let region = [Region::Header, Region::Body, Region::Footer]
-                    .into_iter()
-                    .max_by_key(|r| (regions[*r as usize], std::cmp::Reverse(*r as usize)))
-                    .unwrap_or(Region::Body);
-                units.push(TemplateUnit {
-                    key,
-                    sites: per_site,
-                    documents: clusters.len() as u32,
-                    occurrences,
-                    region,
-                    examples: docs,
-                    words,
-                });
-            }
-        }
+        set.on_site.extend(d.on_sites.iter().map(|&s| (s, d.key)));
+        set.own_headlines
+            .extend(d.own_headlines.iter().map(|&doc| (doc, d.key)));
+        units.extend(d.unit);
     }
 
     let reused = reused_blocks(hits, shared, site, cluster, &set, watch, reuse_min_words);
