@@ -111,8 +111,13 @@ type WordMask = [u64; 4];
 
 fn word_mask(norm: &str) -> WordMask {
     let mut mask = [0u64; 4];
-    for w in norm.split(' ') {
-        let bit = (word_hash(w) >> 56) as usize;
+    for w in norm.as_bytes().split(|&b| b == b' ') {
+        // the first eight bytes and the length, multiplied: enough to spread words over bits
+        let mut head = [0u8; 8];
+        let n = w.len().min(8);
+        head[..n].copy_from_slice(&w[..n]);
+        let h = (u64::from_le_bytes(head) ^ w.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let bit = (h >> 56) as usize;
         mask[bit / 64] |= 1 << (bit % 64);
     }
     mask

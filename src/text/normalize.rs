@@ -65,38 +65,55 @@ pub fn normalize_into(text: &str, fold_digits: bool, out: &mut String) -> Append
     let mut stats = Appended::default();
     let mut in_word = false;
     let bytes = text.as_bytes();
+    // Bytes that are copied as they are (lower-case letters, unfolded digits) are copied a run
+    // at a time; everything else is pushed one character at a time.
+    let mut run: Option<usize> = None;
+    let flush = |run: &mut Option<usize>, end: usize, out: &mut String| {
+        if let Some(start) = run.take() {
+            out.push_str(&text[start..end]);
+        }
+    };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            i += 1;
             let class = ASCII_CLASS[b as usize];
             if class == SEP || class == APOSTROPHE {
+                flush(&mut run, i, out);
                 // an apostrophe inside a word is dropped; elsewhere it separates
                 in_word &= class == APOSTROPHE;
+                i += 1;
                 continue;
             }
             if !in_word {
+                flush(&mut run, i, out);
                 start_word(out);
                 in_word = true;
                 stats.words += 1;
             }
             stats.chars += 1;
-            let c = match class {
-                UPPER => b.to_ascii_lowercase(),
+            let copied = match class {
                 DIGIT => {
                     stats.digits += 1;
-                    if fold_digits {
-                        b'0'
-                    } else {
-                        b
-                    }
+                    !fold_digits
                 }
-                _ => b,
+                UPPER => false,
+                _ => true,
             };
-            out.push(c as char);
+            if copied {
+                run.get_or_insert(i);
+            } else {
+                flush(&mut run, i, out);
+                out.push(if class == UPPER {
+                    b.to_ascii_lowercase() as char
+                } else {
+                    '0'
+                });
+            }
+            i += 1;
             continue;
         }
+        flush(&mut run, i, out);
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -120,6 +137,7 @@ pub fn normalize_into(text: &str, fold_digits: bool, out: &mut String) -> Append
             in_word = false;
         }
     }
+    flush(&mut run, bytes.len(), out);
     stats
 }
 

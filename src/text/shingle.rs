@@ -37,8 +37,12 @@ fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
     // keeps the shingle hash independent of anything outside the window.
     let mut window: Vec<u64> = Vec::with_capacity(k);
     let mut next = 0usize;
-    for word in norm.split(' ').filter(|w| !w.is_empty()) {
-        let h = xxh3_64(word.as_bytes());
+    for word in norm
+        .as_bytes()
+        .split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+    {
+        let h = xxh3_64(word);
         if window.len() < k {
             window.push(h);
         } else {
