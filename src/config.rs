@@ -219,7 +219,18 @@ impl Config {
             (Some(0), _) | (_, Some(0)) => {
                 return Err("--bands and --rows must be at least 1".to_string())
             }
+            (Some(b), _) | (_, Some(b)) if b > near.num_perm => {
+                return Err(format!(
+                    "--bands and --rows cannot exceed --num-perm {} (got {b})",
+                    near.num_perm
+                ))
+            }
             _ => {}
+        }
+        if self.input.max_bytes >= u32::MAX as u64 {
+            return Err(
+                "--max-bytes must be below 4 GiB (spans are 32-bit byte offsets)".to_string(),
+            );
         }
         if self.blocks.template_min_docs < 2 {
             return Err("--template-min-docs must be at least 2".to_string());
@@ -250,5 +261,14 @@ mod tests {
         c.near.bands = Some(20);
         c.near.rows = Some(10);
         assert!(c.validate().unwrap_err().contains("exceeds --num-perm"));
+        let mut c = Config::new("x");
+        c.near.bands = Some(200);
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .contains("cannot exceed --num-perm"));
+        let mut c = Config::new("x");
+        c.input.max_bytes = 5 << 30;
+        assert!(c.validate().unwrap_err().contains("--max-bytes"));
     }
 }
