@@ -452,30 +452,34 @@ fn read_corpus(
         first_doc: &first_doc,
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
     };
-    let all_files: Vec<u32> = (0..files.len() as u32).collect();
-    let mut analyses = analyze_files(
-        &ctx,
-        &all_files,
-        &Exclusion::Candidates(&watch),
-        &watch,
-        None,
-        "signing",
-    );
-    // Signatures live in one flat store from here on, hits and shared blocks beside.
+    // In chunks of files, so that only one chunk's signatures wait as separate vectors before
+    // they move into the flat store.
     let mut sigs = Signatures::new(cfg.near.num_perm, metas.len());
-    for (d, a) in analyses.iter_mut().enumerate() {
-        if let Some(s) = a.signature.take() {
-            sigs.set(d, &s, a.shingles);
+    let mut analyses: Vec<Analysis> = Vec::with_capacity(metas.len());
+    let mut hits: Vec<Vec<Hit>> = Vec::with_capacity(metas.len());
+    let mut shared: Vec<Vec<SharedBlock>> = Vec::with_capacity(metas.len());
+    let all_files: Vec<u32> = (0..files.len() as u32).collect();
+    let progress = stage_progress(&ctx, &all_files, "signing");
+    for chunk in all_files.chunks(PASS1_CHUNK) {
+        let done = analyze_files(
+            &ctx,
+            chunk,
+            &Exclusion::Candidates(&watch),
+            &watch,
+            None,
+            &progress,
+        );
+        for mut a in done {
+            let d = analyses.len();
+            if let Some(s) = a.signature.take() {
+                sigs.set(d, &s, a.shingles);
+            }
+            hits.push(std::mem::take(&mut a.hits));
+            shared.push(std::mem::take(&mut a.shared));
+            analyses.push(a);
         }
     }
-    let hits: Vec<Vec<Hit>> = analyses
-        .iter_mut()
-        .map(|a| std::mem::take(&mut a.hits))
-        .collect();
-    let shared: Vec<Vec<SharedBlock>> = analyses
-        .iter_mut()
-        .map(|a| std::mem::take(&mut a.shared))
-        .collect();
+    progress.finish();
     clock.lap("read again, sign content");
     let n = metas.len();
     Snapshot {
@@ -559,14 +563,16 @@ fn rounds(
             .map(|&d| ctx.metas[d as usize].file)
             .collect();
         let changed_files: Vec<u32> = changed_files.into_iter().collect();
+        let progress = stage_progress(ctx, &changed_files, "re-signing");
         let again = analyze_files(
             ctx,
             &changed_files,
             &Exclusion::Final(&templates.set),
             watch,
             None,
-            "re-signing",
+            &progress,
         );
+        progress.finish();
         for (d, a) in doc_range(ctx.first_doc, &changed_files).zip(again) {
             if changed.contains(&d) {
                 let slot = &mut analyses[d as usize];
@@ -611,16 +617,20 @@ fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item =
 }
 
 /// Pass 2 over `file_ids`: one analysis per document, in document order. `keep_sets` keeps the shingle sets of the documents it holds.
+/// A progress bar over the given files.
+fn stage_progress(ctx: &Ctx, file_ids: &[u32], stage: &str) -> Progress {
+    let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
+    Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total)
+}
+
 fn analyze_files(
     ctx: &Ctx,
     file_ids: &[u32],
     exclusion: &Exclusion,
     watch: &WatchList,
     keep_sets: Option<&HashSet<u32>>,
-    stage: &str,
+    progress: &Progress,
 ) -> Vec<Analysis> {
-    let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
-    let progress = Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total);
     let per_file: Vec<Vec<Analysis>> = file_ids
         .par_iter()
         .map(|&f| {
@@ -641,7 +651,6 @@ fn analyze_files(
             out
         })
         .collect();
-    progress.finish();
     per_file.into_iter().flatten().collect()
 }
 
@@ -791,14 +800,16 @@ fn cluster_round(
             files.sort_unstable();
             files.dedup();
             let empty = WatchList::default();
+            let progress = stage_progress(ctx, &files, "verifying");
             let again = analyze_files(
                 ctx,
                 &files,
                 &Exclusion::Final(set),
                 &empty,
                 Some(&docs),
-                "verifying",
+                &progress,
             );
+            progress.finish();
             for (d, a) in doc_range(ctx.first_doc, &files).zip(again) {
                 if let Some(s) = a.set {
                     sets.insert(d, s);
