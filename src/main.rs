@@ -10,7 +10,7 @@ use neardup::config::{
     DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THRESHOLD,
 };
-use neardup::report::{summary, write};
+use neardup::report::{clean, summary, write};
 use neardup::{Config, ScanError};
 
 /// Find near-duplicate documents, site template blocks and repeated captions in a corpus.
@@ -111,6 +111,12 @@ struct ScanArgs {
     /// Keep what reading the corpus produced in DIR; a re-run with other thresholds reuses it.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template and repeats removed.
+    #[arg(long, value_name = "DIR")]
+    clean: Option<PathBuf>,
+    /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
+    #[arg(long, value_name = "PATH")]
+    drop_list: Option<PathBuf>,
 
     #[command(flatten)]
     detect: DetectArgs,
@@ -273,8 +279,47 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    if let Some(path) = &args.drop_list {
+        if let Err(e) = write::write_drop_list(path, &out.annotations) {
+            eprintln!(
+                "neardup: cannot write the drop list to '{}': {e}",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+    }
+    let mut cleaned = None;
+    if let Some(dir) = &args.clean {
+        if dir.starts_with(&args.dir) || args.dir.starts_with(dir) {
+            eprintln!(
+                "neardup: --clean '{}' must lie outside the corpus '{}'",
+                dir.display(),
+                args.dir.display()
+            );
+            return ExitCode::from(2);
+        }
+        match clean::write_clean_corpus(&cfg, &out.annotations, dir) {
+            Ok(s) => cleaned = Some(s),
+            Err(e) => {
+                eprintln!(
+                    "neardup: cannot write the cleaned corpus to '{}': {e}",
+                    dir.display()
+                );
+                return ExitCode::from(1);
+            }
+        }
+    }
     if !args.quiet {
         let mut text = summary::render(&out.report, &args.dir.display().to_string());
+        if let (Some(dir), Some(s)) = (&args.clean, &cleaned) {
+            text.push_str(&format!(
+                "  cleaned     {} documents kept, {} dropped, {} bytes of template and repeats removed: {}\n",
+                s.kept,
+                s.dropped,
+                s.stripped_bytes,
+                dir.display()
+            ));
+        }
         if !write::is_stdout(&args.report) {
             text.push_str(&format!("  report      {}\n", args.report.display()));
         }

@@ -297,3 +297,49 @@ fn report_to_stdout_keeps_stdout_json() {
     assert!(report.summary.documents > 20);
     assert!(String::from_utf8_lossy(&out.stderr).contains("duplicates"));
 }
+
+#[test]
+fn clean_corpus_and_drop_list() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    let drop = out.path().join("drop.txt");
+    let o = neardup(
+        out.path(),
+        &[
+            "scan",
+            samples().to_str().expect("path"),
+            "--clean",
+            clean.to_str().expect("path"),
+            "--drop-list",
+            drop.to_str().expect("path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("16 documents kept, 9 dropped"));
+    let dropped = std::fs::read_to_string(&drop).expect("drop list");
+    assert_eq!(dropped.lines().count(), 9);
+    assert!(dropped.lines().any(|l| l == "metrowire/bridge-vote.txt"));
+    // duplicates are gone, representatives stay
+    assert!(!clean.join("metrowire/bridge-vote.txt").exists());
+    assert!(clean.join("coastnews/harbour-bridge-afp.txt").exists());
+    // template lines and the second caption are stripped, the story stays
+    let flood =
+        std::fs::read_to_string(clean.join("dailyherald/flood-old-town.txt")).expect("kept");
+    assert!(!flood.contains("DAILY HERALD") && !flood.contains("All rights reserved"));
+    assert_eq!(flood.matches("Volunteers carry sandbags").count(), 1);
+    assert!(flood.contains("Hundreds of volunteers worked through the night"));
+    // JSONL keeps its other fields; the compressed archive is written plain
+    let archive = std::fs::read_to_string(clean.join("feeds/archive.jsonl")).expect("archive");
+    assert!(archive.contains("\"source\":\"archive\""));
+    // the cleaned corpus must not be written inside the corpus
+    let o = neardup(
+        out.path(),
+        &[
+            "scan",
+            samples().to_str().expect("path"),
+            "--clean",
+            samples().join("x").to_str().expect("path"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -53,6 +53,8 @@ pub fn write_atomically(
     result
 }
 
+pub use super::clean::write_drop_list;
+
 /// Writes the report as pretty JSON.
 pub fn write_report(path: &Path, report: &Report) -> io::Result<()> {
     write_atomically(path, |out| {

@@ -1,0 +1,196 @@
+//! Acting on a scan: a cleaned copy of the corpus (one copy of each duplicate cluster, template
+//! and repeated spans removed) and a list of the documents to drop.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::types::Annotation;
+use crate::config::Config;
+use crate::corpus::{read_documents, walk, Compression, Format, InputFile};
+
+/// What writing a cleaned corpus did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CleanSummary {
+    /// Documents written.
+    pub kept: u64,
+    /// Duplicates left out.
+    pub dropped: u64,
+    /// Bytes of template and repeated spans removed from the documents written.
+    pub stripped_bytes: u64,
+}
+
+/// `text` without the byte ranges of `spans`, with runs of blank lines the removal leaves
+/// collapsed to one.
+pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
+    let mut ranges: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(a, b)| (a.min(text.len()), b.min(text.len())))
+        .filter(|(a, b)| a < b)
+        .collect();
+    ranges.sort_unstable();
+    let mut kept = String::with_capacity(text.len());
+    let mut at = 0;
+    for (a, b) in ranges {
+        if a > at {
+            kept.push_str(text.get(at..a).unwrap_or(""));
+        }
+        at = at.max(b);
+    }
+    kept.push_str(text.get(at..).unwrap_or(""));
+    let mut out = String::with_capacity(kept.len());
+    let mut blank_run = 0;
+    for line in kept.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+    }
+    out.trim_start_matches(['\n', '\r']).to_string()
+}
+
+/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain).
+fn plain_name(file: &InputFile) -> String {
+    match file.compression {
+        Compression::None => file.rel.clone(),
+        Compression::Gzip => file.rel.trim_end_matches(".gz").to_string(),
+        Compression::Zstd => file.rel.trim_end_matches(".zst").to_string(),
+    }
+}
+
+fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
+    a.spans
+        .iter()
+        .map(|s| (s.start_byte as usize, s.end_byte as usize))
+        .collect()
+}
+
+/// Writes the cleaned corpus of a scan of `cfg.root` into `out`: every document that is not
+/// the duplicate of another, without its template and repeated spans, at its path (JSONL lines
+/// keep their other fields). Compressed inputs are written uncompressed.
+pub fn write_clean_corpus(
+    cfg: &Config,
+    annotations: &[Annotation],
+    out: &Path,
+) -> io::Result<CleanSummary> {
+    let by_place: HashMap<(&str, u32), &Annotation> = annotations
+        .iter()
+        .map(|a| ((a.path.as_str(), a.line.unwrap_or(0)), a))
+        .collect();
+    let mut summary = CleanSummary::default();
+    let tree = walk(&cfg.root, &cfg.input.site_mode);
+    for file in &tree.files {
+        let target = out.join(plain_name(file));
+        match file.format {
+            Format::Text => {
+                let mut text = None;
+                read_documents(file, &cfg.input, |doc| text = Some(doc.text));
+                let (Some(text), Some(a)) = (text, by_place.get(&(file.rel.as_str(), 0))) else {
+                    continue;
+                };
+                if a.duplicate_of.is_some() {
+                    summary.dropped += 1;
+                    continue;
+                }
+                let cleaned = strip_spans(&text, &spans_of(a));
+                summary.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
+                summary.kept += 1;
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&target, cleaned)?;
+            }
+            Format::JsonLines => {
+                let lines = clean_jsonl(file, cfg, &by_place, &mut summary)?;
+                if lines.is_empty() {
+                    continue;
+                }
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let mut w = io::BufWriter::new(std::fs::File::create(&target)?);
+                for l in lines {
+                    w.write_all(l.as_bytes())?;
+                    w.write_all(b"\n")?;
+                }
+                w.flush()?;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// The cleaned lines of a JSONL file: kept documents with their text field stripped.
+fn clean_jsonl(
+    file: &InputFile,
+    cfg: &Config,
+    by_place: &HashMap<(&str, u32), &Annotation>,
+    summary: &mut CleanSummary,
+) -> io::Result<Vec<String>> {
+    let raw = std::fs::File::open(&file.path)?;
+    let reader: Box<dyn Read> = match file.compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
+        Compression::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(BufReader::new(raw))
+                .map_err(|e| io::Error::other(e.to_string()))?,
+        ),
+    };
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(reader).split(b'\n').enumerate() {
+        let Ok(line) = line else { break };
+        let Some(a) = by_place.get(&(file.rel.as_str(), i as u32 + 1)) else {
+            continue; // blank or skipped line
+        };
+        if a.duplicate_of.is_some() {
+            summary.dropped += 1;
+            continue;
+        }
+        let mut value: Value = match serde_json::from_slice(&line) {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        if let Some(Value::String(text)) = value.get_mut(&cfg.input.text_field) {
+            let cleaned = strip_spans(text, &spans_of(a));
+            summary.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
+            *text = cleaned;
+        }
+        summary.kept += 1;
+        out.push(value.to_string());
+    }
+    Ok(out)
+}
+
+/// Writes the ids of the documents to drop (every duplicate but its cluster's
+/// representative), one per line.
+pub fn write_drop_list(path: &Path, annotations: &[Annotation]) -> io::Result<()> {
+    super::write::write_atomically(path, |out| {
+        for a in annotations.iter().filter(|a| a.duplicate_of.is_some()) {
+            out.write_all(a.id.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_spans_and_collapses_blank_lines() {
+        let text = "HEADER\n\nStory line one.\n\nFOOTER\n\nLinks\n";
+        let header = (0, 6);
+        let footer = (text.find("FOOTER").unwrap_or(0), text.len() - 1);
+        assert_eq!(strip_spans(text, &[footer, header]), "Story line one.\n\n");
+        assert_eq!(strip_spans("abc", &[(1, 99)]), "a");
+        assert_eq!(strip_spans("abc", &[]), "abc");
+    }
+}
