@@ -558,7 +558,7 @@ mod tests {
             context: Context {
                 prev: 0,
                 next: 9,
-                from_top: line,
+                from_top: line as u16,
                 from_bottom: 3,
                 in_table: false,
             },

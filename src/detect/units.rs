@@ -45,14 +45,14 @@ pub struct Unit {
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
 pub struct Context {
-    /// Exact hash of the non-blank line before it (0 at the top).
-    pub prev: u64,
-    /// Exact hash of the non-blank line after it (0 at the bottom).
-    pub next: u64,
-    /// Non-blank lines above it.
-    pub from_top: u32,
-    /// Non-blank lines below it.
-    pub from_bottom: u32,
+    /// Exact hash of the non-blank line before it, 32 bits (0 at the top).
+    pub prev: u32,
+    /// Exact hash of the non-blank line after it, 32 bits (0 at the bottom).
+    pub next: u32,
+    /// Non-blank lines above it (saturating).
+    pub from_top: u16,
+    /// Non-blank lines below it (saturating).
+    pub from_bottom: u16,
     /// Whether the lines on both sides are figures: a label inside a table ("Year", "Nine
     /// mths"), which repeats in every such table and is content.
     pub in_table: bool,
@@ -65,11 +65,15 @@ impl Context {
             prev: lines
                 .start
                 .checked_sub(1)
-                .map(|i| seg.lines[i].hash ^ 1)
+                .map(|i| (seg.lines[i].hash >> 32) as u32 | 1)
                 .unwrap_or(0),
-            next: seg.lines.get(lines.end).map(|l| l.hash ^ 1).unwrap_or(0),
-            from_top: lines.start as u32,
-            from_bottom: (n - lines.end) as u32,
+            next: seg
+                .lines
+                .get(lines.end)
+                .map(|l| (l.hash >> 32) as u32 | 1)
+                .unwrap_or(0),
+            from_top: lines.start.min(u16::MAX as usize) as u16,
+            from_bottom: (n - lines.end).min(u16::MAX as usize) as u16,
             in_table: lines.start > 0
                 && seg.lines[lines.start - 1].table_row
                 && seg.lines.get(lines.end).is_some_and(|l| l.table_row),
@@ -79,8 +83,8 @@ impl Context {
     /// The four features as comparable values, each tagged with its kind.
     pub fn features(&self) -> [(u8, u64); 4] {
         [
-            (0, self.prev),
-            (1, self.next),
+            (0, self.prev as u64),
+            (1, self.next as u64),
             (2, self.from_top as u64),
             (3, self.from_bottom as u64),
         ]
