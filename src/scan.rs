@@ -402,13 +402,12 @@ fn read_corpus(
         let results: Vec<(Vec<Pass1Doc>, Vec<Skipped>, u64)> = chunk
             .par_iter()
             .map(|file| {
-                let mut docs = Vec::new();
-                let outcome = read_documents(file, &cfg.input, |mut doc| {
+                let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
                     let seg = segment(&doc.text, cfg.fold_digits);
                     let exact = xxh3_128(seg.norm.as_bytes());
                     let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
                     doc.text = String::new(); // only compact data outlives the pass
-                    docs.push((doc, exact, keys));
+                    (doc, exact, keys)
                 });
                 progress.file_done(file.size);
                 (docs, outcome.skipped, outcome.bytes)
@@ -466,6 +465,7 @@ fn read_corpus(
             chunk,
             &Exclusion::Candidates(&watch),
             &watch,
+            None,
             None,
             &progress,
         );
@@ -570,6 +570,7 @@ fn rounds(
             &Exclusion::Final(&templates.set),
             watch,
             None,
+            Some(&changed),
             &progress,
         );
         progress.finish();
@@ -616,7 +617,46 @@ fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item =
         .flat_map(move |&f| first_doc[f as usize]..first_doc[f as usize + 1])
 }
 
-/// Pass 2 over `file_ids`: one analysis per document, in document order. `keep_sets` keeps the shingle sets of the documents it holds.
+/// Pass 2 over `file_ids`: one analysis per document, in document order. With `only`, the
+/// other documents of those files are not analysed (they get an empty analysis). `keep_sets` keeps the shingle sets of the documents it holds.
+/// Documents of one file batched before they are processed in parallel: a JSONL shard of a
+/// million documents keeps every core busy, not one.
+const DOCUMENT_BATCH: usize = 256;
+
+/// Reads `file` and maps `f(index in file, document)` over its documents in parallel batches,
+/// keeping file order.
+fn map_documents<T: Send>(
+    file: &InputFile,
+    input: &crate::config::InputOptions,
+    f: impl Fn(usize, Document) -> T + Sync,
+) -> (Vec<T>, crate::corpus::FileOutcome) {
+    let mut out: Vec<T> = Vec::new();
+    let mut batch: Vec<Document> = Vec::new();
+    let run = |batch: &mut Vec<Document>, out: &mut Vec<T>| {
+        let base = out.len();
+        let done: Vec<T> = std::mem::take(batch)
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, doc)| f(base + i, doc))
+            .collect();
+        out.extend(done);
+    };
+    let outcome = read_documents(file, input, |doc| {
+        batch.push(doc);
+        if batch.len() >= DOCUMENT_BATCH {
+            run(&mut batch, &mut out);
+        }
+    });
+    if batch.len() == 1 {
+        // one document per file: no batch to spread
+        let doc = batch.pop().map(|doc| f(out.len(), doc));
+        out.extend(doc);
+    } else {
+        run(&mut batch, &mut out);
+    }
+    (out, outcome)
+}
+
 /// A progress bar over the given files.
 fn stage_progress(ctx: &Ctx, file_ids: &[u32], stage: &str) -> Progress {
     let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
@@ -629,6 +669,7 @@ fn analyze_files(
     exclusion: &Exclusion,
     watch: &WatchList,
     keep_sets: Option<&HashSet<u32>>,
+    only: Option<&HashSet<u32>>,
     progress: &Progress,
 ) -> Vec<Analysis> {
     let per_file: Vec<Vec<Analysis>> = file_ids
@@ -636,15 +677,19 @@ fn analyze_files(
         .map(|&f| {
             let file = &ctx.files[f as usize];
             let (lo, hi) = (ctx.first_doc[f as usize], ctx.first_doc[f as usize + 1]);
-            let mut out: Vec<Analysis> = Vec::with_capacity((hi - lo) as usize);
-            read_documents(file, &ctx.cfg.input, |doc| {
-                let d = lo + out.len() as u32;
+            let (mut out, _) = map_documents(file, &ctx.cfg.input, |k, doc| {
+                let d = lo + k as u32;
                 if d >= hi {
-                    return; // the file grew since pass 1; its new documents are ignored
+                    return None; // the file grew since pass 1; its new documents are ignored
+                }
+                if only.is_some_and(|o| !o.contains(&d)) {
+                    return None;
                 }
                 let keep = keep_sets.is_some_and(|s| s.contains(&d));
-                out.push(analyze(ctx, d, &doc, exclusion, watch, keep));
+                Some(analyze(ctx, d, &doc, exclusion, watch, keep))
             });
+            out.truncate((hi - lo) as usize);
+            let mut out: Vec<Analysis> = out.into_iter().map(Option::unwrap_or_default).collect();
             // A file that shrank or broke since pass 1 leaves its documents without analysis.
             out.resize_with((hi - lo) as usize, Default::default);
             progress.file_done(file.size);
@@ -806,6 +851,7 @@ fn cluster_round(
                 &files,
                 &Exclusion::Final(set),
                 &empty,
+                Some(&docs),
                 Some(&docs),
                 &progress,
             );
