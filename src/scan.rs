@@ -388,7 +388,7 @@ fn read_corpus(
     // unit keys of one chunk wait for counting, which runs in file order (deterministic).
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
-    type Pass1Doc = (Document, u128, Vec<u64>);
+    type Pass1Doc = (Document, u128, Vec<u64>, Vec<RepeatRecord>);
     let mut metas: Vec<DocMeta> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(files.len() + 1);
     // About one unit per 40 bytes of text.
@@ -398,27 +398,34 @@ fn read_corpus(
     let mut seen_ids: HashSet<u128> = HashSet::default();
     let mut renamed = 0u64;
     let mut bytes_read = 0u64;
-    for (chunk_no, chunk) in files.chunks(PASS1_CHUNK).enumerate() {
-        let results: Vec<(Vec<Pass1Doc>, Vec<Skipped>, u64)> = chunk
+    let mut repeats: Vec<Vec<RepeatRecord>> = Vec::new();
+    type FileResult = (Vec<Pass1Doc>, Vec<Skipped>, u64);
+    let process = |chunk: &[InputFile]| -> Vec<FileResult> {
+        chunk
             .par_iter()
             .map(|file| {
                 let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
                     let seg = segment(&doc.text, cfg.fold_digits);
                     let exact = xxh3_128(seg.norm.as_bytes());
                     let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
+                    let repeats = repeat_records(&seg, cfg);
                     doc.text = String::new(); // only compact data outlives the pass
-                    (doc, exact, keys)
+                    (doc, exact, keys, repeats)
                 });
                 progress.file_done(file.size);
                 (docs, outcome.skipped, outcome.bytes)
             })
-            .collect();
+            .collect()
+    };
+    // Counting runs in file order on one thread, while the next chunk is read on the others.
+    let mut count = |chunk_no: usize, results: Vec<FileResult>| {
         for (i, (docs, file_skipped, bytes)) in results.into_iter().enumerate() {
             let fi = chunk_no * PASS1_CHUNK + i;
             first_doc.push(metas.len() as u32);
             skipped.extend(file_skipped);
             bytes_read += bytes;
-            for (doc, exact, keys) in docs {
+            for (doc, exact, keys, doc_repeats) in docs {
+                repeats.push(doc_repeats);
                 let next = site_names.len() as u32;
                 let site = *site_index.entry(doc.site.clone()).or_insert_with(|| {
                     site_names.push(doc.site.clone());
@@ -436,6 +443,22 @@ fn read_corpus(
                 });
             }
         }
+    };
+    let mut pending: Option<(usize, Vec<FileResult>)> = None;
+    for (chunk_no, chunk) in files.chunks(PASS1_CHUNK).enumerate() {
+        let previous = pending.take();
+        let (_, results) = rayon::join(
+            || {
+                if let Some((n, r)) = previous {
+                    count(n, r);
+                }
+            },
+            || process(chunk),
+        );
+        pending = Some((chunk_no, results));
+    }
+    if let Some((n, r)) = pending {
+        count(n, r);
     }
     progress.finish();
     first_doc.push(metas.len() as u32);
@@ -476,6 +499,7 @@ fn read_corpus(
             }
             hits.push(std::mem::take(&mut a.hits));
             shared.push(std::mem::take(&mut a.shared));
+            a.repeats = std::mem::take(&mut repeats[d]);
             analyses.push(a);
         }
     }
@@ -618,7 +642,8 @@ fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item =
 }
 
 /// Pass 2 over `file_ids`: one analysis per document, in document order. With `only`, the
-/// other documents of those files are not analysed (they get an empty analysis). `keep_sets` keeps the shingle sets of the documents it holds.
+/// other documents of those files are not analysed (they get an empty analysis) and the
+/// ones analysed are only signed (re-signing, exact verification). `keep_sets` keeps the shingle sets of the documents it holds.
 /// Documents of one file batched before they are processed in parallel: a JSONL shard of a
 /// million documents keeps every core busy, not one.
 const DOCUMENT_BATCH: usize = 256;
@@ -686,7 +711,15 @@ fn analyze_files(
                     return None;
                 }
                 let keep = keep_sets.is_some_and(|s| s.contains(&d));
-                Some(analyze(ctx, d, &doc, exclusion, watch, keep))
+                Some(analyze(
+                    ctx,
+                    d,
+                    &doc,
+                    exclusion,
+                    watch,
+                    keep,
+                    only.is_some(),
+                ))
             });
             out.truncate((hi - lo) as usize);
             let mut out: Vec<Analysis> = out.into_iter().map(Option::unwrap_or_default).collect();
@@ -699,7 +732,29 @@ fn analyze_files(
     per_file.into_iter().flatten().collect()
 }
 
-/// Pass 2 for one document.
+/// The blocks of a document that repeat earlier ones, found down to a floor and filtered by
+/// `--repeat-similarity` when the output is built (so a cached scan can change that threshold
+/// without reading documents again). They do not depend on templates: pass 1 finds them.
+fn repeat_records(seg: &Segmented, cfg: &Config) -> Vec<RepeatRecord> {
+    let floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
+    find_repeats(seg, cfg.blocks.repeat_min_words, floor)
+        .iter()
+        .map(|r| {
+            let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
+            RepeatRecord {
+                lines: (b.start_line, b.end_line),
+                bytes: (b.bytes.start as u32, b.bytes.end as u32),
+                similarity: r.similarity,
+                of_key: o.folded_hash,
+                of_bytes: (o.bytes.start as u32, o.bytes.end as u32),
+                of_words: o.words,
+            }
+        })
+        .collect()
+}
+
+/// Pass 2 for one document. With `sign_only` (re-signing, exact verification), the watched
+/// units are not recorded again.
 fn analyze(
     ctx: &Ctx,
     d: u32,
@@ -707,6 +762,7 @@ fn analyze(
     exclusion: &Exclusion,
     watch: &WatchList,
     keep_set: bool,
+    sign_only: bool,
 ) -> Analysis {
     let cfg = ctx.cfg;
     let site = ctx.metas[d as usize].site;
@@ -718,6 +774,9 @@ fn analyze(
     for u in &doc_units {
         if exclusion.excludes(d, site, u.key) {
             excluded[u.lines.clone()].iter_mut().for_each(|e| *e = true);
+        }
+        if sign_only {
+            continue;
         }
         let is_shared = watch.is_shared(u.key);
         let block = &seg.blocks[u.block];
@@ -764,24 +823,6 @@ fn analyze(
     shingles.dedup();
     let signature = (!shingles.is_empty()).then(|| ctx.hasher.signature(&shingles));
 
-    // Repeats are found down to a floor and filtered by --repeat-similarity when the output
-    // is built, so a cached scan can change that threshold without reading documents again.
-    let floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
-    let repeats = find_repeats(&seg, cfg.blocks.repeat_min_words, floor)
-        .iter()
-        .map(|r| {
-            let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
-            RepeatRecord {
-                lines: (b.start_line, b.end_line),
-                bytes: (b.bytes.start as u32, b.bytes.end as u32),
-                similarity: r.similarity,
-                of_key: o.folded_hash,
-                of_bytes: (o.bytes.start as u32, o.bytes.end as u32),
-                of_words: o.words,
-            }
-        })
-        .collect();
-
     Analysis {
         shingles: shingles.len() as u32,
         content_words: if in_full {
@@ -793,7 +834,7 @@ fn analyze(
         signature,
         hits,
         shared,
-        repeats,
+        repeats: Vec::new(),
         set: keep_set.then_some(shingles),
     }
 }
