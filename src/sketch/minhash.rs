@@ -79,48 +79,79 @@ impl MinHasher {
     /// any other keys first (with [`mix64`], say). An empty set gives a signature of
     /// `u32::MAX` in every position.
     pub fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+        let mut sig = vec![u32::MAX; self.num_perm];
+        self.sign_into(shingles, &mut sig);
+        sig
+    }
+
+    /// The signatures of many sets at once, row-major in one vector: set `i` is
+    /// `flat[offsets[i]..offsets[i + 1]]` (the layout of a batch of documents).
+    pub fn sign_batch(&self, flat: &[u64], offsets: &[usize]) -> Vec<u32> {
         let n = self.num_perm;
-        let mut sig = vec![u32::MAX; n];
-        // num_perm is at most 4096 (Config::validate): the filled bins fit in 4096 bits.
-        let mut filled_bits = [0u64; 64];
-        let filled = &mut filled_bits[..n.div_ceil(64).min(64)];
+        let rows = offsets.len().saturating_sub(1);
+        let mut out = vec![u32::MAX; rows * n];
+        for (row, w) in out.chunks_mut(n).zip(offsets.windows(2)) {
+            self.sign_into(&flat[w[0]..w[1]], row);
+        }
+        out
+    }
+
+    /// Writes the signature of `shingles` into `sig` (`num_perm` values, all `u32::MAX`).
+    fn sign_into(&self, shingles: &[u64], sig: &mut [u32]) {
+        let n = self.num_perm;
         // Shingle hashes are uniform 64-bit values (the contract of this function), so one
         // seeded multiply and a xor-shift suffice: the high half chooses the bin and the low
-        // half is the value.
+        // half is the value, kept below u32::MAX, which marks an empty bin. (A bitset of
+        // filled bins, updated per shingle, would chain every update to the last one.)
         let mul = self.seed | 1;
-        for &x in shingles {
-            let mut h = (x ^ self.seed).wrapping_mul(mul);
-            h ^= h >> 29;
-            let bin = scale((h >> 32) as u32, n);
-            filled[bin / 64] |= 1 << (bin % 64);
-            sig[bin] = sig[bin].min(h as u32);
+        // Hash a block of shingles first (the compiler vectorises this), then scatter.
+        const BLOCK: usize = 16;
+        let mut bins = [0u32; BLOCK];
+        let mut values = [0u32; BLOCK];
+        for block in shingles.chunks(BLOCK) {
+            for (k, &x) in block.iter().enumerate() {
+                let mut h = (x ^ self.seed).wrapping_mul(mul);
+                h ^= h >> 29;
+                bins[k] = scale((h >> 32) as u32, n) as u32;
+                values[k] = (h as u32).min(u32::MAX - 1);
+            }
+            for k in 0..block.len() {
+                let bin = bins[k] as usize;
+                sig[bin] = sig[bin].min(values[k]);
+            }
         }
-        let is_filled = |filled: &[u64], j: usize| filled[j / 64] >> (j % 64) & 1 == 1;
-        let filled = &*filled;
-        let count: u32 = filled.iter().map(|w| w.count_ones()).sum();
-        if count == 0 || count as usize == n {
-            return sig;
+        let empty = sig.iter().filter(|&&v| v == u32::MAX).count();
+        if empty == 0 || empty == n {
+            return;
         }
-        // Densification writes only empty bins and reads only filled ones.
-        for i in 0..n {
-            if is_filled(filled, i) {
+        // Densification reads the bins as they were before it and writes only the empty ones.
+        let mut small = [0u32; 256];
+        let mut large = Vec::new();
+        let before: &mut [u32] = if n <= small.len() {
+            &mut small[..n]
+        } else {
+            large.resize(n, 0);
+            &mut large
+        };
+        before.copy_from_slice(sig);
+        for (i, slot) in sig.iter_mut().enumerate() {
+            if *slot != u32::MAX {
                 continue;
             }
             let cached = &self.probes[i * CACHED_PROBES..(i + 1) * CACHED_PROBES];
             let found = cached
                 .iter()
-                .map(|&j| j as usize)
-                .find(|&j| is_filled(filled, j))
+                .map(|&j| before[j as usize])
+                .find(|&v| v != u32::MAX)
                 .or_else(|| {
                     (CACHED_PROBES as u32..MAX_PROBES)
-                        .map(|a| self.probe(i, a))
-                        .find(|&j| is_filled(filled, j))
+                        .map(|a| before[self.probe(i, a)])
+                        .find(|&v| v != u32::MAX)
                 });
-            if let Some(j) = found {
-                sig[i] = sig[j];
+            if let Some(v) = found {
+                *slot = v;
             }
         }
-        sig
     }
 }
 
@@ -174,6 +205,20 @@ mod tests {
             MinHasher::new(128, 10).signature(&[mix64(10), mix64(20), mix64(30)])
         );
         assert!(m.signature(&[]).iter().all(|&v| v == u32::MAX));
+    }
+
+    #[test]
+    fn batch_equals_one_by_one() {
+        let m = MinHasher::new(64, 4);
+        let flat: Vec<u64> = (0..300u64).map(mix64).collect();
+        let offsets = [0, 10, 10, 150, 300];
+        let batch = m.sign_batch(&flat, &offsets);
+        for (i, w) in offsets.windows(2).enumerate() {
+            assert_eq!(
+                &batch[i * 64..(i + 1) * 64],
+                &m.signature(&flat[w[0]..w[1]])[..]
+            );
+        }
     }
 
     #[test]
