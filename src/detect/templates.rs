@@ -604,6 +604,31 @@ mod tests {
     }
 
     #[test]
+    fn short_boilerplate_on_several_sites_is_template_everywhere() {
+        // one page on each of three sites, "Share this article" (short) at the same place
+        let mut short = hit(11, 30, false);
+        short.words = 3;
+        let hits = vec![
+            vec![short.clone()],
+            vec![short.clone()],
+            vec![short],
+            vec![],
+        ];
+        let site = [0, 1, 2, 3];
+        let w = watch(&hits, &site, 3);
+        let f = finalize(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
+        assert!(f.set.everywhere.contains(&11));
+        assert!(f.set.is_template(0, 0, 11) && f.set.is_template(2, 2, 11));
+        assert_eq!(f.units[0].sites, vec![(0, 1), (1, 1), (2, 1)]);
+        // a long paragraph on three sites is not (a quoted statement, say)
+        let long = hit(12, 30, false);
+        let hits = vec![vec![long.clone()], vec![long.clone()], vec![long]];
+        let w = watch(&hits, &site[..3], 3);
+        let f = finalize(&hits, &none(3), &site[..3], &[0, 1, 2], &w, 3, 4);
+        assert!(f.units.is_empty());
+    }
+
+    #[test]
     fn own_headline_is_content() {
         let hits = vec![
             vec![hit(7, 1, true)],
