@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Compression, Format, InputFile, Skipped};
@@ -17,10 +18,65 @@ pub struct Walk {
 }
 
 /// Lists the input files under `root`, following symbolic links (loops are reported, not
-/// followed). The order is the byte order of relative paths, whatever the file system says.
+/// followed). The folders directly under the root are walked in parallel. The order is the
+/// byte order of relative paths, whatever the file system says.
 pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
-    let mut out = Walk::default();
-    for entry in WalkDir::new(root).follow_links(true) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // The root's own entries first; then each folder among them, in parallel.
+    let mut top = Walk::default();
+    let mut folders = Vec::new();
+    walk_one(
+        root,
+        root,
+        &canonical_root,
+        site_mode,
+        Some(1),
+        &mut top,
+        &mut folders,
+    );
+    let parts: Vec<Walk> = folders
+        .par_iter()
+        .map(|folder| {
+            let mut part = Walk::default();
+            walk_one(
+                root,
+                folder,
+                &canonical_root,
+                site_mode,
+                None,
+                &mut part,
+                &mut Vec::new(),
+            );
+            part
+        })
+        .collect();
+    let mut out = top;
+    for part in parts {
+        out.files.extend(part.files);
+        out.skipped.extend(part.skipped);
+    }
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Walks `from` (the root, one level deep, collecting its folders into `folders`; or a folder
+/// under it, all the way down), adding input files and skipped entries to `out`.
+fn walk_one(
+    root: &Path,
+    from: &Path,
+    canonical_root: &Path,
+    site_mode: &SiteMode,
+    max_depth: Option<usize>,
+    out: &mut Walk,
+    folders: &mut Vec<PathBuf>,
+) {
+    let mut walker = WalkDir::new(from).follow_links(true);
+    if let Some(depth) = max_depth {
+        walker = walker.max_depth(depth);
+    }
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -38,6 +94,22 @@ pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
             }
         };
         if entry.file_type().is_dir() {
+            // A link back to the root (or above it) is a loop that a walk started below the
+            // root cannot see by itself.
+            if entry.path_is_symlink() && entry.depth() > 0 {
+                let target = std::fs::canonicalize(entry.path()).unwrap_or_default();
+                if canonical_root.starts_with(&target) {
+                    out.skipped.push(Skipped {
+                        path: relative(root, entry.path()),
+                        reason: "symlink loop".to_string(),
+                    });
+                    it.skip_current_dir();
+                    continue;
+                }
+            }
+            if max_depth.is_some() && entry.depth() == 1 {
+                folders.push(entry.path().to_path_buf());
+            }
             continue;
         }
         let rel = relative(root, entry.path());
@@ -69,9 +141,6 @@ pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
             size,
         });
     }
-    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    out
 }
 
 fn io_reason(err: &walkdir::Error) -> String {
@@ -132,6 +201,47 @@ mod tests {
         assert_eq!(c("b.png"), None);
         assert_eq!(c("README"), None);
         assert_eq!(c("x.gz"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_back_to_the_root_are_loops_and_nothing_is_listed_twice() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for (p, t) in [
+            ("a/x.txt", "x"),
+            ("a/b/y.txt", "y"),
+            ("c/z.md", "z"),
+            ("top.txt", "t"),
+        ] {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, t).expect("write");
+        }
+        std::os::unix::fs::symlink(root, root.join("a/b/to-root")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("a"), root.join("c/to-a")).expect("symlink");
+        let w = walk(root, &SiteMode::Dir);
+        let rels: Vec<&str> = w.files.iter().map(|f| f.rel.as_str()).collect();
+        // c/to-a is a link to a sibling folder, not a loop: its files are listed there too
+        assert_eq!(
+            rels,
+            vec![
+                "a/b/y.txt",
+                "a/x.txt",
+                "c/to-a/b/y.txt",
+                "c/to-a/x.txt",
+                "c/z.md",
+                "top.txt"
+            ]
+        );
+        let loops: Vec<&str> = w
+            .skipped
+            .iter()
+            .filter(|s| s.reason == "symlink loop")
+            .map(|s| s.path.as_str())
+            .collect();
+        assert!(loops.contains(&"a/b/to-root"), "{:?}", w.skipped);
+        assert_eq!(w.files[0].site.as_deref(), Some("a"));
     }
 
     #[test]
