@@ -290,7 +290,30 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {
-        if dir.starts_with(&args.dir) || args.dir.starts_with(dir) {
+        // The path as it will be, resolved through its longest existing ancestor.
+        let canonical = |p: &PathBuf| {
+            let mut existing = p.as_path();
+            let mut rest = Vec::new();
+            while !existing.exists() {
+                match (existing.parent(), existing.file_name()) {
+                    (Some(parent), Some(name)) => {
+                        rest.push(name.to_owned());
+                        existing = parent;
+                    }
+                    _ => break,
+                }
+            }
+            let base = if existing.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                existing
+            };
+            let mut full = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+            full.extend(rest.iter().rev());
+            full
+        };
+        let (clean_dir, corpus_dir) = (canonical(dir), canonical(&args.dir));
+        if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
             eprintln!(
                 "neardup: --clean '{}' must lie outside the corpus '{}'",
                 dir.display(),
