@@ -224,7 +224,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let cached: Option<Result<Snapshot, String>> = cache_file
         .as_deref()
         .map(|p| crate::cache::load::<Snapshot>(p, fingerprint));
-    let (snap, cache_status) = match cached {
+    let (mut snap, cache_status) = match cached {
         Some(Ok(mut snap)) => match snap.watch.with_min_docs(cfg.blocks.template_min_docs) {
             Some(watch) => {
                 snap.watch = watch;
@@ -264,88 +264,56 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         cfg.near.bands,
         cfg.near.rows,
     );
-    // Split the snapshot so that the context borrows what the rounds only read.
-    let Snapshot {
-        metas,
-        first_doc,
-        site_names,
-        skipped,
-        bytes_read,
-        renamed,
-        watch,
-        mut analyses,
-        hits,
-        shared,
-        mut sigs,
-        mut versions,
-        mut signed_with,
-    } = snap;
+    // The context borrows what the rounds only read; the rounds borrow the rest.
     let ctx = Ctx {
         cfg,
         files: &files,
-        metas: &metas,
-        first_doc: &first_doc,
+        metas: &snap.metas,
+        first_doc: &snap.first_doc,
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
     };
     let (mut final_round, templates) = rounds(
         &ctx,
         RoundState {
-            watch: &watch,
-            analyses: &mut analyses,
-            hits: &hits,
-            shared: &shared,
-            sigs: &mut sigs,
-            versions: &mut versions,
-            signed_with: &mut signed_with,
+            watch: &snap.watch,
+            analyses: &mut snap.analyses,
+            hits: &snap.hits,
+            shared: &snap.shared,
+            sigs: &mut snap.sigs,
+            versions: &mut snap.versions,
+            signed_with: &mut snap.signed_with,
         },
         &thresholds,
         params,
     );
     if cfg.near.verify == VerifyMode::Exact {
-        final_round = cluster_round(&ctx, &sigs, &thresholds, params, Some(&templates.set));
+        final_round = cluster_round(&ctx, &snap.sigs, &thresholds, params, Some(&templates.set));
     }
     clock.lap("cluster, templates, re-sign");
 
     let mut out = build_output(
         &ctx,
         BuildInput {
-            analyses: &analyses,
-            sigs: &sigs,
-            hits: &hits,
-            shared: &shared,
+            analyses: &snap.analyses,
+            sigs: &snap.sigs,
+            hits: &snap.hits,
+            shared: &snap.shared,
             templates: &templates,
             round: &final_round,
             params,
-            skipped: skipped.clone(),
-            bytes_read,
-            renamed,
-            site_names: &site_names,
+            skipped: snap.skipped.clone(),
+            bytes_read: snap.bytes_read,
+            renamed: snap.renamed,
+            site_names: &snap.site_names,
             clock,
             threads,
         },
     );
     let cache_status = match (&cache_file, cache_status) {
-        (Some(path), status) => {
-            let mut snap = Snapshot {
-                metas,
-                first_doc,
-                site_names,
-                skipped,
-                bytes_read,
-                renamed,
-                watch,
-                analyses,
-                hits,
-                shared,
-                sigs,
-                versions,
-                signed_with,
-            };
-            match crate::cache::save(path, fingerprint, compacted(&mut snap)) {
-                Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
-                Err(e) => Some(format!("not saved: {e}")),
-            }
-        }
+        (Some(path), status) => match crate::cache::save(path, fingerprint, compacted(&mut snap)) {
+            Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
+            Err(e) => Some(format!("not saved: {e}")),
+        },
         (None, status) => status,
     };
     if let Some(timing) = out.report.timing.as_mut() {
