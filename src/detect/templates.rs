@@ -185,10 +185,6 @@ impl WatchList {
         self.shared.contains(&key)
     }
 
-    /// Number of (site, unit) template candidates.
-    pub fn candidate_count(&self) -> usize {
-        self.candidates.len()
-    }
 }
 
 /// A whole block, held by two or more documents of the corpus and too long to be cross-site
