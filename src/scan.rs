@@ -456,7 +456,7 @@ fn read_corpus(
             chunk,
             &Exclusion::Candidates(&watch),
             &watch,
-            None,
+            false,
             None,
             &progress,
         );
@@ -561,7 +561,7 @@ fn rounds(
             &changed_files,
             &Exclusion::Final(&templates.set),
             watch,
-            None,
+            false,
             Some(&changed),
             &progress,
         );
@@ -609,9 +609,6 @@ fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item =
         .flat_map(move |&f| first_doc[f as usize]..first_doc[f as usize + 1])
 }
 
-/// Pass 2 over `file_ids`: one analysis per document, in document order. With `only`, the
-/// other documents of those files are not analysed (they get an empty analysis) and the
-/// ones analysed are only signed (re-signing, exact verification). `keep_sets` keeps the shingle sets of the documents it holds.
 /// Documents of one file batched before they are processed in parallel: a JSONL shard of a
 /// million documents keeps every core busy, not one.
 const DOCUMENT_BATCH: usize = 256;
@@ -656,12 +653,16 @@ fn stage_progress(ctx: &Ctx, file_ids: &[u32], stage: &str) -> Progress {
     Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total)
 }
 
+/// Pass 2 over `file_ids`: one analysis per document, in document order. With `only`, the
+/// other documents of those files are not analysed (they get an empty analysis) and the
+/// ones analysed are only signed (re-signing, exact verification); `keep_sets` also keeps
+/// their shingle sets.
 fn analyze_files(
     ctx: &Ctx,
     file_ids: &[u32],
     exclusion: &Exclusion,
     watch: &WatchList,
-    keep_sets: Option<&HashSet<u32>>,
+    keep_sets: bool,
     only: Option<&HashSet<u32>>,
     progress: &Progress,
 ) -> Vec<Analysis> {
@@ -678,14 +679,13 @@ fn analyze_files(
                 if only.is_some_and(|o| !o.contains(&d)) {
                     return None;
                 }
-                let keep = keep_sets.is_some_and(|s| s.contains(&d));
                 Some(analyze(
                     ctx,
                     d,
                     &doc,
                     exclusion,
                     watch,
-                    keep,
+                    keep_sets,
                     only.is_some(),
                 ))
             });
@@ -860,7 +860,7 @@ fn cluster_round(
                 &files,
                 &Exclusion::Final(set),
                 &empty,
-                Some(&docs),
+                true,
                 Some(&docs),
                 &progress,
             );

@@ -184,7 +184,6 @@ impl WatchList {
     pub fn is_shared(&self, key: u64) -> bool {
         self.shared.contains(&key)
     }
-
 }
 
 /// A whole block, held by two or more documents of the corpus and too long to be cross-site
