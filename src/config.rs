@@ -52,7 +52,10 @@ pub enum ShingleKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum VerifyMode {
-    /// Estimated Jaccard from the full MinHash signatures.
+    /// Estimated Jaccard from the full MinHash signatures; pairs whose estimate lies within
+    /// the estimation error of a threshold are checked exactly (their documents re-read).
+    Auto,
+    /// Estimated Jaccard from the full MinHash signatures only.
     Signature,
     /// Exact Jaccard and containment from re-shingled documents (slower, re-reads candidates).
     Exact,
@@ -172,7 +175,7 @@ impl Config {
                 num_perm: DEFAULT_NUM_PERM,
                 bands: None,
                 rows: None,
-                verify: VerifyMode::Signature,
+                verify: VerifyMode::Auto,
                 keep: KeepPolicy::First,
                 min_words: 0,
                 seed: 0x6e65_6172_6475_7030,

@@ -149,8 +149,10 @@ struct DetectArgs {
     /// LSH rows per band [default: derived from --threshold and --num-perm].
     #[arg(long, value_name = "R", help_heading = "Near-duplicates")]
     rows: Option<usize>,
-    /// Verify candidates by MinHash estimate (fast) or exact shingle sets (re-reads them).
-    #[arg(long, value_enum, default_value_t = VerifyMode::Signature, help_heading = "Near-duplicates")]
+    /// Verify candidates by MinHash estimate, checking exactly the pairs within its error of a
+    /// threshold (auto), by estimate only (signature) or by exact shingle sets (exact; re-reads
+    /// every candidate).
+    #[arg(long, value_enum, default_value_t = VerifyMode::Auto, help_heading = "Near-duplicates")]
     verify: VerifyMode,
     /// Which member of a cluster to keep.
     #[arg(long, value_enum, default_value_t = KeepPolicy::First, help_heading = "Near-duplicates")]

@@ -286,8 +286,16 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         &thresholds,
         params,
     );
-    if cfg.near.verify == VerifyMode::Exact {
-        final_round = cluster_round(&ctx, &snap.sigs, &thresholds, params, Some(&templates.set));
+    if cfg.near.verify != VerifyMode::Signature {
+        let pairs = std::mem::take(&mut final_round.pairs);
+        final_round = cluster_round(
+            &ctx,
+            &snap.sigs,
+            &thresholds,
+            params,
+            Some(&templates.set),
+            Some(pairs),
+        );
     }
     clock.lap("cluster, templates, re-sign");
 
@@ -532,7 +540,7 @@ fn rounds(
             cfg.blocks.repeat_min_words,
         )
     };
-    let mut round = cluster_round(ctx, sigs, thresholds, params, None);
+    let mut round = cluster_round(ctx, sigs, thresholds, params, None, None);
     let mut templates = decide(&round);
     for _ in 0..MAX_ROUNDS {
         let changed: HashSet<u32> = (0..ctx.metas.len() as u32)
@@ -580,7 +588,7 @@ fn rounds(
             }
         }
         versions.push(templates.set.clone());
-        round = cluster_round(ctx, sigs, thresholds, params, None);
+        round = cluster_round(ctx, sigs, thresholds, params, None, None);
         templates = decide(&round);
     }
     (round, templates)
@@ -831,9 +839,11 @@ struct Round {
     /// Groups of two or more, each sorted, ordered by smallest member.
     groups: Vec<Vec<u32>>,
     candidates: u64,
+    /// The candidate pairs.
+    pairs: Vec<(u32, u32)>,
     verified: Vec<VerifiedPair>,
     near_misses: Vec<f64>,
-    /// Exact shingle sets of candidate documents (`--verify exact`).
+    /// Exact shingle sets of the documents verified exactly (`--verify exact|auto`).
     sets: HashMap<u32, Vec<u64>>,
 }
 
@@ -843,13 +853,21 @@ fn cluster_round(
     thresholds: &Thresholds,
     params: LshParams,
     final_set: Option<&TemplateSet>,
+    known_pairs: Option<Vec<(u32, u32)>>,
 ) -> Round {
     let n = sigs.len();
-    let pairs = near::candidates(sigs, params);
+    let pairs = known_pairs.unwrap_or_else(|| near::candidates(sigs, params));
     let mut sets = HashMap::default();
     let (verified, near_misses) = match (ctx.cfg.near.verify, final_set) {
-        (VerifyMode::Exact, Some(set)) => {
-            let docs: HashSet<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        (VerifyMode::Signature, _) | (_, None) => {
+            near::verify_by_signature(&pairs, sigs, thresholds)
+        }
+        (mode, Some(set)) => {
+            let checked = match mode {
+                VerifyMode::Exact => pairs.clone(),
+                _ => near::borderline_pairs(&pairs, sigs, thresholds),
+            };
+            let docs: HashSet<u32> = checked.iter().flat_map(|&(a, b)| [a, b]).collect();
             let mut files: Vec<u32> = docs.iter().map(|&d| ctx.metas[d as usize].file).collect();
             files.sort_unstable();
             files.dedup();
@@ -870,9 +888,8 @@ fn cluster_round(
                     sets.insert(d, s);
                 }
             }
-            near::verify_exact(&pairs, &sets, thresholds)
+            near::verify_mixed(&pairs, &sets, sigs, thresholds)
         }
-        _ => near::verify_by_signature(&pairs, sigs, thresholds),
     };
     let mut uf = UnionFind::new(n);
     for p in &verified {
@@ -902,6 +919,7 @@ fn cluster_round(
         cluster_of,
         groups,
         candidates: pairs.len() as u64,
+        pairs,
         verified,
         near_misses,
         sets,
@@ -1202,6 +1220,11 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         duplicate_documents: round.groups.iter().map(|g| g.len() as u64 - 1).sum(),
         candidate_pairs: round.candidates,
         verified_pairs: round.verified.len() as u64,
+        exactly_checked_pairs: round
+            .pairs
+            .iter()
+            .filter(|(a, b)| round.sets.contains_key(a) && round.sets.contains_key(b))
+            .count() as u64,
         template_blocks: template_blocks.len() as u64,
         template_spans,
         repeated_spans,
@@ -1223,6 +1246,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             lsh_design_threshold: round4(thresholds.lsh_design_threshold()),
             s_curve,
             verify: match cfg.near.verify {
+                VerifyMode::Auto => "auto",
                 VerifyMode::Signature => "signature",
                 VerifyMode::Exact => "exact",
             }

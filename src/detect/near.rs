@@ -167,6 +167,75 @@ pub fn verify_by_signature(
     split_judged(judged)
 }
 
+/// Standard errors of the estimated Jaccard within which a signature verdict is not trusted
+/// under `--verify auto`: at 2.5, about one pair in 80 whose true figure lies on the other
+/// side of a threshold would otherwise be judged wrong.
+pub const BORDERLINE_STANDARD_ERRORS: f64 = 2.5;
+
+/// Whether the signature verdict on a candidate pair could flip within the estimation error:
+/// the pair is accepted at its estimated Jaccard plus [`BORDERLINE_STANDARD_ERRORS`] standard
+/// errors (`sqrt(J(1−J)/m)` for `m` signature values, at least that of one value in `m`) and
+/// rejected at the estimate minus as many.
+pub fn is_borderline(
+    estimate: f64,
+    size_a: usize,
+    size_b: usize,
+    num_perm: usize,
+    thresholds: &Thresholds,
+) -> bool {
+    let m = num_perm.max(1) as f64;
+    let spread = (estimate * (1.0 - estimate) / m).max(1.0 / (m * m)).sqrt();
+    let margin = BORDERLINE_STANDARD_ERRORS * spread;
+    let judge = |j: f64| {
+        let j = j.clamp(0.0, 1.0);
+        thresholds.accept(j, containment_from_jaccard(j, size_a, size_b))
+    };
+    judge(estimate + margin) != judge(estimate - margin)
+}
+
+/// Candidate pairs whose signature verdict is borderline (see [`is_borderline`]).
+pub fn borderline_pairs(
+    pairs: &[(u32, u32)],
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> Vec<(u32, u32)> {
+    pairs
+        .par_iter()
+        .filter(|&&(a, b)| {
+            let (Some(sa), Some(sb)) = (sigs.get(a as usize), sigs.get(b as usize)) else {
+                return false;
+            };
+            is_borderline(
+                estimate_jaccard(sa, sb),
+                sigs.size(a as usize) as usize,
+                sigs.size(b as usize) as usize,
+                sa.len(),
+                thresholds,
+            )
+        })
+        .copied()
+        .collect()
+}
+
+/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated) where
+/// both documents have one, and against the signatures otherwise.
+pub fn verify_mixed(
+    pairs: &[(u32, u32)],
+    sets: &HashMap<u32, Vec<u64>>,
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> (Vec<VerifiedPair>, Vec<f64>) {
+    let has_sets = |&(a, b): &(u32, u32)| sets.contains_key(&a) && sets.contains_key(&b);
+    let exact: Vec<(u32, u32)> = pairs.iter().copied().filter(has_sets).collect();
+    let estimated: Vec<(u32, u32)> = pairs.iter().copied().filter(|p| !has_sets(p)).collect();
+    let (mut accepted, mut rejected) = verify_exact(&exact, sets, thresholds);
+    let (more_accepted, more_rejected) = verify_by_signature(&estimated, sigs, thresholds);
+    accepted.extend(more_accepted);
+    rejected.extend(more_rejected);
+    accepted.sort_unstable_by_key(|p| (p.a, p.b));
+    (accepted, rejected)
+}
+
 /// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
 pub fn verify_exact(
     pairs: &[(u32, u32)],
@@ -208,6 +277,28 @@ fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f6
 mod tests {
     use super::*;
     use crate::sketch::{mix64, MinHasher};
+
+    #[test]
+    fn borderline_only_near_a_threshold() {
+        let t = Thresholds {
+            jaccard: 0.7,
+            containment: None,
+        };
+        assert!(is_borderline(0.7, 100, 100, 128, &t));
+        assert!(is_borderline(0.62, 100, 100, 128, &t));
+        assert!(!is_borderline(0.95, 100, 100, 128, &t));
+        assert!(!is_borderline(0.3, 100, 100, 128, &t));
+        // with containment, a small set inside a large one is near the containment threshold
+        let c = Thresholds {
+            jaccard: 0.7,
+            containment: Some(0.8),
+        };
+        let j_at_c = 0.8 * 50.0 / (100.0 + 50.0 - 0.8 * 50.0);
+        assert!(is_borderline(j_at_c, 50, 100, 128, &c));
+        assert!(!is_borderline(j_at_c, 50, 100, 128, &t));
+        // more values, smaller error
+        assert!(!is_borderline(0.62, 100, 100, 4096, &t));
+    }
 
     #[test]
     fn truncated_copy_found_by_containment_only() {

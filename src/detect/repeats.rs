@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::normalize::word_hash;
+use crate::text::normalize::{for_each_word_hash, word_hash};
 use crate::text::{jaccard_and_containment, Segmented};
 
 /// A block that repeats an earlier block of the same document.
@@ -111,15 +111,10 @@ type WordMask = [u64; 4];
 
 fn word_mask(norm: &str) -> WordMask {
     let mut mask = [0u64; 4];
-    for w in norm.as_bytes().split(|&b| b == b' ') {
-        // the first eight bytes and the length, multiplied: enough to spread words over bits
-        let mut head = [0u8; 8];
-        let n = w.len().min(8);
-        head[..n].copy_from_slice(&w[..n]);
-        let h = (u64::from_le_bytes(head) ^ w.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for_each_word_hash(norm, |h| {
         let bit = (h >> 56) as usize;
         mask[bit / 64] |= 1 << (bit % 64);
-    }
+    });
     mask
 }
 

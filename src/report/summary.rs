@@ -94,7 +94,7 @@ pub fn render(report: &Report, root: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "              threshold {} (containment {}), {} {}-grams, {} perms, LSH {} bands × {} rows; {} candidate pairs, {} verified",
+        "              threshold {} (containment {}), {} {}-grams, {} perms, LSH {} bands × {} rows; {} candidate pairs ({} checked exactly), {} verified",
         p.threshold,
         p.containment.map(|c| c.to_string()).unwrap_or_else(|| "off".to_string()),
         p.shingle,
@@ -103,6 +103,7 @@ pub fn render(report: &Report, root: &str) -> String {
         p.bands,
         p.rows,
         s.candidate_pairs,
+        s.exactly_checked_pairs,
         s.verified_pairs
     );
     if s.documents_without_shingles > 0 {

@@ -62,6 +62,10 @@ pub struct Summary {
     pub candidate_pairs: u64,
     /// Candidate pairs that passed verification.
     pub verified_pairs: u64,
+    /// Candidate pairs judged on exact shingle sets (`--verify auto` checks the borderline
+    /// ones, `--verify exact` all of them).
+    #[serde(default)]
+    pub exactly_checked_pairs: u64,
     /// Distinct template blocks.
     pub template_blocks: u64,
     /// Template spans marked in the annotations.

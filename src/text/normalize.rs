@@ -31,120 +31,118 @@ impl Appended {
     }
 }
 
-/// Byte classes of ASCII for the fast path.
-const SEP: u8 = 0;
-const KEEP: u8 = 1;
-const UPPER: u8 = 2;
-const DIGIT: u8 = 3;
-const APOSTROPHE: u8 = 4;
+/// What each ASCII byte becomes inside a word: itself for lower-case letters (and digits
+/// that are not folded), its lower case for upper-case letters, `0` for folded digits;
+/// [`DROP`] for the apostrophe, which is dropped inside a word; [`SEPARATOR`] for the rest.
+/// Bytes from 0x80 up start a multi-byte character and take the slow path.
+const DROP: u8 = 1;
+const SEPARATOR: u8 = 0;
 
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [SEP; 128];
+const fn ascii_output(fold_digits: bool) -> [u8; 256] {
+    let mut t = [SEPARATOR; 256];
     let mut i = 0;
     while i < 128 {
         let b = i as u8;
         t[i] = if b.is_ascii_lowercase() {
-            KEEP
+            b
         } else if b.is_ascii_uppercase() {
-            UPPER
+            b.to_ascii_lowercase()
         } else if b.is_ascii_digit() {
-            DIGIT
+            if fold_digits {
+                b'0'
+            } else {
+                b
+            }
         } else if b == b'\'' {
-            APOSTROPHE
+            DROP
         } else {
-            SEP
+            SEPARATOR
         };
         i += 1;
     }
     t
-};
+}
+
+const OUTPUT: [u8; 256] = ascii_output(false);
+const OUTPUT_FOLDED: [u8; 256] = ascii_output(true);
 
 /// Appends the normalised form of `text` to `out`, separated from what `out` already ends with
 /// by one space. Digits become `0` when `fold_digits` is set.
 pub fn normalize_into(text: &str, fold_digits: bool, out: &mut String) -> Appended {
-    let mut stats = Appended::default();
-    let mut in_word = false;
+    let table = if fold_digits { &OUTPUT_FOLDED } else { &OUTPUT };
     let bytes = text.as_bytes();
-    // Bytes that are copied as they are (lower-case letters, unfolded digits) are copied a run
-    // at a time; everything else is pushed one character at a time.
-    let mut run: Option<usize> = None;
-    let flush = |run: &mut Option<usize>, end: usize, out: &mut String| {
-        if let Some(start) = run.take() {
-            out.push_str(&text[start..end]);
-        }
-    };
+    let n = bytes.len();
+    let mut stats = Appended::default();
+    let mut need_space = !out.is_empty() && !out.ends_with(' ');
+    // SAFETY: only ASCII bytes and the UTF-8 encodings of whole `char`s are appended, so `out`
+    // stays valid UTF-8. Pushing bytes one at a time into a reserved buffer is what makes the
+    // common case (ASCII words of a few letters) fast; `push_str` per word costs a `memcpy`
+    // call each.
+    let buf = unsafe { out.as_mut_vec() };
+    buf.reserve(n + 1);
     let mut i = 0;
-    while i < bytes.len() {
+    'words: while i < n {
         let b = bytes[i];
         if b < 0x80 {
-            let class = ASCII_CLASS[b as usize];
-            if class == SEP || class == APOSTROPHE {
-                flush(&mut run, i, out);
-                // an apostrophe inside a word is dropped; elsewhere it separates
-                in_word &= class == APOSTROPHE;
+            if table[b as usize] <= DROP {
                 i += 1;
                 continue;
             }
-            if !in_word {
-                flush(&mut run, i, out);
-                start_word(out);
-                in_word = true;
-                stats.words += 1;
-            }
-            stats.chars += 1;
-            let copied = match class {
-                DIGIT => {
-                    stats.digits += 1;
-                    !fold_digits
-                }
-                UPPER => false,
-                _ => true,
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
             };
-            if copied {
-                run.get_or_insert(i);
-            } else {
-                flush(&mut run, i, out);
-                out.push(if class == UPPER {
-                    b.to_ascii_lowercase() as char
-                } else {
-                    '0'
-                });
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
             }
-            i += 1;
-            continue;
         }
-        flush(&mut run, i, out);
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_alphanumeric() {
-            if !in_word {
-                start_word(out);
-                in_word = true;
-                stats.words += 1;
+        if need_space {
+            buf.push(b' ');
+        }
+        need_space = true;
+        stats.words += 1;
+        while i < n {
+            let b = bytes[i];
+            let o = table[b as usize];
+            if o > DROP {
+                buf.push(o);
+                stats.chars += 1;
+                stats.digits += (b.wrapping_sub(b'0') < 10) as usize;
+                i += 1;
+                continue;
             }
-            stats.chars += 1;
-            if c.is_numeric() {
-                stats.digits += 1;
+            if o == DROP {
+                i += 1; // an apostrophe inside a word
+                continue;
             }
-            if fold_digits && c.is_numeric() {
-                out.push('0');
-            } else {
-                out.extend(c.to_lowercase());
+            if b < 0x80 {
+                i += 1;
+                continue 'words;
             }
-        } else if !(in_word && is_word_joiner(c)) {
-            in_word = false;
+            let Some(c) = text[i..].chars().next() else {
+                break 'words;
+            };
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                stats.chars += 1;
+                let mut utf8 = [0u8; 4];
+                if c.is_numeric() {
+                    stats.digits += 1;
+                    if fold_digits {
+                        buf.push(b'0');
+                        continue;
+                    }
+                }
+                for lower in c.to_lowercase() {
+                    buf.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                }
+            } else if !is_word_joiner(c) {
+                continue 'words;
+            }
         }
     }
-    flush(&mut run, bytes.len(), out);
     stats
-}
-
-fn start_word(out: &mut String) {
-    if !out.is_empty() && !out.ends_with(' ') {
-        out.push(' ');
-    }
 }
 
 /// The normalised form of `text` (see the module documentation).
@@ -154,28 +152,71 @@ pub fn normalize(text: &str, fold_digits: bool) -> String {
     out
 }
 
+const WORD_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+fn word_step(h: u64, eight_bytes: u64) -> u64 {
+    (h.rotate_left(23) ^ eight_bytes).wrapping_mul(WORD_MIX)
+}
+
+#[inline(always)]
+fn word_finish(h: u64, len: usize) -> u64 {
+    let mut h = h ^ (len as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    h ^ (h >> 32)
+}
+
 /// A fast 64-bit hash of one normalised word, for shingles and word sets: eight bytes at a
-/// time with a multiply-rotate step and a final avalanche. Words are short, where this is
-/// several times faster than a general-purpose hash, and it is stable across platforms.
+/// time (the last ones zero-padded) with a multiply-rotate step, then the length and a final
+/// avalanche. Words are short, where this is several times faster than a general-purpose hash,
+/// and it is stable across platforms.
 #[inline]
 pub fn word_hash(word: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let bytes = word.as_bytes();
-    let mut h: u64 = (bytes.len() as u64).wrapping_mul(K);
+    let mut h = 0u64;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(23) ^ v).wrapping_mul(K);
+        h = word_step(
+            h,
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+        );
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut buf = [0u8; 8];
         buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+        h = word_step(h, u64::from_le_bytes(buf));
     }
-    h ^= h >> 32;
-    h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    h ^ (h >> 32)
+    word_finish(h, bytes.len())
+}
+
+/// Calls `f` with the [`word_hash`] of each word of the normalised text `norm`, in order, in
+/// one pass over its bytes (no splitting, no copies).
+#[inline]
+pub fn for_each_word_hash(norm: &str, mut f: impl FnMut(u64)) {
+    let (mut h, mut pending, mut shift, mut len) = (0u64, 0u64, 0u32, 0usize);
+    for &b in norm.as_bytes() {
+        if b == b' ' {
+            if len > 0 {
+                let full = if shift > 0 { word_step(h, pending) } else { h };
+                f(word_finish(full, len));
+            }
+            (h, pending, shift, len) = (0, 0, 0, 0);
+            continue;
+        }
+        pending |= (b as u64) << shift;
+        shift += 8;
+        len += 1;
+        if shift == 64 {
+            h = word_step(h, pending);
+            (pending, shift) = (0, 0);
+        }
+    }
+    if len > 0 {
+        let full = if shift > 0 { word_step(h, pending) } else { h };
+        f(word_finish(full, len));
+    }
 }
 
 /// The 64-bit xxh3 hash of a normalised string.
@@ -236,6 +277,11 @@ mod tests {
         hashes.dedup();
         assert_eq!(hashes.len(), words.len());
         assert_eq!(word_hash("harbour"), word_hash("harbour"));
+        let text = "a harbour abcdefgh abcdefghijklmnopq école 0";
+        let mut streamed = Vec::new();
+        for_each_word_hash(text, |h| streamed.push(h));
+        let one_by_one: Vec<u64> = text.split(' ').map(word_hash).collect();
+        assert_eq!(streamed, one_by_one);
     }
 
     #[test]
@@ -256,6 +302,50 @@ mod tests {
             fold("Net 658,159 vs 299,930", &mut s),
             hash_normalized("net 658 159 vs 299 930")
         );
+    }
+
+    /// The documented semantics, one character at a time, without fast paths.
+    fn reference(text: &str, fold_digits: bool) -> (String, Appended) {
+        let mut out = String::new();
+        let mut stats = Appended::default();
+        let mut in_word = false;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                if !in_word {
+                    stats.words += 1;
+                }
+                in_word = true;
+                stats.chars += 1;
+                if c.is_numeric() {
+                    stats.digits += 1;
+                }
+                if fold_digits && c.is_numeric() {
+                    out.push('0');
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            } else if !(in_word && is_word_joiner(c)) {
+                in_word = false;
+            }
+        }
+        (out, stats)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_reference(
+            text in "[a-zA-Z0-9 ,.'’\\-\n\tÉéß½٣\u{00AD}ǅ]{0,60}",
+            fold in proptest::bool::ANY,
+        ) {
+            let mut out = String::new();
+            let stats = normalize_into(&text, fold, &mut out);
+            let (expected, expected_stats) = reference(&text, fold);
+            proptest::prop_assert_eq!(out, expected);
+            proptest::prop_assert_eq!(stats, expected_stats);
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Shingling: the set of k-grams of a normalised text, as 64-bit hashes.
 //!
-//! Word shingles hash each word once with xxh3 and combine k consecutive word hashes with a
+//! Word shingles hash each word once ([`super::normalize::word_hash`]) and combine k consecutive word hashes with a
 //! multiply-rotate step, so a shingle costs k multiplications instead of a fresh hash of k
 //! words' bytes, and no shingle string is ever built. Character shingles hash each window of k
 //! characters with xxh3.
 
 use xxhash_rust::xxh3::xxh3_64;
+
+use super::normalize::for_each_word_hash;
 
 use crate::config::ShingleKind;
 
@@ -33,30 +35,20 @@ pub fn shingle_into(norm: &str, kind: ShingleKind, k: usize, out: &mut Vec<u64>)
 }
 
 fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
-    // A ring of the last k word hashes; k is small, so recombining the window is cheap and
-    // keeps the shingle hash independent of anything outside the window.
-    let mut window: Vec<u64> = Vec::with_capacity(k);
-    let mut next = 0usize;
-    for word in norm
-        .as_bytes()
-        .split(|&b| b == b' ')
-        .filter(|w| !w.is_empty())
-    {
-        let h = xxh3_64(word);
-        if window.len() < k {
-            window.push(h);
-        } else {
-            window[next] = h;
+    let mut words: Vec<u64> = Vec::with_capacity(norm.len() / 4 + 1);
+    for_each_word_hash(norm, |h| words.push(h));
+    if words.len() < k {
+        return;
+    }
+    out.reserve(words.len() + 1 - k);
+    // k is small, so recombining each window keeps the shingle hash independent of anything
+    // outside the window at the cost of k multiplications.
+    for window in words.windows(k) {
+        let mut acc: u64 = k as u64;
+        for &w in window {
+            acc = (acc ^ w).wrapping_mul(MIX).rotate_left(29);
         }
-        next = (next + 1) % k;
-        if window.len() == k {
-            let mut acc: u64 = k as u64;
-            for i in 0..k {
-                let w = window[(next + i) % k];
-                acc = (acc ^ w).wrapping_mul(MIX).rotate_left(29);
-            }
-            out.push(finalize(acc));
-        }
+        out.push(finalize(acc));
     }
 }
 
