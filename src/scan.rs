@@ -30,7 +30,7 @@ use crate::report::{
     Summary, TemplateBlock, Timing, SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, estimate_jaccard, LshParams, MinHasher};
-use crate::text::{segment, shingle_into, Segmented};
+use crate::text::{segment, shingle_into, word_shingles_of_hashes, Segmented};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -781,19 +781,38 @@ fn analyze(
         }
     }
 
-    let (content, content_words) = content_text(&seg, &excluded);
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
-    let long_enough = |text: &str, words: usize| match cfg.near.shingle {
-        ShingleKind::Words => words >= min_units,
-        ShingleKind::Chars => words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram,
-    };
     let mut shingles = Vec::new();
     let mut in_full = false;
-    if long_enough(&content, content_words) {
-        shingle_into(&content, cfg.near.shingle, cfg.near.ngram, &mut shingles);
-    } else if long_enough(&seg.norm, seg.words() as usize) {
-        in_full = true;
-        shingle_into(&seg.norm, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+    let content_words;
+    match cfg.near.shingle {
+        ShingleKind::Words => {
+            // The content's word hashes, from segmentation: no text is joined or split again.
+            let mut content: Vec<u64> = Vec::with_capacity(seg.word_hashes.len());
+            for (line, _) in seg.lines.iter().zip(&excluded).filter(|(_, &ex)| !ex) {
+                content.extend_from_slice(seg.line_word_hashes(line));
+            }
+            content_words = content.len();
+            if content_words >= min_units {
+                word_shingles_of_hashes(&content, cfg.near.ngram, &mut shingles);
+            } else if seg.word_hashes.len() >= min_units {
+                in_full = true;
+                word_shingles_of_hashes(&seg.word_hashes, cfg.near.ngram, &mut shingles);
+            }
+        }
+        ShingleKind::Chars => {
+            let (content, words) = content_text(&seg, &excluded);
+            content_words = words;
+            let long_enough = |text: &str, words: usize| {
+                words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram
+            };
+            if long_enough(&content, content_words) {
+                shingle_into(&content, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+            } else if long_enough(&seg.norm, seg.words() as usize) {
+                in_full = true;
+                shingle_into(&seg.norm, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+            }
+        }
     }
     shingles.sort_unstable();
     shingles.dedup();

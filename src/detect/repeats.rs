@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::normalize::{for_each_word_hash, word_hash};
+use crate::text::normalize::word_hash;
 use crate::text::{jaccard_and_containment, Segmented};
 
 /// A block that repeats an earlier block of the same document.
@@ -49,7 +49,7 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
     let masks: Vec<WordMask> = if fuzzy {
         eligible
             .iter()
-            .map(|&b| word_mask(seg.block_norm(&seg.blocks[b])))
+            .map(|&b| word_mask(seg.block_word_hashes(&seg.blocks[b])))
             .collect()
     } else {
         Vec::new()
@@ -109,12 +109,12 @@ pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> V
 /// sets are built (a word of one block missing from the other shows as a missing bit).
 type WordMask = [u64; 4];
 
-fn word_mask(norm: &str) -> WordMask {
+fn word_mask(word_hashes: &[u64]) -> WordMask {
     let mut mask = [0u64; 4];
-    for_each_word_hash(norm, |h| {
+    for h in word_hashes {
         let bit = (h >> 56) as usize;
         mask[bit / 64] |= 1 << (bit % 64);
-    });
+    }
     mask
 }
 

@@ -7,7 +7,8 @@
 use std::ops::Range;
 
 use super::normalize::{
-    hash_digits_folded, hash_normalized, normalize_into, Appended, FIGURES_DIGIT_SHARE,
+    hash_digits_folded, hash_normalized, normalize_words_into, word_hash_bytes, Appended,
+    FIGURES_DIGIT_SHARE,
 };
 
 /// One line of a document.
@@ -21,6 +22,8 @@ pub struct Line {
     pub norm: Range<usize>,
     /// Words in its normalised form.
     pub words: u32,
+    /// Index of its first word in [`Segmented::word_hashes`].
+    pub first_word: u32,
     /// xxh3 of its normalised form.
     pub hash: u64,
     /// xxh3 of its normalised form with digits folded to `0` (template comparisons).
@@ -65,6 +68,8 @@ pub struct Segmented {
     /// The normalised text of the whole document: every line's normalised form, in order,
     /// joined by single spaces.
     pub norm: String,
+    /// The [`word_hash`](super::normalize::word_hash) of every word of `norm`, in order.
+    pub word_hashes: Vec<u64>,
 }
 
 impl Segmented {
@@ -78,6 +83,18 @@ impl Segmented {
         &self.norm[line.norm.clone()]
     }
 
+    /// The word hashes of a line.
+    pub fn line_word_hashes(&self, line: &Line) -> &[u64] {
+        let start = line.first_word as usize;
+        &self.word_hashes[start..start + line.words as usize]
+    }
+
+    /// The word hashes of a block.
+    pub fn block_word_hashes(&self, block: &Block) -> &[u64] {
+        let start = self.lines[block.lines.start].first_word as usize;
+        &self.word_hashes[start..start + block.words as usize]
+    }
+
     /// Total words of the document.
     pub fn words(&self) -> u64 {
         self.lines.iter().map(|l| l.words as u64).sum()
@@ -88,6 +105,7 @@ impl Segmented {
 pub fn segment(text: &str, fold_digits: bool) -> Segmented {
     let mut seg = Segmented {
         norm: String::with_capacity(text.len()),
+        word_hashes: Vec::with_capacity(text.len() / 5),
         ..Segmented::default()
     };
     let mut scratch = String::new();
@@ -105,7 +123,11 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             continue;
         }
         let norm_start = seg.norm.len();
-        let stats = normalize_into(content, fold_digits, &mut seg.norm);
+        let first_word = seg.word_hashes.len() as u32;
+        let word_hashes = &mut seg.word_hashes;
+        let stats = normalize_words_into(content, fold_digits, &mut seg.norm, |w| {
+            word_hashes.push(word_hash_bytes(w))
+        });
         let words = stats.words;
         // normalize_into may have put a separating space first.
         let norm = if words > 0 {
@@ -127,6 +149,7 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             bytes: start..start + content.len(),
             norm,
             words: words as u32,
+            first_word,
             hash,
             folded_hash,
             table_row: stats.digit_share() >= FIGURES_DIGIT_SHARE
@@ -234,6 +257,14 @@ mod tests {
         assert_eq!((last.start_line, last.end_line), (7, 7));
         assert_eq!(&text[last.bytes.clone()], "Last.");
         assert_eq!(seg.norm, "title here first para line one line two last");
+        let hashes: Vec<u64> = seg
+            .norm
+            .split(' ')
+            .map(super::super::normalize::word_hash)
+            .collect();
+        assert_eq!(seg.word_hashes, hashes);
+        assert_eq!(seg.block_word_hashes(b), &hashes[2..8]);
+        assert_eq!(seg.line_word_hashes(&seg.lines[2]), &hashes[6..8]);
     }
 
     #[test]

@@ -37,8 +37,15 @@ pub fn shingle_into(norm: &str, kind: ShingleKind, k: usize, out: &mut Vec<u64>)
 fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
     let mut words: Vec<u64> = Vec::with_capacity(norm.len() / 4 + 1);
     for_each_word_hash(norm, |h| words.push(h));
-    if words.len() < k {
-        return;
+    word_shingles_of_hashes(&words, k, out);
+}
+
+/// Appends the word k-gram hashes of a text given as its word hashes
+/// ([`super::normalize::word_hash`] of each word, in order): the same values
+/// [`shingle_into`] gives for the text. Returns how many were added.
+pub fn word_shingles_of_hashes(words: &[u64], k: usize, out: &mut Vec<u64>) -> usize {
+    if k == 0 || words.len() < k {
+        return 0;
     }
     out.reserve(words.len() + 1 - k);
     // k is small, so recombining each window keeps the shingle hash independent of anything
@@ -50,6 +57,7 @@ fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
         }
         out.push(finalize(acc));
     }
+    words.len() + 1 - k
 }
 
 fn char_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
@@ -116,6 +124,20 @@ mod tests {
             shingle_set("a b c", ShingleKind::Words, 3),
             shingle_set("c b a", ShingleKind::Words, 3)
         );
+    }
+
+    #[test]
+    fn shingles_of_word_hashes_match_text() {
+        let text = "the quick brown fox jumps over the lazy dog";
+        let words: Vec<u64> = text
+            .split(' ')
+            .map(crate::text::normalize::word_hash)
+            .collect();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        shingle_into(text, ShingleKind::Words, 5, &mut a);
+        assert_eq!(word_shingles_of_hashes(&words, 5, &mut b), 5);
+        assert_eq!(a, b);
+        assert_eq!(word_shingles_of_hashes(&words[..4], 5, &mut b), 0);
     }
 
     #[test]
