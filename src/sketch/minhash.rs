@@ -120,37 +120,53 @@ impl MinHasher {
                 sig[bin] = sig[bin].min(values[k]);
             }
         }
-        let empty = sig.iter().filter(|&&v| v == u32::MAX).count();
-        if empty == 0 || empty == n {
+        self.densify(sig);
+    }
+
+    /// Fills the empty bins of `sig` by optimal densification: each copies the first
+    /// non-empty bin among its probes, judged on the bins as they were before densification.
+    fn densify(&self, sig: &mut [u32]) {
+        let n = self.num_perm;
+        // The empty bins are listed first and their values found before any is written, so
+        // that filling one cannot change what a later probe sees. Branch-free listing: the
+        // index is always stored and the count moves on only for an empty bin.
+        let mut small = [0u32; 512];
+        let mut large = Vec::new();
+        let (empty, values) = if n <= 256 {
+            small.split_at_mut(256)
+        } else {
+            large.resize(2 * n, 0);
+            large.split_at_mut(n)
+        };
+        let mut count = 0;
+        for (i, &v) in sig.iter().enumerate() {
+            empty[count] = i as u32;
+            count += (v == u32::MAX) as usize;
+        }
+        if count == 0 || count == n {
             return;
         }
-        // Densification reads the bins as they were before it and writes only the empty ones.
-        let mut small = [0u32; 256];
-        let mut large = Vec::new();
-        let before: &mut [u32] = if n <= small.len() {
-            &mut small[..n]
-        } else {
-            large.resize(n, 0);
-            &mut large
-        };
-        before.copy_from_slice(sig);
-        for (i, slot) in sig.iter_mut().enumerate() {
-            if *slot != u32::MAX {
-                continue;
-            }
+        for (&i, value) in empty[..count].iter().zip(values.iter_mut()) {
+            let i = i as usize;
             let cached = &self.probes[i * CACHED_PROBES..(i + 1) * CACHED_PROBES];
-            let found = cached
-                .iter()
-                .map(|&j| before[j as usize])
-                .find(|&v| v != u32::MAX)
-                .or_else(|| {
-                    (CACHED_PROBES as u32..MAX_PROBES)
-                        .map(|a| before[self.probe(i, a)])
-                        .find(|&v| v != u32::MAX)
-                });
-            if let Some(v) = found {
-                *slot = v;
+            let mut found = u32::MAX;
+            for &j in cached {
+                let v = sig[j as usize];
+                if v != u32::MAX {
+                    found = v;
+                    break;
+                }
             }
+            if found == u32::MAX {
+                found = (CACHED_PROBES as u32..MAX_PROBES)
+                    .map(|a| sig[self.probe(i, a)])
+                    .find(|&v| v != u32::MAX)
+                    .unwrap_or(u32::MAX);
+            }
+            *value = found;
+        }
+        for (&i, &v) in empty[..count].iter().zip(values.iter()) {
+            sig[i as usize] = v;
         }
     }
 }
