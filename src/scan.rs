@@ -19,6 +19,7 @@ use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
 use crate::corpus::{read_documents, walk, Document, InputFile, Skipped};
 use crate::detect::cluster::{representative, UnionFind};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair};
+use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{
     finalize, Finalized, Hit, SharedBlock, TemplateSet, UnitCounts, WatchList, CROSS_SITE_MAX_WORDS,
@@ -72,8 +73,26 @@ struct DocMeta {
     lossy: bool,
 }
 
+/// What signing found about one document's content, kept for the report.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+struct ContentFigures {
+    shingles: u32,
+    content_words: u32,
+    in_full: bool,
+}
+
+impl Analysis {
+    fn figures(&self) -> ContentFigures {
+        ContentFigures {
+            shingles: self.shingles,
+            content_words: self.content_words,
+            in_full: self.in_full,
+        }
+    }
+}
+
 /// What pass 2 learns about one document.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 struct Analysis {
     signature: Option<Vec<u32>>,
     shingles: u32,
@@ -82,8 +101,6 @@ struct Analysis {
     hits: Vec<Hit>,
     /// Long whole blocks that other documents hold too (for the reuse report).
     shared: Vec<SharedBlock>,
-    /// Later copies of blocks, down to [`REPEAT_FLOOR`].
-    repeats: Vec<RepeatRecord>,
     /// Sorted distinct shingles, kept only when asked (exact verification).
     set: Option<Vec<u64>>,
 }
@@ -200,9 +217,11 @@ struct Snapshot {
     bytes_read: u64,
     renamed: u64,
     watch: WatchList,
-    analyses: Vec<Analysis>,
-    hits: Vec<Vec<Hit>>,
-    shared: Vec<Vec<SharedBlock>>,
+    figures: Vec<ContentFigures>,
+    hits: PerDoc<Hit>,
+    shared: PerDoc<SharedBlock>,
+    /// Later copies of blocks, down to [`REPEAT_FLOOR`].
+    repeats: PerDoc<RepeatRecord>,
     sigs: Signatures,
     /// Template decisions documents were signed with.
     versions: Vec<TemplateSet>,
@@ -276,7 +295,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         &ctx,
         RoundState {
             watch: &snap.watch,
-            analyses: &mut snap.analyses,
+            figures: &mut snap.figures,
             hits: &snap.hits,
             shared: &snap.shared,
             sigs: &mut snap.sigs,
@@ -302,7 +321,8 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut out = build_output(
         &ctx,
         BuildInput {
-            analyses: &snap.analyses,
+            figures: &snap.figures,
+            repeats: &snap.repeats,
             sigs: &snap.sigs,
             hits: &snap.hits,
             shared: &snap.shared,
@@ -374,7 +394,7 @@ fn read_corpus(
     let mut seen_ids: HashSet<u128> = HashSet::default();
     let mut renamed = 0u64;
     let mut bytes_read = 0u64;
-    let mut repeats: Vec<Vec<RepeatRecord>> = Vec::new();
+    let mut repeats: PerDoc<RepeatRecord> = PerDoc::default();
     type FileResult = (Vec<Pass1Doc>, Vec<Skipped>, u64);
     let process = |chunk: &[InputFile]| -> Vec<FileResult> {
         chunk
@@ -453,9 +473,9 @@ fn read_corpus(
     // In chunks of files, so that only one chunk's signatures wait as separate vectors before
     // they move into the flat store.
     let mut sigs = Signatures::new(cfg.near.num_perm, metas.len());
-    let mut analyses: Vec<Analysis> = Vec::with_capacity(metas.len());
-    let mut hits: Vec<Vec<Hit>> = Vec::with_capacity(metas.len());
-    let mut shared: Vec<Vec<SharedBlock>> = Vec::with_capacity(metas.len());
+    let mut figures: Vec<ContentFigures> = Vec::with_capacity(metas.len());
+    let mut hits: PerDoc<Hit> = PerDoc::with_documents(metas.len());
+    let mut shared: PerDoc<SharedBlock> = PerDoc::with_documents(metas.len());
     let all_files: Vec<u32> = (0..files.len() as u32).collect();
     let progress = stage_progress(&ctx, &all_files, "signing");
     for chunk in all_files.chunks(PASS1_CHUNK) {
@@ -468,17 +488,18 @@ fn read_corpus(
             None,
             &progress,
         );
-        for mut a in done {
-            let d = analyses.len();
-            if let Some(s) = a.signature.take() {
-                sigs.set(d, &s, a.shingles);
+        for a in done {
+            let d = figures.len();
+            if let Some(s) = &a.signature {
+                sigs.set(d, s, a.shingles);
             }
-            hits.push(std::mem::take(&mut a.hits));
-            shared.push(std::mem::take(&mut a.shared));
-            a.repeats = std::mem::take(&mut repeats[d]);
-            analyses.push(a);
+            figures.push(a.figures());
+            hits.push(a.hits);
+            shared.push(a.shared);
         }
     }
+    hits.shrink_to_fit();
+    shared.shrink_to_fit();
     progress.finish();
     clock.lap("read again, sign content");
     let n = metas.len();
@@ -490,9 +511,10 @@ fn read_corpus(
         bytes_read,
         renamed,
         watch,
-        analyses,
+        figures,
         hits,
         shared,
+        repeats,
         sigs,
         versions: Vec::new(),
         signed_with: vec![SIGNED_WITH_CANDIDATES; n],
@@ -502,9 +524,9 @@ fn read_corpus(
 /// The parts of a [`Snapshot`] that the rounds read and update.
 struct RoundState<'a> {
     watch: &'a WatchList,
-    analyses: &'a mut [Analysis],
-    hits: &'a [Vec<Hit>],
-    shared: &'a [Vec<SharedBlock>],
+    figures: &'a mut [ContentFigures],
+    hits: &'a PerDoc<Hit>,
+    shared: &'a PerDoc<SharedBlock>,
     sigs: &'a mut Signatures,
     versions: &'a mut Vec<TemplateSet>,
     signed_with: &'a mut [u32],
@@ -520,7 +542,7 @@ fn rounds(
 ) -> (Round, Finalized) {
     let RoundState {
         watch,
-        analyses,
+        figures,
         hits,
         shared,
         sigs,
@@ -576,14 +598,11 @@ fn rounds(
         progress.finish();
         for (d, a) in doc_range(ctx.first_doc, &changed_files).zip(again) {
             if changed.contains(&d) {
-                let slot = &mut analyses[d as usize];
                 match &a.signature {
                     Some(sig) => sigs.set(d as usize, sig, a.shingles),
                     None => sigs.clear(d as usize),
                 }
-                slot.shingles = a.shingles;
-                slot.content_words = a.content_words;
-                slot.in_full = a.in_full;
+                figures[d as usize] = a.figures();
                 signed_with[d as usize] = versions.len() as u32;
             }
         }
@@ -829,7 +848,6 @@ fn analyze(
         signature,
         hits,
         shared,
-        repeats: Vec::new(),
         set: keep_set.then_some(shingles),
     }
 }
@@ -862,8 +880,10 @@ struct Round {
     pairs: Vec<(u32, u32)>,
     verified: Vec<VerifiedPair>,
     near_misses: Vec<f64>,
-    /// Exact shingle sets of the documents verified exactly (`--verify exact|auto`).
+    /// Exact shingle sets of the candidate documents (`--verify exact` only).
     sets: HashMap<u32, Vec<u64>>,
+    /// Candidate pairs judged on exact shingle sets.
+    exactly_checked: u64,
 }
 
 fn cluster_round(
@@ -877,44 +897,121 @@ fn cluster_round(
     let n = sigs.len();
     let pairs = known_pairs.unwrap_or_else(|| near::candidates(sigs, params));
     let mut sets = HashMap::default();
+    let mut exactly_checked = 0u64;
     let (verified, near_misses) = match (ctx.cfg.near.verify, final_set) {
         (VerifyMode::Signature, _) | (_, None) => {
             near::verify_by_signature(&pairs, sigs, thresholds)
         }
-        (mode, Some(set)) => {
-            let checked = match mode {
-                VerifyMode::Exact => pairs.clone(),
-                _ => near::borderline_pairs(&pairs, sigs, thresholds),
-            };
-            let docs: HashSet<u32> = checked.iter().flat_map(|&(a, b)| [a, b]).collect();
-            let mut files: Vec<u32> = docs.iter().map(|&d| ctx.metas[d as usize].file).collect();
-            files.sort_unstable();
-            files.dedup();
-            let empty = WatchList::default();
-            let progress = stage_progress(ctx, &files, "verifying");
-            let again = analyze_files(
-                ctx,
-                &files,
-                &Exclusion::Final(set),
-                &empty,
-                true,
-                Some(&docs),
-                &progress,
-            );
-            progress.finish();
-            for (d, a) in doc_range(ctx.first_doc, &files).zip(again) {
-                if let Some(s) = a.set {
-                    sets.insert(d, s);
+        (VerifyMode::Exact, Some(set)) => {
+            let docs: HashSet<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            sets = shingle_sets(ctx, &docs, set);
+            let judged = near::verify_exact(&pairs, &sets, thresholds);
+            exactly_checked = (judged.0.len() + judged.1.len()) as u64;
+            judged
+        }
+        (VerifyMode::Auto, Some(set)) => {
+            let checked = clustering_borderline_pairs(ctx, &pairs, sigs, thresholds);
+            let mut exact: HashMap<(u32, u32), near::Judged> = HashMap::default();
+            for batch in batches_by_shingles(&checked, sigs, VERIFY_BATCH_SHINGLES) {
+                let docs: HashSet<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
+                let batch_sets = shingle_sets(ctx, &docs, set);
+                for j in near::judge_exact(batch, &batch_sets, thresholds) {
+                    exact.insert((j.0.a, j.0.b), j);
                 }
             }
-            near::verify_mixed(&pairs, &sets, sigs, thresholds)
+            exactly_checked = exact.len() as u64;
+            near::verify_mixed(&pairs, &exact, sigs, thresholds)
         }
     };
     let mut uf = UnionFind::new(n);
     for p in &verified {
         uf.union(p.a, p.b);
     }
-    // Exact duplicates (same normalised text) join whatever their length.
+    join_exact_duplicates(ctx, &mut uf);
+    let groups = uf.groups();
+    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
+    for g in &groups {
+        for &m in g {
+            cluster_of[m as usize] = g[0];
+        }
+    }
+    Round {
+        cluster_of,
+        groups,
+        exactly_checked,
+        candidates: pairs.len() as u64,
+        pairs,
+        verified,
+        near_misses,
+        sets,
+    }
+}
+
+/// Shingles of exact sets held at once while borderline pairs are checked (8 bytes each):
+/// memory stays bounded however many pairs are borderline.
+const VERIFY_BATCH_SHINGLES: u64 = 4 << 20;
+
+/// `pairs` in consecutive batches whose documents hold at most `budget` shingles in all
+/// (a batch holds at least one pair).
+fn batches_by_shingles<'a>(
+    pairs: &'a [(u32, u32)],
+    sigs: &Signatures,
+    budget: u64,
+) -> Vec<&'a [(u32, u32)]> {
+    let mut batches = Vec::new();
+    let mut docs: HashSet<u32> = HashSet::default();
+    let (mut start, mut cost) = (0, 0u64);
+    for (i, &(a, b)) in pairs.iter().enumerate() {
+        let added: u64 = [a, b]
+            .iter()
+            .filter(|d| !docs.contains(d))
+            .map(|&d| sigs.size(d as usize) as u64)
+            .sum();
+        if i > start && cost + added > budget {
+            batches.push(&pairs[start..i]);
+            (start, cost) = (i, 0);
+            docs.clear();
+        }
+        cost += [a, b]
+            .iter()
+            .filter(|&&d| docs.insert(d))
+            .map(|&d| sigs.size(d as usize) as u64)
+            .sum::<u64>();
+    }
+    if start < pairs.len() {
+        batches.push(&pairs[start..]);
+    }
+    batches
+}
+
+/// The exact shingle sets of `docs` with the final templates left out (their files re-read).
+fn shingle_sets(ctx: &Ctx, docs: &HashSet<u32>, templates: &TemplateSet) -> HashMap<u32, Vec<u64>> {
+    let mut files: Vec<u32> = docs.iter().map(|&d| ctx.metas[d as usize].file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let empty = WatchList::default();
+    let progress = stage_progress(ctx, &files, "verifying");
+    let again = analyze_files(
+        ctx,
+        &files,
+        &Exclusion::Final(templates),
+        &empty,
+        true,
+        Some(docs),
+        &progress,
+    );
+    progress.finish();
+    let mut sets = HashMap::default();
+    for (d, a) in doc_range(ctx.first_doc, &files).zip(again) {
+        if let Some(s) = a.set {
+            sets.insert(d, s);
+        }
+    }
+    sets
+}
+
+/// Exact duplicates (the same normalised text) join whatever their length.
+fn join_exact_duplicates(ctx: &Ctx, uf: &mut UnionFind) {
     let mut by_exact: Vec<(u128, u32)> = ctx
         .metas
         .iter()
@@ -927,29 +1024,43 @@ fn cluster_round(
             uf.union(w[0].1, w[1].1);
         }
     }
-    let groups = uf.groups();
-    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
-    for g in &groups {
-        for &m in g {
-            cluster_of[m as usize] = g[0];
-        }
+}
+
+/// The borderline candidate pairs (see [`near::is_borderline`]) whose verdict can change a
+/// cluster: those whose documents the clearly accepted pairs do not already connect. In a
+/// cluster of many copies most borderline pairs are redundant, and checking them exactly
+/// would only re-read documents.
+fn clustering_borderline_pairs(
+    ctx: &Ctx,
+    pairs: &[(u32, u32)],
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> Vec<(u32, u32)> {
+    let borderline = near::borderline_pairs(pairs, sigs, thresholds);
+    let is_borderline: HashSet<(u32, u32)> = borderline.iter().copied().collect();
+    let clear: Vec<(u32, u32)> = pairs
+        .iter()
+        .copied()
+        .filter(|p| !is_borderline.contains(p))
+        .collect();
+    let (accepted, _) = near::verify_by_signature(&clear, sigs, thresholds);
+    let mut uf = UnionFind::new(sigs.len());
+    for p in &accepted {
+        uf.union(p.a, p.b);
     }
-    Round {
-        cluster_of,
-        groups,
-        candidates: pairs.len() as u64,
-        pairs,
-        verified,
-        near_misses,
-        sets,
-    }
+    join_exact_duplicates(ctx, &mut uf);
+    borderline
+        .into_iter()
+        .filter(|&(a, b)| uf.find(a) != uf.find(b))
+        .collect()
 }
 
 struct BuildInput<'a> {
-    analyses: &'a [Analysis],
+    figures: &'a [ContentFigures],
+    repeats: &'a PerDoc<RepeatRecord>,
     sigs: &'a Signatures,
-    hits: &'a [Vec<Hit>],
-    shared: &'a [Vec<SharedBlock>],
+    hits: &'a PerDoc<Hit>,
+    shared: &'a PerDoc<SharedBlock>,
     templates: &'a Finalized,
     round: &'a Round,
     params: LshParams,
@@ -974,7 +1085,8 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     let cfg = ctx.cfg;
     let metas = ctx.metas;
     let BuildInput {
-        analyses,
+        figures,
+        repeats,
         sigs,
         hits,
         shared,
@@ -1027,7 +1139,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         let mut g = g.clone();
         g.sort_by(|&a, &b| metas[a as usize].id.cmp(&metas[b as usize].id));
         let rep = representative(&g, cfg.near.keep, |d| {
-            analyses[d as usize].content_words as u64
+            figures[d as usize].content_words as u64
         });
         let id = i as u64 + 1;
         let exact = g
@@ -1073,8 +1185,8 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     }
     // Within-document repeats grouped by block.
     let mut within: BTreeMap<u64, WithinRepeat> = BTreeMap::new();
-    for (d, a) in analyses.iter().enumerate() {
-        for r in a.repeats.iter().filter(|r| r.counts(cfg)) {
+    for (d, doc_repeats) in repeats.iter().enumerate() {
+        for r in doc_repeats.iter().filter(|r| r.counts(cfg)) {
             let e = within
                 .entry(r.of_key)
                 .or_insert_with(|| (Vec::new(), r.of_bytes, r.of_words));
@@ -1176,17 +1288,16 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             tspans.sort_unstable();
             let merged = merge_spans(&tspans);
             template_spans += merged.len() as u64;
-            let repeats: Vec<(u32, u32, u32, u32)> = analyses[d]
-                .repeats
+            let repeat_spans: Vec<(u32, u32, u32, u32)> = repeats[d]
                 .iter()
                 .filter(|r| r.counts(cfg))
                 .map(|r| (r.lines.0, r.lines.1, r.bytes.0, r.bytes.1))
                 .collect();
-            repeated_spans += repeats.len() as u64;
+            repeated_spans += repeat_spans.len() as u64;
             let mut spans: Vec<Span> = merged
                 .into_iter()
                 .map(|s| span("template", s))
-                .chain(repeats.into_iter().map(|s| span("repeated", s)))
+                .chain(repeat_spans.into_iter().map(|s| span("repeated", s)))
                 .collect();
             spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.clone()));
             let (cluster, duplicate_of) = match cluster_id.get(&(d as u32)) {
@@ -1233,17 +1344,13 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         lossy_utf8_documents: metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: renamed,
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
-        documents_shingled_in_full: analyses.iter().filter(|a| a.in_full).count() as u64,
+        documents_shingled_in_full: figures.iter().filter(|a| a.in_full).count() as u64,
         exact_duplicate_clusters: exact_clusters,
         duplicate_clusters: clusters.len() as u64,
         duplicate_documents: round.groups.iter().map(|g| g.len() as u64 - 1).sum(),
         candidate_pairs: round.candidates,
         verified_pairs: round.verified.len() as u64,
-        exactly_checked_pairs: round
-            .pairs
-            .iter()
-            .filter(|(a, b)| round.sets.contains_key(a) && round.sets.contains_key(b))
-            .count() as u64,
+        exactly_checked_pairs: round.exactly_checked,
         template_blocks: template_blocks.len() as u64,
         template_spans,
         repeated_spans,

@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod near;
+pub mod per_doc;
 pub mod repeats;
 pub mod templates;
 pub mod units;

@@ -217,32 +217,17 @@ pub fn borderline_pairs(
         .collect()
 }
 
-/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated) where
-/// both documents have one, and against the signatures otherwise.
-pub fn verify_mixed(
-    pairs: &[(u32, u32)],
-    sets: &HashMap<u32, Vec<u64>>,
-    sigs: &Signatures,
-    thresholds: &Thresholds,
-) -> (Vec<VerifiedPair>, Vec<f64>) {
-    let has_sets = |&(a, b): &(u32, u32)| sets.contains_key(&a) && sets.contains_key(&b);
-    let exact: Vec<(u32, u32)> = pairs.iter().copied().filter(has_sets).collect();
-    let estimated: Vec<(u32, u32)> = pairs.iter().copied().filter(|p| !has_sets(p)).collect();
-    let (mut accepted, mut rejected) = verify_exact(&exact, sets, thresholds);
-    let (more_accepted, more_rejected) = verify_by_signature(&estimated, sigs, thresholds);
-    accepted.extend(more_accepted);
-    rejected.extend(more_rejected);
-    accepted.sort_unstable_by_key(|p| (p.a, p.b));
-    (accepted, rejected)
-}
+/// A verdict on a candidate pair: its figures and whether it passed.
+pub type Judged = (VerifiedPair, bool);
 
-/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
-pub fn verify_exact(
+/// Judges the pairs whose documents both have an exact shingle set in `sets` (sorted and
+/// deduplicated); the others are left out.
+pub fn judge_exact(
     pairs: &[(u32, u32)],
     sets: &HashMap<u32, Vec<u64>>,
     thresholds: &Thresholds,
-) -> (Vec<VerifiedPair>, Vec<f64>) {
-    let judged: Vec<(VerifiedPair, bool)> = pairs
+) -> Vec<Judged> {
+    pairs
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (sets.get(&a)?, sets.get(&b)?);
@@ -255,8 +240,37 @@ pub fn verify_exact(
             };
             Some((pair, thresholds.accept(jaccard, containment)))
         })
+        .collect()
+}
+
+/// Verifies candidates: by the verdicts in `exact` where there is one, by the signatures
+/// otherwise.
+pub fn verify_mixed(
+    pairs: &[(u32, u32)],
+    exact: &HashMap<(u32, u32), Judged>,
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> (Vec<VerifiedPair>, Vec<f64>) {
+    let estimated: Vec<(u32, u32)> = pairs
+        .iter()
+        .copied()
+        .filter(|p| !exact.contains_key(p))
         .collect();
-    split_judged(judged)
+    let (mut accepted, mut rejected) = verify_by_signature(&estimated, sigs, thresholds);
+    let (exact_accepted, exact_rejected) = split_judged(exact.values().copied().collect());
+    accepted.extend(exact_accepted);
+    rejected.extend(exact_rejected);
+    accepted.sort_unstable_by_key(|p| (p.a, p.b));
+    (accepted, rejected)
+}
+
+/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
+pub fn verify_exact(
+    pairs: &[(u32, u32)],
+    sets: &HashMap<u32, Vec<u64>>,
+    thresholds: &Thresholds,
+) -> (Vec<VerifiedPair>, Vec<f64>) {
+    split_judged(judge_exact(pairs, sets, thresholds))
 }
 
 /// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms).

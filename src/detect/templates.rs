@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::per_doc::PerDoc;
 use super::units::{Context, Region};
 
 /// Most words a unit may have to count as template across sites (see [`finalize`]).
@@ -203,8 +204,8 @@ pub struct SharedBlock {
 /// Blocks reused by documents of two or more clusters, where they are not template: whole
 /// blocks among the short hits, and the long shared blocks.
 fn reused_blocks(
-    hits: &[Vec<Hit>],
-    shared: &[Vec<SharedBlock>],
+    hits: &PerDoc<Hit>,
+    shared: &PerDoc<SharedBlock>,
     site: &[u32],
     cluster: &[u32],
     set: &TemplateSet,
@@ -365,7 +366,7 @@ struct Decision {
 /// `None` when it is not template anywhere.
 fn decide(
     group: &[Row],
-    hits: &[Vec<Hit>],
+    hits: &PerDoc<Hit>,
     watch: &WatchList,
     min_docs: usize,
 ) -> Option<Decision> {
@@ -468,8 +469,8 @@ fn decide(
 /// cluster's documents and elsewhere in others is that article's headline: content there,
 /// template in the others' "related stories" lists.
 pub fn finalize(
-    hits: &[Vec<Hit>],
-    shared: &[Vec<SharedBlock>],
+    hits: &PerDoc<Hit>,
+    shared: &PerDoc<SharedBlock>,
     site: &[u32],
     cluster: &[u32],
     watch: &WatchList,
@@ -478,9 +479,9 @@ pub fn finalize(
 ) -> Finalized {
     // Every occurrence that can matter, sorted so that each unit's occurrences are together,
     // by site, then cluster: (key, site, cluster, document, index of the hit).
-    let mut rows: Vec<Row> = hits
-        .par_iter()
-        .enumerate()
+    let mut rows: Vec<Row> = (0..hits.len())
+        .into_par_iter()
+        .map(|d| (d, &hits[d]))
         .flat_map_iter(|(d, doc_hits)| {
             let (s, c) = (site[d], cluster[d]);
             doc_hits.iter().enumerate().filter_map(move |(i, h)| {
@@ -561,6 +562,29 @@ mod tests {
         }
     }
 
+    /// [`finalize`] over lists given per document.
+    fn finalize_lists(
+        hits: &[Vec<Hit>],
+        shared: &[Vec<SharedBlock>],
+        site: &[u32],
+        cluster: &[u32],
+        watch: &WatchList,
+        min_docs: usize,
+        reuse_min_words: usize,
+    ) -> Finalized {
+        let hits: PerDoc<Hit> = hits.iter().cloned().collect();
+        let shared: PerDoc<SharedBlock> = shared.iter().cloned().collect();
+        finalize(
+            &hits,
+            &shared,
+            site,
+            cluster,
+            watch,
+            min_docs,
+            reuse_min_words,
+        )
+    }
+
     fn none(n: usize) -> Vec<Vec<SharedBlock>> {
         vec![Vec::new(); n]
     }
@@ -587,14 +611,14 @@ mod tests {
         let site = [0; 5];
         let w = watch(&hits, &site, 3);
         assert!(w.is_candidate(0, 2));
-        let f = finalize(&hits, &none(5), &site, &[0, 0, 0, 3, 4], &w, 3, 4);
+        let f = finalize_lists(&hits, &none(5), &site, &[0, 0, 0, 3, 4], &w, 3, 4);
         assert!(f.set.is_template(3, 0, 1));
         assert!(!f.set.is_template(0, 0, 2));
         assert_eq!(f.units.len(), 1);
         assert_eq!(f.units[0].documents, 3);
         assert_eq!(f.units[0].occurrences, 5);
         // with each page its own cluster, key 2 is template
-        let f = finalize(&hits, &none(5), &site, &[0, 1, 2, 3, 4], &w, 3, 4);
+        let f = finalize_lists(&hits, &none(5), &site, &[0, 1, 2, 3, 4], &w, 3, 4);
         assert!(f.set.is_template(0, 0, 2));
     }
 
@@ -611,7 +635,7 @@ mod tests {
         ];
         let site = [0, 1, 2, 3];
         let w = watch(&hits, &site, 3);
-        let f = finalize(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
+        let f = finalize_lists(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
         assert!(f.set.everywhere.contains(&11));
         assert!(f.set.is_template(0, 0, 11) && f.set.is_template(2, 2, 11));
         assert_eq!(f.units[0].sites, vec![(0, 1), (1, 1), (2, 1)]);
@@ -619,7 +643,7 @@ mod tests {
         let long = hit(12, 30, false);
         let hits = vec![vec![long.clone()], vec![long.clone()], vec![long]];
         let w = watch(&hits, &site[..3], 3);
-        let f = finalize(&hits, &none(3), &site[..3], &[0, 1, 2], &w, 3, 4);
+        let f = finalize_lists(&hits, &none(3), &site[..3], &[0, 1, 2], &w, 3, 4);
         assert!(f.units.is_empty());
     }
 
@@ -633,7 +657,7 @@ mod tests {
         ];
         let site = [0; 4];
         let w = watch(&hits, &site, 3);
-        let f = finalize(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
+        let f = finalize_lists(&hits, &none(4), &site, &[0, 1, 2, 3], &w, 3, 4);
         assert!(!f.set.is_template(0, 0, 7));
         assert!(f.set.is_template(1, 0, 7));
         assert_eq!(f.units[0].occurrences, 3);
@@ -651,12 +675,12 @@ mod tests {
         let shared = vec![vec![block], vec![block], vec![]];
         let site = [0, 1, 1];
         let w = watch(&hits, &site, 3);
-        let f = finalize(&hits, &shared, &site, &[0, 1, 2], &w, 3, 4);
+        let f = finalize_lists(&hits, &shared, &site, &[0, 1, 2], &w, 3, 4);
         assert!(f.units.is_empty());
         assert_eq!(f.reused.len(), 1);
         assert_eq!(f.reused[0].documents, vec![0, 1]);
         // the same block in two copies of one story is not reuse
-        let f = finalize(&hits, &shared, &site, &[0, 0, 2], &w, 3, 4);
+        let f = finalize_lists(&hits, &shared, &site, &[0, 0, 2], &w, 3, 4);
         assert!(f.reused.is_empty());
     }
 }
