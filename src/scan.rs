@@ -22,7 +22,8 @@ use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair};
 use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{
-    finalize, Finalized, Hit, SharedBlock, TemplateSet, UnitCounts, WatchList, CROSS_SITE_MAX_WORDS,
+    finalize, reused_blocks, Finalized, Hit, SharedBlock, TemplateSet, UnitCounts, WatchList,
+    CROSS_SITE_MAX_WORDS,
 };
 use crate::detect::units::{units, Region};
 use crate::progress::Progress;
@@ -146,6 +147,10 @@ impl Exclusion<'_> {
 
 /// Most rounds of clustering and template counting (see [`run`]).
 const MAX_ROUNDS: usize = 3;
+
+/// A round that changes at most one document in this many (at least one document) is the
+/// last: those documents are signed again, and only their candidate pairs judged again.
+const SETTLED_SHARE_INVERSE: usize = 1000;
 
 /// Everything the per-document passes share.
 struct Ctx<'a> {
@@ -305,7 +310,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         &thresholds,
         params,
     );
-    if cfg.near.verify != VerifyMode::Signature {
+    if cfg.near.verify != VerifyMode::Signature || final_round.stale {
         let pairs = std::mem::take(&mut final_round.pairs);
         final_round = cluster_round(
             &ctx,
@@ -559,11 +564,14 @@ fn rounds(
             &round.cluster_of,
             watch,
             cfg.blocks.template_min_docs,
-            cfg.blocks.repeat_min_words,
+            None,
         )
     };
     let mut round = cluster_round(ctx, sigs, thresholds, params, None, None);
     let mut templates = decide(&round);
+    // Once only a handful of documents change, they are signed again but the corpus is not
+    // clustered again for them: the final verification re-judges their candidate pairs.
+    let settled = (ctx.metas.len() / SETTLED_SHARE_INVERSE).max(1);
     for _ in 0..MAX_ROUNDS {
         let changed: HashSet<u32> = (0..ctx.metas.len() as u32)
             .filter(|&d| {
@@ -607,9 +615,22 @@ fn rounds(
             }
         }
         versions.push(templates.set.clone());
+        if changed.len() <= settled {
+            round.stale = true;
+            break;
+        }
         round = cluster_round(ctx, sigs, thresholds, params, None, None);
         templates = decide(&round);
     }
+    templates.reused = reused_blocks(
+        hits,
+        shared,
+        &sites,
+        &round.cluster_of,
+        &templates.set,
+        watch,
+        cfg.blocks.repeat_min_words,
+    );
     (round, templates)
 }
 
@@ -884,6 +905,8 @@ struct Round {
     sets: HashMap<u32, Vec<u64>>,
     /// Candidate pairs judged on exact shingle sets.
     exactly_checked: u64,
+    /// Whether some documents were signed again after these pairs were verified.
+    stale: bool,
 }
 
 fn cluster_round(
@@ -939,6 +962,7 @@ fn cluster_round(
         cluster_of,
         groups,
         exactly_checked,
+        stale: false,
         candidates: pairs.len() as u64,
         pairs,
         verified,

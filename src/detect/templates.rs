@@ -203,7 +203,7 @@ pub struct SharedBlock {
 
 /// Blocks reused by documents of two or more clusters, where they are not template: whole
 /// blocks among the short hits, and the long shared blocks.
-fn reused_blocks(
+pub fn reused_blocks(
     hits: &PerDoc<Hit>,
     shared: &PerDoc<SharedBlock>,
     site: &[u32],
@@ -467,7 +467,8 @@ fn decide(
 /// (each holding it in a consistent place) and clusters hold it (short boilerplate such as
 /// "Share this article"). A unit that stands at the top of exactly one
 /// cluster's documents and elsewhere in others is that article's headline: content there,
-/// template in the others' "related stories" lists.
+/// template in the others' "related stories" lists. Blocks of at least `reuse_min_words` words
+/// held by several clusters are listed as reused when it is given.
 pub fn finalize(
     hits: &PerDoc<Hit>,
     shared: &PerDoc<SharedBlock>,
@@ -475,7 +476,7 @@ pub fn finalize(
     cluster: &[u32],
     watch: &WatchList,
     min_docs: usize,
-    reuse_min_words: usize,
+    reuse_min_words: Option<usize>,
 ) -> Finalized {
     // Every occurrence that can matter, sorted so that each unit's occurrences are together,
     // by site, then cluster: (key, site, cluster, document, index of the hit).
@@ -507,7 +508,11 @@ pub fn finalize(
         units.extend(d.unit);
     }
 
-    let reused = reused_blocks(hits, shared, site, cluster, &set, watch, reuse_min_words);
+    // Reused blocks are only reported, so the rounds that only need the template set skip them.
+    let reused = match reuse_min_words {
+        Some(words) => reused_blocks(hits, shared, site, cluster, &set, watch, words),
+        None => Vec::new(),
+    };
 
     // A paragraph whose every line is template on its own is reported through its lines.
     let set_ref = &set;
@@ -581,7 +586,7 @@ mod tests {
             cluster,
             watch,
             min_docs,
-            reuse_min_words,
+            Some(reuse_min_words),
         )
     }
 
