@@ -32,7 +32,7 @@ use crate::report::{
     Summary, TemplateBlock, Timing, SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, estimate_jaccard, LshParams, MinHasher};
-use crate::text::{segment, shingle_into, word_shingles_of_hashes, Segmented};
+use crate::text::{count_distinct, segment, shingle_into, word_shingles_of_hashes, Segmented};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -854,12 +854,19 @@ fn analyze(
             }
         }
     }
-    shingles.sort_unstable();
-    shingles.dedup();
+    // A MinHash signature is the same for a set and for a list with repeats, so the shingles
+    // are only sorted when the set itself is kept; otherwise they are just counted.
+    let distinct = if keep_set {
+        shingles.sort_unstable();
+        shingles.dedup();
+        shingles.len()
+    } else {
+        count_distinct(&shingles)
+    };
     let signature = (!shingles.is_empty()).then(|| ctx.hasher.signature(&shingles));
 
     Analysis {
-        shingles: shingles.len() as u32,
+        shingles: distinct as u32,
         content_words: if in_full {
             seg.words() as u32
         } else {

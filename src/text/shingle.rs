@@ -74,6 +74,39 @@ fn char_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
     }
 }
 
+/// How many distinct values `hashes` holds (uniform 64-bit hashes, as shingles are): an
+/// open-addressing table, several times faster than sorting for a document's shingles.
+pub fn count_distinct(hashes: &[u64]) -> usize {
+    if hashes.len() < 2 {
+        return hashes.len();
+    }
+    let slots = (hashes.len() * 2).next_power_of_two();
+    let mask = slots - 1;
+    // 0 marks an empty slot, so a 0 hash is counted on the side.
+    let mut table = vec![0u64; slots];
+    let (mut distinct, mut zero) = (0usize, false);
+    for &h in hashes {
+        if h == 0 {
+            zero = true;
+            continue;
+        }
+        let mut i = (h >> 32) as usize & mask;
+        loop {
+            let slot = table[i];
+            if slot == h {
+                break;
+            }
+            if slot == 0 {
+                table[i] = h;
+                distinct += 1;
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    distinct + zero as usize
+}
+
 /// The sorted, deduplicated shingle set of `norm`.
 pub fn shingle_set(norm: &str, kind: ShingleKind, k: usize) -> Vec<u64> {
     let mut v = Vec::new();
@@ -138,6 +171,18 @@ mod tests {
         assert_eq!(word_shingles_of_hashes(&words, 5, &mut b), 5);
         assert_eq!(a, b);
         assert_eq!(word_shingles_of_hashes(&words[..4], 5, &mut b), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn count_distinct_counts_the_set(values in proptest::collection::vec(0u64..40, 0..200)) {
+            // small values collide in the table's slots and exercise the probing
+            let spread: Vec<u64> = values.iter().map(|&v| v.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+            let mut set = spread.clone();
+            set.sort_unstable();
+            set.dedup();
+            proptest::prop_assert_eq!(count_distinct(&spread), set.len());
+        }
     }
 
     #[test]
