@@ -141,6 +141,10 @@ pub struct Config {
     /// Where to keep what reading the corpus produced, for fast re-runs (see `cache`).
     #[serde(skip)]
     pub cache: Option<PathBuf>,
+    /// Keep each document's compact form in a temporary file during the scan, so that pass 2
+    /// does not read and segment the documents again (see `spill`).
+    #[serde(skip)]
+    pub spill: bool,
     /// Fold every digit to `0` in the normalised text used for exact duplicates and shingles.
     pub fold_digits: bool,
     /// Input options.
@@ -159,6 +163,7 @@ impl Config {
             threads: None,
             progress: false,
             cache: None,
+            spill: true,
             fold_digits: false,
             input: InputOptions {
                 text_field: "text".to_string(),

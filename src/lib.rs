@@ -19,6 +19,7 @@ pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod sketch;
+pub mod spill;
 pub mod synth;
 pub mod text;
 

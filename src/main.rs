@@ -111,6 +111,10 @@ struct ScanArgs {
     /// Keep what reading the corpus produced in DIR; a re-run with other thresholds reuses it.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Read the documents again in pass 2 instead of keeping their compact form (word hashes,
+    /// line spans) in a temporary file under TMPDIR: slower, no temporary disk space.
+    #[arg(long)]
+    no_spill: bool,
     /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template and repeats removed.
     #[arg(long, value_name = "DIR")]
     clean: Option<PathBuf>,
@@ -220,6 +224,7 @@ impl ScanArgs {
         cfg.threads = self.threads;
         cfg.progress = !self.quiet;
         cfg.cache = self.cache.clone();
+        cfg.spill = !self.no_spill;
         self.detect.apply(&mut cfg);
         cfg
     }

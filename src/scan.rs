@@ -32,6 +32,7 @@ use crate::report::{
     Summary, TemplateBlock, Timing, SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, estimate_jaccard, LshParams, MinHasher};
+use crate::spill::{DocParts, Record, Spill};
 use crate::text::{count_distinct, segment, shingle_into, word_shingles_of_hashes, Segmented};
 
 /// What a scan produces.
@@ -159,6 +160,10 @@ struct Ctx<'a> {
     metas: &'a [DocMeta],
     first_doc: &'a [u32],
     hasher: MinHasher,
+    /// The documents' records, when pass 1 could write them (else documents are read again).
+    spill: Option<&'a Spill>,
+    /// Each document's record in `spill` (length 0: none).
+    records: &'a [Record],
 }
 
 /// Runs a whole scan.
@@ -245,6 +250,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let repeat_floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
     let fingerprint = crate::cache::fingerprint(cfg, &files, repeat_floor);
+    let mut spill = SpillState::new(cfg);
     let cached: Option<Result<Snapshot, String>> = cache_file
         .as_deref()
         .map(|p| crate::cache::load::<Snapshot>(p, fingerprint));
@@ -257,7 +263,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             }
             None => {
                 let floor = snap.watch.floor();
-                let snap = read_corpus(cfg, &files, tree.skipped, &mut clock);
+                let snap = read_corpus(cfg, &files, tree.skipped, &mut clock, &mut spill);
                 (
                     snap,
                     Some(format!(
@@ -267,7 +273,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             }
         },
         Some(Err(reason)) => {
-            let snap = read_corpus(cfg, &files, tree.skipped, &mut clock);
+            let snap = read_corpus(cfg, &files, tree.skipped, &mut clock, &mut spill);
             let status = if reason == crate::cache::NO_CACHE_YET {
                 "built".to_string()
             } else {
@@ -275,7 +281,10 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             };
             (snap, Some(status))
         }
-        None => (read_corpus(cfg, &files, tree.skipped, &mut clock), None),
+        None => (
+            read_corpus(cfg, &files, tree.skipped, &mut clock, &mut spill),
+            None,
+        ),
     };
 
     let thresholds = Thresholds {
@@ -289,12 +298,15 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         cfg.near.rows,
     );
     // The context borrows what the rounds only read; the rounds borrow the rest.
+    let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
     let ctx = Ctx {
         cfg,
         files: &files,
         metas: &snap.metas,
         first_doc: &snap.first_doc,
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        spill: spill.file.as_ref().filter(|_| spill_usable),
+        records: &spill.records,
     };
     let (mut final_round, templates) = rounds(
         &ctx,
@@ -351,6 +363,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     };
     if let Some(timing) = out.report.timing.as_mut() {
         timing.cache = cache_status;
+        timing.spill = Some(spill.describe());
     }
     out
 }
@@ -378,18 +391,67 @@ fn compacted(snap: &mut Snapshot) -> &Snapshot {
     snap
 }
 
+/// The temporary file of document records (see [`crate::spill`]) and what became of it.
+struct SpillState {
+    file: Option<Spill>,
+    /// Each document's record, in document order.
+    records: Vec<Record>,
+    /// The first write that failed.
+    failure: Option<String>,
+    /// For the report: how much was written, or why no file was used.
+    status: String,
+}
+
+impl SpillState {
+    fn new(cfg: &Config) -> SpillState {
+        let (file, status) = if !cfg.spill {
+            (None, "not used: --no-spill".to_string())
+        } else {
+            match Spill::create() {
+                Ok(f) => (Some(f), String::new()),
+                Err(e) => (None, format!("not used: no temporary file ({e})")),
+            }
+        };
+        SpillState {
+            file,
+            records: Vec::new(),
+            failure: None,
+            status,
+        }
+    }
+
+    /// The report's account of the temporary file.
+    fn describe(&self) -> String {
+        match &self.file {
+            Some(f) if self.status.is_empty() && !self.records.is_empty() => {
+                format!("{:.1} MB in the temporary directory", f.len() as f64 / 1e6)
+            }
+            Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
+            _ => self.status.clone(),
+        }
+    }
+}
+
 /// Pass 1 and pass 2 over the whole corpus.
 fn read_corpus(
     cfg: &Config,
     files: &[InputFile],
     mut skipped: Vec<Skipped>,
     clock: &mut Stopwatch,
+    spill: &mut SpillState,
 ) -> Snapshot {
     // Pass 1: read, segment, hash; count units per site. Files go in chunks, so that only the
     // unit keys of one chunk wait for counting, which runs in file order (deterministic).
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
-    type Pass1Doc = (Document, u128, Vec<u64>, Vec<RepeatRecord>);
+    type Pass1Doc = (
+        Document,
+        u128,
+        Vec<u64>,
+        Vec<RepeatRecord>,
+        Option<std::io::Result<Record>>,
+    );
+    let spill_file = spill.file.as_ref();
     let mut metas: Vec<DocMeta> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(files.len() + 1);
     // About one unit per 40 bytes of text.
@@ -406,12 +468,13 @@ fn read_corpus(
             .par_iter()
             .map(|file| {
                 let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
-                    let seg = segment(&doc.text, cfg.fold_digits);
+                    let (parts, seg) = document_parts(cfg, &doc.text);
                     let exact = xxh3_128(seg.norm.as_bytes());
-                    let keys: Vec<u64> = units(&doc.text, &seg).iter().map(|u| u.key).collect();
+                    let keys: Vec<u64> = parts.units.iter().map(|u| u.key).collect();
                     let repeats = repeat_records(&seg, cfg);
+                    let record = spill_file.map(|s| s.write(&parts));
                     doc.text = String::new(); // only compact data outlives the pass
-                    (doc, exact, keys, repeats)
+                    (doc, exact, keys, repeats, record)
                 });
                 progress.file_done(file.size);
                 (docs, outcome.skipped, outcome.bytes)
@@ -425,8 +488,13 @@ fn read_corpus(
             first_doc.push(metas.len() as u32);
             skipped.extend(file_skipped);
             bytes_read += bytes;
-            for (doc, exact, keys, doc_repeats) in docs {
+            for (doc, exact, keys, doc_repeats, record) in docs {
                 repeats.push(doc_repeats);
+                match record {
+                    Some(Ok(r)) => spill.records.push(r),
+                    Some(Err(e)) if spill.failure.is_none() => spill.failure = Some(e.to_string()),
+                    _ => {}
+                }
                 let next = site_names.len() as u32;
                 let site = *site_index.entry(doc.site.clone()).or_insert_with(|| {
                     site_names.push(doc.site.clone());
@@ -468,12 +536,24 @@ fn read_corpus(
     clock.lap("read, segment, count units");
 
     // Pass 2: sign content (text less template candidates), record watched units and repeats.
+    if let (Some(file), None) = (&spill.file, &spill.failure) {
+        if let Err(e) = file.finish_writing() {
+            spill.failure = Some(e.to_string());
+        }
+    }
+    if let Some(reason) = &spill.failure {
+        spill.status = format!("not used: {reason}");
+        spill.file = None;
+        spill.records = Vec::new();
+    }
     let ctx = Ctx {
         cfg,
         files,
         metas: &metas,
         first_doc: &first_doc,
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        spill: spill.file.as_ref(),
+        records: &spill.records,
     };
     // In chunks of files, so that only one chunk's signatures wait as separate vectors before
     // they move into the flat store.
@@ -714,6 +794,33 @@ fn analyze_files(
     only: Option<&HashSet<u32>>,
     progress: &Progress,
 ) -> Vec<Analysis> {
+    let wanted = |d: u32| only.is_none_or(|o| o.contains(&d));
+    let run = |d: u32, parts: &DocParts| {
+        analyze(ctx, d, parts, exclusion, watch, keep_sets, only.is_some())
+    };
+    if let Some(spill) = ctx.spill {
+        // From the documents' records: no file is opened again.
+        let docs: Vec<u32> = doc_range(ctx.first_doc, file_ids).collect();
+        let out: Vec<Analysis> = docs
+            .par_iter()
+            .map(|&d| {
+                let record = ctx.records[d as usize];
+                if !wanted(d) || record.len == 0 {
+                    return Analysis::default();
+                }
+                match spill.read(record) {
+                    Ok(parts) => run(d, &parts),
+                    // An unreadable record leaves the document unsigned, as a file that broke
+                    // since pass 1 would.
+                    Err(_) => Analysis::default(),
+                }
+            })
+            .collect();
+        for &f in file_ids {
+            progress.file_done(ctx.files[f as usize].size);
+        }
+        return out;
+    }
     let per_file: Vec<Vec<Analysis>> = file_ids
         .par_iter()
         .map(|&f| {
@@ -724,18 +831,11 @@ fn analyze_files(
                 if d >= hi {
                     return None; // the file grew since pass 1; its new documents are ignored
                 }
-                if only.is_some_and(|o| !o.contains(&d)) {
+                if !wanted(d) {
                     return None;
                 }
-                Some(analyze(
-                    ctx,
-                    d,
-                    &doc,
-                    exclusion,
-                    watch,
-                    keep_sets,
-                    only.is_some(),
-                ))
+                let (parts, _) = document_parts(ctx.cfg, &doc.text);
+                Some(run(d, &parts))
             });
             out.truncate((hi - lo) as usize);
             let mut out: Vec<Analysis> = out.into_iter().map(Option::unwrap_or_default).collect();
@@ -746,6 +846,14 @@ fn analyze_files(
         })
         .collect();
     per_file.into_iter().flatten().collect()
+}
+
+/// A document's parts (see [`DocParts`]) and its segmentation.
+fn document_parts(cfg: &Config, text: &str) -> (DocParts, Segmented) {
+    let seg = segment(text, cfg.fold_digits);
+    let doc_units = units(text, &seg);
+    let keep_norm = cfg.near.shingle == ShingleKind::Chars;
+    (DocParts::of(&seg, doc_units, keep_norm), seg)
 }
 
 /// The blocks of a document that repeat earlier ones, found down to a floor and filtered by
@@ -769,12 +877,12 @@ fn repeat_records(seg: &Segmented, cfg: &Config) -> Vec<RepeatRecord> {
         .collect()
 }
 
-/// Pass 2 for one document. With `sign_only` (re-signing, exact verification), the watched
-/// units are not recorded again.
+/// Pass 2 for one document, from its parts. With `sign_only` (re-signing, exact
+/// verification), the watched units are not recorded again.
 fn analyze(
     ctx: &Ctx,
     d: u32,
-    doc: &Document,
+    parts: &DocParts,
     exclusion: &Exclusion,
     watch: &WatchList,
     keep_set: bool,
@@ -782,12 +890,10 @@ fn analyze(
 ) -> Analysis {
     let cfg = ctx.cfg;
     let site = ctx.metas[d as usize].site;
-    let seg = segment(&doc.text, cfg.fold_digits);
-    let doc_units = units(&doc.text, &seg);
-    let mut excluded = vec![false; seg.lines.len()];
+    let mut excluded = vec![false; parts.lines.len()];
     let mut hits = Vec::new();
     let mut shared = Vec::new();
-    for u in &doc_units {
+    for u in &parts.units {
         if exclusion.excludes(d, site, u.key) {
             excluded[u.lines.clone()].iter_mut().for_each(|e| *e = true);
         }
@@ -795,24 +901,25 @@ fn analyze(
             continue;
         }
         let is_shared = watch.is_shared(u.key);
-        let block = &seg.blocks[u.block];
-        if is_shared && u.words > CROSS_SITE_MAX_WORDS && block.lines == u.lines {
+        let block = &parts.blocks[u.block];
+        let whole_block = block.lines == (u.lines.start as u32, u.lines.end as u32);
+        if is_shared && u.words > CROSS_SITE_MAX_WORDS && whole_block {
             shared.push(SharedBlock {
                 key: u.key,
                 words: u.words,
-                start_byte: block.bytes.start as u32,
-                end_byte: block.bytes.end as u32,
+                start_byte: block.bytes.0,
+                end_byte: block.bytes.1,
             });
         }
         let short = u.words <= CROSS_SITE_MAX_WORDS;
         if watch.is_candidate(site, u.key) || (short && is_shared) {
-            let (first, last) = (&seg.lines[u.lines.start], &seg.lines[u.lines.end - 1]);
+            let (first, last) = (&parts.lines[u.lines.start], &parts.lines[u.lines.end - 1]);
             hits.push(Hit {
                 key: u.key,
                 is_block: u.lines.len() > 1,
-                whole_block: block.lines == u.lines,
+                whole_block,
                 lines: (first.number, last.number),
-                bytes: (first.bytes.start as u32, last.bytes.end as u32),
+                bytes: (first.bytes.0, last.bytes.1),
                 region: u.region,
                 at_top: u.at_top,
                 context: u.context,
@@ -822,35 +929,36 @@ fn analyze(
     }
 
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
+    let all_words = parts.words.len();
     let mut shingles = Vec::new();
     let mut in_full = false;
     let content_words;
     match cfg.near.shingle {
         ShingleKind::Words => {
             // The content's word hashes, from segmentation: no text is joined or split again.
-            let mut content: Vec<u64> = Vec::with_capacity(seg.word_hashes.len());
-            for (line, _) in seg.lines.iter().zip(&excluded).filter(|(_, &ex)| !ex) {
-                content.extend_from_slice(seg.line_word_hashes(line));
+            let mut content: Vec<u32> = Vec::with_capacity(all_words);
+            for (line, _) in parts.lines.iter().zip(&excluded).filter(|(_, &ex)| !ex) {
+                content.extend_from_slice(parts.line_words(line));
             }
             content_words = content.len();
             if content_words >= min_units {
                 word_shingles_of_hashes(&content, cfg.near.ngram, &mut shingles);
-            } else if seg.word_hashes.len() >= min_units {
+            } else if all_words >= min_units {
                 in_full = true;
-                word_shingles_of_hashes(&seg.word_hashes, cfg.near.ngram, &mut shingles);
+                word_shingles_of_hashes(&parts.words, cfg.near.ngram, &mut shingles);
             }
         }
         ShingleKind::Chars => {
-            let (content, words) = content_text(&seg, &excluded);
+            let (content, words) = content_text(parts, &excluded);
             content_words = words;
             let long_enough = |text: &str, words: usize| {
                 words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram
             };
             if long_enough(&content, content_words) {
                 shingle_into(&content, cfg.near.shingle, cfg.near.ngram, &mut shingles);
-            } else if long_enough(&seg.norm, seg.words() as usize) {
+            } else if long_enough(&parts.norm, all_words) {
                 in_full = true;
-                shingle_into(&seg.norm, cfg.near.shingle, cfg.near.ngram, &mut shingles);
+                shingle_into(&parts.norm, cfg.near.shingle, cfg.near.ngram, &mut shingles);
             }
         }
     }
@@ -868,7 +976,7 @@ fn analyze(
     Analysis {
         shingles: distinct as u32,
         content_words: if in_full {
-            seg.words() as u32
+            all_words as u32
         } else {
             content_words as u32
         },
@@ -881,17 +989,17 @@ fn analyze(
 }
 
 /// The normalised text of the lines not excluded, and its word count.
-fn content_text(seg: &Segmented, excluded: &[bool]) -> (String, usize) {
-    let mut content = String::with_capacity(seg.norm.len());
+fn content_text(parts: &DocParts, excluded: &[bool]) -> (String, usize) {
+    let mut content = String::with_capacity(parts.norm.len());
     let mut words = 0usize;
-    for (line, &ex) in seg.lines.iter().zip(excluded) {
+    for (line, &ex) in parts.lines.iter().zip(excluded) {
         if ex || line.words == 0 {
             continue;
         }
         if !content.is_empty() {
             content.push(' ');
         }
-        content.push_str(seg.line_norm(line));
+        content.push_str(parts.line_norm(line));
         words += line.words as usize;
     }
     (content, words)
@@ -1440,6 +1548,7 @@ fn build_output(ctx: &Ctx, input: BuildInput) -> ScanOutput {
                 threads,
                 stages: clock.stages,
                 cache: None,
+                spill: None,
             }
         }),
         skipped,

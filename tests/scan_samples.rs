@@ -185,6 +185,45 @@ fn byte_identical_across_thread_counts() {
 }
 
 #[test]
+fn reading_again_gives_what_the_temporary_file_gives() {
+    // Pass 2 normally works from the records pass 1 left in a temporary file; --no-spill reads
+    // and segments the documents again. Both must give the same report, byte for byte.
+    let (_, _, spilled, spilled_anns) = scan_samples(&[]);
+    let (_, _, reread, reread_anns) = scan_samples(&["--no-spill"]);
+    assert_eq!(spilled, reread);
+    assert_eq!(spilled_anns, reread_anns);
+}
+
+#[test]
+fn report_says_where_pass_two_read_from() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.json");
+    for (extra, expected) in [
+        (None, "MB in the temporary directory"),
+        (Some("--no-spill"), "not used: --no-spill"),
+    ] {
+        let mut args = vec![
+            "scan",
+            "samples",
+            "-q",
+            "--report",
+            report.to_str().expect("path"),
+        ];
+        args.extend(extra);
+        let out = neardup(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r: Report = serde_json::from_str(&std::fs::read_to_string(&report).expect("report"))
+            .expect("parse");
+        let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
+        assert!(spill.contains(expected), "{spill}");
+    }
+}
+
+#[test]
 fn containment_off_misses_the_trimmed_copy() {
     let (report, _, _, _) = scan_samples(&["--no-containment"]);
     let joined = report.duplicate_clusters.iter().any(|c| {

@@ -20,7 +20,7 @@ pub enum Region {
 }
 
 /// A countable piece of a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Unit {
     /// Digit-folded normalised hash; a line and a block with the same text share it.
     pub key: u64,

@@ -142,6 +142,10 @@ pub struct Timing {
     /// With `--cache`: `built`, `reused`, `rebuilt: <why>` or `not saved: <why>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<String>,
+    /// The temporary file of document records: its size, or `not used: <why>` (the documents
+    /// were then read again for signing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spill: Option<String>,
 }
 
 /// Wall time of one stage of a scan.

@@ -35,15 +35,22 @@ pub fn shingle_into(norm: &str, kind: ShingleKind, k: usize, out: &mut Vec<u64>)
 }
 
 fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
-    let mut words: Vec<u64> = Vec::with_capacity(norm.len() / 4 + 1);
-    for_each_word_hash(norm, |h| words.push(h));
+    let mut words: Vec<u32> = Vec::with_capacity(norm.len() / 4 + 1);
+    for_each_word_hash(norm, |h| words.push(shingle_word(h)));
     word_shingles_of_hashes(&words, k, out);
 }
 
-/// Appends the word k-gram hashes of a text given as its word hashes
-/// ([`super::normalize::word_hash`] of each word, in order): the same values
-/// [`shingle_into`] gives for the text. Returns how many were added.
-pub fn word_shingles_of_hashes(words: &[u64], k: usize, out: &mut Vec<u64>) -> usize {
+/// The 32 bits of a word's [`super::normalize::word_hash`] that word shingles combine: half
+/// the space per word for documents kept between passes, and a chance collision between two
+/// words of a corpus (about one pair in a few billion) does not move a Jaccard estimate.
+#[inline]
+pub fn shingle_word(word_hash: u64) -> u32 {
+    (word_hash >> 32) as u32
+}
+
+/// Appends the word k-gram hashes of a text given as its words' [`shingle_word`]s, in order:
+/// the same values [`shingle_into`] gives for the text. Returns how many were added.
+pub fn word_shingles_of_hashes(words: &[u32], k: usize, out: &mut Vec<u64>) -> usize {
     if k == 0 || words.len() < k {
         return 0;
     }
@@ -53,7 +60,7 @@ pub fn word_shingles_of_hashes(words: &[u64], k: usize, out: &mut Vec<u64>) -> u
     for window in words.windows(k) {
         let mut acc: u64 = k as u64;
         for &w in window {
-            acc = (acc ^ w).wrapping_mul(MIX).rotate_left(29);
+            acc = (acc ^ w as u64).wrapping_mul(MIX).rotate_left(29);
         }
         out.push(finalize(acc));
     }
@@ -162,9 +169,9 @@ mod tests {
     #[test]
     fn shingles_of_word_hashes_match_text() {
         let text = "the quick brown fox jumps over the lazy dog";
-        let words: Vec<u64> = text
+        let words: Vec<u32> = text
             .split(' ')
-            .map(crate::text::normalize::word_hash)
+            .map(|w| shingle_word(crate::text::normalize::word_hash(w)))
             .collect();
         let (mut a, mut b) = (Vec::new(), Vec::new());
         shingle_into(text, ShingleKind::Words, 5, &mut a);

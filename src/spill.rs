@@ -1,0 +1,231 @@
+//! The compact form of each document that pass 1 leaves in a temporary file, so that signing
+//! (pass 2) and the later rounds work without reading, decoding and segmenting the documents
+//! again.
+//!
+//! A document's [`DocParts`] are its lines and blocks (numbers, byte spans, word counts), its
+//! units, and 32 bits of the hash of every word: what signing and template tracking read, without the
+//! text. The file is anonymous (deleted when the scan ends, however it ends) and written
+//! while pass 1 runs; each document's record is found by its offset. Where no temporary file
+//! can be written, the scan reads the documents again instead.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::detect::units::Unit;
+use crate::text::{shingle_word, Segmented};
+
+/// A line of a document, without its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinePart {
+    /// 1-based line number.
+    pub number: u32,
+    /// Byte range in the document (half-open).
+    pub bytes: (u32, u32),
+    /// Index of its first word in [`DocParts::words`].
+    pub first_word: u32,
+    /// Words.
+    pub words: u32,
+    /// Byte range of its normalised form in [`DocParts::norm`] (character shingles only).
+    pub norm: (u32, u32),
+}
+
+/// A block (paragraph) of a document, without its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockPart {
+    /// Indexes of its lines (half-open).
+    pub lines: (u32, u32),
+    /// Byte range in the document (half-open).
+    pub bytes: (u32, u32),
+}
+
+/// What signing and template tracking need of a document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocParts {
+    /// Non-blank lines.
+    pub lines: Vec<LinePart>,
+    /// Blocks in order.
+    pub blocks: Vec<BlockPart>,
+    /// The units counted across documents.
+    pub units: Vec<Unit>,
+    /// The [`shingle_word`] of every word, in order.
+    pub words: Vec<u32>,
+    /// The normalised text, kept only for character shingles (empty otherwise).
+    pub norm: String,
+}
+
+impl DocParts {
+    /// The parts of a segmented document with its units; `keep_norm` keeps the normalised
+    /// text (needed by character shingles).
+    pub fn of(seg: &Segmented, units: Vec<Unit>, keep_norm: bool) -> DocParts {
+        DocParts {
+            lines: seg
+                .lines
+                .iter()
+                .map(|l| LinePart {
+                    number: l.number,
+                    bytes: (l.bytes.start as u32, l.bytes.end as u32),
+                    first_word: l.first_word,
+                    words: l.words,
+                    norm: (l.norm.start as u32, l.norm.end as u32),
+                })
+                .collect(),
+            blocks: seg
+                .blocks
+                .iter()
+                .map(|b| BlockPart {
+                    lines: (b.lines.start as u32, b.lines.end as u32),
+                    bytes: (b.bytes.start as u32, b.bytes.end as u32),
+                })
+                .collect(),
+            units,
+            words: seg.word_hashes.iter().map(|&h| shingle_word(h)).collect(),
+            norm: if keep_norm {
+                seg.norm.clone()
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// The shingle words of a line.
+    pub fn line_words(&self, line: &LinePart) -> &[u32] {
+        let start = line.first_word as usize;
+        &self.words[start..start + line.words as usize]
+    }
+
+    /// The normalised text of a line (empty unless the text was kept).
+    pub fn line_norm(&self, line: &LinePart) -> &str {
+        self.norm
+            .get(line.norm.0 as usize..line.norm.1 as usize)
+            .unwrap_or("")
+    }
+}
+
+/// Where a document's record lies in the spill file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Record {
+    /// Byte offset.
+    pub offset: u64,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+/// The temporary file of document records, written by several threads and read by offset.
+#[derive(Debug)]
+pub struct Spill {
+    /// The buffered writer and the bytes written through it.
+    writer: Mutex<(BufWriter<File>, u64)>,
+    /// A second handle on the file for positioned reads, which need no lock.
+    reader: File,
+}
+
+impl Spill {
+    /// An anonymous temporary file in the system's temporary directory (`TMPDIR`).
+    pub fn create() -> io::Result<Spill> {
+        let file = tempfile::tempfile()?;
+        let reader = file.try_clone()?;
+        Ok(Spill {
+            writer: Mutex::new((BufWriter::with_capacity(1 << 20, file), 0)),
+            reader,
+        })
+    }
+
+    /// Appends the record of one document and says where it lies.
+    pub fn write(&self, parts: &DocParts) -> io::Result<Record> {
+        let bytes = bincode::serialize(parts).map_err(io::Error::other)?;
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| io::Error::other("a document record over 4 GiB"))?;
+        let mut guard = self.writer.lock().map_err(|_| lock_error())?;
+        let (writer, end) = &mut *guard;
+        writer.write_all(&bytes)?;
+        let record = Record { offset: *end, len };
+        *end += bytes.len() as u64;
+        Ok(record)
+    }
+
+    /// Writes out what is buffered; records are readable once this returns.
+    pub fn finish_writing(&self) -> io::Result<()> {
+        self.writer.lock().map_err(|_| lock_error())?.0.flush()
+    }
+
+    /// Bytes written.
+    pub fn len(&self) -> u64 {
+        self.writer.lock().map(|g| g.1).unwrap_or(0)
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads one document's record back (after [`Spill::finish_writing`]).
+    pub fn read(&self, record: Record) -> io::Result<DocParts> {
+        let mut bytes = vec![0u8; record.len as usize];
+        read_exact_at(&self.reader, &mut bytes, record.offset)?;
+        bincode::deserialize(&bytes).map_err(io::Error::other)
+    }
+}
+
+fn lock_error() -> io::Error {
+    io::Error::other("the temporary file's lock was poisoned")
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::Error::other("positioned reads are not supported here"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::units::units;
+    use crate::text::segment;
+
+    #[test]
+    fn records_come_back_by_offset() {
+        let spill = Spill::create().expect("temporary file");
+        let texts = [
+            "First line\n\nSecond para here",
+            "Only one line of text",
+            "",
+        ];
+        let mut written = Vec::new();
+        for t in texts {
+            let seg = segment(t, false);
+            let parts = DocParts::of(&seg, units(t, &seg), true);
+            let record = spill.write(&parts).expect("write");
+            written.push((record, parts));
+        }
+        assert!(!spill.is_empty());
+        spill.finish_writing().expect("flush");
+        for (record, parts) in written.iter().rev() {
+            assert_eq!(&spill.read(*record).expect("read"), parts);
+        }
+        let (_, first) = &written[0];
+        assert_eq!(first.line_norm(&first.lines[1]), "second para here");
+        assert_eq!(first.line_words(&first.lines[1]).len(), 3);
+    }
+}
