@@ -9,7 +9,8 @@
 //! can be written, the scan reads the documents again instead.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -113,24 +114,52 @@ pub struct Record {
     pub len: u32,
 }
 
-/// The temporary file of document records, written by several threads and read by offset.
+/// Bytes of the file set aside at a time for one writer's buffer.
+const EXTENT: usize = 1 << 20;
+
+/// A buffer of records bound for a reserved range of the file that starts at `base`.
+#[derive(Debug)]
+struct Extent {
+    base: u64,
+    reserved: usize,
+    buf: Vec<u8>,
+}
+
+/// The temporary file of document records, written by several threads at once and read by
+/// offset.
+///
+/// A writer takes a buffer from a pool, appends its record, and puts the buffer back; a full
+/// buffer is written out at its reserved offset by the thread that filled it, outside any
+/// lock. Records therefore land at offsets that depend on thread timing, but each is read back
+/// by its own offset, so what a scan computes does not.
 #[derive(Debug)]
 pub struct Spill {
-    /// The buffered writer and the bytes written through it.
-    writer: Mutex<(BufWriter<File>, u64)>,
-    /// A second handle on the file for positioned reads, which need no lock.
-    reader: File,
+    file: File,
+    /// Where the next extent starts.
+    next_base: AtomicU64,
+    /// Bytes of records written.
+    written: AtomicU64,
+    pool: Mutex<Vec<Extent>>,
 }
 
 impl Spill {
     /// An anonymous temporary file in the system's temporary directory (`TMPDIR`).
     pub fn create() -> io::Result<Spill> {
-        let file = tempfile::tempfile()?;
-        let reader = file.try_clone()?;
         Ok(Spill {
-            writer: Mutex::new((BufWriter::with_capacity(1 << 20, file), 0)),
-            reader,
+            file: tempfile::tempfile()?,
+            next_base: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            pool: Mutex::new(Vec::new()),
         })
+    }
+
+    fn new_extent(&self, at_least: usize) -> Extent {
+        let reserved = at_least.max(EXTENT);
+        Extent {
+            base: self.next_base.fetch_add(reserved as u64, Ordering::Relaxed),
+            reserved,
+            buf: Vec::with_capacity(reserved),
+        }
     }
 
     /// Appends the record of one document and says where it lies.
@@ -138,22 +167,38 @@ impl Spill {
         let bytes = bincode::serialize(parts).map_err(io::Error::other)?;
         let len = u32::try_from(bytes.len())
             .map_err(|_| io::Error::other("a document record over 4 GiB"))?;
-        let mut guard = self.writer.lock().map_err(|_| lock_error())?;
-        let (writer, end) = &mut *guard;
-        writer.write_all(&bytes)?;
-        let record = Record { offset: *end, len };
-        *end += bytes.len() as u64;
+        let taken = self.pool.lock().map_err(|_| lock_error())?.pop();
+        let mut extent = match taken {
+            Some(e) if e.buf.len() + bytes.len() <= e.reserved => e,
+            Some(full) => {
+                write_all_at(&self.file, &full.buf, full.base)?;
+                self.new_extent(bytes.len())
+            }
+            None => self.new_extent(bytes.len()),
+        };
+        let record = Record {
+            offset: extent.base + extent.buf.len() as u64,
+            len,
+        };
+        extent.buf.extend_from_slice(&bytes);
+        self.written
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.pool.lock().map_err(|_| lock_error())?.push(extent);
         Ok(record)
     }
 
     /// Writes out what is buffered; records are readable once this returns.
     pub fn finish_writing(&self) -> io::Result<()> {
-        self.writer.lock().map_err(|_| lock_error())?.0.flush()
+        let extents = std::mem::take(&mut *self.pool.lock().map_err(|_| lock_error())?);
+        for e in extents {
+            write_all_at(&self.file, &e.buf, e.base)?;
+        }
+        Ok(())
     }
 
-    /// Bytes written.
+    /// Bytes of records written.
     pub fn len(&self) -> u64 {
-        self.writer.lock().map(|g| g.1).unwrap_or(0)
+        self.written.load(Ordering::Relaxed)
     }
 
     /// Whether nothing was written.
@@ -164,13 +209,38 @@ impl Spill {
     /// Reads one document's record back (after [`Spill::finish_writing`]).
     pub fn read(&self, record: Record) -> io::Result<DocParts> {
         let mut bytes = vec![0u8; record.len as usize];
-        read_exact_at(&self.reader, &mut bytes, record.offset)?;
+        read_exact_at(&self.file, &mut bytes, record.offset)?;
         bincode::deserialize(&bytes).map_err(io::Error::other)
     }
 }
 
 fn lock_error() -> io::Error {
     io::Error::other("the temporary file's lock was poisoned")
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_write(buf, offset)? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            n => {
+                buf = &buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn write_all_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {
+    Err(io::Error::other("positioned writes are not supported here"))
 }
 
 #[cfg(unix)]
