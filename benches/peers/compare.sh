@@ -16,6 +16,8 @@ fi
 root=$(cd "$here/../.." && pwd)
 (cd "$root" && cargo build --release -q)
 export RAYON_NUM_THREADS=1
+# Every tool reads the corpus from the page cache, not the first one from the disk.
+find "$corpus" -type f -exec cat {} + >/dev/null
 measure() { # name, command...
   local name=$1; shift
   for _ in $(seq "$runs"); do

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 
 use crate::sketch::{
-    candidate_pairs, containment_from_jaccard, estimate_jaccard, optimal_params, LshParams,
+    candidate_pairs, containment_from_jaccard, estimate_jaccard, optimal_params_catching, LshParams,
 };
 use crate::text::jaccard_and_containment;
 
@@ -118,7 +118,11 @@ pub fn lsh_params(
     bands: Option<usize>,
     rows: Option<usize>,
 ) -> LshParams {
-    let derived = optimal_params(thresholds.lsh_design_threshold(), num_perm);
+    let derived = optimal_params_catching(
+        thresholds.lsh_design_threshold(),
+        num_perm,
+        thresholds.jaccard,
+    );
     match (bands, rows) {
         (Some(b), Some(r)) => LshParams { bands: b, rows: r },
         (Some(b), None) => LshParams {

@@ -38,13 +38,35 @@ fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
 /// positives (catch probability below `threshold`) and false negatives (miss probability above
 /// it), with false negatives weighted by [`FALSE_NEGATIVE_WEIGHT`].
 pub fn optimal_params(threshold: f64, num_perm: usize) -> LshParams {
+    optimal_params_catching(threshold, num_perm, 0.0)
+}
+
+/// Catch probability that derived parameters must reach at the Jaccard threshold itself (where
+/// they can within the signature): the area-weighted optimum alone catches only 80–90% of the
+/// pairs that sit right at the threshold, and those are lost for good.
+pub const MIN_CATCH_AT_THRESHOLD: f64 = 0.98;
+
+/// [`optimal_params`] among the bands and rows that catch a pair of Jaccard `must_catch` with
+/// probability at least [`MIN_CATCH_AT_THRESHOLD`]; the plain optimum when none does.
+pub fn optimal_params_catching(threshold: f64, num_perm: usize, must_catch: f64) -> LshParams {
     let fn_weight = FALSE_NEGATIVE_WEIGHT;
     let fp_weight = 1.0 - fn_weight;
     let mut best = LshParams { bands: 1, rows: 1 };
     let mut best_cost = f64::INFINITY;
+    let catches = |p: LshParams| catch_probability(must_catch, p) >= MIN_CATCH_AT_THRESHOLD;
+    let any_catches = must_catch <= 0.0
+        || (1..=num_perm).any(|rows| {
+            catches(LshParams {
+                bands: num_perm / rows,
+                rows,
+            })
+        });
     for bands in 1..=num_perm {
         for rows in 1..=num_perm / bands {
             let p = LshParams { bands, rows };
+            if any_catches && must_catch > 0.0 && !catches(p) {
+                continue;
+            }
             let fp = integrate(|s| catch_probability(s, p), 0.0, threshold);
             let fneg = integrate(|s| 1.0 - catch_probability(s, p), threshold, 1.0);
             let cost = fp_weight * fp + fn_weight * fneg;
@@ -212,8 +234,8 @@ mod tests {
         cfg.near.threshold = 0.8;
         cfg.near.containment = None;
         let text = describe(&cfg.near);
-        assert!(text.contains("LSH: 14 bands x 9 rows"), "{text}");
-        assert!(text.contains("0.80      0.8"), "{text}");
+        assert!(text.contains("LSH: 17 bands x 7 rows"), "{text}");
+        assert!(text.contains("0.80      0.98"), "{text}");
         assert!(text.contains("signatures 512 MB"), "{text}");
     }
 
@@ -222,6 +244,22 @@ mod tests {
         // Regression values for the documented weights; the S-curve figures are in README.
         assert_eq!(optimal_params(0.7, 128), LshParams { bands: 20, rows: 6 });
         assert_eq!(optimal_params(0.8, 128), LshParams { bands: 14, rows: 9 });
+    }
+
+    #[test]
+    fn pairs_at_the_threshold_are_caught() {
+        for &(t, n) in &[(0.5, 128), (0.7, 128), (0.8, 128), (0.9, 128), (0.8, 256)] {
+            let p = optimal_params_catching(t, n, t);
+            assert!(p.bands * p.rows <= n);
+            assert!(
+                catch_probability(t, p) >= MIN_CATCH_AT_THRESHOLD,
+                "{t} {n} {p:?}"
+            );
+            // still a threshold, not a catch-all
+            assert!(catch_probability(t - 0.4, p) < 0.3, "{t} {n} {p:?}");
+        }
+        // with too few values to reach it, the plain optimum
+        assert_eq!(optimal_params_catching(0.1, 8, 0.1), optimal_params(0.1, 8));
     }
 
     #[test]

@@ -3,5 +3,7 @@
 pub mod lsh;
 pub mod minhash;
 
-pub use lsh::{candidate_pairs, catch_probability, optimal_params, LshParams};
+pub use lsh::{
+    candidate_pairs, catch_probability, optimal_params, optimal_params_catching, LshParams,
+};
 pub use minhash::{containment_from_jaccard, estimate_jaccard, mix64, MinHasher};
