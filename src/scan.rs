@@ -1088,7 +1088,7 @@ fn cluster_round(
 
 /// Shingles of exact sets held at once while borderline pairs are checked (8 bytes each):
 /// memory stays bounded however many pairs are borderline.
-const VERIFY_BATCH_SHINGLES: u64 = 4 << 20;
+const VERIFY_BATCH_SHINGLES: u64 = 1 << 20;
 
 /// `pairs` in consecutive batches whose documents hold at most `budget` shingles in all
 /// (a batch holds at least one pair).

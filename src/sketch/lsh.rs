@@ -81,7 +81,7 @@ pub fn optimal_params_catching(threshold: f64, num_perm: usize, must_catch: f64)
 
 /// Bytes a document costs beyond its signature, measured on generated corpora (ids, spans of
 /// template lines, bookkeeping); see README, "Performance".
-pub const BYTES_PER_DOCUMENT_BESIDES_SIGNATURE: usize = 2_600;
+pub const BYTES_PER_DOCUMENT_BESIDES_SIGNATURE: usize = 2_100;
 
 /// A text for `neardup params`: the bands and rows a configuration gives, the S-curve, and the
 /// memory signatures need.
