@@ -151,7 +151,7 @@ const MAX_ROUNDS: usize = 3;
 
 /// A round that changes at most one document in this many (at least one document) is the
 /// last: those documents are signed again, and only their candidate pairs judged again.
-const SETTLED_SHARE_INVERSE: usize = 1000;
+const SETTLED_SHARE_INVERSE: usize = 200;
 
 /// Everything the per-document passes share.
 struct Ctx<'a> {
@@ -249,7 +249,11 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let files = tree.files;
     let repeat_floor = REPEAT_FLOOR.min(cfg.blocks.repeat_similarity);
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
-    let fingerprint = crate::cache::fingerprint(cfg, &files, repeat_floor);
+    // The fingerprint stats every file again: only worth it with a cache.
+    let fingerprint = match &cache_file {
+        Some(_) => crate::cache::fingerprint(cfg, &files, repeat_floor),
+        None => 0,
+    };
     let mut spill = SpillState::new(cfg);
     let cached: Option<Result<Snapshot, String>> = cache_file
         .as_deref()
