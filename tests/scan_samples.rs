@@ -195,6 +195,29 @@ fn reading_again_gives_what_the_temporary_file_gives() {
 }
 
 #[test]
+fn no_temporary_directory_falls_back_to_reading_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", dir.path().join("missing"))
+        .arg("scan")
+        .arg(samples())
+        .args(["-q", "--no-timing", "--report"])
+        .arg(&report)
+        .output()
+        .expect("the neardup binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let without = std::fs::read_to_string(&report).expect("report");
+    let (_, _, with, _) = scan_samples(&[]);
+    assert_eq!(without, with);
+}
+
+#[test]
 fn report_says_where_pass_two_read_from() {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("r.json");
