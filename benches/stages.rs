@@ -1,16 +1,21 @@
 //! Criterion benchmarks of each hot stage, on generated text (no outside data needed):
-//! normalisation and segmentation, shingle hashing, MinHash signing per signature length,
-//! LSH bucketing, repeats, and a whole scan of a small generated corpus.
+//! normalisation and segmentation, shingle hashing, repeats, unit counting for templates, the
+//! spill of document records, MinHash signing per signature length, LSH bucketing, clustering,
+//! and a whole scan of a small generated corpus.
 //!
 //! `cargo bench --bench stages`; throughput is reported in bytes of text where it applies.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use neardup::config::ShingleKind;
+use neardup::detect::cluster::UnionFind;
 use neardup::detect::repeats::find_repeats;
+use neardup::detect::templates::UnitCounts;
+use neardup::detect::units::units;
 use neardup::sketch::{candidate_pairs, LshParams, MinHasher};
+use neardup::spill::{DocParts, Spill};
 use neardup::synth::{generate, synthetic_stories, SynthOptions};
-use neardup::text::{segment, shingle_into};
+use neardup::text::{segment, shingle_into, shingle_word, word_shingles_of_hashes};
 
 /// About 1 MB of story text, paragraphs separated by blank lines.
 fn sample_text() -> Vec<String> {
@@ -43,10 +48,60 @@ fn text_stages(c: &mut Criterion) {
             out.len()
         })
     });
+    // The path signing takes: shingles from the word hashes segmentation already made.
+    let words: Vec<Vec<u32>> = segs
+        .iter()
+        .map(|s| s.word_hashes.iter().map(|&h| shingle_word(h)).collect())
+        .collect();
+    g.bench_function("shingle words k=5 from word hashes", |b| {
+        let mut out = Vec::new();
+        b.iter(|| {
+            out.clear();
+            for w in &words {
+                word_shingles_of_hashes(w, 5, &mut out);
+            }
+            out.len()
+        })
+    });
     g.bench_function("repeats", |b| {
         b.iter(|| {
             segs.iter()
                 .map(|s| find_repeats(s, 4, 0.9).len())
+                .sum::<usize>()
+        })
+    });
+    // Template counting: every document's units counted on one of ten sites.
+    let keys: Vec<Vec<u64>> = docs
+        .iter()
+        .zip(&segs)
+        .map(|(d, s)| units(d, s).iter().map(|u| u.key).collect())
+        .collect();
+    g.bench_function("count units + watch list", |b| {
+        b.iter(|| {
+            let mut counts = UnitCounts::with_expected_units(bytes as u64 / 40);
+            for (i, k) in keys.iter().enumerate() {
+                counts.add_document(i as u32 % 10, k);
+            }
+            counts.watch_list(3).floor()
+        })
+    });
+    // The spill: each document's record written, then read back by offset.
+    let parts: Vec<DocParts> = docs
+        .iter()
+        .zip(&segs)
+        .map(|(d, s)| DocParts::of(s, units(d, s), false))
+        .collect();
+    g.bench_function("spill write + read", |b| {
+        b.iter(|| {
+            let spill = Spill::create().expect("temporary file");
+            let records: Vec<_> = parts
+                .iter()
+                .map(|p| spill.write(p).expect("write"))
+                .collect();
+            spill.finish_writing().expect("flush");
+            records
+                .iter()
+                .map(|&r| spill.read(r).expect("read").words.len())
                 .sum::<usize>()
         })
     });
@@ -95,6 +150,16 @@ fn lsh(c: &mut Criterion) {
     g.throughput(Throughput::Elements(refs.len() as u64));
     g.bench_function("20k signatures, 20x6", |b| {
         b.iter(|| candidate_pairs(&refs, LshParams { bands: 20, rows: 6 }, 128).len())
+    });
+    let pairs = candidate_pairs(&refs, LshParams { bands: 20, rows: 6 }, 128);
+    g.bench_function("union-find clusters of 20k", |b| {
+        b.iter(|| {
+            let mut uf = UnionFind::new(refs.len());
+            for &(a, b) in &pairs {
+                uf.union(a, b);
+            }
+            uf.groups().len()
+        })
     });
     g.finish();
 }
