@@ -805,25 +805,61 @@ fn analyze_files(
     if let Some(spill) = ctx.spill {
         // From the documents' records: no file is opened again.
         let docs: Vec<u32> = doc_range(ctx.first_doc, file_ids).collect();
-        let out: Vec<Analysis> = docs
+        let read: Vec<Option<Analysis>> = docs
             .par_iter()
             .map(|&d| {
                 let record = ctx.records[d as usize];
-                if !wanted(d) || record.len == 0 {
-                    return Analysis::default();
+                if !wanted(d) {
+                    return Some(Analysis::default());
                 }
-                match spill.read(record) {
-                    Ok(parts) => run(d, &parts),
-                    // An unreadable record leaves the document unsigned, as a file that broke
-                    // since pass 1 would.
-                    Err(_) => Analysis::default(),
-                }
+                spill.read(record).ok().map(|parts| run(d, &parts))
             })
             .collect();
         for &f in file_ids {
             progress.file_done(ctx.files[f as usize].size);
         }
-        return out;
+        // A record that cannot be read back (a failing disk) is not a reason to lose its
+        // document: those documents are read from their files instead.
+        let unreadable: HashSet<u32> = docs
+            .iter()
+            .zip(&read)
+            .filter(|(_, a)| a.is_none())
+            .map(|(&d, _)| d)
+            .collect();
+        let mut again: HashMap<u32, Analysis> = HashMap::default();
+        if !unreadable.is_empty() {
+            let mut files: Vec<u32> = unreadable
+                .iter()
+                .map(|&d| ctx.metas[d as usize].file)
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            let from_files = Ctx {
+                spill: None,
+                hasher: ctx.hasher.clone(),
+                ..*ctx
+            };
+            let hidden = Progress::new(false, "", 0, 0);
+            let analysed = analyze_files(
+                &from_files,
+                &files,
+                exclusion,
+                watch,
+                keep_sets,
+                Some(&unreadable),
+                &hidden,
+            );
+            for (d, a) in doc_range(ctx.first_doc, &files).zip(analysed) {
+                if unreadable.contains(&d) {
+                    again.insert(d, a);
+                }
+            }
+        }
+        return docs
+            .iter()
+            .zip(read)
+            .map(|(d, a)| a.or_else(|| again.remove(d)).unwrap_or_default())
+            .collect();
     }
     let per_file: Vec<Vec<Analysis>> = file_ids
         .par_iter()

@@ -294,6 +294,12 @@ mod tests {
         for (record, parts) in written.iter().rev() {
             assert_eq!(&spill.read(*record).expect("read"), parts);
         }
+        // a record past the end is an error, never a silent empty document
+        let beyond = Record {
+            offset: spill.len() + 1_000_000,
+            len: 16,
+        };
+        assert!(spill.read(beyond).is_err());
         let (_, first) = &written[0];
         assert_eq!(first.line_norm(&first.lines[1]), "second para here");
         assert_eq!(first.line_words(&first.lines[1]).len(), 3);

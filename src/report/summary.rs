@@ -70,6 +70,18 @@ pub fn render(report: &Report, root: &str) -> String {
     if let Some(cache) = report.timing.as_ref().and_then(|t| t.cache.as_ref()) {
         let _ = writeln!(out, "  cache       {cache}");
     }
+    // A temporary file that could not be used costs a second read of every document: say why.
+    if let Some(spill) = report.timing.as_ref().and_then(|t| t.spill.as_ref()) {
+        if spill.starts_with("not used: ")
+            && !spill.contains("--no-spill")
+            && !spill.contains("not read")
+        {
+            let _ = writeln!(
+                out,
+                "  spill       {spill}; documents were read twice (point TMPDIR at a writable place with room, or pass --no-spill)"
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "  documents   {} read ({}) from {} files; {} skipped; {} decoded lossily",
