@@ -1,11 +1,14 @@
 //! The scan pipeline, stage by stage (see ARCHITECTURE.md):
 //!
-//! walk → read + segment + count units (pass 1) → template candidates → read + sign content,
-//! record watched units and repeats (pass 2) → LSH → verify → cluster → templates counted by
-//! cluster → re-sign documents whose content changed → cluster again → report + annotations.
+//! walk → read + segment + count units, spill each document's parts (pass 1) → template
+//! candidates → sign content from the spill, record watched units (pass 2) → LSH → verify →
+//! cluster → templates counted by cluster → re-sign documents whose content changed → cluster
+//! again → report + annotations.
 //!
-//! Only compact per-document data survives a pass: ids, hashes, the signature, and the spans of
-//! watched units. Documents are read again when a later stage needs their text.
+//! Only compact per-document data survives a pass in memory: ids, hashes, the signature, the
+//! spans of watched units, and where the document's record lies in the spill (see
+//! [`crate::spill`]). Documents are read again only for the texts the report quotes, or when no
+//! spill could be written.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -537,7 +540,7 @@ fn read_corpus(
     first_doc.push(metas.len() as u32);
     let watch = counts.watch_list(cfg.blocks.template_min_docs);
     drop(counts);
-    clock.lap("read, segment, count units");
+    clock.lap("read, segment, count units, spill");
 
     // Pass 2: sign content (text less template candidates), record watched units and repeats.
     if let (Some(file), None) = (&spill.file, &spill.failure) {
@@ -590,7 +593,7 @@ fn read_corpus(
     hits.shrink_to_fit();
     shared.shrink_to_fit();
     progress.finish();
-    clock.lap("read again, sign content");
+    clock.lap("sign content");
     let n = metas.len();
     Snapshot {
         metas,
