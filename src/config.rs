@@ -145,6 +145,9 @@ pub struct Config {
     /// does not read and segment the documents again (see `spill`).
     #[serde(skip)]
     pub spill: bool,
+    /// Where the spill goes; `None` uses `TMPDIR` (else the system's temporary directory).
+    #[serde(skip)]
+    pub temp_dir: Option<PathBuf>,
     /// Fold every digit to `0` in the normalised text used for exact duplicates and shingles.
     pub fold_digits: bool,
     /// Input options.
@@ -164,6 +167,7 @@ impl Config {
             progress: false,
             cache: None,
             spill: true,
+            temp_dir: None,
             fold_digits: false,
             input: InputOptions {
                 text_field: "text".to_string(),

@@ -112,9 +112,13 @@ struct ScanArgs {
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
     /// Read the documents again in pass 2 instead of keeping their compact form (word hashes,
-    /// line spans) in a temporary file under TMPDIR: slower, no temporary disk space.
-    #[arg(long)]
+    /// line spans) in a temporary file: slower, no temporary disk space.
+    #[arg(long, conflicts_with = "temp_dir")]
     no_spill: bool,
+    /// Where the temporary file of document records goes (about 1.3 bytes per byte of text)
+    /// [default: TMPDIR, else the system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
     /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template and repeats removed.
     #[arg(long, value_name = "DIR")]
     clean: Option<PathBuf>,
@@ -225,6 +229,7 @@ impl ScanArgs {
         cfg.progress = !self.quiet;
         cfg.cache = self.cache.clone();
         cfg.spill = !self.no_spill;
+        cfg.temp_dir = self.temp_dir.clone();
         self.detect.apply(&mut cfg);
         cfg
     }

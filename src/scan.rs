@@ -414,7 +414,11 @@ impl SpillState {
         let (file, status) = if !cfg.spill {
             (None, "not used: --no-spill".to_string())
         } else {
-            match Spill::create() {
+            let created = match &cfg.temp_dir {
+                Some(dir) => Spill::create_in(dir),
+                None => Spill::create(),
+            };
+            match created {
                 Ok(f) => (Some(f), String::new()),
                 Err(e) => (None, format!("not used: no temporary file ({e})")),
             }
@@ -431,7 +435,7 @@ impl SpillState {
     fn describe(&self) -> String {
         match &self.file {
             Some(f) if self.status.is_empty() && !self.records.is_empty() => {
-                format!("{:.1} MB in the temporary directory", f.len() as f64 / 1e6)
+                format!("{:.1} MB in a temporary file", f.len() as f64 / 1e6)
             }
             Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
             _ => self.status.clone(),

@@ -145,8 +145,17 @@ pub struct Spill {
 impl Spill {
     /// An anonymous temporary file in the system's temporary directory (`TMPDIR`).
     pub fn create() -> io::Result<Spill> {
+        Spill::with_file(tempfile::tempfile()?)
+    }
+
+    /// An anonymous temporary file in `dir`.
+    pub fn create_in(dir: &std::path::Path) -> io::Result<Spill> {
+        Spill::with_file(tempfile::tempfile_in(dir)?)
+    }
+
+    fn with_file(file: File) -> io::Result<Spill> {
         Ok(Spill {
-            file: tempfile::tempfile()?,
+            file,
             next_base: AtomicU64::new(0),
             written: AtomicU64::new(0),
             pool: Mutex::new(Vec::new()),

@@ -218,11 +218,44 @@ fn no_temporary_directory_falls_back_to_reading_again() {
 }
 
 #[test]
+fn temp_dir_takes_the_spill() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.json");
+    let spill_dir = dir.path().join("spill");
+    std::fs::create_dir(&spill_dir).expect("mkdir");
+    for (dir_arg, expected) in [
+        (spill_dir.clone(), "MB in a temporary file"),
+        (dir.path().join("missing"), "not used: no temporary file"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"))
+            .arg("scan")
+            .arg(samples())
+            .arg("--temp-dir")
+            .arg(&dir_arg)
+            .args(["-q", "--report"])
+            .arg(&report)
+            .output()
+            .expect("the neardup binary runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r: Report = serde_json::from_str(&std::fs::read_to_string(&report).expect("report"))
+            .expect("parse");
+        let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
+        assert!(spill.contains(expected), "{spill}");
+    }
+    // the file is anonymous: nothing is left behind
+    assert_eq!(std::fs::read_dir(&spill_dir).expect("list").count(), 0);
+}
+
+#[test]
 fn report_says_where_pass_two_read_from() {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("r.json");
     for (extra, expected) in [
-        (None, "MB in the temporary directory"),
+        (None, "MB in a temporary file"),
         (Some("--no-spill"), "not used: --no-spill"),
     ] {
         let mut args = vec![

@@ -78,7 +78,7 @@ pub fn render(report: &Report, root: &str) -> String {
         {
             let _ = writeln!(
                 out,
-                "  spill       {spill}; documents were read twice (point TMPDIR at a writable place with room, or pass --no-spill)"
+                "  spill       {spill}; documents were read twice (point --temp-dir or TMPDIR at a writable place with room, or pass --no-spill)"
             );
         }
     }
