@@ -194,16 +194,25 @@ fn reading_again_gives_what_the_temporary_file_gives() {
     assert_eq!(spilled_anns, reread_anns);
 }
 
-#[test]
-fn no_temporary_directory_falls_back_to_reading_again() {
+/// Scans `samples/` with `args` (and `TMPDIR` set to `tmpdir` when given); returns the report
+/// text and what `timing.spill` says (the report is written without timing when `no_timing`).
+fn scan_spill(
+    args: &[&str],
+    tmpdir: Option<&std::path::Path>,
+    no_timing: bool,
+) -> (String, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("r.json");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TMPDIR", dir.path().join("missing"))
-        .arg("scan")
-        .arg(samples())
-        .args(["-q", "--no-timing", "--report"])
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"));
+    cmd.arg("scan").arg(samples()).args(args).arg("-q");
+    if no_timing {
+        cmd.arg("--no-timing");
+    }
+    if let Some(t) = tmpdir {
+        cmd.env("TMPDIR", t);
+    }
+    let out = cmd
+        .arg("--report")
         .arg(&report)
         .output()
         .expect("the neardup binary runs");
@@ -212,71 +221,42 @@ fn no_temporary_directory_falls_back_to_reading_again() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let without = std::fs::read_to_string(&report).expect("report");
+    let text = std::fs::read_to_string(&report).expect("report");
+    let r: Report = serde_json::from_str(&text).expect("parse");
+    let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
+    (text, spill)
+}
+
+#[test]
+fn no_temporary_directory_falls_back_to_reading_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (without, _) = scan_spill(&[], Some(&dir.path().join("missing")), true);
     let (_, _, with, _) = scan_samples(&[]);
     assert_eq!(without, with);
 }
 
 #[test]
-fn temp_dir_takes_the_spill() {
+fn report_says_where_pass_two_read_from() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let report = dir.path().join("r.json");
     let spill_dir = dir.path().join("spill");
     std::fs::create_dir(&spill_dir).expect("mkdir");
-    for (dir_arg, expected) in [
-        (spill_dir.clone(), "MB in a temporary file"),
-        (dir.path().join("missing"), "not used: no temporary file"),
+    let spill_arg = spill_dir.to_str().expect("path");
+    let missing = dir.path().join("missing");
+    let missing_arg = missing.to_str().expect("path");
+    for (args, expected) in [
+        (&[][..], "MB in a temporary file"),
+        (&["--no-spill"][..], "not used: --no-spill"),
+        (&["--temp-dir", spill_arg][..], "MB in a temporary file"),
+        (
+            &["--temp-dir", missing_arg][..],
+            "not used: no temporary file",
+        ),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"))
-            .arg("scan")
-            .arg(samples())
-            .arg("--temp-dir")
-            .arg(&dir_arg)
-            .args(["-q", "--report"])
-            .arg(&report)
-            .output()
-            .expect("the neardup binary runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let r: Report = serde_json::from_str(&std::fs::read_to_string(&report).expect("report"))
-            .expect("parse");
-        let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
-        assert!(spill.contains(expected), "{spill}");
+        let (_, spill) = scan_spill(args, None, false);
+        assert!(spill.contains(expected), "{args:?}: {spill}");
     }
     // the file is anonymous: nothing is left behind
     assert_eq!(std::fs::read_dir(&spill_dir).expect("list").count(), 0);
-}
-
-#[test]
-fn report_says_where_pass_two_read_from() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let report = dir.path().join("r.json");
-    for (extra, expected) in [
-        (None, "MB in a temporary file"),
-        (Some("--no-spill"), "not used: --no-spill"),
-    ] {
-        let mut args = vec![
-            "scan",
-            "samples",
-            "-q",
-            "--report",
-            report.to_str().expect("path"),
-        ];
-        args.extend(extra);
-        let out = neardup(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let r: Report = serde_json::from_str(&std::fs::read_to_string(&report).expect("report"))
-            .expect("parse");
-        let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
-        assert!(spill.contains(expected), "{spill}");
-    }
 }
 
 #[test]

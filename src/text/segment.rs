@@ -83,12 +83,6 @@ impl Segmented {
         &self.norm[line.norm.clone()]
     }
 
-    /// The word hashes of a line.
-    pub fn line_word_hashes(&self, line: &Line) -> &[u64] {
-        let start = line.first_word as usize;
-        &self.word_hashes[start..start + line.words as usize]
-    }
-
     /// The word hashes of a block.
     pub fn block_word_hashes(&self, block: &Block) -> &[u64] {
         let start = self.lines[block.lines.start].first_word as usize;
@@ -264,7 +258,6 @@ mod tests {
             .collect();
         assert_eq!(seg.word_hashes, hashes);
         assert_eq!(seg.block_word_hashes(b), &hashes[2..8]);
-        assert_eq!(seg.line_word_hashes(&seg.lines[2]), &hashes[6..8]);
     }
 
     #[test]
