@@ -49,6 +49,11 @@ impl<T> PerDoc<T> {
         self.ends.is_empty()
     }
 
+    /// Items over all documents.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
     /// The lists in document order.
     pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
         (0..self.len()).map(move |d| &self[d])
@@ -91,6 +96,7 @@ mod tests {
         p.push([]);
         p.push([3]);
         assert_eq!(p.len(), 3);
+        assert_eq!(p.total(), 3);
         assert_eq!(&p[0], &[1, 2]);
         assert!(p[1].is_empty());
         assert_eq!(&p[2], &[3]);

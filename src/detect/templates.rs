@@ -480,17 +480,16 @@ pub fn finalize(
 ) -> Finalized {
     // Every occurrence that can matter, sorted so that each unit's occurrences are together,
     // by site, then cluster: (key, site, cluster, document, index of the hit).
-    let mut rows: Vec<Row> = (0..hits.len())
-        .into_par_iter()
-        .map(|d| (d, &hits[d]))
-        .flat_map_iter(|(d, doc_hits)| {
-            let (s, c) = (site[d], cluster[d]);
-            doc_hits.iter().enumerate().filter_map(move |(i, h)| {
-                (h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key))
-                    .then_some((h.key, s, c, d as u32, i as u32))
-            })
-        })
-        .collect();
+    // Filled in place with room for every hit: a parallel collect would hold each thread's
+    // part and their concatenation at once, the largest transient of the whole scan.
+    let mut rows: Vec<Row> = Vec::with_capacity(hits.total());
+    for (d, doc_hits) in hits.iter().enumerate() {
+        let (s, c) = (site[d], cluster[d]);
+        rows.extend(doc_hits.iter().enumerate().filter_map(|(i, h)| {
+            (h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key))
+                .then_some((h.key, s, c, d as u32, i as u32))
+        }));
+    }
     rows.par_sort_unstable();
     let decisions: Vec<Decision> = rows
         .par_chunk_by(|a, b| a.0 == b.0)
