@@ -25,8 +25,10 @@ pub struct Unit {
     /// Digit-folded normalised hash; a line and a block with the same text share it.
     pub key: u64,
     /// Indexes of its lines in [`Segmented::lines`].
+    #[serde(with = "as_u32::range")]
     pub lines: Range<usize>,
     /// Index of the block that holds it.
+    #[serde(with = "as_u32::index")]
     pub block: usize,
     /// Words in its normalised form.
     pub words: u32,
@@ -36,6 +38,38 @@ pub struct Unit {
     pub at_top: bool,
     /// Where it stands relative to its surroundings (see [`Context`]).
     pub context: Context,
+}
+
+/// Line and block indexes serialised in 32 bits (the spill holds a unit per line): documents
+/// are under 4 GiB, so they fit.
+mod as_u32 {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub mod range {
+        use super::*;
+        use std::ops::Range;
+
+        pub fn serialize<S: Serializer>(r: &Range<usize>, s: S) -> Result<S::Ok, S::Error> {
+            (r.start as u32, r.end as u32).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Range<usize>, D::Error> {
+            let (start, end) = <(u32, u32)>::deserialize(d)?;
+            Ok(start as usize..end as usize)
+        }
+    }
+
+    pub mod index {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(i: &usize, s: S) -> Result<S::Ok, S::Error> {
+            (*i as u32).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+            Ok(u32::deserialize(d)? as usize)
+        }
+    }
 }
 
 /// The surroundings of a unit. A site's template sits in the same place on every page — after
