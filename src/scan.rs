@@ -435,7 +435,12 @@ impl SpillState {
     fn describe(&self) -> String {
         match &self.file {
             Some(f) if self.status.is_empty() && !self.records.is_empty() => {
-                format!("{:.1} MB in a temporary file", f.len() as f64 / 1e6)
+                let bytes = f.len() as f64;
+                if bytes < 1e6 {
+                    format!("{:.1} KB in a temporary file", bytes / 1e3)
+                } else {
+                    format!("{:.1} MB in a temporary file", bytes / 1e6)
+                }
             }
             Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
             _ => self.status.clone(),

@@ -244,9 +244,9 @@ fn report_says_where_pass_two_read_from() {
     let missing = dir.path().join("missing");
     let missing_arg = missing.to_str().expect("path");
     for (args, expected) in [
-        (&[][..], "MB in a temporary file"),
+        (&[][..], "B in a temporary file"),
         (&["--no-spill"][..], "not used: --no-spill"),
-        (&["--temp-dir", spill_arg][..], "MB in a temporary file"),
+        (&["--temp-dir", spill_arg][..], "B in a temporary file"),
         (
             &["--temp-dir", missing_arg][..],
             "not used: no temporary file",
