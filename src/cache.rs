@@ -20,7 +20,7 @@ use crate::corpus::InputFile;
 pub const NO_CACHE_YET: &str = "no cache yet";
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 4;
+const CACHE_VERSION: u32 = 5;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {

@@ -29,7 +29,7 @@ fn params_prints_bands_curve_and_memory() {
     assert!(text.contains("0.80      0.9817"), "{text}");
     assert!(text.contains("<- threshold"), "{text}");
     assert!(
-        text.contains("memory per million documents: signatures 512 MB"),
+        text.contains("memory per million documents: signatures 256 MB"),
         "{text}"
     );
     // with containment the bands are designed for a lower Jaccard

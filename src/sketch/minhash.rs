@@ -13,7 +13,8 @@
 //!
 //! Shingle hashes are already well-mixed 64-bit values; they are mixed once more with the seed
 //! so that another seed gives independent signatures. The high 32 bits choose the bin and the
-//! low 32 bits are the value kept, so a signature costs 4 bytes per position.
+//! low 32 bits are the value kept, so a signature costs 4 bytes per position (the corpus-wide
+//! store, `detect::near::Signatures`, keeps the high 16 bits of each).
 
 /// The seeded hashing of a MinHash signature.
 #[derive(Debug, Clone)]
@@ -171,8 +172,10 @@ impl MinHasher {
     }
 }
 
-/// The share of equal positions of two signatures: an unbiased estimate of Jaccard similarity.
-pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
+/// The share of equal positions of two signatures: an unbiased estimate of Jaccard similarity
+/// (of full 32-bit values; values cut to 16 bits, as [`crate::detect::near::Signatures`] keeps
+/// them, also agree by chance once in 65,536 positions).
+pub fn estimate_jaccard<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() {
         return 0.0;
     }
