@@ -1100,7 +1100,8 @@ fn cluster_round(
             judged
         }
         (VerifyMode::Auto, Some(set)) => {
-            let checked = clustering_borderline_pairs(ctx, &pairs, sigs, thresholds);
+            let judged = near::judge_by_signature(&pairs, sigs, thresholds);
+            let checked = borderline_pairs_that_matter(ctx, &judged, n);
             let mut exact: HashMap<(u32, u32), near::Judged> = HashMap::default();
             for batch in batches_by_shingles(&checked, sigs, VERIFY_BATCH_SHINGLES) {
                 let docs: HashSet<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -1110,7 +1111,12 @@ fn cluster_round(
                 }
             }
             exactly_checked = exact.len() as u64;
-            near::verify_mixed(&pairs, &exact, sigs, thresholds)
+            near::split_judged(
+                judged
+                    .into_iter()
+                    .map(|(j, _)| exact.remove(&(j.0.a, j.0.b)).unwrap_or(j))
+                    .collect(),
+            )
         }
     };
     let mut uf = UnionFind::new(n);
@@ -1221,29 +1227,25 @@ fn join_exact_duplicates(ctx: &Ctx, uf: &mut UnionFind) {
 /// cluster: those whose documents the clearly accepted pairs do not already connect. In a
 /// cluster of many copies most borderline pairs are redundant, and checking them exactly
 /// would only re-read documents.
-fn clustering_borderline_pairs(
+fn borderline_pairs_that_matter(
     ctx: &Ctx,
-    pairs: &[(u32, u32)],
-    sigs: &Signatures,
-    thresholds: &Thresholds,
+    judged: &[(near::Judged, bool)],
+    docs: usize,
 ) -> Vec<(u32, u32)> {
-    let borderline = near::borderline_pairs(pairs, sigs, thresholds);
-    let is_borderline: HashSet<(u32, u32)> = borderline.iter().copied().collect();
-    let clear: Vec<(u32, u32)> = pairs
-        .iter()
-        .copied()
-        .filter(|p| !is_borderline.contains(p))
-        .collect();
-    let (accepted, _) = near::verify_by_signature(&clear, sigs, thresholds);
-    let mut uf = UnionFind::new(sigs.len());
-    for p in &accepted {
-        uf.union(p.a, p.b);
+    let mut uf = UnionFind::new(docs);
+    for ((pair, accepted), borderline) in judged {
+        if *accepted && !borderline {
+            uf.union(pair.a, pair.b);
+        }
     }
     join_exact_duplicates(ctx, &mut uf);
-    borderline
-        .into_iter()
-        .filter(|&(a, b)| uf.find(a) != uf.find(b))
-        .collect()
+    let mut matter = Vec::new();
+    for ((pair, _), borderline) in judged {
+        if *borderline && uf.find(pair.a) != uf.find(pair.b) {
+            matter.push((pair.a, pair.b));
+        }
+    }
+    matter
 }
 
 struct BuildInput<'a> {

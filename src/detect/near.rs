@@ -158,26 +158,41 @@ pub fn verify_by_signature(
     sigs: &Signatures,
     thresholds: &Thresholds,
 ) -> (Vec<VerifiedPair>, Vec<f64>) {
-    let judged: Vec<(VerifiedPair, bool)> = pairs
+    split_judged(
+        judge_by_signature(pairs, sigs, thresholds)
+            .into_iter()
+            .map(|(judged, _)| judged)
+            .collect(),
+    )
+}
+
+/// The signature verdict on each candidate pair (pairs with a document without a signature
+/// are left out), flagged when it is borderline (see [`is_borderline`]).
+pub fn judge_by_signature(
+    pairs: &[(u32, u32)],
+    sigs: &Signatures,
+    thresholds: &Thresholds,
+) -> Vec<(Judged, bool)> {
+    pairs
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (sigs.get(a as usize)?, sigs.get(b as usize)?);
-            let jaccard = estimate_jaccard(sa, sb);
-            let containment = containment_from_jaccard(
-                jaccard,
+            let (size_a, size_b) = (
                 sigs.size(a as usize) as usize,
                 sigs.size(b as usize) as usize,
             );
+            let jaccard = estimate_jaccard(sa, sb);
+            let containment = containment_from_jaccard(jaccard, size_a, size_b);
             let pair = VerifiedPair {
                 a,
                 b,
                 jaccard,
                 containment,
             };
-            Some((pair, thresholds.accept(jaccard, containment)))
+            let borderline = is_borderline(jaccard, size_a, size_b, sa.len(), thresholds);
+            Some(((pair, thresholds.accept(jaccard, containment)), borderline))
         })
-        .collect();
-    split_judged(judged)
+        .collect()
 }
 
 /// Standard errors of the estimated Jaccard within which a signature verdict is not trusted
@@ -206,30 +221,6 @@ pub fn is_borderline(
     judge(estimate + margin) != judge(estimate - margin)
 }
 
-/// Candidate pairs whose signature verdict is borderline (see [`is_borderline`]).
-pub fn borderline_pairs(
-    pairs: &[(u32, u32)],
-    sigs: &Signatures,
-    thresholds: &Thresholds,
-) -> Vec<(u32, u32)> {
-    pairs
-        .par_iter()
-        .filter(|&&(a, b)| {
-            let (Some(sa), Some(sb)) = (sigs.get(a as usize), sigs.get(b as usize)) else {
-                return false;
-            };
-            is_borderline(
-                estimate_jaccard(sa, sb),
-                sigs.size(a as usize) as usize,
-                sigs.size(b as usize) as usize,
-                sa.len(),
-                thresholds,
-            )
-        })
-        .copied()
-        .collect()
-}
-
 /// A verdict on a candidate pair: its figures and whether it passed.
 pub type Judged = (VerifiedPair, bool);
 
@@ -256,27 +247,6 @@ pub fn judge_exact(
         .collect()
 }
 
-/// Verifies candidates: by the verdicts in `exact` where there is one, by the signatures
-/// otherwise.
-pub fn verify_mixed(
-    pairs: &[(u32, u32)],
-    exact: &HashMap<(u32, u32), Judged>,
-    sigs: &Signatures,
-    thresholds: &Thresholds,
-) -> (Vec<VerifiedPair>, Vec<f64>) {
-    let estimated: Vec<(u32, u32)> = pairs
-        .iter()
-        .copied()
-        .filter(|p| !exact.contains_key(p))
-        .collect();
-    let (mut accepted, mut rejected) = verify_by_signature(&estimated, sigs, thresholds);
-    let (exact_accepted, exact_rejected) = split_judged(exact.values().copied().collect());
-    accepted.extend(exact_accepted);
-    rejected.extend(exact_rejected);
-    accepted.sort_unstable_by_key(|p| (p.a, p.b));
-    (accepted, rejected)
-}
-
 /// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
 pub fn verify_exact(
     pairs: &[(u32, u32)],
@@ -286,8 +256,9 @@ pub fn verify_exact(
     split_judged(judge_exact(pairs, sets, thresholds))
 }
 
-/// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms).
-fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f64>) {
+/// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms), in
+/// the order given.
+pub fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f64>) {
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
     for (pair, ok) in judged {
