@@ -669,11 +669,13 @@ fn rounds(
     // clustered again for them: the final verification re-judges their candidate pairs.
     let settled = (ctx.metas.len() / SETTLED_SHARE_INVERSE).max(1);
     for _ in 0..MAX_ROUNDS {
-        let changed: HashSet<u32> = (0..ctx.metas.len() as u32)
+        let signed: &[u32] = signed_with;
+        let changed: Vec<u32> = (0..ctx.metas.len() as u32)
+            .into_par_iter()
             .filter(|&d| {
                 let s = sites[d as usize];
                 hits[d as usize].iter().any(|h| {
-                    let before = match signed_with[d as usize] {
+                    let before = match signed[d as usize] {
                         SIGNED_WITH_CANDIDATES => watch.is_candidate_at(s, h.key, watch.floor()),
                         v => versions[v as usize].is_template(d, s, h.key),
                     };
@@ -681,6 +683,7 @@ fn rounds(
                 })
             })
             .collect();
+        let changed: HashSet<u32> = changed.into_iter().collect();
         if changed.is_empty() {
             break;
         }
