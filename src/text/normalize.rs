@@ -281,34 +281,6 @@ pub fn word_hash_bytes(bytes: &[u8]) -> u64 {
     word_finish(h, bytes.len())
 }
 
-/// Calls `f` with the [`word_hash`] of each word of the normalised text `norm`, in order, in
-/// one pass over its bytes (no splitting, no copies).
-#[inline]
-pub fn for_each_word_hash(norm: &str, mut f: impl FnMut(u64)) {
-    let (mut h, mut pending, mut shift, mut len) = (0u64, 0u64, 0u32, 0usize);
-    for &b in norm.as_bytes() {
-        if b == b' ' {
-            if len > 0 {
-                let full = if shift > 0 { word_step(h, pending) } else { h };
-                f(word_finish(full, len));
-            }
-            (h, pending, shift, len) = (0, 0, 0, 0);
-            continue;
-        }
-        pending |= (b as u64) << shift;
-        shift += 8;
-        len += 1;
-        if shift == 64 {
-            h = word_step(h, pending);
-            (pending, shift) = (0, 0);
-        }
-    }
-    if len > 0 {
-        let full = if shift > 0 { word_step(h, pending) } else { h };
-        f(word_finish(full, len));
-    }
-}
-
 /// The 64-bit xxh3 hash of a normalised string.
 pub fn hash_normalized(norm: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(norm.as_bytes())
@@ -367,11 +339,6 @@ mod tests {
         hashes.dedup();
         assert_eq!(hashes.len(), words.len());
         assert_eq!(word_hash("harbour"), word_hash("harbour"));
-        let text = "a harbour abcdefgh abcdefghijklmnopq école 0";
-        let mut streamed = Vec::new();
-        for_each_word_hash(text, |h| streamed.push(h));
-        let one_by_one: Vec<u64> = text.split(' ').map(word_hash).collect();
-        assert_eq!(streamed, one_by_one);
     }
 
     #[test]

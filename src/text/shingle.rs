@@ -7,7 +7,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::normalize::for_each_word_hash;
+use super::normalize::word_hash;
 
 use crate::config::ShingleKind;
 
@@ -35,8 +35,12 @@ pub fn shingle_into(norm: &str, kind: ShingleKind, k: usize, out: &mut Vec<u64>)
 }
 
 fn word_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
-    let mut words: Vec<u32> = Vec::with_capacity(norm.len() / 4 + 1);
-    for_each_word_hash(norm, |h| words.push(shingle_word(h)));
+    // Scans take word hashes from segmentation; this path (explain, benches) splits the text.
+    let words: Vec<u32> = norm
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| shingle_word(word_hash(w)))
+        .collect();
     word_shingles_of_hashes(&words, k, out);
 }
 
