@@ -14,13 +14,107 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
-use crate::corpus::InputFile;
+use crate::corpus::{InputFile, Skipped};
+use crate::detect::near::Signatures;
+use crate::detect::per_doc::PerDoc;
+use crate::detect::templates::{Hit, SharedBlock, TemplateSet, WatchList};
+use crate::scan::{ContentFigures, DocMeta, RepeatRecord};
 
-/// The reason [`load`] gives when there is no cache file.
-pub const NO_CACHE_YET: &str = "no cache yet";
+/// Why a cache file cannot be used; the scan then reads the corpus and writes a new one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CacheMiss {
+    /// There is no cache file yet.
+    #[error("no cache yet")]
+    NoCacheYet,
+    /// The file exists but cannot be read.
+    #[error("unreadable cache ({0})")]
+    Unreadable(String),
+    /// The file is shorter than its header.
+    #[error("truncated cache")]
+    Truncated,
+    /// Another version of neardup wrote it.
+    #[error("cache from another version ({0})")]
+    OtherVersion(u32),
+    /// The corpus or the options that shape reading changed.
+    #[error("corpus or reading options changed")]
+    Changed,
+    /// The contents cannot be decoded.
+    #[error("damaged cache ({0})")]
+    Damaged(String),
+}
+
+/// What reading the corpus produced, and the signing state after the last round: all that a
+/// re-run with other thresholds needs.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Snapshot {
+    pub metas: Vec<DocMeta>,
+    /// Index of each file's first document; one more entry at the end.
+    pub first_doc: Vec<u32>,
+    pub site_names: Vec<Option<String>>,
+    pub skipped: Vec<Skipped>,
+    pub bytes_read: u64,
+    pub renamed: u64,
+    pub watch: WatchList,
+    pub figures: Vec<ContentFigures>,
+    pub hits: PerDoc<Hit>,
+    pub shared: PerDoc<SharedBlock>,
+    /// Later copies of blocks, down to the repeat floor.
+    pub repeats: PerDoc<RepeatRecord>,
+    pub sigs: Signatures,
+    /// Template decisions documents were signed with.
+    pub versions: Vec<TemplateSet>,
+    /// Per document: what its signature left out.
+    pub signed_with: Vec<SignedWith>,
+}
+
+/// The template decision a document's signature was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum SignedWith {
+    /// Pass 2's candidates, at the watch list's floor.
+    Candidates,
+    /// A round's decision: an index into [`Snapshot::versions`].
+    Version(u32),
+}
+
+/// The parts of a [`Snapshot`] that the clustering rounds read and update.
+pub(crate) struct RoundState<'a> {
+    pub watch: &'a WatchList,
+    pub figures: &'a mut [ContentFigures],
+    pub hits: &'a PerDoc<Hit>,
+    pub shared: &'a PerDoc<SharedBlock>,
+    pub sigs: &'a mut Signatures,
+    pub versions: &'a mut Vec<TemplateSet>,
+    pub signed_with: &'a mut [SignedWith],
+}
+
+impl Snapshot {
+    /// The snapshot with only the template decisions some document is still signed with.
+    pub fn compacted(&mut self) -> &Snapshot {
+        let mut used: Vec<u32> = self
+            .signed_with
+            .iter()
+            .filter_map(|s| match s {
+                SignedWith::Version(v) => Some(*v),
+                SignedWith::Candidates => None,
+            })
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let versions = std::mem::take(&mut self.versions);
+        self.versions = used.iter().map(|&v| versions[v as usize].clone()).collect();
+        for s in self.signed_with.iter_mut() {
+            if let SignedWith::Version(v) = *s {
+                *s = used
+                    .binary_search(&v)
+                    .map_or(SignedWith::Candidates, |i| SignedWith::Version(i as u32));
+            }
+        }
+        self
+    }
+}
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 5;
+const CACHE_VERSION: u32 = 6;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
@@ -59,24 +153,24 @@ pub fn fingerprint(cfg: &Config, files: &[InputFile], repeat_floor: f64) -> u64 
 }
 
 /// Loads a cached value saved with `fingerprint`; the error says why it cannot be used.
-pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, String> {
+pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, CacheMiss> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => NO_CACHE_YET.to_string(),
-        _ => format!("unreadable cache ({e})"),
+        std::io::ErrorKind::NotFound => CacheMiss::NoCacheYet,
+        _ => CacheMiss::Unreadable(e.to_string()),
     })?;
     if bytes.len() < 12 {
-        return Err("truncated cache".to_string());
+        return Err(CacheMiss::Truncated);
     }
     let version = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
     let mut fp = [0u8; 8];
     fp.copy_from_slice(&bytes[4..12]);
     if version != CACHE_VERSION {
-        return Err(format!("cache from another version ({version})"));
+        return Err(CacheMiss::OtherVersion(version));
     }
     if u64::from_le_bytes(fp) != fingerprint {
-        return Err("corpus or reading options changed".to_string());
+        return Err(CacheMiss::Changed);
     }
-    bincode::deserialize(&bytes[12..]).map_err(|e| format!("damaged cache ({e})"))
+    bincode::deserialize(&bytes[12..]).map_err(|e| CacheMiss::Damaged(e.to_string()))
 }
 
 /// Saves `value` with `fingerprint`, atomically.
@@ -84,7 +178,7 @@ pub fn save<T: Serialize>(path: &Path, fingerprint: u64, value: &T) -> std::io::
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    crate::report::write::write_atomically(path, |out| {
+    crate::files::write_atomically(path, |out| {
         out.write_all(&CACHE_VERSION.to_le_bytes())?;
         out.write_all(&fingerprint.to_le_bytes())?;
         bincode::serialize_into(&mut *out, value).map_err(std::io::Error::other)
@@ -99,11 +193,11 @@ mod tests {
     fn round_trip_and_mismatch() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = path_in(dir.path());
-        assert_eq!(load::<Vec<u32>>(&p, 1), Err("no cache yet".to_string()));
+        assert_eq!(load::<Vec<u32>>(&p, 1), Err(CacheMiss::NoCacheYet));
         save(&p, 7, &vec![1u32, 2, 3]).expect("save");
         assert_eq!(load::<Vec<u32>>(&p, 7), Ok(vec![1, 2, 3]));
-        assert!(load::<Vec<u32>>(&p, 8).unwrap_err().contains("changed"));
+        assert_eq!(load::<Vec<u32>>(&p, 8), Err(CacheMiss::Changed));
         std::fs::write(&p, b"xx").expect("write");
-        assert!(load::<Vec<u32>>(&p, 7).unwrap_err().contains("truncated"));
+        assert_eq!(load::<Vec<u32>>(&p, 7), Err(CacheMiss::Truncated));
     }
 }

@@ -2,10 +2,13 @@
 
 use std::fmt;
 
-use crate::config::Config;
+use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
+use crate::report::SpanKind;
+use crate::scan::{content_shingles, document_parts, ScanOutput};
 use crate::sketch::{estimate_jaccard, MinHasher};
-use crate::text::{jaccard_and_containment, segment, shingle_into, Segmented};
+use crate::spill::DocParts;
+use crate::text::{word_shingles_of_hashes, Segmented};
 
 /// One document to explain, with the lines a scan found to be template (left out).
 #[derive(Debug, Clone)]
@@ -35,37 +38,46 @@ pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), String> {
 pub fn from_corpus(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject), String> {
     let out = crate::scan(cfg).map_err(|e| e.to_string())?;
     let mut found: [Option<Subject>; 2] = [None, None];
-    let tree = crate::corpus::walk(&cfg.root, &cfg.input.site_mode);
-    for file in &tree.files {
-        crate::corpus::read_documents(file, &cfg.input, |doc| {
-            for (slot, want) in found.iter_mut().zip([a, b]) {
-                if slot.is_none() && doc.id == want {
-                    let template_lines = out
-                        .annotations
-                        .iter()
-                        .find(|x| x.id == want)
-                        .map(|x| {
-                            x.spans
-                                .iter()
-                                .filter(|s| s.kind == "template")
-                                .map(|s| (s.start_line, s.end_line))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    *slot = Some(Subject {
-                        id: want.to_string(),
-                        text: doc.text.clone(),
-                        template_lines,
-                    });
-                }
+    for_each_subject(cfg, &out, |subject| {
+        for (slot, want) in found.iter_mut().zip([a, b]) {
+            if slot.is_none() && subject.id == want {
+                *slot = Some(subject.clone());
             }
-        });
-    }
+        }
+    });
     let [x, y] = found;
     match (x, y) {
         (Some(x), Some(y)) => Ok((x, y)),
         (None, _) => Err(format!("no document '{a}' in '{}'", cfg.root.display())),
         (_, None) => Err(format!("no document '{b}' in '{}'", cfg.root.display())),
+    }
+}
+
+/// Calls `f` with every document of a scanned corpus (in document order), its template lines
+/// taken from the scan's annotations. The documents are read from the files the scan read.
+pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subject)) {
+    let mut next = 0usize;
+    for file in &out.files {
+        crate::corpus::read_documents(file, &cfg.input, |doc| {
+            // Annotations follow document order; an id renamed by the scan (`#2`) is found
+            // by position.
+            let annotation = out.annotations.get(next);
+            next += 1;
+            let template_lines = annotation
+                .map(|x| {
+                    x.spans
+                        .iter()
+                        .filter(|s| s.kind == SpanKind::Template)
+                        .map(|s| (s.start_line, s.end_line))
+                        .collect()
+                })
+                .unwrap_or_default();
+            f(&Subject {
+                id: annotation.map_or(doc.id, |x| x.id.clone()),
+                text: doc.text,
+                template_lines,
+            });
+        });
     }
 }
 
@@ -76,6 +88,8 @@ pub struct Explanation {
     words: [u64; 2],
     content_words: [usize; 2],
     shingles: [usize; 2],
+    /// Whether each was shingled on its full text (content shorter than one shingle).
+    in_full: [bool; 2],
     template_lines: [Vec<(u32, u32)>; 2],
     exact: bool,
     jaccard: f64,
@@ -88,118 +102,168 @@ pub struct Explanation {
     passages: Vec<String>,
 }
 
-/// The content of a segmented document: its non-template lines' normalised words.
-fn content(seg: &Segmented, template: &[(u32, u32)]) -> Vec<String> {
-    seg.lines
+/// What `explain` compares of one document: its content as the scan shingles it.
+struct Side {
+    seg: Segmented,
+    /// The content's normalised words, in order (all words when shingled in full).
+    words: Vec<String>,
+    /// Their word hashes, as the scan's shingles combine them.
+    hashes: Vec<u32>,
+    /// Sorted distinct content shingles.
+    set: Vec<u64>,
+    in_full: bool,
+}
+
+fn side(subject: &Subject, cfg: &Config) -> Side {
+    let (parts, seg) = document_parts(cfg, &subject.text);
+    let excluded: Vec<bool> = parts
+        .lines
         .iter()
-        .filter(|l| {
-            !template
+        .map(|l| {
+            subject
+                .template_lines
                 .iter()
                 .any(|&(a, b)| l.number >= a && l.number <= b)
         })
-        .flat_map(|l| seg.line_norm(l).split(' ').filter(|w| !w.is_empty()))
-        .map(str::to_string)
-        .collect()
+        .collect();
+    let content = content_shingles(&parts, &excluded, cfg);
+    let mut set = content.shingles;
+    set.sort_unstable();
+    set.dedup();
+    let (words, hashes) = content_words(&parts, &seg, &excluded, content.in_full);
+    Side {
+        seg,
+        words,
+        hashes,
+        set,
+        in_full: content.in_full,
+    }
 }
 
-fn shingles_of(words: &[String], cfg: &Config) -> Vec<u64> {
-    let mut v = Vec::new();
-    shingle_into(&words.join(" "), cfg.near.shingle, cfg.near.ngram, &mut v);
-    v.sort_unstable();
-    v.dedup();
-    v
+/// The words (and word hashes) of the lines not excluded, or of all lines.
+fn content_words(
+    parts: &DocParts,
+    seg: &Segmented,
+    excluded: &[bool],
+    all: bool,
+) -> (Vec<String>, Vec<u32>) {
+    let mut words = Vec::new();
+    let mut hashes = Vec::new();
+    for ((line, part), &ex) in seg.lines.iter().zip(&parts.lines).zip(excluded) {
+        if ex && !all {
+            continue;
+        }
+        words.extend(
+            seg.line_norm(line)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+        hashes.extend_from_slice(parts.line_words(part));
+    }
+    (words, hashes)
 }
 
-/// Compares `a` and `b` with the shingling, MinHash and thresholds of `cfg`.
+/// Size of the intersection of two sorted sets.
+fn intersection(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Runs of `first`'s content words covered by shingles that `second` holds too.
+fn shared_passages(first: &Side, second: &Side, cfg: &Config) -> Vec<String> {
+    let k = cfg.near.ngram;
+    let mut passages = Vec::new();
+    if cfg.near.shingle != ShingleKind::Words
+        || first.hashes.len() < k
+        || first.hashes.len() != first.words.len()
+    {
+        return passages;
+    }
+    let mut shingles = Vec::new();
+    word_shingles_of_hashes(&first.hashes, k, &mut shingles);
+    let mut covered = vec![false; first.words.len()];
+    for (start, h) in shingles.iter().enumerate() {
+        if second.set.binary_search(h).is_ok() {
+            covered[start..start + k].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    let mut i = 0;
+    while i < covered.len() {
+        if covered[i] {
+            let start = i;
+            while i < covered.len() && covered[i] {
+                i += 1;
+            }
+            passages.push(first.words[start..i].join(" "));
+        } else {
+            i += 1;
+        }
+    }
+    passages.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    passages
+}
+
+/// Compares `a` and `b` with the shingling, MinHash and thresholds of `cfg`: the same content
+/// shingles the scan signs (template lines left out, the full text when the content is
+/// shorter than one shingle or `--min-words`).
 pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
-    let segs = [
-        segment(&a.text, cfg.fold_digits),
-        segment(&b.text, cfg.fold_digits),
-    ];
-    let contents = [
-        content(&segs[0], &a.template_lines),
-        content(&segs[1], &b.template_lines),
-    ];
-    let sets = [
-        shingles_of(&contents[0], cfg),
-        shingles_of(&contents[1], cfg),
-    ];
-    let (jaccard, _) = jaccard_and_containment(&sets[0], &sets[1]);
-    let inter = (jaccard * (sets[0].len() + sets[1].len()) as f64 / (1.0 + jaccard)).round();
+    let sides = [side(a, cfg), side(b, cfg)];
+    let (sa, sb) = (&sides[0].set, &sides[1].set);
+    let inter = intersection(sa, sb) as f64;
+    let union = (sa.len() + sb.len()) as f64 - inter;
+    let jaccard = if union > 0.0 { inter / union } else { 0.0 };
     let contained = |s: &Vec<u64>| {
         if s.is_empty() {
             0.0
         } else {
-            (inter / s.len() as f64).min(1.0)
+            inter / s.len() as f64
         }
     };
     let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
-    let estimate = if sets[0].is_empty() || sets[1].is_empty() {
+    let estimate = if sa.is_empty() || sb.is_empty() {
         0.0
     } else {
-        estimate_jaccard(&hasher.signature(&sets[0]), &hasher.signature(&sets[1]))
+        estimate_jaccard(&hasher.signature(sa), &hasher.signature(sb))
     };
 
     // Identical paragraphs.
     let mut shared_blocks = Vec::new();
-    for block in &segs[0].blocks {
-        if block.words > 0 && segs[1].blocks.iter().any(|o| o.hash == block.hash) {
+    for block in &sides[0].seg.blocks {
+        if block.words > 0 && sides[1].seg.blocks.iter().any(|o| o.hash == block.hash) {
             shared_blocks.push(a.text[block.bytes.clone()].to_string());
         }
     }
 
-    // Shared passages: runs of the first document's words covered by shingles of the second.
-    let k = cfg.near.ngram;
-    let mut passages = Vec::new();
-    if cfg.near.shingle == crate::config::ShingleKind::Words && contents[0].len() >= k {
-        let mut covered = vec![false; contents[0].len()];
-        for start in 0..=contents[0].len() - k {
-            let mut one = Vec::new();
-            shingle_into(
-                &contents[0][start..start + k].join(" "),
-                cfg.near.shingle,
-                k,
-                &mut one,
-            );
-            if one
-                .first()
-                .is_some_and(|h| sets[1].binary_search(h).is_ok())
-            {
-                covered[start..start + k].iter_mut().for_each(|c| *c = true);
-            }
-        }
-        let mut i = 0;
-        while i < covered.len() {
-            if covered[i] {
-                let start = i;
-                while i < covered.len() && covered[i] {
-                    i += 1;
-                }
-                passages.push(contents[0][start..i].join(" "));
-            } else {
-                i += 1;
-            }
-        }
-        passages.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    }
-
     Explanation {
         ids: [a.id.clone(), b.id.clone()],
-        words: [segs[0].words(), segs[1].words()],
-        content_words: [contents[0].len(), contents[1].len()],
-        shingles: [sets[0].len(), sets[1].len()],
+        words: [sides[0].seg.words(), sides[1].seg.words()],
+        content_words: [sides[0].words.len(), sides[1].words.len()],
+        shingles: [sa.len(), sb.len()],
+        in_full: [sides[0].in_full, sides[1].in_full],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
-        exact: segs[0].norm == segs[1].norm,
+        exact: sides[0].seg.norm == sides[1].seg.norm,
         jaccard,
         estimate,
-        containment: [contained(&sets[0]), contained(&sets[1])],
+        containment: [contained(sa), contained(sb)],
         thresholds: Thresholds {
             jaccard: cfg.near.threshold,
             containment: cfg.near.containment,
         },
         num_perm: cfg.near.num_perm,
         shared_blocks,
-        passages,
+        passages: shared_passages(&sides[0], &sides[1], cfg),
     }
 }
 
@@ -209,14 +273,15 @@ impl Explanation {
         if self.exact {
             return (true, "same normalised text");
         }
-        if self.jaccard >= self.thresholds.jaccard {
-            return (true, "Jaccard at or above the threshold");
-        }
         let c = self.containment[0].max(self.containment[1]);
-        if self.thresholds.containment.is_some_and(|t| c >= t) {
-            return (true, "the shorter lies inside the longer (containment)");
+        if !self.thresholds.accept(self.jaccard, c) {
+            return (false, "below both thresholds");
         }
-        (false, "below both thresholds")
+        if self.jaccard >= self.thresholds.jaccard {
+            (true, "Jaccard at or above the threshold")
+        } else {
+            (true, "the shorter lies inside the longer (containment)")
+        }
     }
 
     /// Exact Jaccard of the content shingles.
@@ -260,12 +325,17 @@ impl fmt::Display for Explanation {
         for (i, name) in ["A", "B"].iter().enumerate() {
             writeln!(
                 f,
-                "{name}: {} — {} words, {} content words, {} shingles; template lines left out: {}",
+                "{name}: {} — {} words, {} content words, {} shingles; template lines left out: {}{}",
                 self.ids[i],
                 self.words[i],
                 self.content_words[i],
                 self.shingles[i],
-                ranges(&self.template_lines[i])
+                ranges(&self.template_lines[i]),
+                if self.in_full[i] {
+                    " (content shorter than one shingle: full text compared)"
+                } else {
+                    ""
+                }
             )?;
         }
         let (dup, why) = self.verdict();

@@ -15,6 +15,7 @@ pub mod corpus;
 pub mod detect;
 pub mod eval;
 pub mod explain;
+mod files;
 pub mod progress;
 pub mod report;
 pub mod scan;

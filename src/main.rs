@@ -11,7 +11,7 @@ use neardup::config::{
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THRESHOLD,
 };
 use neardup::report::{clean, summary, write};
-use neardup::{Config, ScanError};
+use neardup::Config;
 
 /// Find near-duplicate documents, site template blocks and repeated captions in a corpus.
 #[derive(Parser, Debug)]
@@ -267,8 +267,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let cfg = args.to_config();
     let mut out = match neardup::scan(&cfg) {
         Ok(out) => out,
-        Err(ScanError::Input(msg)) => {
-            eprintln!("neardup: {msg}");
+        Err(e) => {
+            eprintln!("neardup: {e}");
             return ExitCode::from(2);
         }
     };
@@ -387,8 +387,8 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
     }
     let out = match neardup::scan(&cfg) {
         Ok(out) => out,
-        Err(ScanError::Input(msg)) => {
-            eprintln!("neardup: {msg}");
+        Err(e) => {
+            eprintln!("neardup: {e}");
             return ExitCode::from(2);
         }
     };
@@ -460,7 +460,16 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
         eprintln!("neardup: {msg}");
         return ExitCode::from(2);
     }
-    emit(&neardup::sketch::lsh::describe(&cfg.near));
+    let thresholds = neardup::sketch::Thresholds {
+        jaccard: cfg.near.threshold,
+        containment: cfg.near.containment,
+    };
+    emit(&neardup::sketch::lsh::describe(
+        &thresholds,
+        cfg.near.num_perm,
+        cfg.near.bands,
+        cfg.near.rows,
+    ));
     ExitCode::SUCCESS
 }
 

@@ -277,6 +277,84 @@ fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
     Err(io::Error::other("positioned reads are not supported here"))
 }
 
+/// The temporary file of document records and what became of it during a scan.
+#[derive(Debug)]
+pub(crate) struct SpillState {
+    /// The file, while it is usable.
+    pub file: Option<Spill>,
+    /// Each document's record, in document order.
+    pub records: Vec<Record>,
+    /// The first write that failed.
+    failure: Option<String>,
+    /// For the report: empty while the file is in use, else why no file was used.
+    status: String,
+}
+
+impl SpillState {
+    /// A new temporary file in `--temp-dir` (or `TMPDIR`), unless `--no-spill` or none can
+    /// be made.
+    pub fn new(cfg: &crate::config::Config) -> SpillState {
+        let (file, status) = if !cfg.spill {
+            (None, "not used: --no-spill".to_string())
+        } else {
+            let created = match &cfg.temp_dir {
+                Some(dir) => Spill::create_in(dir),
+                None => Spill::create(),
+            };
+            match created {
+                Ok(f) => (Some(f), String::new()),
+                Err(e) => (None, format!("not used: no temporary file ({e})")),
+            }
+        };
+        SpillState {
+            file,
+            records: Vec::new(),
+            failure: None,
+            status,
+        }
+    }
+
+    /// Adds the next document's record, or remembers the first write that failed.
+    pub fn add_record(&mut self, written: io::Result<Record>) {
+        match written {
+            Ok(r) => self.records.push(r),
+            Err(e) if self.failure.is_none() => self.failure = Some(e.to_string()),
+            Err(_) => {}
+        }
+    }
+
+    /// Ends pass 1's writing; a file with a failed write is given up (its documents are read
+    /// again instead).
+    pub fn finish_writing(&mut self) {
+        if let (Some(file), None) = (&self.file, &self.failure) {
+            if let Err(e) = file.finish_writing() {
+                self.failure = Some(e.to_string());
+            }
+        }
+        if let Some(reason) = &self.failure {
+            self.status = format!("not used: {reason}");
+            self.file = None;
+            self.records = Vec::new();
+        }
+    }
+
+    /// The report's account of the temporary file.
+    pub fn describe(&self) -> String {
+        match &self.file {
+            Some(f) if self.status.is_empty() && !self.records.is_empty() => {
+                let bytes = f.len() as f64;
+                if bytes < 1e6 {
+                    format!("{:.1} KB in a temporary file", bytes / 1e3)
+                } else {
+                    format!("{:.1} MB in a temporary file", bytes / 1e6)
+                }
+            }
+            Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
+            _ => self.status.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

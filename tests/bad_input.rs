@@ -43,7 +43,7 @@ fn every_bad_file_is_counted_with_a_reason() {
             .skipped
             .iter()
             .find(|s| s.path == path)
-            .map(|s| s.reason.clone())
+            .map(|s| s.reason.to_string())
             .unwrap_or_else(|| panic!("{path} not skipped: {:?}", report.skipped))
     };
     assert!(reason("site/broken.txt.zst").starts_with("broken zstd stream"));

@@ -66,7 +66,7 @@ fn report_has_contract_fields_and_counts() {
             report
                 .skipped
                 .iter()
-                .any(|s| &s.path == path && s.reason.starts_with(reason)),
+                .any(|s| &s.path == path && s.reason.to_string().starts_with(reason)),
             "{path}: {reason} not in {:?}",
             report.skipped
         );
@@ -164,7 +164,10 @@ fn repeated_and_reused_captions() {
     let across: Vec<_> = report
         .repeated_blocks
         .iter()
-        .filter(|b| b.kind == "across" && b.text.starts_with("Volunteers carry sandbags"))
+        .filter(|b| {
+            b.kind == neardup::report::RepeatKind::Across
+                && b.text.starts_with("Volunteers carry sandbags")
+        })
         .collect();
     assert_eq!(across.len(), 1);
     assert_eq!(

@@ -77,7 +77,7 @@ fn seed_caption_footer_and_artefact() {
         .find(|t| t.text.starts_with("Powered by"))
         .expect("footer reported");
     assert_eq!(footer.documents, 4);
-    assert_eq!(footer.position, "footer");
+    assert_eq!(footer.position, neardup::report::Position::Footer);
     assert_eq!(footer.sites.get("news"), Some(&4));
 }
 

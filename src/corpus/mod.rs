@@ -68,5 +68,150 @@ pub struct Skipped {
     /// Relative path (with `:line` for a JSONL line).
     pub path: String,
     /// Why it was skipped, in words a user can act on.
-    pub reason: String,
+    pub reason: SkipReason,
+}
+
+/// Why an input was not used. In the report it is one string (its [`Display`] form); the
+/// summary counts entries by [`SkipReason::label`].
+///
+/// [`Display`]: std::fmt::Display
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The file or folder cannot be opened or read (the system's reason).
+    Unreadable(String),
+    /// A gzip stream is broken or truncated.
+    BrokenGzip(String),
+    /// A zstd stream is broken or truncated.
+    BrokenZstd(String),
+    /// A plain file larger than `--max-bytes` (its size).
+    FileTooLarge(u64),
+    /// A compressed file whose text is larger than `--max-bytes`.
+    DecompressedTooLarge,
+    /// NUL bytes: not text.
+    BinaryFile,
+    /// NUL characters in a JSON text field.
+    BinaryText,
+    /// Nothing but white space.
+    Empty,
+    /// A JSON line larger than `--max-bytes`.
+    JsonLineTooLarge,
+    /// A line that is not JSON (the parser's reason).
+    MalformedJson(String),
+    /// A JSON line that is not an object.
+    NotAnObject,
+    /// The text field (named) holds something other than a string.
+    FieldNotString(String),
+    /// The text field (named) is missing.
+    MissingField(String),
+    /// A symbolic link that leads back to a folder above it.
+    SymlinkLoop,
+    /// A device, socket or pipe.
+    NotARegularFile,
+    /// An extension neardup does not read.
+    UnsupportedType,
+    /// A reason read back from a report that this version does not know.
+    Other(String),
+}
+
+const UNSUPPORTED: &str =
+    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, optionally .gz or .zst)";
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
+            SkipReason::BrokenGzip(e) => write!(f, "broken gzip stream: {e}"),
+            SkipReason::BrokenZstd(e) => write!(f, "broken zstd stream: {e}"),
+            SkipReason::FileTooLarge(n) => write!(f, "file larger than --max-bytes ({n} bytes)"),
+            SkipReason::DecompressedTooLarge => {
+                f.write_str("decompressed text larger than --max-bytes")
+            }
+            SkipReason::BinaryFile => f.write_str("binary file (NUL bytes)"),
+            SkipReason::BinaryText => f.write_str("binary text (NUL characters)"),
+            SkipReason::Empty => f.write_str("empty document"),
+            SkipReason::JsonLineTooLarge => f.write_str("JSON line larger than --max-bytes"),
+            SkipReason::MalformedJson(e) => write!(f, "malformed JSON: {e}"),
+            SkipReason::NotAnObject => f.write_str("JSON line is not an object"),
+            SkipReason::FieldNotString(name) => write!(f, "field '{name}' is not a string"),
+            SkipReason::MissingField(name) => write!(f, "no '{name}' field (set --text-field)"),
+            SkipReason::SymlinkLoop => f.write_str("symlink loop"),
+            SkipReason::NotARegularFile => f.write_str("not a regular file"),
+            SkipReason::UnsupportedType => f.write_str(UNSUPPORTED),
+            SkipReason::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl SkipReason {
+    /// The reason without its details, as the summary counts it.
+    pub fn label(&self) -> String {
+        match self {
+            SkipReason::Unreadable(_) => "unreadable".to_string(),
+            SkipReason::BrokenGzip(_) => "broken gzip stream".to_string(),
+            SkipReason::BrokenZstd(_) => "broken zstd stream".to_string(),
+            SkipReason::FileTooLarge(_) => "file larger than --max-bytes".to_string(),
+            SkipReason::BinaryFile => "binary file".to_string(),
+            SkipReason::BinaryText => "binary text".to_string(),
+            SkipReason::MalformedJson(_) => "malformed JSON".to_string(),
+            SkipReason::MissingField(name) => format!("no '{name}' field"),
+            SkipReason::UnsupportedType => "unsupported file type".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The reason a report states as text (the inverse of its display form).
+    pub fn parse(text: &str) -> SkipReason {
+        let fixed = [
+            SkipReason::DecompressedTooLarge,
+            SkipReason::BinaryFile,
+            SkipReason::BinaryText,
+            SkipReason::Empty,
+            SkipReason::JsonLineTooLarge,
+            SkipReason::NotAnObject,
+            SkipReason::SymlinkLoop,
+            SkipReason::NotARegularFile,
+            SkipReason::UnsupportedType,
+        ];
+        if let Some(r) = fixed.into_iter().find(|r| r.to_string() == text) {
+            return r;
+        }
+        let detail = |prefix: &str| text.strip_prefix(prefix).map(str::to_string);
+        let quoted = |prefix: &str, suffix: &str| {
+            text.strip_prefix(prefix)
+                .and_then(|t| t.strip_suffix(suffix))
+                .map(str::to_string)
+        };
+        if let Some(e) = detail("unreadable: ") {
+            SkipReason::Unreadable(e)
+        } else if let Some(e) = detail("broken gzip stream: ") {
+            SkipReason::BrokenGzip(e)
+        } else if let Some(e) = detail("broken zstd stream: ") {
+            SkipReason::BrokenZstd(e)
+        } else if let Some(e) = detail("malformed JSON: ") {
+            SkipReason::MalformedJson(e)
+        } else if let Some(n) =
+            quoted("file larger than --max-bytes (", " bytes)").and_then(|n| n.parse().ok())
+        {
+            SkipReason::FileTooLarge(n)
+        } else if let Some(name) = quoted("field '", "' is not a string") {
+            SkipReason::FieldNotString(name)
+        } else if let Some(name) = quoted("no '", "' field (set --text-field)") {
+            SkipReason::MissingField(name)
+        } else {
+            SkipReason::Other(text.to_string())
+        }
+    }
+}
+
+impl serde::Serialize for SkipReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SkipReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SkipReason, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(SkipReason::parse(&text))
+    }
 }

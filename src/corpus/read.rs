@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
 
-use super::{Compression, Document, Format, InputFile, Skipped};
+use super::{Compression, Document, Format, InputFile, SkipReason, Skipped};
 use crate::config::InputOptions;
 
 /// What reading one file produced besides its documents.
@@ -31,10 +31,7 @@ pub fn read_documents(
         && file.format == Format::Text
         && file.size > opts.max_bytes
     {
-        outcome.skip(
-            &file.rel,
-            format!("file larger than --max-bytes ({} bytes)", file.size),
-        );
+        outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
         return outcome;
     }
     let reader = match open(file) {
@@ -52,7 +49,7 @@ pub fn read_documents(
 }
 
 impl FileOutcome {
-    fn skip(&mut self, path: &str, reason: String) {
+    fn skip(&mut self, path: &str, reason: SkipReason) {
         self.skipped.push(Skipped {
             path: path.to_string(),
             reason,
@@ -60,8 +57,8 @@ impl FileOutcome {
     }
 }
 
-fn open(file: &InputFile) -> Result<Box<dyn Read>, String> {
-    let f = File::open(&file.path).map_err(|e| format!("unreadable: {e}"))?;
+fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
+    let f = File::open(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     // Plain text files are read whole into a buffer of their size (read_text); a buffer in
     // between would only add a copy, and a large one costs a fresh mapping per file.
     if file.compression == Compression::None && file.format == Format::Text {
@@ -84,9 +81,9 @@ struct ZstdFrames<R: BufRead> {
 }
 
 impl<R: BufRead> ZstdFrames<R> {
-    fn new(source: R) -> Result<ZstdFrames<R>, String> {
+    fn new(source: R) -> Result<ZstdFrames<R>, SkipReason> {
         let decoder = ruzstd::decoding::StreamingDecoder::new(source)
-            .map_err(|e| format!("broken zstd stream: {e}"))?;
+            .map_err(|e| SkipReason::BrokenZstd(e.to_string()))?;
         Ok(ZstdFrames {
             decoder: Some(decoder),
         })
@@ -117,11 +114,11 @@ impl<R: BufRead> Read for ZstdFrames<R> {
     }
 }
 
-fn read_error_reason(file: &InputFile, err: &std::io::Error) -> String {
+fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipReason {
     match file.compression {
-        Compression::None => format!("unreadable: {err}"),
-        Compression::Gzip => format!("broken gzip stream: {err}"),
-        Compression::Zstd => format!("broken zstd stream: {err}"),
+        Compression::None => SkipReason::Unreadable(err.to_string()),
+        Compression::Gzip => SkipReason::BrokenGzip(err.to_string()),
+        Compression::Zstd => SkipReason::BrokenZstd(err.to_string()),
     }
 }
 
@@ -140,19 +137,16 @@ fn read_text(
     }
     outcome.bytes += bytes.len() as u64;
     if bytes.len() as u64 > opts.max_bytes {
-        outcome.skip(
-            &file.rel,
-            "decompressed text larger than --max-bytes".to_string(),
-        );
+        outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
         return;
     }
     if looks_binary(&bytes) {
-        outcome.skip(&file.rel, "binary file (NUL bytes)".to_string());
+        outcome.skip(&file.rel, SkipReason::BinaryFile);
         return;
     }
     let (text, lossy) = decode_utf8(bytes);
     if text.trim().is_empty() {
-        outcome.skip(&file.rel, "empty document".to_string());
+        outcome.skip(&file.rel, SkipReason::Empty);
         return;
     }
     emit(Document {
@@ -205,44 +199,38 @@ fn read_jsonl(
             continue;
         }
         if buf.len() as u64 > opts.max_bytes {
-            outcome.skip(&where_, "JSON line larger than --max-bytes".to_string());
+            outcome.skip(&where_, SkipReason::JsonLineTooLarge);
             continue;
         }
         let (line, lossy) = decode_utf8(std::mem::take(&mut buf));
         let value: Value = match serde_json::from_str(&line) {
             Ok(v) => v,
             Err(err) => {
-                outcome.skip(&where_, format!("malformed JSON: {err}"));
+                outcome.skip(&where_, SkipReason::MalformedJson(err.to_string()));
                 continue;
             }
         };
         let Some(obj) = value.as_object() else {
-            outcome.skip(&where_, "JSON line is not an object".to_string());
+            outcome.skip(&where_, SkipReason::NotAnObject);
             continue;
         };
         let text = match obj.get(&opts.text_field) {
             Some(Value::String(s)) => s.clone(),
             Some(_) => {
-                outcome.skip(
-                    &where_,
-                    format!("field '{}' is not a string", opts.text_field),
-                );
+                outcome.skip(&where_, SkipReason::FieldNotString(opts.text_field.clone()));
                 continue;
             }
             None => {
-                outcome.skip(
-                    &where_,
-                    format!("no '{}' field (set --text-field)", opts.text_field),
-                );
+                outcome.skip(&where_, SkipReason::MissingField(opts.text_field.clone()));
                 continue;
             }
         };
         if text.contains('\0') {
-            outcome.skip(&where_, "binary text (NUL characters)".to_string());
+            outcome.skip(&where_, SkipReason::BinaryText);
             continue;
         }
         if text.trim().is_empty() {
-            outcome.skip(&where_, "empty document".to_string());
+            outcome.skip(&where_, SkipReason::Empty);
             continue;
         }
         let id = match obj.get(&opts.id_field) {
@@ -306,7 +294,7 @@ mod tests {
         let (docs, out) = read_all(&f);
         let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, vec!["a", "d.jsonl:3"]);
-        let reasons: Vec<_> = out.skipped.iter().map(|s| s.reason.as_str()).collect();
+        let reasons: Vec<String> = out.skipped.iter().map(|s| s.reason.to_string()).collect();
         assert_eq!(reasons.len(), 3);
         assert!(reasons[0].starts_with("malformed JSON"));
         assert!(reasons[1].contains("no 'text' field"));
@@ -338,19 +326,19 @@ mod tests {
         assert_eq!(docs[0].text, "zstd text and more", "{:?}", out.skipped);
         let (docs, out) = read_all(&input(dir.path(), "c.txt.gz", &gz[..gz.len() / 2]));
         assert!(docs.is_empty());
-        assert!(out.skipped[0].reason.starts_with("broken gzip"));
+        assert!(matches!(out.skipped[0].reason, SkipReason::BrokenGzip(_)));
         let (docs, out) = read_all(&input(dir.path(), "d.txt.zst", b"not zstd at all"));
         assert!(docs.is_empty());
-        assert!(out.skipped[0].reason.starts_with("broken zstd"));
+        assert!(matches!(out.skipped[0].reason, SkipReason::BrokenZstd(_)));
     }
 
     #[test]
     fn binary_empty_and_lossy() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (d, out) = read_all(&input(dir.path(), "b.txt", b"ab\0cd"));
-        assert!(d.is_empty() && out.skipped[0].reason.contains("binary"));
+        assert!(d.is_empty() && out.skipped[0].reason == SkipReason::BinaryFile);
         let (d, out) = read_all(&input(dir.path(), "e.txt", b"  \n\n "));
-        assert!(d.is_empty() && out.skipped[0].reason.contains("empty"));
+        assert!(d.is_empty() && out.skipped[0].reason == SkipReason::Empty);
         let (d, _) = read_all(&input(dir.path(), "l.txt", b"caf\xe9 ok"));
         assert!(d[0].lossy_utf8);
         assert_eq!(d[0].text, "caf\u{fffd} ok");

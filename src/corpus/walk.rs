@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{Compression, Format, InputFile, Skipped};
+use super::{Compression, Format, InputFile, SkipReason, Skipped};
 use crate::config::SiteMode;
 
 /// The result of walking a corpus root.
@@ -85,9 +85,9 @@ fn walk_one(
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| "?".to_string());
                 let reason = if err.loop_ancestor().is_some() {
-                    "symlink loop".to_string()
+                    SkipReason::SymlinkLoop
                 } else {
-                    format!("unreadable: {}", io_reason(&err))
+                    SkipReason::Unreadable(io_reason(&err))
                 };
                 out.skipped.push(Skipped { path, reason });
                 continue;
@@ -101,7 +101,7 @@ fn walk_one(
                 if canonical_root.starts_with(&target) {
                     out.skipped.push(Skipped {
                         path: relative(root, entry.path()),
-                        reason: "symlink loop".to_string(),
+                        reason: SkipReason::SymlinkLoop,
                     });
                     it.skip_current_dir();
                     continue;
@@ -116,14 +116,14 @@ fn walk_one(
         if !entry.file_type().is_file() {
             out.skipped.push(Skipped {
                 path: rel,
-                reason: "not a regular file".to_string(),
+                reason: SkipReason::NotARegularFile,
             });
             continue;
         }
         let Some((format, compression)) = classify(entry.path()) else {
             out.skipped.push(Skipped {
                 path: rel,
-                reason: "unsupported file type (expected .txt, .md, .jsonl, .ndjson, optionally .gz or .zst)".to_string(),
+                reason: SkipReason::UnsupportedType,
             });
             continue;
         };
@@ -237,7 +237,7 @@ mod tests {
         let loops: Vec<&str> = w
             .skipped
             .iter()
-            .filter(|s| s.reason == "symlink loop")
+            .filter(|s| s.reason == SkipReason::SymlinkLoop)
             .map(|s| s.path.as_str())
             .collect();
         assert!(loops.contains(&"a/b/to-root"), "{:?}", w.skipped);

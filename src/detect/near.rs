@@ -1,13 +1,15 @@
 //! Near-duplicate documents: LSH candidates → verification → clusters.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use crate::sketch::{
-    candidate_pairs, containment_from_jaccard, estimate_jaccard, optimal_params_catching, LshParams,
-};
+use crate::detect::cluster::UnionFind;
+use crate::sketch::{candidate_pairs, containment_from_jaccard, estimate_jaccard, LshParams};
 use crate::text::jaccard_and_containment;
+
+pub use crate::sketch::lsh::MAX_BUCKET;
+pub use crate::sketch::{lsh_params, Thresholds, CONTAINMENT_MIN_RATIO};
 
 /// Signatures of a whole corpus, stored flat: `num_perm` values per document, each cut to its
 /// high 16 bits. Half the memory of the full values; two different values then agree by chance
@@ -84,68 +86,6 @@ pub struct VerifiedPair {
     pub containment: f64,
 }
 
-/// Thresholds a pair must pass.
-#[derive(Debug, Clone, Copy)]
-pub struct Thresholds {
-    /// Jaccard threshold.
-    pub jaccard: f64,
-    /// Containment threshold, if containment counts.
-    pub containment: Option<f64>,
-}
-
-impl Thresholds {
-    /// Whether a pair with these figures is a duplicate.
-    pub fn accept(&self, jaccard: f64, containment: f64) -> bool {
-        jaccard >= self.jaccard || self.containment.is_some_and(|c| containment >= c)
-    }
-
-    /// The Jaccard that LSH must catch: with containment on, a copy holding half of a longer
-    /// document with containment `c` has Jaccard `c·r/(1+r−c·r)` at size ratio `r = 0.5`, which
-    /// is lower than the Jaccard threshold; the bands are chosen for the lower of the two.
-    pub fn lsh_design_threshold(&self) -> f64 {
-        match self.containment {
-            Some(c) => {
-                let r = CONTAINMENT_MIN_RATIO;
-                self.jaccard.min(c * r / (1.0 + r - c * r))
-            }
-            None => self.jaccard,
-        }
-    }
-}
-
-/// Shortest copy, relative to the longer document, that containment candidates are designed
-/// to catch reliably.
-pub const CONTAINMENT_MIN_RATIO: f64 = 0.5;
-
-/// Buckets with more documents than this yield linear pairs (see [`candidate_pairs`]).
-pub const MAX_BUCKET: usize = 128;
-
-/// The LSH parameters for a scan: the user's bands and rows, or derived ones.
-pub fn lsh_params(
-    thresholds: &Thresholds,
-    num_perm: usize,
-    bands: Option<usize>,
-    rows: Option<usize>,
-) -> LshParams {
-    let derived = optimal_params_catching(
-        thresholds.lsh_design_threshold(),
-        num_perm,
-        thresholds.jaccard,
-    );
-    match (bands, rows) {
-        (Some(b), Some(r)) => LshParams { bands: b, rows: r },
-        (Some(b), None) => LshParams {
-            bands: b,
-            rows: (num_perm / b).max(1),
-        },
-        (None, Some(r)) => LshParams {
-            bands: (num_perm / r).max(1),
-            rows: r,
-        },
-        (None, None) => derived,
-    }
-}
-
 /// Candidate pairs of the corpus.
 pub fn candidates(sigs: &Signatures, params: LshParams) -> Vec<(u32, u32)> {
     let refs: Vec<Option<&[u16]>> = (0..sigs.len()).map(|d| sigs.get(d)).collect();
@@ -161,7 +101,7 @@ pub fn verify_by_signature(
     split_judged(
         judge_by_signature(pairs, sigs, thresholds)
             .into_iter()
-            .map(|(judged, _)| judged)
+            .map(|v| v.verdict)
             .collect(),
     )
 }
@@ -172,7 +112,7 @@ pub fn judge_by_signature(
     pairs: &[(u32, u32)],
     sigs: &Signatures,
     thresholds: &Thresholds,
-) -> Vec<(Judged, bool)> {
+) -> Vec<SignatureVerdict> {
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -190,7 +130,13 @@ pub fn judge_by_signature(
                 containment,
             };
             let borderline = is_borderline(jaccard, size_a, size_b, sa.len(), thresholds);
-            Some(((pair, thresholds.accept(jaccard, containment)), borderline))
+            Some(SignatureVerdict {
+                verdict: Judged {
+                    pair,
+                    accepted: thresholds.accept(jaccard, containment),
+                },
+                borderline,
+            })
         })
         .collect()
 }
@@ -222,7 +168,22 @@ pub fn is_borderline(
 }
 
 /// A verdict on a candidate pair: its figures and whether it passed.
-pub type Judged = (VerifiedPair, bool);
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judged {
+    /// The pair and its figures.
+    pub pair: VerifiedPair,
+    /// Whether it passes the thresholds.
+    pub accepted: bool,
+}
+
+/// A verdict from signatures, and whether it could flip within the estimation error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignatureVerdict {
+    /// The verdict on the estimated figures.
+    pub verdict: Judged,
+    /// Whether it is borderline (see [`is_borderline`]).
+    pub borderline: bool,
+}
 
 /// Judges the pairs whose documents both have an exact shingle set in `sets` (sorted and
 /// deduplicated); the others are left out.
@@ -242,7 +203,10 @@ pub fn judge_exact(
                 jaccard,
                 containment,
             };
-            Some((pair, thresholds.accept(jaccard, containment)))
+            Some(Judged {
+                pair,
+                accepted: thresholds.accept(jaccard, containment),
+            })
         })
         .collect()
 }
@@ -258,17 +222,95 @@ pub fn verify_exact(
 
 /// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms), in
 /// the order given.
-pub fn split_judged(judged: Vec<(VerifiedPair, bool)>) -> (Vec<VerifiedPair>, Vec<f64>) {
+pub fn split_judged(judged: Vec<Judged>) -> (Vec<VerifiedPair>, Vec<f64>) {
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
-    for (pair, ok) in judged {
-        if ok {
-            accepted.push(pair);
+    for j in judged {
+        if j.accepted {
+            accepted.push(j.pair);
         } else {
-            rejected.push(pair.jaccard);
+            rejected.push(j.pair.jaccard);
         }
     }
     (accepted, rejected)
+}
+
+/// Shingles of exact sets held at once while borderline pairs are checked (8 bytes each):
+/// memory stays bounded however many pairs are borderline.
+pub const VERIFY_BATCH_SHINGLES: u64 = 1 << 20;
+
+/// `pairs` in consecutive batches whose documents hold at most `budget` shingles in all
+/// (a batch holds at least one pair).
+pub fn batches_by_shingles<'a>(
+    pairs: &'a [(u32, u32)],
+    sigs: &Signatures,
+    budget: u64,
+) -> Vec<&'a [(u32, u32)]> {
+    let mut batches = Vec::new();
+    let mut docs: HashSet<u32> = HashSet::default();
+    let (mut start, mut cost) = (0, 0u64);
+    for (i, &(a, b)) in pairs.iter().enumerate() {
+        let added: u64 = [a, b]
+            .iter()
+            .filter(|d| !docs.contains(d))
+            .map(|&d| sigs.size(d as usize) as u64)
+            .sum();
+        if i > start && cost + added > budget {
+            batches.push(&pairs[start..i]);
+            (start, cost) = (i, 0);
+            docs.clear();
+        }
+        cost += [a, b]
+            .iter()
+            .filter(|&&d| docs.insert(d))
+            .map(|&d| sigs.size(d as usize) as u64)
+            .sum::<u64>();
+    }
+    if start < pairs.len() {
+        batches.push(&pairs[start..]);
+    }
+    batches
+}
+
+/// Exact duplicates (the same hash of the normalised text, `exact[d]`) join whatever their
+/// length.
+pub fn join_exact_duplicates(exact: &[u128], uf: &mut UnionFind) {
+    let mut by_exact: Vec<(u128, u32)> = exact
+        .iter()
+        .enumerate()
+        .map(|(d, &h)| (h, d as u32))
+        .collect();
+    by_exact.sort_unstable();
+    for w in by_exact.windows(2) {
+        if w[0].0 == w[1].0 {
+            uf.union(w[0].1, w[1].1);
+        }
+    }
+}
+
+/// The borderline candidate pairs (see [`is_borderline`]) whose verdict can change a
+/// cluster: those whose documents the clearly accepted pairs (and exact duplicates, by
+/// `exact[d]`) do not already connect. In a cluster of many copies most borderline pairs are
+/// redundant, and checking them exactly would only re-read documents.
+pub fn borderline_pairs_that_matter(
+    judged: &[SignatureVerdict],
+    exact: &[u128],
+) -> Vec<(u32, u32)> {
+    let mut uf = UnionFind::new(exact.len());
+    for v in judged {
+        if v.verdict.accepted && !v.borderline {
+            uf.union(v.verdict.pair.a, v.verdict.pair.b);
+        }
+    }
+    join_exact_duplicates(exact, &mut uf);
+    let mut matter = Vec::new();
+    for v in judged {
+        let pair = v.verdict.pair;
+        if v.borderline && uf.find(pair.a) != uf.find(pair.b) {
+            matter.push((pair.a, pair.b));
+        }
+    }
+    matter
 }
 
 #[cfg(test)]

@@ -195,7 +195,7 @@ pub struct TemplateBlock {
     /// Occurrences marked in the annotations.
     pub occurrences: u64,
     /// Where it usually sits: `header`, `body` or `footer`.
-    pub position: String,
+    pub position: Position,
     /// Up to three document ids holding it.
     pub examples: Vec<String>,
 }
@@ -204,7 +204,7 @@ pub struct TemplateBlock {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RepeatedBlock {
     /// `within` (repeated inside each listed document) or `across` (reused by them).
-    pub kind: String,
+    pub kind: RepeatKind,
     /// Its text, as in its first document.
     pub text: String,
     /// Words.
@@ -237,7 +237,7 @@ pub struct Annotation {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Span {
     /// `template` or `repeated`.
-    pub kind: String,
+    pub kind: SpanKind,
     /// 1-based first line.
     pub start_line: u32,
     /// 1-based last line, inclusive.
@@ -246,4 +246,62 @@ pub struct Span {
     pub start_byte: u32,
     /// Byte offset just past its end.
     pub end_byte: u32,
+}
+
+/// Where on its pages a template block usually sits.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// Before the page's main text.
+    Header,
+    /// Inside it.
+    Body,
+    /// After it.
+    Footer,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Position::Header => "header",
+            Position::Body => "body",
+            Position::Footer => "footer",
+        })
+    }
+}
+
+/// How a block is repeated.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum RepeatKind {
+    /// Repeated inside each listed document (a caption scraped twice).
+    Within,
+    /// Reused by a few different documents that are not copies of each other.
+    Across,
+}
+
+/// What a span of a document is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanKind {
+    /// Site template: strip it from every page.
+    Template,
+    /// A later copy of a block of the same document: strip it, the first copy stays.
+    Repeated,
+}
+
+impl SpanKind {
+    /// Its name in the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Template => "template",
+            SpanKind::Repeated => "repeated",
+        }
+    }
+}
+
+impl PartialEq<&str> for SpanKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }

@@ -79,29 +79,93 @@ pub fn optimal_params_catching(threshold: f64, num_perm: usize, must_catch: f64)
     best
 }
 
+/// Thresholds a pair must pass.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Jaccard threshold.
+    pub jaccard: f64,
+    /// Containment threshold, if containment counts.
+    pub containment: Option<f64>,
+}
+
+impl Thresholds {
+    /// Whether a pair with these figures is a duplicate.
+    pub fn accept(&self, jaccard: f64, containment: f64) -> bool {
+        jaccard >= self.jaccard || self.containment.is_some_and(|c| containment >= c)
+    }
+
+    /// The Jaccard that LSH must catch: with containment on, a copy holding half of a longer
+    /// document with containment `c` has Jaccard `c·r/(1+r−c·r)` at size ratio `r = 0.5`, which
+    /// is lower than the Jaccard threshold; the bands are chosen for the lower of the two.
+    pub fn lsh_design_threshold(&self) -> f64 {
+        match self.containment {
+            Some(c) => {
+                let r = CONTAINMENT_MIN_RATIO;
+                self.jaccard.min(c * r / (1.0 + r - c * r))
+            }
+            None => self.jaccard,
+        }
+    }
+}
+
+/// Shortest copy, relative to the longer document, that containment candidates are designed
+/// to catch reliably.
+pub const CONTAINMENT_MIN_RATIO: f64 = 0.5;
+
+/// Buckets with more documents than this yield linear pairs (see [`candidate_pairs`]).
+pub const MAX_BUCKET: usize = 128;
+
+/// The LSH parameters for a scan: the user's bands and rows, or derived ones.
+pub fn lsh_params(
+    thresholds: &Thresholds,
+    num_perm: usize,
+    bands: Option<usize>,
+    rows: Option<usize>,
+) -> LshParams {
+    let derived = optimal_params_catching(
+        thresholds.lsh_design_threshold(),
+        num_perm,
+        thresholds.jaccard,
+    );
+    match (bands, rows) {
+        (Some(b), Some(r)) => LshParams { bands: b, rows: r },
+        (Some(b), None) => LshParams {
+            bands: b,
+            rows: (num_perm / b).max(1),
+        },
+        (None, Some(r)) => LshParams {
+            bands: (num_perm / r).max(1),
+            rows: r,
+        },
+        (None, None) => derived,
+    }
+}
+
 /// Bytes a document costs beyond its signature, measured on generated corpora (ids, spans of
 /// template lines, bookkeeping); see README, "Performance".
 pub const BYTES_PER_DOCUMENT_BESIDES_SIGNATURE: usize = 1_900;
 
 /// A text for `neardup params`: the bands and rows a configuration gives, the S-curve, and the
 /// memory signatures need.
-pub fn describe(near: &crate::config::NearDupOptions) -> String {
+pub fn describe(
+    thresholds: &Thresholds,
+    num_perm: usize,
+    bands: Option<usize>,
+    rows: Option<usize>,
+) -> String {
     use std::fmt::Write;
-    let thresholds = crate::detect::near::Thresholds {
-        jaccard: near.threshold,
-        containment: near.containment,
-    };
-    let p = crate::detect::near::lsh_params(&thresholds, near.num_perm, near.bands, near.rows);
+    let p = lsh_params(thresholds, num_perm, bands, rows);
     let mut out = String::new();
     let design = thresholds.lsh_design_threshold();
     let _ = writeln!(
         out,
         "threshold {} (containment {}), {} permutations",
-        near.threshold,
-        near.containment
+        thresholds.jaccard,
+        thresholds
+            .containment
             .map(|c| c.to_string())
             .unwrap_or_else(|| "off".to_string()),
-        near.num_perm
+        num_perm
     );
     let _ = writeln!(
         out,
@@ -109,7 +173,7 @@ pub fn describe(near: &crate::config::NearDupOptions) -> String {
         p.bands,
         p.rows,
         p.bands * p.rows,
-        near.num_perm,
+        num_perm,
         design
     );
     let _ = writeln!(out, "\nprobability that a pair becomes a candidate:");
@@ -118,7 +182,7 @@ pub fn describe(near: &crate::config::NearDupOptions) -> String {
         let s = 0.5 + i as f64 * 0.05;
         let pr = catch_probability(s, p);
         let bar = "#".repeat((pr * 40.0).round() as usize);
-        let mark = if (s - near.threshold).abs() < 1e-9 {
+        let mark = if (s - thresholds.jaccard).abs() < 1e-9 {
             " <- threshold"
         } else {
             ""
@@ -126,7 +190,7 @@ pub fn describe(near: &crate::config::NearDupOptions) -> String {
         let _ = writeln!(out, "  {s:.2}      {pr:.4}  {bar}{mark}");
     }
     // two bytes a value: the signature store keeps 16 bits of each
-    let sig = 2 * near.num_perm;
+    let sig = 2 * num_perm;
     let _ = writeln!(
         out,
         "\nmemory per million documents: signatures {} MB, whole scan about {:.1} GB",
@@ -235,7 +299,11 @@ mod tests {
         let mut cfg = crate::config::Config::new(".");
         cfg.near.threshold = 0.8;
         cfg.near.containment = None;
-        let text = describe(&cfg.near);
+        let t = Thresholds {
+            jaccard: cfg.near.threshold,
+            containment: cfg.near.containment,
+        };
+        let text = describe(&t, cfg.near.num_perm, cfg.near.bands, cfg.near.rows);
         assert!(text.contains("LSH: 17 bands x 7 rows"), "{text}");
         assert!(text.contains("0.80      0.98"), "{text}");
         assert!(text.contains("signatures 256 MB"), "{text}");

@@ -1,0 +1,582 @@
+//! The scan's output: duplicate clusters, the texts of template and repeated blocks, one
+//! annotation per document, and the summary.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::rounds::Round;
+use super::{thresholds, Ctx, ScanOutput, Stopwatch};
+use crate::cache::Snapshot;
+use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
+use crate::corpus::{read_documents, Skipped};
+use crate::detect::cluster::representative;
+use crate::detect::templates::Finalized;
+use crate::detect::units::Region;
+use crate::report::{
+    Annotation, Cluster, ClusterMember, Parameters, Position, RepeatKind, RepeatedBlock, Report,
+    Span, SpanKind, Summary, TemplateBlock, Timing, SCHEMA_VERSION,
+};
+use crate::sketch::{catch_probability, containment_from_jaccard, estimate_jaccard, LshParams};
+
+/// What the output is built from.
+pub(super) struct BuildInput<'a> {
+    pub snap: &'a Snapshot,
+    pub templates: &'a Finalized,
+    pub round: &'a Round,
+    pub params: LshParams,
+    pub clock: Stopwatch,
+    pub threads: usize,
+}
+
+/// Lines and bytes of a span of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LineSpan {
+    /// 1-based first and last line.
+    start_line: u32,
+    end_line: u32,
+    /// Half-open byte range.
+    start_byte: u32,
+    end_byte: u32,
+}
+
+impl LineSpan {
+    fn new(lines: (u32, u32), bytes: (u32, u32)) -> LineSpan {
+        LineSpan {
+            start_line: lines.0,
+            end_line: lines.1,
+            start_byte: bytes.0,
+            end_byte: bytes.1,
+        }
+    }
+
+    fn to_span(self, kind: SpanKind) -> Span {
+        Span {
+            kind,
+            start_line: self.start_line,
+            end_line: self.end_line,
+            start_byte: self.start_byte,
+            end_byte: self.end_byte,
+        }
+    }
+}
+
+/// A document and a byte range of its text.
+type TextAt = (u32, (u32, u32));
+
+/// A block repeated inside documents: the documents, its first occurrence's bytes (in the
+/// first document) and its words.
+struct WithinRepeat {
+    documents: Vec<u32>,
+    bytes: (u32, u32),
+    words: u32,
+}
+
+/// Each clustered document's cluster id and representative.
+type ClusterOf = HashMap<u32, (u64, u32)>;
+
+/// Builds the report and the annotations.
+pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
+    let BuildInput {
+        snap,
+        templates,
+        round,
+        params,
+        mut clock,
+        threads,
+    } = input;
+    let mut skipped = snap.skipped.clone();
+    skipped.sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
+    let (clusters, cluster_of, exact_clusters) = clusters(ctx, snap, round);
+    let (template_blocks, repeated_blocks) = blocks(ctx, snap, templates);
+    let (annotations, counts) = annotations(ctx, snap, templates, &cluster_of);
+    let summary = summary(
+        ctx,
+        SummaryInput {
+            snap,
+            round,
+            params,
+            skipped: &skipped,
+            counts,
+            exact_clusters,
+            clusters: clusters.len() as u64,
+            template_blocks: template_blocks.len() as u64,
+            reused_blocks: templates.reused.len() as u64,
+        },
+    );
+    clock.lap("report");
+    let report = Report {
+        version: SCHEMA_VERSION,
+        summary,
+        timing: Some(Timing {
+            seconds: round4(clock.started.elapsed().as_secs_f64()),
+            threads,
+            stages: clock.stages,
+            cache: None,
+            spill: None,
+        }),
+        skipped,
+        duplicate_clusters: clusters,
+        template_blocks,
+        repeated_blocks,
+    };
+    ScanOutput {
+        report,
+        annotations,
+        files: Vec::new(),
+    }
+}
+
+/// Verified pairs' Jaccard and containment, by (smaller, larger) document index.
+type PairFigures = HashMap<(u32, u32), (f64, f64)>;
+
+/// The similarity and containment of two documents of a cluster, from the best evidence at
+/// hand: exact sets, the verified pair, or their signatures.
+fn pair_figures(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    round: &Round,
+    verified: &PairFigures,
+    (a, b): (u32, u32),
+) -> (f64, f64) {
+    let metas = ctx.metas;
+    if a == b || metas[a as usize].exact == metas[b as usize].exact {
+        return (1.0, 1.0);
+    }
+    if let (Some(sa), Some(sb)) = (round.sets.get(&a), round.sets.get(&b)) {
+        return crate::text::jaccard_and_containment(sa, sb);
+    }
+    if let Some(&v) = verified.get(&(a.min(b), a.max(b))) {
+        return v;
+    }
+    let sigs = &snap.sigs;
+    match (sigs.get(a as usize), sigs.get(b as usize)) {
+        (Some(x), Some(y)) => {
+            let j = estimate_jaccard(x, y);
+            let c = containment_from_jaccard(
+                j,
+                sigs.size(a as usize) as usize,
+                sigs.size(b as usize) as usize,
+            );
+            (j, c)
+        }
+        _ => (0.0, 0.0),
+    }
+}
+
+/// The report's clusters, each document's cluster and representative, and how many clusters
+/// are exact copies.
+fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, ClusterOf, u64) {
+    let metas = ctx.metas;
+    let verified: PairFigures = round
+        .verified
+        .iter()
+        .map(|p| ((p.a, p.b), (p.jaccard, p.containment)))
+        .collect();
+    let mut clusters = Vec::with_capacity(round.groups.len());
+    let mut cluster_of: ClusterOf = HashMap::default();
+    let mut exact_clusters = 0u64;
+    for (i, g) in round.groups.iter().enumerate() {
+        let mut g = g.clone();
+        g.sort_by(|&a, &b| metas[a as usize].id.cmp(&metas[b as usize].id));
+        let rep = representative(&g, ctx.cfg.near.keep, |d| {
+            snap.figures[d as usize].content_words as u64
+        });
+        let id = i as u64 + 1;
+        let exact = g
+            .iter()
+            .all(|&d| metas[d as usize].exact == metas[rep as usize].exact);
+        exact_clusters += exact as u64;
+        let mut members = vec![ClusterMember {
+            id: metas[rep as usize].id.clone(),
+            similarity: 1.0,
+            containment: 1.0,
+        }];
+        for &d in &g {
+            cluster_of.insert(d, (id, rep));
+            if d != rep {
+                let (s, c) = pair_figures(ctx, snap, round, &verified, (rep, d));
+                members.push(ClusterMember {
+                    id: metas[d as usize].id.clone(),
+                    similarity: round4(s),
+                    containment: round4(c),
+                });
+            }
+        }
+        clusters.push(Cluster {
+            id,
+            representative: metas[rep as usize].id.clone(),
+            exact,
+            documents: members,
+        });
+    }
+    (clusters, cluster_of, exact_clusters)
+}
+
+/// The report's template blocks and repeated blocks, their texts read again from one example
+/// document each.
+fn blocks(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+) -> (Vec<TemplateBlock>, Vec<RepeatedBlock>) {
+    let (hits, shared) = (&snap.hits, &snap.shared);
+    let mut wanted: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut want = |d: u32, bytes: (u32, u32)| {
+        wanted.entry(d).or_default().push(bytes);
+        (d, bytes)
+    };
+    let template_text_at: Vec<TextAt> = templates
+        .units
+        .iter()
+        .map(|t| {
+            let d = t.examples[0];
+            let bytes = hits[d as usize]
+                .iter()
+                .find(|h| h.key == t.key)
+                .map_or((0, 0), |h| h.bytes);
+            want(d, bytes)
+        })
+        .collect();
+    let within = within_repeats(ctx.cfg, snap);
+    for r in within.values() {
+        want(r.documents[0], r.bytes);
+    }
+    let reused_at: Vec<TextAt> = templates
+        .reused
+        .iter()
+        .map(|r| {
+            let d = r.documents[0];
+            let bytes = hits[d as usize]
+                .iter()
+                .find(|h| h.key == r.key)
+                .map(|h| h.bytes)
+                .or_else(|| {
+                    shared[d as usize]
+                        .iter()
+                        .find(|b| b.key == r.key)
+                        .map(|b| (b.start_byte, b.end_byte))
+                })
+                .unwrap_or((0, 0));
+            want(d, bytes)
+        })
+        .collect();
+    let texts = fetch_texts(ctx, &wanted);
+    let text_of = |at: &TextAt| texts.get(at).cloned().unwrap_or_default();
+    let ids = |docs: &[u32]| -> Vec<String> {
+        docs.iter()
+            .map(|&d| ctx.metas[d as usize].id.clone())
+            .collect()
+    };
+    let site_name = |s: u32| snap.site_names[s as usize].clone().unwrap_or_default();
+    let template_blocks: Vec<TemplateBlock> = templates
+        .units
+        .iter()
+        .zip(&template_text_at)
+        .map(|(t, at)| TemplateBlock {
+            text: text_of(at),
+            words: t.words,
+            sites: t
+                .sites
+                .iter()
+                .map(|&(s, n)| (site_name(s), n as u64))
+                .collect(),
+            documents: t.documents as u64,
+            occurrences: t.occurrences as u64,
+            position: match t.region {
+                Region::Header => Position::Header,
+                Region::Body => Position::Body,
+                Region::Footer => Position::Footer,
+            },
+            examples: ids(&t.examples),
+        })
+        .collect();
+    let mut repeated_blocks: Vec<RepeatedBlock> = within
+        .values()
+        .map(|r| RepeatedBlock {
+            kind: RepeatKind::Within,
+            text: text_of(&(r.documents[0], r.bytes)),
+            words: r.words,
+            documents: ids(&r.documents),
+        })
+        .collect();
+    repeated_blocks.sort_by(|a, b| a.documents.cmp(&b.documents).then(a.text.cmp(&b.text)));
+    repeated_blocks.extend(
+        templates
+            .reused
+            .iter()
+            .zip(&reused_at)
+            .map(|(r, at)| RepeatedBlock {
+                kind: RepeatKind::Across,
+                text: text_of(at),
+                words: r.words,
+                documents: ids(&r.documents),
+            }),
+    );
+    (template_blocks, repeated_blocks)
+}
+
+/// Blocks repeated inside documents, grouped by the repeated block's key.
+fn within_repeats(cfg: &Config, snap: &Snapshot) -> BTreeMap<u64, WithinRepeat> {
+    let mut within: BTreeMap<u64, WithinRepeat> = BTreeMap::new();
+    for (d, doc_repeats) in snap.repeats.iter().enumerate() {
+        for r in doc_repeats.iter().filter(|r| r.counts(cfg)) {
+            let e = within.entry(r.of_key).or_insert_with(|| WithinRepeat {
+                documents: Vec::new(),
+                bytes: r.of_bytes,
+                words: r.of_words,
+            });
+            if e.documents.last() != Some(&(d as u32)) {
+                e.documents.push(d as u32);
+            }
+        }
+    }
+    within
+}
+
+/// Spans counted over all annotations.
+#[derive(Default)]
+struct SpanCounts {
+    template: u64,
+    repeated: u64,
+}
+
+/// One annotation per document: its cluster, the representative it duplicates, and the spans
+/// to strip.
+fn annotations(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+    cluster_of: &ClusterOf,
+) -> (Vec<Annotation>, SpanCounts) {
+    let mut counts = SpanCounts::default();
+    let annotations = ctx
+        .metas
+        .iter()
+        .enumerate()
+        .map(|(d, m)| {
+            let mut template: Vec<LineSpan> = snap.hits[d]
+                .iter()
+                .filter(|h| templates.set.is_template(d as u32, m.site, h.key))
+                .map(|h| LineSpan::new(h.lines, h.bytes))
+                .collect();
+            template.sort_unstable();
+            let merged = merge_spans(&template);
+            counts.template += merged.len() as u64;
+            let repeated: Vec<LineSpan> = snap.repeats[d]
+                .iter()
+                .filter(|r| r.counts(ctx.cfg))
+                .map(|r| LineSpan::new(r.lines, r.bytes))
+                .collect();
+            counts.repeated += repeated.len() as u64;
+            let mut spans: Vec<Span> = merged
+                .into_iter()
+                .map(|s| s.to_span(SpanKind::Template))
+                .chain(repeated.into_iter().map(|s| s.to_span(SpanKind::Repeated)))
+                .collect();
+            spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.as_str()));
+            let (cluster, duplicate_of) = match cluster_of.get(&(d as u32)) {
+                Some(&(id, rep)) if rep != d as u32 => {
+                    (Some(id), Some(ctx.metas[rep as usize].id.clone()))
+                }
+                Some(&(id, _)) => (Some(id), None),
+                None => (None, None),
+            };
+            Annotation {
+                id: m.id.clone(),
+                path: ctx.files[m.file as usize].rel.clone(),
+                line: (m.line > 0).then_some(m.line),
+                site: snap.site_names[m.site as usize].clone(),
+                cluster,
+                duplicate_of,
+                spans,
+            }
+        })
+        .collect();
+    (annotations, counts)
+}
+
+/// What the summary counts besides the snapshot.
+struct SummaryInput<'a> {
+    snap: &'a Snapshot,
+    round: &'a Round,
+    params: LshParams,
+    skipped: &'a [Skipped],
+    counts: SpanCounts,
+    exact_clusters: u64,
+    clusters: u64,
+    template_blocks: u64,
+    reused_blocks: u64,
+}
+
+fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
+    let SummaryInput {
+        snap,
+        round,
+        params,
+        skipped,
+        counts,
+        exact_clusters,
+        clusters,
+        template_blocks,
+        reused_blocks,
+    } = input;
+    let mut skipped_by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    for s in skipped {
+        *skipped_by_reason.entry(s.reason.label()).or_insert(0) += 1;
+    }
+    let sigs = &snap.sigs;
+    Summary {
+        files: ctx.files.len() as u64,
+        documents: ctx.metas.len() as u64,
+        bytes: snap.bytes_read,
+        skipped: skipped.len() as u64,
+        skipped_by_reason,
+        lossy_utf8_documents: ctx.metas.iter().filter(|m| m.lossy).count() as u64,
+        renamed_duplicate_ids: snap.renamed,
+        documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
+        documents_shingled_in_full: snap.figures.iter().filter(|a| a.in_full).count() as u64,
+        exact_duplicate_clusters: exact_clusters,
+        duplicate_clusters: clusters,
+        duplicate_documents: round.groups.iter().map(|g| g.len() as u64 - 1).sum(),
+        candidate_pairs: round.candidates,
+        verified_pairs: round.verified.len() as u64,
+        exactly_checked_pairs: round.exactly_checked,
+        template_blocks,
+        template_spans: counts.template,
+        repeated_spans: counts.repeated,
+        reused_blocks,
+        similarity_histogram: histogram(round.verified.iter().map(|p| p.jaccard)),
+        near_miss_histogram: histogram(round.near_misses.iter().copied()),
+        parameters: parameters(ctx.cfg, params),
+    }
+}
+
+/// The parameters the scan ran with, derived ones included.
+fn parameters(cfg: &Config, params: LshParams) -> Parameters {
+    let t = cfg.near.threshold;
+    let s_curve: BTreeMap<String, f64> = [t - 0.1, t, t + 0.1]
+        .into_iter()
+        .filter(|s| (0.0..=1.0).contains(s))
+        .map(|s| (format!("{s:.2}"), round4(catch_probability(s, params))))
+        .collect();
+    Parameters {
+        threshold: cfg.near.threshold,
+        containment: cfg.near.containment,
+        shingle: match cfg.near.shingle {
+            ShingleKind::Words => "words",
+            ShingleKind::Chars => "chars",
+        }
+        .to_string(),
+        ngram: cfg.near.ngram,
+        num_perm: cfg.near.num_perm,
+        bands: params.bands,
+        rows: params.rows,
+        lsh_design_threshold: round4(thresholds(cfg).lsh_design_threshold()),
+        s_curve,
+        verify: match cfg.near.verify {
+            VerifyMode::Auto => "auto",
+            VerifyMode::Signature => "signature",
+            VerifyMode::Exact => "exact",
+        }
+        .to_string(),
+        keep: match cfg.near.keep {
+            KeepPolicy::First => "first",
+            KeepPolicy::Longest => "longest",
+            KeepPolicy::Shortest => "shortest",
+        }
+        .to_string(),
+        min_words: cfg.near.min_words,
+        fold_digits: cfg.fold_digits,
+        template_min_docs: cfg.blocks.template_min_docs,
+        repeat_similarity: cfg.blocks.repeat_similarity,
+        repeat_min_words: cfg.blocks.repeat_min_words,
+        site: match cfg.input.site_mode {
+            SiteMode::Dir => "dir",
+            SiteMode::None => "none",
+        }
+        .to_string(),
+        text_field: cfg.input.text_field.clone(),
+        id_field: cfg.input.id_field.clone(),
+        site_field: cfg.input.site_field.clone(),
+        max_bytes: cfg.input.max_bytes,
+    }
+}
+
+/// Counts of `values` (in 0..=1) in twenty bins of 0.05.
+fn histogram(values: impl Iterator<Item = f64>) -> Vec<u64> {
+    let mut h = vec![0u64; 20];
+    for v in values {
+        let i = ((v * 20.0).floor() as usize).min(19);
+        h[i] += 1;
+    }
+    h
+}
+
+/// `x` rounded to four decimals, as the report states figures.
+pub(super) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Merges sorted line spans that overlap or touch (next line) into one.
+fn merge_spans(spans: &[LineSpan]) -> Vec<LineSpan> {
+    let mut out: Vec<LineSpan> = Vec::new();
+    for &s in spans {
+        match out.last_mut() {
+            Some(last) if s.start_line <= last.end_line + 1 => {
+                last.end_line = last.end_line.max(s.end_line);
+                last.end_byte = last.end_byte.max(s.end_byte);
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Reads the byte ranges `wanted[doc]` of the given documents' texts.
+fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<TextAt, String> {
+    let mut files: Vec<u32> = wanted.keys().map(|&d| ctx.metas[d as usize].file).collect();
+    files.dedup();
+    let found: Vec<Vec<(TextAt, String)>> = files
+        .par_iter()
+        .map(|&f| {
+            let lo = ctx.first_doc[f as usize];
+            let mut k = 0u32;
+            let mut out = Vec::new();
+            read_documents(&ctx.files[f as usize], &ctx.cfg.input, |doc| {
+                let d = lo + k;
+                k += 1;
+                if let Some(ranges) = wanted.get(&d) {
+                    for &(a, b) in ranges {
+                        let text = doc
+                            .text
+                            .get(a as usize..b as usize)
+                            .unwrap_or("")
+                            .to_string();
+                        out.push(((d, (a, b)), text));
+                    }
+                }
+            });
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_touching_spans() {
+        let s = |a, b, c, d| LineSpan::new((a, b), (c, d));
+        let spans = vec![
+            s(1, 1, 0, 5),
+            s(2, 3, 6, 20),
+            s(3, 3, 12, 20),
+            s(6, 6, 30, 40),
+        ];
+        assert_eq!(merge_spans(&spans), vec![s(1, 3, 0, 20), s(6, 6, 30, 40)]);
+    }
+}

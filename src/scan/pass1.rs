@@ -1,0 +1,312 @@
+//! Pass 1: read and decode every document, segment it, count its units per site, find the
+//! blocks it repeats, and write its compact parts to the spill.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::{map_documents, Stopwatch};
+use crate::config::{Config, ShingleKind};
+use crate::corpus::{Document, InputFile, Skipped};
+use crate::detect::per_doc::PerDoc;
+use crate::detect::repeats::find_repeats;
+use crate::detect::templates::{UnitCounts, WatchList};
+use crate::detect::units::units;
+use crate::progress::Progress;
+use crate::spill::{DocParts, Record, SpillState};
+use crate::text::{segment, Segmented};
+
+/// Files read in parallel before their unit keys are counted (bounds pass 1's memory).
+pub(super) const PASS1_CHUNK: usize = 2048;
+
+/// Repeats are recorded down to this similarity (or the threshold, if lower).
+const REPEAT_FLOOR: f64 = 0.8;
+
+/// The similarity down to which repeats are recorded: `--repeat-similarity` can then be raised
+/// on a cached scan without reading documents again.
+pub(crate) fn repeat_floor(cfg: &Config) -> f64 {
+    REPEAT_FLOOR.min(cfg.blocks.repeat_similarity)
+}
+
+/// Compact data kept per document from pass 1.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct DocMeta {
+    /// Its id, made unique.
+    pub id: String,
+    /// Its 1-based line in a JSONL file; 0 for a whole-file document.
+    pub line: u32,
+    /// Index of its input file.
+    pub file: u32,
+    /// Index of its site.
+    pub site: u32,
+    /// Hash of its whole normalised text (exact duplicates).
+    pub exact: u128,
+    /// Whether invalid UTF-8 was replaced while decoding.
+    pub lossy: bool,
+}
+
+/// A block that repeats an earlier block of its document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct RepeatRecord {
+    /// First and last line of the later copy.
+    pub lines: (u32, u32),
+    /// Its byte range.
+    pub bytes: (u32, u32),
+    /// Its similarity to the earlier block.
+    pub similarity: f64,
+    /// The earlier block's key, bytes and words.
+    pub of_key: u64,
+    pub of_bytes: (u32, u32),
+    pub of_words: u32,
+}
+
+impl RepeatRecord {
+    /// Whether it counts at the scan's `--repeat-similarity`.
+    pub fn counts(&self, cfg: &Config) -> bool {
+        self.similarity >= cfg.blocks.repeat_similarity
+    }
+}
+
+/// What pass 1 learns about the corpus.
+pub(super) struct Pass1 {
+    pub metas: Vec<DocMeta>,
+    /// Index of each file's first document; one more entry at the end.
+    pub first_doc: Vec<u32>,
+    pub site_names: Vec<Option<String>>,
+    pub skipped: Vec<Skipped>,
+    pub bytes_read: u64,
+    /// Ids that were taken already and got a `#N` suffix.
+    pub renamed: u64,
+    /// Units held by enough documents of a site to be template candidates.
+    pub watch: WatchList,
+    /// Later copies of blocks, down to [`repeat_floor`].
+    pub repeats: PerDoc<RepeatRecord>,
+}
+
+/// What pass 1 keeps of one document while its chunk waits for counting.
+struct ReadDocument {
+    doc: Document,
+    exact: u128,
+    unit_keys: Vec<u64>,
+    repeats: Vec<RepeatRecord>,
+    record: Option<std::io::Result<Record>>,
+}
+
+/// The documents of one file, what was skipped in it, and its decompressed bytes.
+struct ReadFile {
+    docs: Vec<ReadDocument>,
+    skipped: Vec<Skipped>,
+    bytes: u64,
+}
+
+/// Pass 1 over the whole corpus. Files go in chunks, so that only the unit keys of one chunk
+/// wait for counting, which runs in file order (deterministic) on one thread while the next
+/// chunk is read on the others.
+pub(super) fn read_corpus(
+    cfg: &Config,
+    files: &[InputFile],
+    skipped: Vec<Skipped>,
+    clock: &mut Stopwatch,
+    spill: &mut SpillState,
+) -> Pass1 {
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
+    let spill_file = spill.file.as_ref();
+    let process = |chunk: &[InputFile]| -> Vec<ReadFile> {
+        chunk
+            .par_iter()
+            .map(|file| {
+                let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
+                    let (parts, seg) = document_parts(cfg, &doc.text);
+                    let exact = xxh3_128(seg.norm.as_bytes());
+                    let unit_keys = parts.units.iter().map(|u| u.key).collect();
+                    let repeats = repeat_records(&seg, cfg);
+                    let record = spill_file.map(|s| s.write(&parts));
+                    doc.text = String::new(); // only compact data outlives the pass
+                    ReadDocument {
+                        doc,
+                        exact,
+                        unit_keys,
+                        repeats,
+                        record,
+                    }
+                });
+                progress.file_done(file.size);
+                ReadFile {
+                    docs,
+                    skipped: outcome.skipped,
+                    bytes: outcome.bytes,
+                }
+            })
+            .collect()
+    };
+    // About one unit per 40 bytes of text.
+    let mut counter = Counter::new(skipped, total_bytes / 40, files.len());
+    let mut pending: Option<Vec<ReadFile>> = None;
+    for chunk in files.chunks(PASS1_CHUNK) {
+        let previous = pending.take();
+        let (_, results) = rayon::join(
+            || {
+                if let Some(r) = previous {
+                    counter.count(r);
+                }
+            },
+            || process(chunk),
+        );
+        pending = Some(results);
+    }
+    if let Some(r) = pending {
+        counter.count(r);
+    }
+    progress.finish();
+    for record in std::mem::take(&mut counter.records) {
+        spill.add_record(record);
+    }
+    let pass1 = counter.finish(cfg);
+    clock.lap("read, segment, count units, spill");
+    spill.finish_writing();
+    pass1
+}
+
+/// The in-order half of pass 1: unit counts, sites, unique ids, the documents' records.
+struct Counter {
+    metas: Vec<DocMeta>,
+    first_doc: Vec<u32>,
+    counts: UnitCounts,
+    site_names: Vec<Option<String>>,
+    site_index: HashMap<Option<String>, u32>,
+    seen_ids: HashSet<u128>,
+    renamed: u64,
+    bytes_read: u64,
+    skipped: Vec<Skipped>,
+    repeats: PerDoc<RepeatRecord>,
+    /// What writing each document's record to the spill gave.
+    records: Vec<std::io::Result<Record>>,
+}
+
+impl Counter {
+    fn new(skipped: Vec<Skipped>, expected_units: u64, files: usize) -> Counter {
+        Counter {
+            metas: Vec::new(),
+            first_doc: Vec::with_capacity(files + 1),
+            counts: UnitCounts::with_expected_units(expected_units),
+            site_names: Vec::new(),
+            site_index: HashMap::default(),
+            seen_ids: HashSet::default(),
+            renamed: 0,
+            bytes_read: 0,
+            skipped,
+            repeats: PerDoc::default(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Counts the files of one chunk, in file order.
+    fn count(&mut self, results: Vec<ReadFile>) {
+        for file in results {
+            self.first_doc.push(self.metas.len() as u32);
+            self.skipped.extend(file.skipped);
+            self.bytes_read += file.bytes;
+            let file_index = self.first_doc.len() as u32 - 1;
+            for read in file.docs {
+                self.repeats.push(read.repeats);
+                self.records.extend(read.record);
+                let site = self.site_of(&read.doc.site);
+                self.counts.add_document(site, &read.unit_keys);
+                let id = unique_id(read.doc.id, &mut self.seen_ids, &mut self.renamed);
+                self.metas.push(DocMeta {
+                    id,
+                    line: read.doc.line,
+                    file: file_index,
+                    site,
+                    exact: read.exact,
+                    lossy: read.doc.lossy_utf8,
+                });
+            }
+        }
+    }
+
+    /// The index of `site`, given one when it is new.
+    fn site_of(&mut self, site: &Option<String>) -> u32 {
+        if let Some(&s) = self.site_index.get(site) {
+            return s;
+        }
+        let next = self.site_names.len() as u32;
+        self.site_names.push(site.clone());
+        self.site_index.insert(site.clone(), next);
+        next
+    }
+
+    fn finish(mut self, cfg: &Config) -> Pass1 {
+        self.first_doc.push(self.metas.len() as u32);
+        Pass1 {
+            watch: self.counts.watch_list(cfg.blocks.template_min_docs),
+            metas: self.metas,
+            first_doc: self.first_doc,
+            site_names: self.site_names,
+            skipped: self.skipped,
+            bytes_read: self.bytes_read,
+            renamed: self.renamed,
+            repeats: self.repeats,
+        }
+    }
+}
+
+/// `id`, or `id#2`, `id#3`… when it is already taken (ids are remembered by 128-bit hash).
+fn unique_id(id: String, seen: &mut HashSet<u128>, renamed: &mut u64) -> String {
+    if seen.insert(xxh3_128(id.as_bytes())) {
+        return id;
+    }
+    *renamed += 1;
+    let mut n = 2;
+    loop {
+        let candidate = format!("{id}#{n}");
+        if seen.insert(xxh3_128(candidate.as_bytes())) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// A document's parts (see [`DocParts`]) and its segmentation.
+pub(crate) fn document_parts(cfg: &Config, text: &str) -> (DocParts, Segmented) {
+    let seg = segment(text, cfg.fold_digits);
+    let doc_units = units(text, &seg);
+    let keep_norm = cfg.near.shingle == ShingleKind::Chars;
+    (DocParts::of(&seg, doc_units, keep_norm), seg)
+}
+
+/// The blocks of a document that repeat earlier ones, found down to a floor and filtered by
+/// `--repeat-similarity` when the output is built (so a cached scan can change that threshold
+/// without reading documents again). They do not depend on templates: pass 1 finds them.
+fn repeat_records(seg: &Segmented, cfg: &Config) -> Vec<RepeatRecord> {
+    find_repeats(seg, cfg.blocks.repeat_min_words, repeat_floor(cfg))
+        .iter()
+        .map(|r| {
+            let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
+            RepeatRecord {
+                lines: (b.start_line, b.end_line),
+                bytes: (b.bytes.start as u32, b.bytes.end as u32),
+                similarity: r.similarity,
+                of_key: o.folded_hash,
+                of_bytes: (o.bytes.start as u32, o.bytes.end as u32),
+                of_words: o.words,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_ids_get_suffixes() {
+        let mut seen = HashSet::default();
+        let mut n = 0;
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a");
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#2");
+        assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#3");
+        assert_eq!(n, 2);
+    }
+}

@@ -1,0 +1,405 @@
+//! Pass 2 and re-signing: a document's content (its lines less the units left out as
+//! template) → shingles → MinHash signature; in pass 2 also the spans of its watched units
+//! (possible template lines) and the long blocks it shares with other documents.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
+use super::{doc_range, map_documents, stage_progress, Ctx, Stopwatch};
+use crate::cache::{SignedWith, Snapshot};
+use crate::config::{Config, ShingleKind};
+use crate::corpus::InputFile;
+use crate::detect::near::Signatures;
+use crate::detect::per_doc::PerDoc;
+use crate::detect::templates::{Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS};
+use crate::progress::Progress;
+use crate::sketch::MinHasher;
+use crate::spill::{DocParts, SpillState};
+use crate::text::{count_distinct, shingle_into, word_shingles_of_hashes};
+
+/// What signing found about one document's content, kept for the report.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ContentFigures {
+    /// Distinct content shingles.
+    pub shingles: u32,
+    /// Words shingled (all of them when shingled in full).
+    pub content_words: u32,
+    /// Whether the full text was shingled because the content was too short.
+    pub in_full: bool,
+}
+
+/// What pass 2 learns about one document.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Analysis {
+    pub signature: Option<Vec<u32>>,
+    pub figures: ContentFigures,
+    pub hits: Vec<Hit>,
+    /// Long whole blocks that other documents hold too (for the reuse report).
+    pub shared: Vec<SharedBlock>,
+    /// Sorted distinct shingles, kept only when asked (exact verification).
+    pub set: Option<Vec<u64>>,
+}
+
+/// Which units are left out of the shingles.
+pub(super) enum Exclusion<'a> {
+    /// Every unit held by at least `--template-min-docs` documents of the site (pass 2).
+    Candidates(&'a WatchList),
+    /// The template decision of a round.
+    Final(&'a TemplateSet),
+}
+
+impl Exclusion<'_> {
+    fn excludes(&self, doc: u32, site: u32, key: u64) -> bool {
+        match self {
+            Exclusion::Candidates(w) => w.is_candidate(site, key),
+            Exclusion::Final(t) => t.is_template(doc, site, key),
+        }
+    }
+}
+
+/// What [`analyze_files`] is asked to do.
+#[derive(Clone, Copy)]
+pub(super) struct Job<'a> {
+    /// The units left out of the shingles.
+    pub exclusion: &'a Exclusion<'a>,
+    /// The units whose spans are recorded (pass 2 only).
+    pub watch: &'a WatchList,
+    /// Keep each document's sorted shingle set (exact verification).
+    pub keep_sets: bool,
+    /// Only these documents (re-signing, exact verification): the others of their files get
+    /// an empty analysis, and the ones analysed are only signed.
+    pub only: Option<&'a HashSet<u32>>,
+}
+
+/// Pass 2 over the whole corpus, in chunks of files, so that only one chunk's signatures wait
+/// as separate vectors before they move into the flat store.
+pub(super) fn sign_corpus(
+    cfg: &Config,
+    files: &[InputFile],
+    pass1: Pass1,
+    clock: &mut Stopwatch,
+    spill: &SpillState,
+) -> Snapshot {
+    let ctx = Ctx {
+        cfg,
+        files,
+        metas: &pass1.metas,
+        first_doc: &pass1.first_doc,
+        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        spill: spill.file.as_ref(),
+        records: &spill.records,
+    };
+    let n = pass1.metas.len();
+    let mut sigs = Signatures::new(cfg.near.num_perm, n);
+    let mut figures: Vec<ContentFigures> = Vec::with_capacity(n);
+    let mut hits: PerDoc<Hit> = PerDoc::with_documents(n);
+    let mut shared: PerDoc<SharedBlock> = PerDoc::with_documents(n);
+    let all_files: Vec<u32> = (0..files.len() as u32).collect();
+    let progress = stage_progress(&ctx, &all_files, "signing");
+    let job = Job {
+        exclusion: &Exclusion::Candidates(&pass1.watch),
+        watch: &pass1.watch,
+        keep_sets: false,
+        only: None,
+    };
+    for chunk in all_files.chunks(PASS1_CHUNK) {
+        for a in analyze_files(&ctx, chunk, job, &progress) {
+            let d = figures.len();
+            if let Some(s) = &a.signature {
+                sigs.set(d, s, a.figures.shingles);
+            }
+            figures.push(a.figures);
+            hits.push(a.hits);
+            shared.push(a.shared);
+        }
+    }
+    hits.shrink_to_fit();
+    shared.shrink_to_fit();
+    progress.finish();
+    clock.lap("sign content");
+    Snapshot {
+        metas: pass1.metas,
+        first_doc: pass1.first_doc,
+        site_names: pass1.site_names,
+        skipped: pass1.skipped,
+        bytes_read: pass1.bytes_read,
+        renamed: pass1.renamed,
+        watch: pass1.watch,
+        figures,
+        hits,
+        shared,
+        repeats: pass1.repeats,
+        sigs,
+        versions: Vec::new(),
+        signed_with: vec![SignedWith::Candidates; n],
+    }
+}
+
+/// One analysis per document of `file_ids`, in document order.
+pub(super) fn analyze_files(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    job: Job,
+    progress: &Progress,
+) -> Vec<Analysis> {
+    match ctx.spill {
+        Some(_) => analyze_from_spill(ctx, file_ids, job, progress),
+        None => analyze_from_files(ctx, file_ids, job, progress),
+    }
+}
+
+fn wanted(job: &Job, d: u32) -> bool {
+    job.only.is_none_or(|o| o.contains(&d))
+}
+
+/// From the documents' records: no file is opened again.
+fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+    let Some(spill) = ctx.spill else {
+        return analyze_from_files(ctx, file_ids, job, progress);
+    };
+    let docs: Vec<u32> = doc_range(ctx.first_doc, file_ids).collect();
+    let read: Vec<Option<Analysis>> = docs
+        .par_iter()
+        .map(|&d| {
+            if !wanted(&job, d) {
+                return Some(Analysis::default());
+            }
+            let parts = spill.read(ctx.records[d as usize]).ok()?;
+            Some(analyze(ctx, d, &parts, job))
+        })
+        .collect();
+    for &f in file_ids {
+        progress.file_done(ctx.files[f as usize].size);
+    }
+    // A record that cannot be read back (a failing disk) is not a reason to lose its
+    // document: those documents are read from their files instead.
+    let unreadable: HashSet<u32> = docs
+        .iter()
+        .zip(&read)
+        .filter(|(_, a)| a.is_none())
+        .map(|(&d, _)| d)
+        .collect();
+    let mut again: HashMap<u32, Analysis> = HashMap::default();
+    if !unreadable.is_empty() {
+        let mut files: Vec<u32> = unreadable
+            .iter()
+            .map(|&d| ctx.metas[d as usize].file)
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let from_files = Ctx {
+            spill: None,
+            hasher: ctx.hasher.clone(),
+            ..*ctx
+        };
+        let hidden = Progress::new(false, "", 0, 0);
+        let retry = Job {
+            only: Some(&unreadable),
+            ..job
+        };
+        let analysed = analyze_from_files(&from_files, &files, retry, &hidden);
+        for (d, a) in doc_range(ctx.first_doc, &files).zip(analysed) {
+            if unreadable.contains(&d) {
+                again.insert(d, a);
+            }
+        }
+    }
+    docs.iter()
+        .zip(read)
+        .map(|(d, a)| a.or_else(|| again.remove(d)).unwrap_or_default())
+        .collect()
+}
+
+/// Reading, decoding and segmenting the documents again (no spill).
+fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+    let per_file: Vec<Vec<Analysis>> = file_ids
+        .par_iter()
+        .map(|&f| {
+            let file = &ctx.files[f as usize];
+            let (lo, hi) = (ctx.first_doc[f as usize], ctx.first_doc[f as usize + 1]);
+            let (mut out, _) = map_documents(file, &ctx.cfg.input, |k, doc| {
+                let d = lo + k as u32;
+                if d >= hi {
+                    return None; // the file grew since pass 1; its new documents are ignored
+                }
+                if !wanted(&job, d) {
+                    return None;
+                }
+                let (parts, _) = document_parts(ctx.cfg, &doc.text);
+                Some(analyze(ctx, d, &parts, job))
+            });
+            out.truncate((hi - lo) as usize);
+            let mut out: Vec<Analysis> = out.into_iter().map(Option::unwrap_or_default).collect();
+            // A file that shrank or broke since pass 1 leaves its documents without analysis.
+            out.resize_with((hi - lo) as usize, Default::default);
+            progress.file_done(file.size);
+            out
+        })
+        .collect();
+    per_file.into_iter().flatten().collect()
+}
+
+/// Pass 2 for one document, from its parts. With `job.only` (re-signing, exact
+/// verification), the watched units are not recorded again.
+fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
+    let site = ctx.metas[d as usize].site;
+    let excluded = excluded_lines(parts, |key| job.exclusion.excludes(d, site, key));
+    let (hits, shared) = match job.only {
+        Some(_) => (Vec::new(), Vec::new()),
+        None => watched_units(parts, site, job.watch),
+    };
+    let content = content_shingles(parts, &excluded, ctx.cfg);
+    let mut shingles = content.shingles;
+    // A MinHash signature is the same for a set and for a list with repeats, so the shingles
+    // are only sorted when the set itself is kept; otherwise they are just counted.
+    let distinct = if job.keep_sets {
+        shingles.sort_unstable();
+        shingles.dedup();
+        shingles.len()
+    } else {
+        count_distinct(&shingles)
+    };
+    let signature = (!shingles.is_empty()).then(|| ctx.hasher.signature(&shingles));
+    Analysis {
+        figures: ContentFigures {
+            shingles: distinct as u32,
+            content_words: content.content_words as u32,
+            in_full: content.in_full,
+        },
+        signature,
+        hits,
+        shared,
+        set: job.keep_sets.then_some(shingles),
+    }
+}
+
+/// Which of the document's lines belong to a unit that `excludes`.
+pub(crate) fn excluded_lines(parts: &DocParts, excludes: impl Fn(u64) -> bool) -> Vec<bool> {
+    let mut excluded = vec![false; parts.lines.len()];
+    for u in &parts.units {
+        if excludes(u.key) {
+            excluded[u.lines.clone()].iter_mut().for_each(|e| *e = true);
+        }
+    }
+    excluded
+}
+
+/// The spans of the document's units that may be template (candidates of its site, and short
+/// units shared across sites), and its long whole blocks that other documents hold too.
+fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, Vec<SharedBlock>) {
+    let mut hits = Vec::new();
+    let mut shared = Vec::new();
+    for u in &parts.units {
+        let is_shared = watch.is_shared(u.key);
+        let block = &parts.blocks[u.block];
+        let whole_block = block.lines == (u.lines.start as u32, u.lines.end as u32);
+        if is_shared && u.words > CROSS_SITE_MAX_WORDS && whole_block {
+            shared.push(SharedBlock {
+                key: u.key,
+                words: u.words,
+                start_byte: block.bytes.0,
+                end_byte: block.bytes.1,
+            });
+        }
+        let short = u.words <= CROSS_SITE_MAX_WORDS;
+        if watch.is_candidate(site, u.key) || (short && is_shared) {
+            let (first, last) = (&parts.lines[u.lines.start], &parts.lines[u.lines.end - 1]);
+            hits.push(Hit {
+                key: u.key,
+                is_block: u.lines.len() > 1,
+                whole_block,
+                lines: (first.number, last.number),
+                bytes: (first.bytes.0, last.bytes.1),
+                region: u.region,
+                at_top: u.at_top,
+                context: u.context,
+                words: u.words,
+            });
+        }
+    }
+    (hits, shared)
+}
+
+/// The shingles a document is compared on: those of its content (the lines not excluded), or
+/// of its full text when the content is shorter than one shingle (or `--min-words`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ContentShingles {
+    /// Shingle hashes in text order, with repeats.
+    pub shingles: Vec<u64>,
+    /// Words shingled: the content's, or all of them when shingled in full.
+    pub content_words: usize,
+    /// Whether the full text was shingled.
+    pub in_full: bool,
+}
+
+/// The one definition of a document's content shingles, used by the scan and by `explain`.
+pub(crate) fn content_shingles(
+    parts: &DocParts,
+    excluded: &[bool],
+    cfg: &Config,
+) -> ContentShingles {
+    let min_units = cfg.near.ngram.max(cfg.near.min_words);
+    let all_words = parts.words.len();
+    let mut out = ContentShingles::default();
+    match cfg.near.shingle {
+        ShingleKind::Words => {
+            // The content's word hashes, from segmentation: no text is joined or split again.
+            let mut content: Vec<u32> = Vec::with_capacity(all_words);
+            for (line, _) in parts.lines.iter().zip(excluded).filter(|(_, &ex)| !ex) {
+                content.extend_from_slice(parts.line_words(line));
+            }
+            out.content_words = content.len();
+            if content.len() >= min_units {
+                word_shingles_of_hashes(&content, cfg.near.ngram, &mut out.shingles);
+            } else if all_words >= min_units {
+                out.in_full = true;
+                word_shingles_of_hashes(&parts.words, cfg.near.ngram, &mut out.shingles);
+            }
+        }
+        ShingleKind::Chars => {
+            let (content, words) = content_text(parts, excluded);
+            out.content_words = words;
+            let long_enough = |text: &str, words: usize| {
+                words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram
+            };
+            if long_enough(&content, words) {
+                shingle_into(
+                    &content,
+                    cfg.near.shingle,
+                    cfg.near.ngram,
+                    &mut out.shingles,
+                );
+            } else if long_enough(&parts.norm, all_words) {
+                out.in_full = true;
+                shingle_into(
+                    &parts.norm,
+                    cfg.near.shingle,
+                    cfg.near.ngram,
+                    &mut out.shingles,
+                );
+            }
+        }
+    }
+    if out.in_full {
+        out.content_words = all_words;
+    }
+    out
+}
+
+/// The normalised text of the lines not excluded, and its word count.
+fn content_text(parts: &DocParts, excluded: &[bool]) -> (String, usize) {
+    let mut content = String::with_capacity(parts.norm.len());
+    let mut words = 0usize;
+    for (line, &ex) in parts.lines.iter().zip(excluded) {
+        if ex || line.words == 0 {
+            continue;
+        }
+        if !content.is_empty() {
+            content.push(' ');
+        }
+        content.push_str(parts.line_norm(line));
+        words += line.words as usize;
+    }
+    (content, words)
+}
