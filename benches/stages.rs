@@ -14,8 +14,8 @@ use neardup::detect::templates::UnitCounts;
 use neardup::detect::units::units;
 use neardup::sketch::{candidate_pairs, LshParams, MinHasher};
 use neardup::spill::{DocParts, Spill};
-use neardup::synth::{generate, synthetic_stories, SynthOptions};
 use neardup::text::{segment, shingle_into, shingle_word, word_shingles_of_hashes};
+use neardup_synth::{generate, synthetic_stories, SynthOptions};
 
 /// About 1 MB of story text, paragraphs separated by blank lines.
 fn sample_text() -> Vec<String> {

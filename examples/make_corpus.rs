@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use neardup::synth::{
+use neardup_synth::{
     drop_overlapping, generate, reuters_stories, synthetic_stories_sized, SynthOptions,
 };
 

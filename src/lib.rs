@@ -21,7 +21,6 @@ pub mod report;
 pub mod scan;
 pub mod sketch;
 pub mod spill;
-pub mod synth;
 pub mod text;
 
 pub use config::Config;

@@ -3,8 +3,8 @@
 //! issues at default settings. The larger run on Reuters stories is in README ("Accuracy").
 
 use neardup::eval::evaluate;
-use neardup::synth::{generate, synthetic_stories, SynthOptions};
 use neardup::{scan, Config};
+use neardup_synth::{generate, synthetic_stories, SynthOptions};
 
 #[test]
 fn generated_corpus_meets_the_targets() {

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use neardup::synth::{generate, synthetic_stories, SynthOptions};
+use neardup_synth::{generate, synthetic_stories, SynthOptions};
 
 /// Compares `actual` with the stored file `name`, or writes it when blessing.
 fn check(name: &str, actual: &str) {

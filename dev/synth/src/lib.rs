@@ -1,4 +1,9 @@
-//! A generator of labelled evaluation and benchmark corpora.
+//! neardup-synth: the generator of labelled evaluation and benchmark corpora for neardup.
+//!
+//! It serves neardup's integration tests (`tests/eval_generated.rs`, `tests/golden.rs`), its
+//! benches (`benches/stages.rs`) and the `make_corpus` example, not users: it is a workspace
+//! member of its own (`publish = false`), so the library is only what users link. It uses only
+//! neardup's public API (labels, normalisation, shingles, MinHash and LSH).
 //!
 //! Stories (Reuters-21578 wire stories when a path to them is given, otherwise synthetic text)
 //! are published on generated sites, each with its own template (header, navigation, "most read"
@@ -9,6 +14,20 @@
 //! stories under long templates, and the natural similarity of wire stories on one topic.
 //!
 //! Every page is built line by line, so the labels ([`SynthTruth`]) come from the construction.
+//! The output is a function of the stories and [`SynthOptions`] (seed included) alone: the
+//! golden test stores reports of a generated corpus byte for byte.
+//!
+//! ```no_run
+//! use neardup_synth::{generate, synthetic_stories, SynthOptions};
+//!
+//! let opts = SynthOptions { stories: 300, sites: 12, ..SynthOptions::default() };
+//! let stories = synthetic_stories(opts.stories, opts.seed);
+//! let truth = generate(&stories, &opts, std::path::Path::new("/tmp/corpus")).expect("written");
+//! let clusters = truth.truth.duplicate_clusters.len();
+//! println!("{} documents, {clusters} duplicate clusters", truth.documents);
+//! ```
+
+#![deny(missing_docs)]
 
 use std::collections::BTreeMap;
 use std::io;
@@ -16,8 +35,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::{PairSimilarity, Truth};
-use crate::text::{jaccard_and_containment, normalize, shingle_set};
+use neardup::config::ShingleKind;
+use neardup::eval::{PairSimilarity, Truth};
+use neardup::sketch::{candidate_pairs, LshParams, MinHasher};
+use neardup::text::{jaccard_and_containment, normalize, shingle_set};
 
 /// A story: a headline and paragraphs (each one line, unwrapped).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,18 +192,18 @@ pub fn drop_overlapping(stories: Vec<Story>) -> Vec<Story> {
         .par_iter()
         .map(|s| {
             let text = normalize(&format!("{} {}", s.title, s.paras.join(" ")), false);
-            shingle_set(&text, crate::config::ShingleKind::Words, 5)
+            shingle_set(&text, ShingleKind::Words, 5)
         })
         .collect();
-    let hasher = crate::sketch::MinHasher::new(128, 99);
+    let hasher = MinHasher::new(128, 99);
     let sigs: Vec<Vec<u32>> = sets.par_iter().map(|s| hasher.signature(s)).collect();
     let refs: Vec<Option<&[u32]>> = sigs
         .iter()
         .zip(&sets)
         .map(|(sig, set)| (!set.is_empty()).then_some(sig.as_slice()))
         .collect();
-    let params = crate::sketch::LshParams { bands: 64, rows: 2 };
-    let pairs = crate::sketch::candidate_pairs(&refs, params, 64);
+    let params = LshParams { bands: 64, rows: 2 };
+    let pairs = candidate_pairs(&refs, params, 64);
     let mut dropped = vec![false; stories.len()];
     for (a, b) in pairs {
         let (j, c) = jaccard_and_containment(&sets[a as usize], &sets[b as usize]);
@@ -866,10 +887,10 @@ pub fn generate(stories: &[Story], opts: &SynthOptions, out: &Path) -> io::Resul
             }
         }
         let content = normalize(&page.content.join(" "), false);
-        members.entry(*story_i).or_default().push((
-            id,
-            shingle_set(&content, crate::config::ShingleKind::Words, 5),
-        ));
+        members
+            .entry(*story_i)
+            .or_default()
+            .push((id, shingle_set(&content, ShingleKind::Words, 5)));
     }
     for (_, group) in members {
         if group.len() < 2 {
