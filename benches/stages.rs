@@ -8,12 +8,12 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use neardup::config::ShingleKind;
-use neardup::detect::cluster::UnionFind;
-use neardup::detect::repeats::find_repeats;
-use neardup::detect::templates::UnitCounts;
-use neardup::detect::units::units;
+use neardup::internals::find_repeats;
+use neardup::internals::units;
+use neardup::internals::UnionFind;
+use neardup::internals::UnitCounts;
+use neardup::internals::{DocParts, Spill};
 use neardup::sketch::{candidate_pairs, LshParams, MinHasher};
-use neardup::spill::{DocParts, Spill};
 use neardup::text::{segment, shingle_into, shingle_word, word_shingles_of_hashes};
 use neardup_synth::{generate, synthetic_stories, SynthOptions};
 

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use neardup::config::ShingleKind;
-use neardup::corpus::{read_documents, walk};
+use neardup::internals::{read_documents, walk};
 use neardup::sketch::MinHasher;
 use neardup::text::{segment, shingle_into};
 

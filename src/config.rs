@@ -38,15 +38,7 @@ pub enum SiteMode {
     None,
 }
 
-/// What a shingle is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum ShingleKind {
-    /// k consecutive normalised words.
-    Words,
-    /// k consecutive characters of the normalised text (spaces included).
-    Chars,
-}
+pub use crate::text::ShingleKind;
 
 /// How LSH candidate pairs are verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]

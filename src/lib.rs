@@ -8,21 +8,41 @@
 //! let out = neardup::scan(&cfg).expect("corpus directory exists");
 //! println!("{} duplicate clusters", out.report.duplicate_clusters.len());
 //! ```
+//!
+//! The stages live in private modules (see ARCHITECTURE.md); what a user links is the list
+//! below: the scan and its configuration, the report (the contract), evaluation, `explain`,
+//! and the building blocks that are useful on their own (text normalisation and shingling,
+//! MinHash and LSH).
 
-pub mod cache;
+#![deny(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
+mod cache;
 pub mod config;
-pub mod corpus;
-pub mod detect;
+mod corpus;
+mod detect;
 pub mod eval;
 pub mod explain;
 mod files;
-pub mod progress;
+mod progress;
 pub mod report;
-pub mod scan;
+mod scan;
 pub mod sketch;
-pub mod spill;
+mod spill;
 pub mod text;
 
 pub use config::Config;
+pub use corpus::{Compression, Document, Format, InputFile, SkipReason, Skipped};
 pub use report::{Annotation, Report};
 pub use scan::{scan, ScanError, ScanOutput};
+
+/// The stages' own entry points, for the benches and the corpus generator: not a stable API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::corpus::{read_documents, walk};
+    pub use crate::detect::cluster::UnionFind;
+    pub use crate::detect::repeats::find_repeats;
+    pub use crate::detect::templates::UnitCounts;
+    pub use crate::detect::units::units;
+    pub use crate::spill::{DocParts, Spill};
+}

@@ -1,5 +1,7 @@
 //! The `neardup` command line: flags → [`neardup::Config`] → [`neardup::scan`] → files.
 
+#![warn(clippy::too_many_lines)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -146,8 +148,8 @@ struct DetectArgs {
     #[arg(long, default_value_t = DEFAULT_NGRAM, value_name = "K", help_heading = "Near-duplicates")]
     ngram: usize,
     /// Shingle kind.
-    #[arg(long, value_enum, default_value_t = ShingleKind::Words, help_heading = "Near-duplicates")]
-    shingle: ShingleKind,
+    #[arg(long, value_enum, default_value_t = ShingleArg::Words, help_heading = "Near-duplicates")]
+    shingle: ShingleArg,
     /// MinHash values per document (more: finer estimates, more memory and time).
     #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N", help_heading = "Near-duplicates")]
     num_perm: usize,
@@ -249,7 +251,7 @@ impl DetectArgs {
         cfg.near.threshold = self.threshold;
         cfg.near.containment = (!self.no_containment).then_some(self.containment);
         cfg.near.ngram = self.ngram;
-        cfg.near.shingle = self.shingle;
+        cfg.near.shingle = self.shingle.into();
         cfg.near.num_perm = self.num_perm;
         cfg.near.bands = self.bands;
         cfg.near.rows = self.rows;
@@ -263,7 +265,68 @@ impl DetectArgs {
     }
 }
 
+/// `--shingle`: what a shingle is made of (the library's [`ShingleKind`], named for the CLI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ShingleArg {
+    /// k consecutive normalised words.
+    Words,
+    /// k consecutive characters of the normalised text (spaces included).
+    Chars,
+}
+
+impl From<ShingleArg> for ShingleKind {
+    fn from(arg: ShingleArg) -> ShingleKind {
+        match arg {
+            ShingleArg::Words => ShingleKind::Words,
+            ShingleArg::Chars => ShingleKind::Chars,
+        }
+    }
+}
+
+/// A path as it will be once created, resolved through its longest existing ancestor.
+fn resolved_path(p: &std::path::Path) -> PathBuf {
+    let mut existing = p;
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let base = if existing.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        existing
+    };
+    let mut full = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    full.extend(rest.iter().rev());
+    full
+}
+
+/// Refuses a `--clean` folder inside the corpus (or holding it) before anything is read.
+fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
+    let Some(dir) = &args.clean else {
+        return Ok(());
+    };
+    let (clean_dir, corpus_dir) = (resolved_path(dir), resolved_path(&args.dir));
+    if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
+        eprintln!(
+            "neardup: --clean '{}' must lie outside the corpus '{}'",
+            dir.display(),
+            args.dir.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
+}
+
 fn run_scan(args: &ScanArgs) -> ExitCode {
+    if let Err(code) = check_clean_outside_corpus(args) {
+        return code;
+    }
     let cfg = args.to_config();
     let mut out = match neardup::scan(&cfg) {
         Ok(out) => out,
@@ -302,38 +365,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {
-        // The path as it will be, resolved through its longest existing ancestor.
-        let canonical = |p: &PathBuf| {
-            let mut existing = p.as_path();
-            let mut rest = Vec::new();
-            while !existing.exists() {
-                match (existing.parent(), existing.file_name()) {
-                    (Some(parent), Some(name)) => {
-                        rest.push(name.to_owned());
-                        existing = parent;
-                    }
-                    _ => break,
-                }
-            }
-            let base = if existing.as_os_str().is_empty() {
-                std::path::Path::new(".")
-            } else {
-                existing
-            };
-            let mut full = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
-            full.extend(rest.iter().rev());
-            full
-        };
-        let (clean_dir, corpus_dir) = (canonical(dir), canonical(&args.dir));
-        if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
-            eprintln!(
-                "neardup: --clean '{}' must lie outside the corpus '{}'",
-                dir.display(),
-                args.dir.display()
-            );
-            return ExitCode::from(2);
-        }
-        match clean::write_clean_corpus(&cfg, &out.annotations, dir) {
+        match clean::write_clean_corpus(&cfg, &out, dir) {
             Ok(s) => cleaned = Some(s),
             Err(e) => {
                 eprintln!(

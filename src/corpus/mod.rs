@@ -6,7 +6,7 @@ mod walk;
 use std::path::PathBuf;
 
 pub use read::{read_documents, FileOutcome};
-pub use walk::{classify, walk, Walk};
+pub use walk::walk;
 
 /// How a file holds its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

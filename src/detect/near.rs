@@ -9,7 +9,7 @@ use crate::sketch::{candidate_pairs, containment_from_jaccard, estimate_jaccard,
 use crate::text::jaccard_and_containment;
 
 pub use crate::sketch::lsh::MAX_BUCKET;
-pub use crate::sketch::{lsh_params, Thresholds, CONTAINMENT_MIN_RATIO};
+pub use crate::sketch::Thresholds;
 
 /// Signatures of a whole corpus, stored flat: `num_perm` values per document, each cut to its
 /// high 16 bits. Half the memory of the full values; two different values then agree by chance
@@ -65,11 +65,6 @@ impl Signatures {
     /// Number of documents.
     pub fn len(&self) -> usize {
         self.sizes.len()
-    }
-
-    /// Whether there are no documents.
-    pub fn is_empty(&self) -> bool {
-        self.sizes.is_empty()
     }
 }
 
@@ -211,15 +206,6 @@ pub fn judge_exact(
         .collect()
 }
 
-/// Verifies candidates against exact shingle sets (`sets[d]` sorted and deduplicated).
-pub fn verify_exact(
-    pairs: &[(u32, u32)],
-    sets: &HashMap<u32, Vec<u64>>,
-    thresholds: &Thresholds,
-) -> (Vec<VerifiedPair>, Vec<f64>) {
-    split_judged(judge_exact(pairs, sets, thresholds))
-}
-
 /// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms), in
 /// the order given.
 pub fn split_judged(judged: Vec<Judged>) -> (Vec<VerifiedPair>, Vec<f64>) {
@@ -316,7 +302,7 @@ pub fn borderline_pairs_that_matter(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sketch::{mix64, MinHasher};
+    use crate::sketch::{lsh_params, mix64, MinHasher};
 
     #[test]
     fn borderline_only_near_a_threshold() {

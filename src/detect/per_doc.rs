@@ -43,12 +43,6 @@ impl<T> PerDoc<T> {
     pub fn len(&self) -> usize {
         self.ends.len()
     }
-
-    /// Whether there are no documents.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// Items over all documents.
     pub fn total(&self) -> usize {
         self.items.len()

@@ -35,7 +35,7 @@ const MIN_LENGTH_RATIO: f64 = 0.5;
 /// longer's, and the shorter has at least half the longer's words (a caption with and without
 /// its credit; not a short sentence that happens to sit inside a long paragraph). Blocks under
 /// `min_words` words never count; near-identical (not identical) blocks need
-/// [`FUZZY_MIN_WORDS`] words, since in short blocks one word decides, and must agree on their
+/// `FUZZY_MIN_WORDS` words, since in short blocks one word decides, and must agree on their
 /// figures.
 pub fn find_repeats(seg: &Segmented, min_words: usize, min_similarity: f64) -> Vec<Repeat> {
     let eligible: Vec<usize> = (0..seg.blocks.len())

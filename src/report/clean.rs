@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::types::Annotation;
 use crate::config::Config;
-use crate::corpus::{read_documents, walk, Compression, Format, InputFile};
+use crate::corpus::{read_documents, Compression, Format, InputFile};
 
 /// What writing a cleaned corpus did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -72,21 +72,22 @@ fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Writes the cleaned corpus of a scan of `cfg.root` into `out`: every document that is not
-/// the duplicate of another, without its template and repeated spans, at its path (JSONL lines
-/// keep their other fields). Compressed inputs are written uncompressed.
+/// Writes the cleaned corpus of a scan into `out`: every document that is not the duplicate
+/// of another, without its template and repeated spans, at its path (JSONL lines keep their
+/// other fields). Compressed inputs are written uncompressed. Only the files the scan read
+/// (`scanned.files`) are copied, so a tree that changed since cannot mix in other files.
 pub fn write_clean_corpus(
     cfg: &Config,
-    annotations: &[Annotation],
+    scanned: &crate::ScanOutput,
     out: &Path,
 ) -> io::Result<CleanSummary> {
+    let annotations = &scanned.annotations;
     let by_place: HashMap<(&str, u32), &Annotation> = annotations
         .iter()
         .map(|a| ((a.path.as_str(), a.line.unwrap_or(0)), a))
         .collect();
     let mut summary = CleanSummary::default();
-    let tree = walk(&cfg.root, &cfg.input.site_mode);
-    for file in &tree.files {
+    for file in &scanned.files {
         let target = out.join(plain_name(file));
         match file.format {
             Format::Text => {

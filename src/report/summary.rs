@@ -58,9 +58,16 @@ fn histogram(out: &mut String, title: &str, buckets: &[u64]) {
 
 /// Renders the summary of `report`.
 pub fn render(report: &Report, root: &str) -> String {
-    let s = &report.summary;
-    let p = &s.parameters;
     let mut out = String::new();
+    render_inputs(&mut out, report, root);
+    render_duplicates(&mut out, report);
+    render_templates(&mut out, report);
+    out
+}
+
+/// The scan's time, cache, spill and what was read.
+fn render_inputs(out: &mut String, report: &Report, root: &str) {
+    let s = &report.summary;
     let time = report
         .timing
         .as_ref()
@@ -99,6 +106,12 @@ pub fn render(report: &Report, root: &str) -> String {
             .collect();
         let _ = writeln!(out, "              skipped: {}", reasons.join(", "));
     }
+}
+
+/// Duplicate clusters: counts, parameters and the first clusters.
+fn render_duplicates(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let p = &s.parameters;
     let _ = writeln!(
         out,
         "  duplicates  {} clusters ({} exact), {} documents to drop",
@@ -148,6 +161,11 @@ pub fn render(report: &Report, root: &str) -> String {
             more
         );
     }
+}
+
+/// Template and repeated blocks, and the similarity histograms.
+fn render_templates(out: &mut String, report: &Report) {
+    let s = &report.summary;
     let _ = writeln!(
         out,
         "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks",
@@ -163,16 +181,15 @@ pub fn render(report: &Report, root: &str) -> String {
         );
     }
     histogram(
-        &mut out,
+        out,
         "verified pair similarity (Jaccard):",
         &s.similarity_histogram,
     );
     histogram(
-        &mut out,
+        out,
         "near misses (candidates rejected):",
         &s.near_miss_histogram,
     );
-    out
 }
 
 #[cfg(test)]

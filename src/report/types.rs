@@ -262,7 +262,7 @@ pub enum Position {
 
 impl std::fmt::Display for Position {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Position::Header => "header",
             Position::Body => "body",
             Position::Footer => "footer",

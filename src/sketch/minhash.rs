@@ -173,7 +173,7 @@ impl MinHasher {
 }
 
 /// The share of equal positions of two signatures: an unbiased estimate of Jaccard similarity
-/// (of full 32-bit values; values cut to 16 bits, as [`crate::detect::near::Signatures`] keeps
+/// (of full 32-bit values; values cut to 16 bits, as the corpus store keeps
 /// them, also agree by chance once in 65,536 positions).
 pub fn estimate_jaccard<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() {

@@ -9,7 +9,15 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::normalize::word_hash;
 
-use crate::config::ShingleKind;
+/// What a shingle is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShingleKind {
+    /// k consecutive normalised words.
+    Words,
+    /// k consecutive characters of the normalised text (spaces included).
+    Chars,
+}
 
 const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
