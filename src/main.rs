@@ -365,7 +365,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {
-        match clean::write_clean_corpus(&cfg, &out, dir) {
+        match clean::write_clean_corpus(&cfg, &out.files, &out.annotations, dir) {
             Ok(s) => cleaned = Some(s),
             Err(e) => {
                 eprintln!(

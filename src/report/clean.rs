@@ -75,19 +75,20 @@ fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
 /// Writes the cleaned corpus of a scan into `out`: every document that is not the duplicate
 /// of another, without its template and repeated spans, at its path (JSONL lines keep their
 /// other fields). Compressed inputs are written uncompressed. Only the files the scan read
-/// (`scanned.files`) are copied, so a tree that changed since cannot mix in other files.
+/// (`files`, from `ScanOutput::files`) are copied, so a tree that changed since cannot mix
+/// in other files.
 pub fn write_clean_corpus(
     cfg: &Config,
-    scanned: &crate::ScanOutput,
+    files: &[InputFile],
+    annotations: &[Annotation],
     out: &Path,
 ) -> io::Result<CleanSummary> {
-    let annotations = &scanned.annotations;
     let by_place: HashMap<(&str, u32), &Annotation> = annotations
         .iter()
         .map(|a| ((a.path.as_str(), a.line.unwrap_or(0)), a))
         .collect();
     let mut summary = CleanSummary::default();
-    for file in &scanned.files {
+    for file in files {
         let target = out.join(plain_name(file));
         match file.format {
             Format::Text => {

@@ -296,14 +296,11 @@ mod tests {
 
     #[test]
     fn describe_states_bands_and_curve() {
-        let mut cfg = crate::config::Config::new(".");
-        cfg.near.threshold = 0.8;
-        cfg.near.containment = None;
         let t = Thresholds {
-            jaccard: cfg.near.threshold,
-            containment: cfg.near.containment,
+            jaccard: 0.8,
+            containment: None,
         };
-        let text = describe(&t, cfg.near.num_perm, cfg.near.bands, cfg.near.rows);
+        let text = describe(&t, 128, None, None);
         assert!(text.contains("LSH: 17 bands x 7 rows"), "{text}");
         assert!(text.contains("0.80      0.98"), "{text}");
         assert!(text.contains("signatures 256 MB"), "{text}");
