@@ -190,7 +190,11 @@ impl Config {
     }
 
     /// Checks values that flags cannot check on their own; the message says what to change.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check().map_err(ConfigError)
+    }
+
+    fn check(&self) -> Result<(), String> {
         let near = &self.near;
         if !(near.threshold > 0.0 && near.threshold <= 1.0) {
             return Err(format!(
@@ -276,3 +280,8 @@ mod tests {
         assert!(c.validate().unwrap_err().contains("--max-bytes"));
     }
 }
+
+/// An option that is out of range or contradicts another; the message says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);

@@ -21,10 +21,37 @@ pub struct Subject {
     pub template_lines: Vec<(u32, u32)>,
 }
 
+/// Why `explain` could not find or read its two documents.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExplainError {
+    /// A file given by path cannot be read.
+    #[error("cannot read '{path}': {reason}")]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// The corpus could not be scanned.
+    #[error(transparent)]
+    Scan(#[from] crate::ScanError),
+    /// No document of the corpus has this id.
+    #[error("no document '{id}' in '{corpus}' (ids are paths under it, or JSONL ids)")]
+    NoSuchDocument {
+        /// The id asked for.
+        id: String,
+        /// The corpus root.
+        corpus: String,
+    },
+}
+
 /// Two files read as they are (no template lines known).
-pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), String> {
-    let read = |p: &str| -> Result<Subject, String> {
-        let bytes = std::fs::read(p).map_err(|e| format!("cannot read '{p}': {e}"))?;
+pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> {
+    let read = |p: &str| -> Result<Subject, ExplainError> {
+        let bytes = std::fs::read(p).map_err(|e| ExplainError::Unreadable {
+            path: p.to_string(),
+            reason: e.to_string(),
+        })?;
         Ok(Subject {
             id: p.to_string(),
             text: String::from_utf8_lossy(&bytes).into_owned(),
@@ -35,8 +62,8 @@ pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), String> {
 }
 
 /// Two documents of a corpus, by id, with the template lines a scan of the corpus finds.
-pub fn from_corpus(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject), String> {
-    let out = crate::scan(cfg).map_err(|e| e.to_string())?;
+pub fn from_corpus(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> {
+    let out = crate::scan(cfg)?;
     let mut found: [Option<Subject>; 2] = [None, None];
     for_each_subject(cfg, &out, |subject| {
         for (slot, want) in found.iter_mut().zip([a, b]) {
@@ -48,8 +75,14 @@ pub fn from_corpus(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject),
     let [x, y] = found;
     match (x, y) {
         (Some(x), Some(y)) => Ok((x, y)),
-        (None, _) => Err(format!("no document '{a}' in '{}'", cfg.root.display())),
-        (_, None) => Err(format!("no document '{b}' in '{}'", cfg.root.display())),
+        (None, _) => Err(ExplainError::NoSuchDocument {
+            id: a.to_string(),
+            corpus: cfg.root.display().to_string(),
+        }),
+        (_, None) => Err(ExplainError::NoSuchDocument {
+            id: b.to_string(),
+            corpus: cfg.root.display().to_string(),
+        }),
     }
 }
 

@@ -20,7 +20,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::cache::{CacheMiss, RoundState, Snapshot};
-use crate::config::{Config, InputOptions};
+use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
@@ -47,8 +47,8 @@ pub struct ScanOutput {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScanError {
     /// An option is out of range or contradicts another.
-    #[error("{0}")]
-    Config(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The corpus root cannot be read.
     #[error("cannot read corpus directory '{path}': {reason}")]
     UnreadableRoot {
@@ -80,7 +80,7 @@ struct Ctx<'a> {
 
 /// Runs a whole scan.
 pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
-    cfg.validate().map_err(ScanError::Config)?;
+    cfg.validate()?;
     let root = cfg.root.display().to_string();
     let meta = std::fs::metadata(&cfg.root).map_err(|e| ScanError::UnreadableRoot {
         path: root.clone(),
