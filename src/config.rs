@@ -264,20 +264,21 @@ mod tests {
     fn rejects_bad_threshold_and_band_product() {
         let mut c = Config::new("x");
         c.near.threshold = 1.5;
-        assert!(c.validate().unwrap_err().contains("--threshold"));
+        assert!(c.validate().unwrap_err().0.contains("--threshold"));
         let mut c = Config::new("x");
         c.near.bands = Some(20);
         c.near.rows = Some(10);
-        assert!(c.validate().unwrap_err().contains("exceeds --num-perm"));
+        assert!(c.validate().unwrap_err().0.contains("exceeds --num-perm"));
         let mut c = Config::new("x");
         c.near.bands = Some(200);
         assert!(c
             .validate()
             .unwrap_err()
+            .0
             .contains("cannot exceed --num-perm"));
         let mut c = Config::new("x");
         c.input.max_bytes = 5 << 30;
-        assert!(c.validate().unwrap_err().contains("--max-bytes"));
+        assert!(c.validate().unwrap_err().0.contains("--max-bytes"));
     }
 }
 
