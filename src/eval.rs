@@ -1,14 +1,19 @@
 //! Scoring a scan against labels: pair-level precision and recall for near-duplicates,
 //! line-level for template lines and repeated blocks.
 //!
-//! The label file (`truth.json`, as in `samples/`) says which documents are copies of one
-//! another and which lines are template or repeated; see [`Truth`].
+//! Two label files are read (see [`parse_labels`]):
+//! - the project's own (`truth.json`, as in `samples/`): which documents are copies of one
+//!   another and which lines are template or repeated; see [`Truth`] and [`evaluate`];
+//! - page line labels in the Big9 format (`{"site/page.txt": {"content": [..],
+//!   "boilerplate": [..], "ignore": [..]}}`, 1-based lines): which lines are the article and
+//!   which are site chrome; see [`LineLabels`] and [`evaluate_lines`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Config;
 use crate::report::{Annotation, Report};
 
 /// Labels for a corpus.
@@ -250,17 +255,34 @@ fn score_lines(
     Score::of_sets(&predicted, &truth)
 }
 
+/// The score of a scan on labelled pairs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairLabels {
+    /// Pairs whose documents are both in the scan.
+    pub score: Score,
+    /// Pairs read.
+    pub pairs: u64,
+    /// Pairs not scored because a document is not in the scan.
+    pub unknown_pairs: u64,
+    /// Ids not in the scan (at most 10).
+    pub unknown_ids: Vec<String>,
+    /// Lines that could not be parsed.
+    pub errors: Vec<String>,
+}
+
 /// Scores from labelled pairs (`a<TAB>b<TAB>label`, label 1 = duplicate, 0 = not): only the
-/// listed pairs count. Lines that cannot be parsed are returned as errors.
-pub fn score_labelled_pairs(report: &Report, tsv: &str) -> (Score, Vec<String>) {
+/// listed pairs whose documents both are in the scan (have an annotation) count. Lines that
+/// cannot be parsed are returned as errors.
+pub fn score_labelled_pairs(report: &Report, annotations: &[Annotation], tsv: &str) -> PairLabels {
     let mut cluster_of: HashMap<&str, u64> = HashMap::new();
     for c in &report.duplicate_clusters {
         for m in &c.documents {
             cluster_of.insert(m.id.as_str(), c.id);
         }
     }
-    let mut score = Score::default();
-    let mut errors = Vec::new();
+    let known: std::collections::HashSet<&str> =
+        annotations.iter().map(|a| a.id.as_str()).collect();
+    let mut out = PairLabels::default();
     for (n, line) in tsv.lines().enumerate() {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() < 3 || line.trim().is_empty() {
@@ -271,14 +293,31 @@ pub fn score_labelled_pairs(report: &Report, tsv: &str) -> (Score, Vec<String>) 
             "0" => false,
             _ if n == 0 => continue, // a header line
             other => {
-                errors.push(format!("line {}: label '{other}' is not 0 or 1", n + 1));
+                out.errors
+                    .push(format!("line {}: label '{other}' is not 0 or 1", n + 1));
                 continue;
             }
         };
+        out.pairs += 1;
+        let unknown: Vec<&str> = fields[..2]
+            .iter()
+            .copied()
+            .filter(|id| !known.contains(id))
+            .collect();
+        if !unknown.is_empty() {
+            out.unknown_pairs += 1;
+            for id in unknown {
+                if out.unknown_ids.len() < 10 && !out.unknown_ids.iter().any(|u| u == id) {
+                    out.unknown_ids.push(id.to_string());
+                }
+            }
+            continue;
+        }
         let joined = match (cluster_of.get(fields[0]), cluster_of.get(fields[1])) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         };
+        let score = &mut out.score;
         match (joined, label) {
             (true, true) => score.true_positives += 1,
             (true, false) => score.false_positives += 1,
@@ -286,7 +325,514 @@ pub fn score_labelled_pairs(report: &Report, tsv: &str) -> (Score, Vec<String>) 
             (false, false) => {}
         }
     }
-    (score, errors)
+    out
+}
+
+/// Which documents a [`Truth`] names (cluster members, template and repeated lines).
+pub fn truth_ids(truth: &Truth) -> BTreeSet<&str> {
+    truth
+        .duplicate_clusters
+        .iter()
+        .flatten()
+        .chain(truth.template_lines.keys())
+        .chain(truth.repeated_lines.keys())
+        .map(String::as_str)
+        .collect()
+}
+
+/// The line labels of one page (Big9 format): 1-based line numbers of its article text, of its
+/// boilerplate, and of lines that are neither (not scored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLabels {
+    /// Lines of the article (a line of at least three words found word for word in it).
+    #[serde(default)]
+    pub content: Vec<u32>,
+    /// Lines most of whose words never occur in the article.
+    #[serde(default)]
+    pub boilerplate: Vec<u32>,
+    /// Lines that are neither.
+    #[serde(default)]
+    pub ignore: Vec<u32>,
+}
+
+/// Line labels of a corpus: document id (`site/page.txt`) → its [`PageLabels`].
+pub type LineLabels = BTreeMap<String, PageLabels>;
+
+/// A label file, of either format.
+#[derive(Debug, Clone)]
+pub enum Labels {
+    /// The project's own format (`samples/truth.json`).
+    Truth(Box<Truth>),
+    /// Page line labels (Big9 format).
+    Lines(LineLabels),
+}
+
+/// Reads a label file, telling the two formats apart: an object with `duplicate_clusters` is a
+/// [`Truth`]; an object whose every value is an object with `content`, `boilerplate` or
+/// `ignore` lists is [`LineLabels`]. Anything else, and line numbers below 1, are errors.
+pub fn parse_labels(text: &str) -> Result<Labels, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let serde_json::Value::Object(map) = &value else {
+        return Err("expected a JSON object".to_string());
+    };
+    if map.contains_key("duplicate_clusters") {
+        let truth: Truth = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        return Ok(Labels::Truth(Box::new(truth)));
+    }
+    let mut labels = LineLabels::new();
+    for (id, page) in map {
+        let is_page = page.as_object().is_some_and(|o| {
+            ["content", "boilerplate", "ignore"]
+                .iter()
+                .any(|k| o.contains_key(*k))
+        });
+        if !is_page {
+            return Err(format!(
+                "'{id}' is neither `duplicate_clusters` (samples/truth.json) nor page line \
+                 labels ({{\"content\": [..], \"boilerplate\": [..], \"ignore\": [..]}})"
+            ));
+        }
+        let page: PageLabels =
+            serde_json::from_value(page.clone()).map_err(|e| format!("'{id}': {e}"))?;
+        if page
+            .content
+            .iter()
+            .chain(&page.boilerplate)
+            .chain(&page.ignore)
+            .any(|&l| l == 0)
+        {
+            return Err(format!("'{id}': line numbers start at 1"));
+        }
+        labels.insert(id.clone(), page);
+    }
+    Ok(Labels::Lines(labels))
+}
+
+/// The texts of the documents of `cfg`'s corpus whose ids are in `wanted`, read as the scan
+/// reads them.
+pub fn read_texts(cfg: &Config, wanted: &BTreeSet<&str>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let tree = crate::corpus::walk(&cfg.root, &cfg.input.site_mode);
+    for file in &tree.files {
+        crate::corpus::read_documents(file, &cfg.input, |doc| {
+            if wanted.contains(doc.id.as_str()) {
+                out.entry(doc.id).or_insert(doc.text);
+            }
+        });
+    }
+    out
+}
+
+/// Pages of a site that must hold a boilerplate line's text for it to count toward recall.
+pub const RECURRING_MIN_PAGES: usize = 3;
+
+/// A line's text as line labels compare it: lower-cased, whitespace collapsed, digits as `0`.
+pub fn label_line_key(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_numeric() {
+                out.push('0');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// The site of a labelled page: its id's first folder (`""` for none).
+fn site_of_id(id: &str) -> &str {
+    id.split_once('/').map_or("", |(site, _)| site)
+}
+
+/// Lines of one text, gathered over the pages of a site, that a score got wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineMiss {
+    /// The site.
+    pub site: String,
+    /// The text, as on the first page listed.
+    pub text: String,
+    /// Labelled lines of this text that were got wrong.
+    pub lines: u64,
+    /// Pages of the site whose text holds a line of this text (any label).
+    pub pages: u64,
+    /// Up to three `id:line` where it was got wrong.
+    pub examples: Vec<String>,
+    /// Whether the report lists a template block of the site with this text, digits as `0`
+    /// (then the misses are occurrences the annotations do not mark).
+    pub template_block: bool,
+}
+
+/// Line figures of one site.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SiteLines {
+    /// The site.
+    pub site: String,
+    /// Pages scored.
+    pub pages: u64,
+    /// Lines flagged as template.
+    pub flagged: u64,
+    /// Of them, labelled content.
+    pub flagged_content: u64,
+    /// Boilerplate lines whose text recurs on at least [`RECURRING_MIN_PAGES`] pages.
+    pub recurring: u64,
+    /// Of them, flagged.
+    pub recurring_found: u64,
+}
+
+impl SiteLines {
+    /// Share of the flagged lines that are not content; 1 when nothing was flagged.
+    pub fn precision(&self) -> f64 {
+        ratio(self.flagged - self.flagged_content, self.flagged)
+    }
+
+    /// Share of the recurring boilerplate lines flagged; 1 when there are none.
+    pub fn recall(&self) -> f64 {
+        ratio(self.recurring_found, self.recurring)
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The template-line score of a scan against page line labels.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LineEvaluation {
+    /// Pages in the label file.
+    pub labelled_pages: u64,
+    /// Of them, pages read from the corpus and scored.
+    pub scored_pages: u64,
+    /// Labelled pages not in the corpus (at most 20 listed).
+    pub missing_pages: Vec<String>,
+    /// Labelled line numbers past the end of their page (a sign of labels for another text).
+    pub lines_out_of_range: u64,
+    /// Labelled lines: content, boilerplate, ignore.
+    pub labelled: [u64; 3],
+    /// Lines flagged as template (template spans of the annotations), on scored pages.
+    pub flagged: u64,
+    /// Of them, labelled content (false positives).
+    pub flagged_content: u64,
+    /// Boilerplate lines flagged, whether their text recurs or not.
+    pub boilerplate_flagged: u64,
+    /// Boilerplate lines whose text recurs on at least [`RECURRING_MIN_PAGES`] pages of
+    /// their site.
+    pub recurring: u64,
+    /// Of them, flagged.
+    pub recurring_found: u64,
+    /// Figures per site, by site.
+    pub sites: Vec<SiteLines>,
+    /// Content lines flagged, by text, most lines first.
+    pub content_flagged: Vec<LineMiss>,
+    /// Recurring boilerplate lines not flagged, by text, most lines first.
+    pub recurring_missed: Vec<LineMiss>,
+}
+
+impl LineEvaluation {
+    /// Of the lines flagged as template, the share that are not content.
+    pub fn precision(&self) -> f64 {
+        ratio(self.flagged - self.flagged_content, self.flagged)
+    }
+
+    /// Of the boilerplate lines that recur on at least [`RECURRING_MIN_PAGES`] pages of their
+    /// site, the share flagged.
+    pub fn recall(&self) -> f64 {
+        ratio(self.recurring_found, self.recurring)
+    }
+
+    /// Whether any page was scored.
+    pub fn scored(&self) -> bool {
+        self.scored_pages > 0
+    }
+
+    /// The figures, and with `verbose` > 0 the figures per site and the lines got wrong (at
+    /// most 40 texts per list; all with `verbose` > 1).
+    pub fn render(&self, verbose: u8) -> String {
+        let mut s = String::new();
+        let [content, boilerplate, ignore] = self.labelled;
+        s.push_str(&format!(
+            "pages                 {} scored of {} labelled; lines labelled: {content} content, \
+             {boilerplate} boilerplate, {ignore} ignore\n",
+            self.scored_pages, self.labelled_pages
+        ));
+        s.push_str(&format!(
+            "template lines        precision {:.4}  ({} flagged, {} of them content = FP)\n",
+            self.precision(),
+            self.flagged,
+            self.flagged_content
+        ));
+        s.push_str(&format!(
+            "recurring boilerplate recall {:.4}  ({} of {} lines on >= {RECURRING_MIN_PAGES} \
+             pages of their site flagged, {} missed = FN)\n",
+            self.recall(),
+            self.recurring_found,
+            self.recurring,
+            self.recurring - self.recurring_found
+        ));
+        s.push_str(&format!(
+            "all boilerplate       {} of {} lines flagged ({:.4})\n",
+            self.boilerplate_flagged,
+            boilerplate,
+            ratio(self.boilerplate_flagged, boilerplate)
+        ));
+        if !self.missing_pages.is_empty() {
+            s.push_str(&format!(
+                "  labelled pages not in the corpus: {}{}\n",
+                self.missing_pages.join(", "),
+                if (self.labelled_pages - self.scored_pages) as usize > self.missing_pages.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if self.lines_out_of_range > 0 {
+            s.push_str(&format!(
+                "  labelled lines past the end of their page: {}\n",
+                self.lines_out_of_range
+            ));
+        }
+        if verbose == 0 {
+            return s;
+        }
+        s.push_str("\nper site              pages  precision  (FP of flagged)  recall  (FN of recurring)\n");
+        for x in &self.sites {
+            s.push_str(&format!(
+                "  {:<20} {:>5}  {:.4}     ({} of {})  {:.4}  ({} of {})\n",
+                x.site,
+                x.pages,
+                x.precision(),
+                x.flagged_content,
+                x.flagged,
+                x.recall(),
+                x.recurring - x.recurring_found,
+                x.recurring
+            ));
+        }
+        let limit = if verbose > 1 { usize::MAX } else { 40 };
+        let list = |s: &mut String, title: &str, misses: &[LineMiss]| {
+            let total: u64 = misses.iter().map(|m| m.lines).sum();
+            s.push_str(&format!(
+                "\n{title}: {total} lines, {} distinct texts\n  (lines × text, site, pages \
+                 of the site holding it, T = a template block of the site in the report, digits as 0)\n",
+                misses.len()
+            ));
+            for m in misses.iter().take(limit) {
+                let mut text: String = m.text.chars().take(100).collect();
+                if text.len() < m.text.len() {
+                    text.push('…');
+                }
+                s.push_str(&format!(
+                    "  {:>3} × {:<16} {:>3} pages {} {:?}  e.g. {}\n",
+                    m.lines,
+                    m.site,
+                    m.pages,
+                    if m.template_block { "T" } else { " " },
+                    text,
+                    m.examples.join(" ")
+                ));
+            }
+            if misses.len() > limit {
+                s.push_str(&format!(
+                    "  … {} more texts (-vv lists all)\n",
+                    misses.len() - limit
+                ));
+            }
+        };
+        list(
+            &mut s,
+            "content lines flagged as template (FP)",
+            &self.content_flagged,
+        );
+        list(
+            &mut s,
+            "recurring boilerplate lines missed (FN)",
+            &self.recurring_missed,
+        );
+        s
+    }
+}
+
+/// Scores the template spans of `annotations` against page line labels, reading each labelled
+/// page's text from `texts` (id → text; pages without one are not scored). `report` tells
+/// which texts are template blocks, for reading the misses.
+///
+/// Precision: of the lines flagged as template, the share not labelled `content`. Recall: of
+/// the `boilerplate` lines whose text ([`label_line_key`]) occurs on at least
+/// [`RECURRING_MIN_PAGES`] scored pages of the same site (the id's first folder), the share
+/// flagged.
+pub fn evaluate_lines(
+    report: &Report,
+    annotations: &[Annotation],
+    labels: &LineLabels,
+    texts: &HashMap<String, String>,
+) -> LineEvaluation {
+    let flagged_of: HashMap<&str, BTreeSet<u32>> = annotations
+        .iter()
+        .map(|a| {
+            let lines = a
+                .spans
+                .iter()
+                .filter(|s| s.kind == "template")
+                .flat_map(|s| s.start_line..=s.end_line)
+                .collect();
+            (a.id.as_str(), lines)
+        })
+        .collect();
+    let mut ev = LineEvaluation {
+        labelled_pages: labels.len() as u64,
+        ..LineEvaluation::default()
+    };
+    // The scored pages, their lines' keys, and on how many pages of its site each key occurs.
+    let mut pages: Vec<(&str, &PageLabels, Vec<&str>, Vec<String>)> = Vec::new();
+    for (id, page) in labels {
+        match texts.get(id) {
+            Some(text) => {
+                let lines: Vec<&str> = text
+                    .split('\n')
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                    .collect();
+                let keys = lines.iter().map(|l| label_line_key(l)).collect();
+                pages.push((id.as_str(), page, lines, keys));
+            }
+            None => {
+                if ev.missing_pages.len() < 20 {
+                    ev.missing_pages.push(id.clone());
+                }
+            }
+        }
+    }
+    let mut pages_of_key: HashMap<(&str, &str), u64> = HashMap::new();
+    for (id, _, _, keys) in &pages {
+        let distinct: BTreeSet<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !k.is_empty())
+            .collect();
+        for k in distinct {
+            *pages_of_key.entry((site_of_id(id), k)).or_default() += 1;
+        }
+    }
+    let blocks: BTreeSet<(&str, String)> = report
+        .template_blocks
+        .iter()
+        .flat_map(|b| {
+            let key = label_line_key(&b.text);
+            b.sites.keys().map(move |s| (s.as_str(), key.clone()))
+        })
+        .collect();
+    let mut sites: BTreeMap<&str, SiteLines> = BTreeMap::new();
+    // (site, key) → miss, for the two lists.
+    let mut fp: BTreeMap<(&str, &str), LineMiss> = BTreeMap::new();
+    let mut fn_: BTreeMap<(&str, &str), LineMiss> = BTreeMap::new();
+    let empty = BTreeSet::new();
+    for (id, page, lines, keys) in &pages {
+        let site = site_of_id(id);
+        let flagged = flagged_of.get(id).unwrap_or(&empty);
+        let st = sites.entry(site).or_insert_with(|| SiteLines {
+            site: site.to_string(),
+            ..SiteLines::default()
+        });
+        st.pages += 1;
+        ev.scored_pages += 1;
+        let n = lines.len() as u32;
+        let valid = |l: &&u32| **l >= 1 && **l <= n;
+        for list in [&page.content, &page.boilerplate, &page.ignore] {
+            ev.lines_out_of_range += list.iter().filter(|l| !valid(l)).count() as u64;
+        }
+        ev.labelled[0] += page.content.iter().filter(valid).count() as u64;
+        ev.labelled[1] += page.boilerplate.iter().filter(valid).count() as u64;
+        ev.labelled[2] += page.ignore.iter().filter(valid).count() as u64;
+        let content: BTreeSet<u32> = page.content.iter().copied().collect();
+        for &l in flagged.iter().filter(|l| **l >= 1 && **l <= n) {
+            st.flagged += 1;
+            ev.flagged += 1;
+            if content.contains(&l) {
+                st.flagged_content += 1;
+                ev.flagged_content += 1;
+                let key = keys[l as usize - 1].as_str();
+                add_miss(
+                    &mut fp,
+                    (site, key),
+                    lines[l as usize - 1],
+                    pages_of_key.get(&(site, key)).copied().unwrap_or(0),
+                    id,
+                    l,
+                );
+            }
+        }
+        for &l in page.boilerplate.iter().filter(valid) {
+            let is_flagged = flagged.contains(&l);
+            ev.boilerplate_flagged += is_flagged as u64;
+            let key = keys[l as usize - 1].as_str();
+            let on_pages = pages_of_key.get(&(site, key)).copied().unwrap_or(0);
+            if key.is_empty() || (on_pages as usize) < RECURRING_MIN_PAGES {
+                continue;
+            }
+            st.recurring += 1;
+            ev.recurring += 1;
+            if is_flagged {
+                st.recurring_found += 1;
+                ev.recurring_found += 1;
+            } else {
+                add_miss(
+                    &mut fn_,
+                    (site, key),
+                    lines[l as usize - 1],
+                    on_pages,
+                    id,
+                    l,
+                );
+            }
+        }
+    }
+    ev.sites = sites.into_values().collect();
+    let sorted = |m: BTreeMap<(&str, &str), LineMiss>| {
+        let mut v: Vec<LineMiss> = m.into_values().collect();
+        v.sort_by_key(|m| std::cmp::Reverse(m.lines)); // stable: ties stay by site and text
+        v
+    };
+    ev.content_flagged = sorted(fp);
+    ev.recurring_missed = sorted(fn_);
+    for m in ev
+        .content_flagged
+        .iter_mut()
+        .chain(ev.recurring_missed.iter_mut())
+    {
+        m.template_block = blocks.contains(&(m.site.as_str(), label_line_key(&m.text)));
+    }
+    ev
+}
+
+fn add_miss<'a>(
+    map: &mut BTreeMap<(&'a str, &'a str), LineMiss>,
+    key: (&'a str, &'a str),
+    text: &str,
+    pages: u64,
+    id: &str,
+    line: u32,
+) {
+    let m = map.entry(key).or_insert_with(|| LineMiss {
+        site: key.0.to_string(),
+        text: text.trim().to_string(),
+        lines: 0,
+        pages,
+        examples: Vec::new(),
+        template_block: false,
+    });
+    m.lines += 1;
+    if m.examples.len() < 3 {
+        m.examples.push(format!("{id}:{line}"));
+    }
 }
 
 #[cfg(test)]
@@ -314,5 +860,244 @@ mod tests {
             .map(|(x, y)| (x.to_string(), y.to_string()))
             .collect();
         assert_eq!(p, want);
+    }
+
+    fn annotation(id: &str, template: &[(u32, u32)]) -> Annotation {
+        Annotation {
+            id: id.to_string(),
+            path: id.to_string(),
+            line: None,
+            site: id.split_once('/').map(|(s, _)| s.to_string()),
+            cluster: None,
+            duplicate_of: None,
+            spans: template
+                .iter()
+                .map(|&(start_line, end_line)| crate::report::Span {
+                    kind: "template".to_string(),
+                    start_line,
+                    end_line,
+                    start_byte: 0,
+                    end_byte: 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn report(template_blocks: &[(&str, &str)]) -> Report {
+        Report {
+            version: crate::report::SCHEMA_VERSION,
+            summary: Default::default(),
+            timing: None,
+            skipped: Vec::new(),
+            duplicate_clusters: Vec::new(),
+            template_blocks: template_blocks
+                .iter()
+                .map(|(site, text)| crate::report::TemplateBlock {
+                    text: text.to_string(),
+                    words: 1,
+                    sites: [(site.to_string(), 1)].into_iter().collect(),
+                    documents: 3,
+                    occurrences: 3,
+                    position: "header".to_string(),
+                    examples: Vec::new(),
+                })
+                .collect(),
+            repeated_blocks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn label_files_of_both_formats_are_told_apart() {
+        let truth = r#"{"duplicate_clusters": [["a", "b"]], "template_lines": {"a": [1]}}"#;
+        match parse_labels(truth) {
+            Ok(Labels::Truth(t)) => {
+                assert_eq!(t.duplicate_clusters, vec![vec!["a", "b"]]);
+                assert_eq!(truth_ids(&t), ["a", "b"].into_iter().collect());
+            }
+            other => panic!("{other:?}"),
+        }
+        let lines = r#"{"s/p.txt": {"content": [2], "boilerplate": [1, 3], "ignore": []},
+                        "s/q.txt": {"boilerplate": [1]}}"#;
+        match parse_labels(lines) {
+            Ok(Labels::Lines(l)) => {
+                assert_eq!(l.len(), 2);
+                assert_eq!(l["s/p.txt"].boilerplate, vec![1, 3]);
+                assert_eq!(l["s/q.txt"].content, Vec::<u32>::new());
+            }
+            other => panic!("{other:?}"),
+        }
+        // an empty map is line labels with no pages (nothing to score, said by the caller)
+        assert!(matches!(parse_labels("{}"), Ok(Labels::Lines(l)) if l.is_empty()));
+    }
+
+    #[test]
+    fn malformed_label_files_are_errors() {
+        let err = |t: &str| parse_labels(t).expect_err(t);
+        assert!(err("not json").contains("not JSON"));
+        assert!(err("[1, 2]").contains("object"));
+        assert!(err(r#"{"s/p.txt": [1, 2]}"#).contains("neither"));
+        assert!(err(r#"{"s/p.txt": {"lines": [1]}}"#).contains("neither"));
+        assert!(err(r#"{"s/p.txt": {"content": ["x"]}}"#).contains("s/p.txt"));
+        assert!(err(r#"{"s/p.txt": {"content": [-1]}}"#).contains("s/p.txt"));
+        assert!(err(r#"{"s/p.txt": {"content": [0]}}"#).contains("start at 1"));
+        assert!(err(r#"{"duplicate_clusters": 3}"#).contains("invalid type"));
+    }
+
+    #[test]
+    fn label_line_keys_fold_case_space_and_digits() {
+        assert_eq!(
+            label_line_key("  Posted  9 Sep 2005\t| News "),
+            "posted 0 sep 0000 | news"
+        );
+        assert_eq!(label_line_key("ÉTÉ 2012"), "été 0000");
+        assert_eq!(label_line_key(" \t "), "");
+    }
+
+    /// Three pages of one site and one of another: chrome lines 1 and 4 ("Home", a year),
+    /// the article in between, and a boilerplate line that only two pages hold.
+    fn line_fixture() -> (LineLabels, HashMap<String, String>) {
+        let pages = [
+            (
+                "s/a.txt",
+                "Home\nStory A one\nStory A two\n© 2012\nonly twice",
+            ),
+            (
+                "s/b.txt",
+                "HOME\nStory B one\nStory B two\n© 2013\nonly twice",
+            ),
+            (
+                "s/c.txt",
+                "Home\nStory C one\nStory C two\n© 2014\r\nunique",
+            ),
+            ("t/d.txt", "Home\nStory D"),
+        ];
+        let texts = pages
+            .iter()
+            .map(|(id, t)| (id.to_string(), t.to_string()))
+            .collect();
+        let page = |content: &[u32], boilerplate: &[u32]| PageLabels {
+            content: content.to_vec(),
+            boilerplate: boilerplate.to_vec(),
+            ignore: Vec::new(),
+        };
+        let mut labels = LineLabels::new();
+        labels.insert("s/a.txt".into(), page(&[2, 3], &[1, 4, 5]));
+        labels.insert("s/b.txt".into(), page(&[2, 3], &[1, 4, 5]));
+        labels.insert("s/c.txt".into(), page(&[2, 3], &[1, 4, 5]));
+        labels.insert("t/d.txt".into(), page(&[2], &[1]));
+        (labels, texts)
+    }
+
+    #[test]
+    fn line_labels_score_flagged_and_recurring_lines() {
+        let (labels, texts) = line_fixture();
+        // a: all chrome found; b: the year missed, the first story line flagged; c: nothing
+        // flagged; d: its lone "Home" flagged (its site has one page: not recurring)
+        let anns = vec![
+            annotation("s/a.txt", &[(1, 1), (4, 5)]),
+            annotation("s/b.txt", &[(1, 2)]),
+            annotation("s/c.txt", &[]),
+            annotation("t/d.txt", &[(1, 1)]),
+        ];
+        let ev = evaluate_lines(&report(&[("s", "Home")]), &anns, &labels, &texts);
+        assert_eq!((ev.labelled_pages, ev.scored_pages), (4, 4));
+        assert_eq!(ev.labelled, [7, 10, 0]);
+        // flagged: a 1,4,5; b 1,2; d 1 = 6, one of them content
+        assert_eq!((ev.flagged, ev.flagged_content), (6, 1));
+        assert!((ev.precision() - 5.0 / 6.0).abs() < 1e-12);
+        // recurring: "home" and "© 0000" on the three pages of s; "only twice" is on two
+        assert_eq!((ev.recurring, ev.recurring_found), (6, 3));
+        assert!((ev.recall() - 0.5).abs() < 1e-12);
+        assert_eq!(ev.boilerplate_flagged, 5);
+        assert_eq!(ev.sites.len(), 2);
+        assert_eq!((ev.sites[1].site.as_str(), ev.sites[1].recurring), ("t", 0));
+        assert_eq!(ev.sites[1].recall(), 1.0);
+
+        assert_eq!(ev.content_flagged.len(), 1);
+        assert_eq!(ev.content_flagged[0].examples, vec!["s/b.txt:2"]);
+        assert_eq!(ev.content_flagged[0].pages, 1);
+        // missed: the year on b and c (one text), "Home" on c
+        let missed: Vec<(&str, u64, u64, bool)> = ev
+            .recurring_missed
+            .iter()
+            .map(|m| (m.text.as_str(), m.lines, m.pages, m.template_block))
+            .collect();
+        assert_eq!(missed, vec![("© 2013", 2, 3, false), ("Home", 1, 3, true)]);
+        assert_eq!(
+            ev.recurring_missed[0].examples,
+            vec!["s/b.txt:4", "s/c.txt:4"]
+        );
+
+        let text = ev.render(0);
+        assert!(text.contains("precision 0.8333"), "{text}");
+        assert!(text.contains("recall 0.5000"), "{text}");
+        assert!(!text.contains("per site"), "{text}");
+        let text = ev.render(1);
+        assert!(text.contains("per site"), "{text}");
+        assert!(
+            text.contains("\"© 2013\"  e.g. s/b.txt:4 s/c.txt:4"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn line_labels_of_pages_not_in_the_corpus_are_not_scored() {
+        let (mut labels, texts) = line_fixture();
+        labels.insert(
+            "s/gone.txt".into(),
+            PageLabels {
+                content: vec![1],
+                ..PageLabels::default()
+            },
+        );
+        labels.get_mut("t/d.txt").expect("d").boilerplate.push(9);
+        let ev = evaluate_lines(&report(&[]), &[], &labels, &texts);
+        assert_eq!((ev.labelled_pages, ev.scored_pages), (5, 4));
+        assert_eq!(ev.missing_pages, vec!["s/gone.txt"]);
+        assert_eq!(ev.lines_out_of_range, 1);
+        assert_eq!((ev.flagged, ev.precision()), (0, 1.0));
+        assert_eq!(ev.recall(), 0.0);
+        assert!(ev.scored());
+        let none = evaluate_lines(&report(&[]), &[], &labels, &HashMap::new());
+        assert!(!none.scored());
+        assert!(none.render(0).contains("0 scored of 5 labelled"));
+    }
+
+    #[test]
+    fn labelled_pairs_with_unknown_documents_are_not_scored() {
+        let mut r = report(&[]);
+        r.duplicate_clusters.push(crate::report::Cluster {
+            id: 1,
+            representative: "a".into(),
+            exact: false,
+            documents: ["a", "b"]
+                .iter()
+                .map(|id| crate::report::ClusterMember {
+                    id: id.to_string(),
+                    similarity: 1.0,
+                    containment: 1.0,
+                })
+                .collect(),
+        });
+        let anns: Vec<Annotation> = ["a", "b", "c"]
+            .iter()
+            .map(|id| annotation(id, &[]))
+            .collect();
+        let tsv = "doc_a\tdoc_b\tlabel\na\tb\t1\na\tc\t0\nb\tc\t1\na\tx\t1\nb\tc\t2\n";
+        let s = score_labelled_pairs(&r, &anns, tsv);
+        assert_eq!(s.pairs, 4);
+        assert_eq!(
+            (s.unknown_pairs, s.unknown_ids.clone()),
+            (1, vec!["x".to_string()])
+        );
+        assert_eq!(
+            (
+                s.score.true_positives,
+                s.score.false_positives,
+                s.score.false_negatives
+            ),
+            (1, 0, 1)
+        );
+        assert_eq!(s.errors, vec!["line 6: label '2' is not 0 or 1"]);
     }
 }

@@ -72,12 +72,16 @@ struct ParamsArgs {
 
 #[derive(Args, Debug)]
 struct EvalArgs {
-    /// Labels as JSON (duplicate clusters, template and repeated lines; see samples/truth.json).
+    /// Labels as JSON: duplicate clusters, template and repeated lines (samples/truth.json), or
+    /// page line labels {"site/page.txt": {"content": [..], "boilerplate": [..], "ignore": [..]}}.
     #[arg(long, value_name = "FILE", required_unless_present = "labels")]
     truth: Option<PathBuf>,
     /// Labelled pairs as TSV: id_a, id_b, label (1 = duplicate, 0 = not); a header line is skipped.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
+    /// With page line labels: figures per site and the lines got wrong, by text (-vv: all).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(flatten)]
     scan: ScanArgs,
 }
@@ -409,54 +413,121 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 const EVAL_SWEEP: [f64; 6] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 fn run_eval(args: &EvalArgs) -> ExitCode {
-    let mut cfg = args.scan.to_config();
-    cfg.progress = false;
-    // With labels, a threshold sweep follows; it re-runs the scan from a cache of what reading
-    // produced (the user's --cache, or a scratch one removed at the end).
-    let scratch = std::env::temp_dir().join(format!("neardup-eval-{}", std::process::id()));
-    if args.labels.is_some() && cfg.cache.is_none() {
-        cfg.cache = Some(scratch.clone());
-    }
-    let out = match neardup::scan(&cfg) {
-        Ok(out) => out,
-        Err(e) => {
-            eprintln!("neardup: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // The label files are read first: a bad one fails before the scan.
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).map_err(|e| {
             eprintln!("neardup: cannot read '{}': {e}", path.display());
             ExitCode::from(2)
         })
     };
-    if let Some(path) = &args.truth {
-        let text = match read(path) {
-            Ok(t) => t,
-            Err(code) => return code,
-        };
-        let truth: neardup::eval::Truth = match serde_json::from_str(&text) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!(
-                    "neardup: '{}' is not a truth file: {e} (see samples/truth.json for the format)",
-                    path.display()
-                );
-                return ExitCode::from(2);
+    let truth = match &args.truth {
+        None => None,
+        Some(path) => {
+            let text = match read(path) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            match neardup::eval::parse_labels(&text) {
+                Ok(l) => Some((path, l)),
+                Err(e) => {
+                    eprintln!(
+                        "neardup: '{}' is not a label file: {e} (formats: README, \"Tuning\", step 5)",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
             }
-        };
-        emit(&neardup::eval::evaluate(&out.report, &out.annotations, &truth).to_string());
-    }
-    if let Some(path) = &args.labels {
-        let text = match read(path) {
-            Ok(t) => t,
+        }
+    };
+    let labels = match &args.labels {
+        None => None,
+        Some(path) => match read(path) {
+            Ok(t) => Some((path, t)),
             Err(code) => return code,
-        };
-        let (score, errors) = neardup::eval::score_labelled_pairs(&out.report, &text);
-        for e in &errors {
+        },
+    };
+    let mut cfg = args.scan.to_config();
+    cfg.progress = false;
+    // With labels, a threshold sweep follows; it re-runs the scan from a cache of what reading
+    // produced (the user's --cache, or a scratch one removed at the end).
+    let scratch = std::env::temp_dir().join(format!("neardup-eval-{}", std::process::id()));
+    if labels.is_some() && cfg.cache.is_none() {
+        cfg.cache = Some(scratch.clone());
+    }
+    let code = score_eval(args, &cfg, truth, labels);
+    let _ = std::fs::remove_dir_all(&scratch);
+    code
+}
+
+/// The scan of `eval` and its scores; exit code 2 when a label file names nothing in the scan.
+fn score_eval(
+    args: &EvalArgs,
+    cfg: &Config,
+    truth: Option<(&PathBuf, neardup::eval::Labels)>,
+    labels: Option<(&PathBuf, String)>,
+) -> ExitCode {
+    use neardup::eval::{self, Labels};
+    let out = match neardup::scan(cfg) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("neardup: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let dir = args.scan.dir.display();
+    let mut code = ExitCode::SUCCESS;
+    match truth {
+        Some((path, Labels::Truth(truth))) => {
+            let known: std::collections::HashSet<&str> =
+                out.annotations.iter().map(|a| a.id.as_str()).collect();
+            let ids = eval::truth_ids(&truth);
+            if ids.iter().any(|id| known.contains(id)) {
+                emit(&eval::evaluate(&out.report, &out.annotations, &truth).to_string());
+            } else {
+                eprintln!(
+                    "neardup: nothing to score: none of the {} documents named in '{}' is in '{dir}'",
+                    ids.len(),
+                    path.display(),
+                );
+                code = ExitCode::from(2);
+            }
+        }
+        Some((path, Labels::Lines(lines))) => {
+            let wanted = lines.keys().map(String::as_str).collect();
+            let texts = eval::read_texts(cfg, &wanted);
+            let ev = eval::evaluate_lines(&out.report, &out.annotations, &lines, &texts);
+            if ev.scored() {
+                emit(&ev.render(args.verbose));
+            } else {
+                eprintln!(
+                    "neardup: nothing to score: none of the {} pages labelled in '{}' is in '{dir}'",
+                    lines.len(),
+                    path.display(),
+                );
+                code = ExitCode::from(2);
+            }
+        }
+        None => {}
+    }
+    if let Some((path, text)) = labels {
+        let scored = eval::score_labelled_pairs(&out.report, &out.annotations, &text);
+        for e in &scored.errors {
             eprintln!("neardup: {}: {e}", path.display());
         }
-        emit(&format!("labelled pairs        {score}\n"));
+        if scored.unknown_pairs > 0 {
+            eprintln!(
+                "neardup: {}: {} of {} pairs not scored, a document is not in '{dir}' (e.g. {})",
+                path.display(),
+                scored.unknown_pairs,
+                scored.pairs,
+                scored.unknown_ids.join(", ")
+            );
+        }
+        if scored.pairs == scored.unknown_pairs {
+            eprintln!("neardup: nothing to score in '{}'", path.display());
+            return ExitCode::from(2);
+        }
+        emit(&format!("labelled pairs        {}\n", scored.score));
         let mut sweep = String::from(
             "\nthreshold sweep (other flags as given):\n  threshold  precision  recall  F1\n",
         );
@@ -466,7 +537,7 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
             c.near.bands = None;
             c.near.rows = None;
             if let Ok(o) = neardup::scan(&c) {
-                let (s, _) = neardup::eval::score_labelled_pairs(&o.report, &text);
+                let s = eval::score_labelled_pairs(&o.report, &o.annotations, &text).score;
                 sweep.push_str(&format!(
                     "  {t:.2}       {:.4}     {:.4}  {:.4}\n",
                     s.precision(),
@@ -477,8 +548,7 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
         }
         emit(&sweep);
     }
-    let _ = std::fs::remove_dir_all(&scratch);
-    ExitCode::SUCCESS
+    code
 }
 
 fn run_params(args: &ParamsArgs) -> ExitCode {
