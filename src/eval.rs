@@ -601,9 +601,14 @@ impl LineEvaluation {
                 self.lines_out_of_range
             ));
         }
-        if verbose == 0 {
-            return s;
+        if verbose > 0 {
+            self.render_details(&mut s, verbose);
         }
+        s
+    }
+
+    /// Figures per site and the lines got wrong.
+    fn render_details(&self, s: &mut String, verbose: u8) {
         s.push_str("\nper site              pages  precision  (FP of flagged)  recall  (FN of recurring)\n");
         for x in &self.sites {
             s.push_str(&format!(
@@ -649,17 +654,98 @@ impl LineEvaluation {
             }
         };
         list(
-            &mut s,
+            s,
             "content lines flagged as template (FP)",
             &self.content_flagged,
         );
         list(
-            &mut s,
+            s,
             "recurring boilerplate lines missed (FN)",
             &self.recurring_missed,
         );
-        s
     }
+}
+
+/// The (site, line key) of every template block of the report.
+fn template_block_keys(report: &Report) -> BTreeSet<(&str, String)> {
+    report
+        .template_blocks
+        .iter()
+        .flat_map(|b| {
+            let key = label_line_key(&b.text);
+            b.sites.keys().map(move |s| (s.as_str(), key.clone()))
+        })
+        .collect()
+}
+
+/// A labelled page with a text: its lines and their keys ([`label_line_key`]).
+struct ScoredPage<'a> {
+    id: &'a str,
+    page: &'a PageLabels,
+    lines: Vec<&'a str>,
+    keys: Vec<String>,
+}
+
+/// Each annotated document's lines inside template spans.
+fn template_lines_of(annotations: &[Annotation]) -> HashMap<&str, BTreeSet<u32>> {
+    annotations
+        .iter()
+        .map(|a| {
+            let lines = a
+                .spans
+                .iter()
+                .filter(|s| s.kind == crate::report::SpanKind::Template)
+                .flat_map(|s| s.start_line..=s.end_line)
+                .collect();
+            (a.id.as_str(), lines)
+        })
+        .collect()
+}
+
+/// The labelled pages that have a text; the others are listed in `ev.missing_pages`.
+fn scored_pages<'a>(
+    labels: &'a LineLabels,
+    texts: &'a HashMap<String, String>,
+    ev: &mut LineEvaluation,
+) -> Vec<ScoredPage<'a>> {
+    let mut pages = Vec::new();
+    for (id, page) in labels {
+        match texts.get(id) {
+            Some(text) => {
+                let lines: Vec<&str> = text
+                    .split('\n')
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                    .collect();
+                let keys = lines.iter().map(|l| label_line_key(l)).collect();
+                pages.push(ScoredPage {
+                    id: id.as_str(),
+                    page,
+                    lines,
+                    keys,
+                });
+            }
+            None if ev.missing_pages.len() < 20 => ev.missing_pages.push(id.clone()),
+            None => {}
+        }
+    }
+    pages
+}
+
+/// On how many pages of its site each (site, line key) occurs.
+fn pages_of_key<'a>(pages: &'a [ScoredPage]) -> HashMap<(&'a str, &'a str), u64> {
+    let mut pages_of_key: HashMap<(&str, &str), u64> = HashMap::new();
+    for p in pages {
+        let distinct: BTreeSet<&str> = p
+            .keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !k.is_empty())
+            .collect();
+        for k in distinct {
+            *pages_of_key.entry((site_of_id(p.id), k)).or_default() += 1;
+        }
+    }
+    pages_of_key
 }
 
 /// Scores the template spans of `annotations` against page line labels, reading each labelled
@@ -676,66 +762,26 @@ pub fn evaluate_lines(
     labels: &LineLabels,
     texts: &HashMap<String, String>,
 ) -> LineEvaluation {
-    let flagged_of: HashMap<&str, BTreeSet<u32>> = annotations
-        .iter()
-        .map(|a| {
-            let lines = a
-                .spans
-                .iter()
-                .filter(|s| s.kind == "template")
-                .flat_map(|s| s.start_line..=s.end_line)
-                .collect();
-            (a.id.as_str(), lines)
-        })
-        .collect();
+    let flagged_of = template_lines_of(annotations);
     let mut ev = LineEvaluation {
         labelled_pages: labels.len() as u64,
         ..LineEvaluation::default()
     };
-    // The scored pages, their lines' keys, and on how many pages of its site each key occurs.
-    let mut pages: Vec<(&str, &PageLabels, Vec<&str>, Vec<String>)> = Vec::new();
-    for (id, page) in labels {
-        match texts.get(id) {
-            Some(text) => {
-                let lines: Vec<&str> = text
-                    .split('\n')
-                    .map(|l| l.strip_suffix('\r').unwrap_or(l))
-                    .collect();
-                let keys = lines.iter().map(|l| label_line_key(l)).collect();
-                pages.push((id.as_str(), page, lines, keys));
-            }
-            None => {
-                if ev.missing_pages.len() < 20 {
-                    ev.missing_pages.push(id.clone());
-                }
-            }
-        }
-    }
-    let mut pages_of_key: HashMap<(&str, &str), u64> = HashMap::new();
-    for (id, _, _, keys) in &pages {
-        let distinct: BTreeSet<&str> = keys
-            .iter()
-            .map(String::as_str)
-            .filter(|k| !k.is_empty())
-            .collect();
-        for k in distinct {
-            *pages_of_key.entry((site_of_id(id), k)).or_default() += 1;
-        }
-    }
-    let blocks: BTreeSet<(&str, String)> = report
-        .template_blocks
-        .iter()
-        .flat_map(|b| {
-            let key = label_line_key(&b.text);
-            b.sites.keys().map(move |s| (s.as_str(), key.clone()))
-        })
-        .collect();
+    let pages = scored_pages(labels, texts, &mut ev);
+    let pages_of_key = pages_of_key(&pages);
+    let blocks = template_block_keys(report);
     let mut sites: BTreeMap<&str, SiteLines> = BTreeMap::new();
     // (site, key) → miss, for the two lists.
     let mut fp: BTreeMap<(&str, &str), LineMiss> = BTreeMap::new();
     let mut fn_: BTreeMap<(&str, &str), LineMiss> = BTreeMap::new();
     let empty = BTreeSet::new();
-    for (id, page, lines, keys) in &pages {
+    for ScoredPage {
+        id,
+        page,
+        lines,
+        keys,
+    } in &pages
+    {
         let site = site_of_id(id);
         let flagged = flagged_of.get(id).unwrap_or(&empty);
         let st = sites.entry(site).or_insert_with(|| SiteLines {
@@ -749,9 +795,13 @@ pub fn evaluate_lines(
         for list in [&page.content, &page.boilerplate, &page.ignore] {
             ev.lines_out_of_range += list.iter().filter(|l| !valid(l)).count() as u64;
         }
-        ev.labelled[0] += page.content.iter().filter(valid).count() as u64;
-        ev.labelled[1] += page.boilerplate.iter().filter(valid).count() as u64;
-        ev.labelled[2] += page.ignore.iter().filter(valid).count() as u64;
+        for (count, list) in
+            ev.labelled
+                .iter_mut()
+                .zip([&page.content, &page.boilerplate, &page.ignore])
+        {
+            *count += list.iter().filter(valid).count() as u64;
+        }
         let content: BTreeSet<u32> = page.content.iter().copied().collect();
         for &l in flagged.iter().filter(|l| **l >= 1 && **l <= n) {
             st.flagged += 1;
@@ -873,7 +923,7 @@ mod tests {
             spans: template
                 .iter()
                 .map(|&(start_line, end_line)| crate::report::Span {
-                    kind: "template".to_string(),
+                    kind: crate::report::SpanKind::Template,
                     start_line,
                     end_line,
                     start_byte: 0,
@@ -898,7 +948,7 @@ mod tests {
                     sites: [(site.to_string(), 1)].into_iter().collect(),
                     documents: 3,
                     occurrences: 3,
-                    position: "header".to_string(),
+                    position: crate::report::Position::Header,
                     examples: Vec::new(),
                 })
                 .collect(),
