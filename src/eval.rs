@@ -1120,10 +1120,12 @@ mod tests {
             id: 1,
             representative: "a".into(),
             exact: false,
+            chained: false,
             documents: ["a", "b"]
                 .iter()
                 .map(|id| crate::report::ClusterMember {
                     id: id.to_string(),
+                    duplicate_of: None,
                     similarity: 1.0,
                     containment: 1.0,
                 })

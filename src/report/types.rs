@@ -54,6 +54,9 @@ pub struct Summary {
     pub documents_shingled_in_full: u64,
     /// Clusters whose members all have the same normalised text.
     pub exact_duplicate_clusters: u64,
+    /// Clusters with a member that matches the representative only through other members.
+    #[serde(default)]
+    pub chained_clusters: u64,
     /// All duplicate clusters.
     pub duplicate_clusters: u64,
     /// Documents that are a non-representative member of a cluster (what dedup drops).
@@ -166,6 +169,11 @@ pub struct Cluster {
     pub representative: String,
     /// Whether every member has the same normalised text.
     pub exact: bool,
+    /// Whether some member matches the representative only through other members (a chain
+    /// of edits, or a truncated copy of a member): its `duplicate_of` names the member it
+    /// matches directly.
+    #[serde(default)]
+    pub chained: bool,
     /// Every member, the representative first, then by id order.
     pub documents: Vec<ClusterMember>,
 }
@@ -175,9 +183,12 @@ pub struct Cluster {
 pub struct ClusterMember {
     /// Document id.
     pub id: String,
-    /// Jaccard similarity to the representative (1 for the representative itself).
+    /// The member it matches directly, when that is not the representative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// Jaccard similarity to the document it matches directly (1 for the representative).
     pub similarity: f64,
-    /// Containment of the smaller of it and the representative in the other.
+    /// Containment of the smaller of the two in the other.
     pub containment: f64,
 }
 

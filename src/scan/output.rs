@@ -11,7 +11,7 @@ use super::{thresholds, Ctx, ScanOutput, Stopwatch};
 use crate::cache::Snapshot;
 use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
 use crate::corpus::{read_documents, Skipped};
-use crate::detect::cluster::representative;
+use crate::detect::cluster::{cluster, representative, ClusterInput};
 use crate::detect::templates::Finalized;
 use crate::detect::units::Region;
 use crate::report::{
@@ -73,9 +73,6 @@ struct WithinRepeat {
     words: u32,
 }
 
-/// Each clustered document's cluster id and representative.
-type ClusterOf = HashMap<u32, (u64, u32)>;
-
 /// Builds the report and the annotations.
 pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     let BuildInput {
@@ -88,7 +85,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     } = input;
     let mut skipped = snap.skipped.clone();
     skipped.sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
-    let (clusters, cluster_of, exact_clusters) = clusters(ctx, snap, round);
+    let (clusters, cluster_of) = clusters(ctx, snap, round);
     let (template_blocks, repeated_blocks) = blocks(ctx, snap, templates);
     let (annotations, counts) = annotations(ctx, snap, templates, &cluster_of);
     let summary = summary(
@@ -99,7 +96,8 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             params,
             skipped: &skipped,
             counts,
-            exact_clusters,
+            exact_clusters: cluster_of.exact,
+            chained_clusters: cluster_of.chained,
             clusters: clusters.len() as u64,
             template_blocks: template_blocks.len() as u64,
             reused_blocks: templates.reused.len() as u64,
@@ -165,53 +163,83 @@ fn pair_figures(
     }
 }
 
-/// The report's clusters, each document's cluster and representative, and how many clusters
-/// are exact copies.
-fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, ClusterOf, u64) {
+/// What the clusters give the rest of the output: each clustered document's cluster id and
+/// the document it matches directly (itself for the representative).
+struct ClusterOf {
+    of: HashMap<u32, (u64, u32)>,
+    exact: u64,
+    chained: u64,
+}
+
+/// The report's clusters (the representative chosen by `--keep`, every other member with the
+/// document it matches directly).
+fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, ClusterOf) {
     let metas = ctx.metas;
     let verified: PairFigures = round
         .verified
         .iter()
         .map(|p| ((p.a, p.b), (p.jaccard, p.containment)))
         .collect();
-    let mut clusters = Vec::with_capacity(round.groups.len());
-    let mut cluster_of: ClusterOf = HashMap::default();
-    let mut exact_clusters = 0u64;
-    for (i, g) in round.groups.iter().enumerate() {
-        let mut g = g.clone();
-        g.sort_by(|&a, &b| metas[a as usize].id.cmp(&metas[b as usize].id));
-        let rep = representative(&g, ctx.cfg.near.keep, |d| {
+    let exact_hashes: Vec<u128> = metas.iter().map(|m| m.exact).collect();
+    let size = |d: u32| snap.sigs.size(d as usize);
+    let choose = |members: &[u32]| {
+        let mut by_id = members.to_vec();
+        by_id.sort_by(|&a, &b| metas[a as usize].id.cmp(&metas[b as usize].id));
+        representative(&by_id, ctx.cfg.near.keep, |d| {
             snap.figures[d as usize].content_words as u64
-        });
+        })
+    };
+    let found = cluster(&ClusterInput {
+        documents: metas.len(),
+        pairs: &round.verified,
+        jaccard: ctx.cfg.near.threshold,
+        exact: &exact_hashes,
+        size: &size,
+        choose: &choose,
+    });
+    let mut clusters = Vec::with_capacity(found.len());
+    let mut of = ClusterOf {
+        of: HashMap::default(),
+        exact: 0,
+        chained: 0,
+    };
+    for (i, c) in found.iter().enumerate() {
         let id = i as u64 + 1;
-        let exact = g
+        let rep = c.representative;
+        let exact = c
+            .members
             .iter()
             .all(|&d| metas[d as usize].exact == metas[rep as usize].exact);
-        exact_clusters += exact as u64;
+        of.exact += exact as u64;
+        of.chained += c.chained() as u64;
+        of.of.insert(rep, (id, rep));
+        let mut others: Vec<(u32, u32)> = c.duplicate_of.clone();
+        others.sort_by(|a, b| metas[a.0 as usize].id.cmp(&metas[b.0 as usize].id));
         let mut members = vec![ClusterMember {
             id: metas[rep as usize].id.clone(),
+            duplicate_of: None,
             similarity: 1.0,
             containment: 1.0,
         }];
-        for &d in &g {
-            cluster_of.insert(d, (id, rep));
-            if d != rep {
-                let (s, c) = pair_figures(ctx, snap, round, &verified, (rep, d));
-                members.push(ClusterMember {
-                    id: metas[d as usize].id.clone(),
-                    similarity: round4(s),
-                    containment: round4(c),
-                });
-            }
+        for (d, matched) in others {
+            of.of.insert(d, (id, matched));
+            let (s, c) = pair_figures(ctx, snap, round, &verified, (matched, d));
+            members.push(ClusterMember {
+                id: metas[d as usize].id.clone(),
+                duplicate_of: (matched != rep).then(|| metas[matched as usize].id.clone()),
+                similarity: round4(s),
+                containment: round4(c),
+            });
         }
         clusters.push(Cluster {
             id,
             representative: metas[rep as usize].id.clone(),
             exact,
+            chained: c.chained(),
             documents: members,
         });
     }
-    (clusters, cluster_of, exact_clusters)
+    (clusters, of)
 }
 
 /// The report's template blocks and repeated blocks, their texts read again from one example
@@ -376,9 +404,9 @@ fn annotations(
                 .chain(repeated.into_iter().map(|s| s.to_span(SpanKind::Repeated)))
                 .collect();
             spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.as_str()));
-            let (cluster, duplicate_of) = match cluster_of.get(&(d as u32)) {
-                Some(&(id, rep)) if rep != d as u32 => {
-                    (Some(id), Some(ctx.metas[rep as usize].id.clone()))
+            let (cluster, duplicate_of) = match cluster_of.of.get(&(d as u32)) {
+                Some(&(id, matched)) if matched != d as u32 => {
+                    (Some(id), Some(ctx.metas[matched as usize].id.clone()))
                 }
                 Some(&(id, _)) => (Some(id), None),
                 None => (None, None),
@@ -405,6 +433,7 @@ struct SummaryInput<'a> {
     skipped: &'a [Skipped],
     counts: SpanCounts,
     exact_clusters: u64,
+    chained_clusters: u64,
     clusters: u64,
     template_blocks: u64,
     reused_blocks: u64,
@@ -418,6 +447,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         skipped,
         counts,
         exact_clusters,
+        chained_clusters,
         clusters,
         template_blocks,
         reused_blocks,
@@ -438,6 +468,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
         documents_shingled_in_full: snap.figures.iter().filter(|a| a.in_full).count() as u64,
         exact_duplicate_clusters: exact_clusters,
+        chained_clusters,
         duplicate_clusters: clusters,
         duplicate_documents: round.groups.iter().map(|g| g.len() as u64 - 1).sum(),
         candidate_pairs: round.candidates,

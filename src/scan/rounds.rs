@@ -11,7 +11,7 @@ use super::sign::{analyze_files, Exclusion, Job};
 use super::{doc_range, stage_progress, thresholds, Ctx};
 use crate::cache::{RoundState, SignedWith};
 use crate::config::VerifyMode;
-use crate::detect::cluster::UnionFind;
+use crate::detect::cluster::{cluster, ClusterInput};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair, VERIFY_BATCH_SHINGLES};
 use crate::detect::templates::{finalize, reused_blocks, Finalized, TemplateSet, WatchList};
 use crate::sketch::LshParams;
@@ -184,12 +184,16 @@ fn cluster_round(
             near::split_judged(judged)
         }
     };
-    let mut uf = UnionFind::new(n);
-    for p in &verified {
-        uf.union(p.a, p.b);
-    }
-    near::join_exact_duplicates(&exact, &mut uf);
-    let groups = uf.groups();
+    let size = |d: u32| sigs.size(d as usize);
+    let clusters = cluster(&ClusterInput {
+        documents: n,
+        pairs: &verified,
+        jaccard: thresholds.jaccard,
+        exact: &exact,
+        size: &size,
+        choose: &|members: &[u32]| members[0],
+    });
+    let groups: Vec<Vec<u32>> = clusters.into_iter().map(|c| c.members).collect();
     let mut cluster_of: Vec<u32> = (0..n as u32).collect();
     for g in &groups {
         for &m in g {
