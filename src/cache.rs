@@ -114,7 +114,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 6;
+const CACHE_VERSION: u32 = 7;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
@@ -145,6 +145,8 @@ pub fn fingerprint(cfg: &Config, files: &[InputFile], repeat_floor: f64) -> u64 
         "num_perm": cfg.near.num_perm,
         "seed": cfg.near.seed,
         "min_words": cfg.near.min_words,
+        "thin_words": cfg.near.thin_words,
+        "thin_share": cfg.near.thin_share,
         "repeat_min_words": cfg.blocks.repeat_min_words,
         "repeat_floor": repeat_floor,
     });

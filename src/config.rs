@@ -16,6 +16,11 @@ pub const DEFAULT_CONTAINMENT: f64 = 0.8;
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default shingle size (words or characters, see [`ShingleKind`]).
 pub const DEFAULT_NGRAM: usize = 5;
+/// Default `--thin-words`: content shorter than this is a handful of shingles, no evidence.
+pub const DEFAULT_THIN_WORDS: usize = 20;
+/// Default `--thin-share`: content under a quarter of the text outside site chrome means the
+/// template candidates took the document's own text (a story on several pages of its site).
+pub const DEFAULT_THIN_SHARE: f64 = 0.25;
 /// Default number of distinct documents (near-duplicate copies counted once) of one site that
 /// must hold a line or paragraph before it counts as template.
 pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
@@ -103,6 +108,12 @@ pub struct NearDupOptions {
     pub keep: KeepPolicy,
     /// Documents with fewer content words than this are only matched exactly.
     pub min_words: usize,
+    /// A document whose content (text less template) has fewer words than this is thin.
+    pub thin_words: usize,
+    /// A document whose content is less than this share of its text outside site chrome is
+    /// thin. Thin documents are compared on their text outside site chrome, not on what
+    /// template removal left of them.
+    pub thin_share: f64,
     /// Seed of the MinHash permutations.
     pub seed: u64,
 }
@@ -179,6 +190,8 @@ impl Config {
                 verify: VerifyMode::Auto,
                 keep: KeepPolicy::First,
                 min_words: 0,
+                thin_words: DEFAULT_THIN_WORDS,
+                thin_share: DEFAULT_THIN_SHARE,
                 seed: 0x6e65_6172_6475_7030,
             },
             blocks: BlockOptions {
@@ -242,6 +255,10 @@ impl Config {
         }
         if self.blocks.template_min_docs < 2 {
             return Err("--template-min-docs must be at least 2".to_string());
+        }
+        let ts = self.near.thin_share;
+        if !(0.0..=1.0).contains(&ts) {
+            return Err(format!("--thin-share must be in [0, 1], got {ts}"));
         }
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {

@@ -1,11 +1,12 @@
 //! `neardup explain`: why two documents are, or are not, near-duplicates.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
 use crate::report::SpanKind;
-use crate::scan::{content_shingles, document_parts, ScanOutput};
+use crate::scan::{content_shingles, document_parts, Basis, ScanOutput, CHROME_SHARE};
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
 use crate::text::{word_shingles_of_hashes, Segmented};
@@ -19,6 +20,11 @@ pub struct Subject {
     pub text: String,
     /// 1-based inclusive line ranges that are template.
     pub template_lines: Vec<(u32, u32)>,
+    /// Its site, in a scanned corpus.
+    pub site: Option<String>,
+    /// 1-based lines that are site chrome (see [`mark_chrome`]): what a thin document is
+    /// compared without.
+    pub chrome_lines: Vec<u32>,
 }
 
 /// Why `explain` could not find or read its two documents.
@@ -56,6 +62,8 @@ pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> 
             id: p.to_string(),
             text: String::from_utf8_lossy(&bytes).into_owned(),
             template_lines: Vec::new(),
+            site: None,
+            chrome_lines: Vec::new(),
         })
     };
     Ok((read(a)?, read(b)?))
@@ -74,7 +82,12 @@ pub fn from_corpus(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject),
     });
     let [x, y] = found;
     match (x, y) {
-        (Some(x), Some(y)) => Ok((x, y)),
+        (Some(x), Some(y)) => {
+            let mut both = [x, y];
+            mark_chrome(cfg, &out, &mut both);
+            let [x, y] = both;
+            Ok((x, y))
+        }
         (None, _) => Err(ExplainError::NoSuchDocument {
             id: a.to_string(),
             corpus: cfg.root.display().to_string(),
@@ -109,8 +122,54 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                 id: annotation.map_or(doc.id, |x| x.id.clone()),
                 text: doc.text,
                 template_lines,
+                site: annotation.and_then(|x| x.site.clone()),
+                chrome_lines: Vec::new(),
             });
         });
+    }
+}
+
+/// Sets the chrome lines of `subjects`, documents of the scanned corpus: the lines of units
+/// that so many documents of their site hold that no copy group explains them (the scan's
+/// rule, counted again over the files the scan read).
+pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
+    let parts: Vec<DocParts> = subjects
+        .iter()
+        .map(|s| document_parts(cfg, &s.text).0)
+        .collect();
+    let mut wanted: HashMap<(Option<String>, u64), u32> = HashMap::new();
+    for (s, p) in subjects.iter().zip(&parts) {
+        for u in &p.units {
+            wanted.insert((s.site.clone(), u.key), 0);
+        }
+    }
+    let mut site_docs: HashMap<Option<String>, u32> = HashMap::new();
+    for_each_subject(cfg, out, |doc| {
+        *site_docs.entry(doc.site.clone()).or_default() += 1;
+        let (p, _) = document_parts(cfg, &doc.text);
+        let mut keys: Vec<u64> = p.units.iter().map(|u| u.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            if let Some(n) = wanted.get_mut(&(doc.site.clone(), k)) {
+                *n += 1;
+            }
+        }
+    });
+    for (s, p) in subjects.iter_mut().zip(&parts) {
+        let docs = site_docs.get(&s.site).copied().unwrap_or(0);
+        let min = cfg
+            .blocks
+            .template_min_docs
+            .max((CHROME_SHARE * docs as f64).ceil() as usize);
+        s.chrome_lines = p
+            .units
+            .iter()
+            .filter(|u| wanted[&(s.site.clone(), u.key)] as usize >= min)
+            .flat_map(|u| p.lines[u.lines.clone()].iter().map(|l| l.number))
+            .collect();
+        s.chrome_lines.sort_unstable();
+        s.chrome_lines.dedup();
     }
 }
 
@@ -121,8 +180,8 @@ pub struct Explanation {
     words: [u64; 2],
     content_words: [usize; 2],
     shingles: [usize; 2],
-    /// Whether each was shingled on its full text (content shorter than one shingle).
-    in_full: [bool; 2],
+    /// What each was compared on.
+    basis: [Basis; 2],
     template_lines: [Vec<(u32, u32)>; 2],
     exact: bool,
     jaccard: f64,
@@ -144,7 +203,7 @@ struct Side {
     hashes: Vec<u32>,
     /// Sorted distinct content shingles.
     set: Vec<u64>,
-    in_full: bool,
+    basis: Basis,
 }
 
 fn side(subject: &Subject, cfg: &Config) -> Side {
@@ -159,31 +218,36 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
                 .any(|&(a, b)| l.number >= a && l.number <= b)
         })
         .collect();
-    let content = content_shingles(&parts, &excluded, cfg);
+    let chrome: Vec<bool> = parts
+        .lines
+        .iter()
+        .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
+        .collect();
+    let content = content_shingles(&parts, &excluded, &chrome, cfg);
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();
-    let (words, hashes) = content_words(&parts, &seg, &excluded, content.in_full);
+    let mask = match content.basis {
+        Basis::Content => excluded,
+        Basis::Core => chrome,
+        Basis::Full => vec![false; parts.lines.len()],
+    };
+    let (words, hashes) = content_words(&parts, &seg, &mask);
     Side {
         seg,
         words,
         hashes,
         set,
-        in_full: content.in_full,
+        basis: content.basis,
     }
 }
 
-/// The words (and word hashes) of the lines not excluded, or of all lines.
-fn content_words(
-    parts: &DocParts,
-    seg: &Segmented,
-    excluded: &[bool],
-    all: bool,
-) -> (Vec<String>, Vec<u32>) {
+/// The words (and word hashes) of the lines not excluded.
+fn content_words(parts: &DocParts, seg: &Segmented, excluded: &[bool]) -> (Vec<String>, Vec<u32>) {
     let mut words = Vec::new();
     let mut hashes = Vec::new();
     for ((line, part), &ex) in seg.lines.iter().zip(&parts.lines).zip(excluded) {
-        if ex && !all {
+        if ex {
             continue;
         }
         words.extend(
@@ -284,7 +348,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         words: [sides[0].seg.words(), sides[1].seg.words()],
         content_words: [sides[0].words.len(), sides[1].words.len()],
         shingles: [sa.len(), sb.len()],
-        in_full: [sides[0].in_full, sides[1].in_full],
+        basis: [sides[0].basis, sides[1].basis],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
         exact: sides[0].seg.norm == sides[1].seg.norm,
         jaccard,
@@ -364,10 +428,10 @@ impl fmt::Display for Explanation {
                 self.content_words[i],
                 self.shingles[i],
                 ranges(&self.template_lines[i]),
-                if self.in_full[i] {
-                    " (content shorter than one shingle: full text compared)"
-                } else {
-                    ""
+                match self.basis[i] {
+                    Basis::Content => "",
+                    Basis::Core => " (content thin: its text outside site chrome compared)",
+                    Basis::Full => " (shorter than one shingle outside chrome: full text compared)",
                 }
             )?;
         }
@@ -426,6 +490,8 @@ mod tests {
             id: id.to_string(),
             text: text.to_string(),
             template_lines: Vec::new(),
+            site: None,
+            chrome_lines: Vec::new(),
         }
     }
 
@@ -450,13 +516,37 @@ mod tests {
         let b = "Site header line here\n\nother words entirely kappa lambda mu nu xi";
         let mut sa = subject("a", a);
         let mut sb = subject("b", b);
-        let e = explain(&sa, &sb, &Config::new("."));
+        let mut cfg = Config::new(".");
+        cfg.near.thin_words = 5;
+        let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 11);
         sa.template_lines = vec![(1, 1)];
         sb.template_lines = vec![(1, 1)];
-        let e = explain(&sa, &sb, &Config::new("."));
+        let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 7);
         assert_eq!(e.jaccard(), 0.0);
         assert!(!e.verdict().0);
+    }
+
+    /// Two notices of one fund for different months: the form lines are template, and the
+    /// headline left is no evidence; they are compared on their whole text outside chrome.
+    #[test]
+    fn thin_documents_are_judged_outside_chrome() {
+        let a = "FRANKLIN CALIFORNIA TAX-FREE INCOME FUND PAYOUT\nMthly div 4.5 cts vs 4.5 cts last month\nPayable July 14\nRecord July 1";
+        let b = "FRANKLIN CALIFORNIA TAX-FREE INCOME FUND PAYOUT\nMthly div 4.4 cts vs 4.5 cts last month\nPayable June 12\nRecord June 2";
+        let mut sa = subject("a", a);
+        let mut sb = subject("b", b);
+        sa.template_lines = vec![(2, 4)];
+        sb.template_lines = vec![(2, 4)];
+        let e = explain(&sa, &sb, &Config::new("."));
+        assert_eq!(e.basis, [Basis::Core, Basis::Core]);
+        assert!(e.jaccard() < 0.7, "{e}");
+        assert!(!e.verdict().0, "{e}");
+        assert!(e.to_string().contains("content thin"), "{e}");
+        // On the headline alone they would be copies.
+        let mut cfg = Config::new(".");
+        cfg.near.thin_words = 0;
+        cfg.near.thin_share = 0.0;
+        assert!(explain(&sa, &sb, &cfg).verdict().0);
     }
 }

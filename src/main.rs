@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use neardup::config::{
     KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_MAX_BYTES,
     DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
-    DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THRESHOLD,
+    DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::report::{clean, summary, write};
 use neardup::Config;
@@ -179,6 +179,12 @@ struct DetectArgs {
         help_heading = "Near-duplicates"
     )]
     min_words: usize,
+    /// Content (text less template) shorter than this is thin: judged on the text outside site chrome.
+    #[arg(long, default_value_t = DEFAULT_THIN_WORDS, value_name = "N", help_heading = "Near-duplicates")]
+    thin_words: usize,
+    /// Content under this share of the text outside site chrome is thin (0 turns the share test off).
+    #[arg(long, default_value_t = DEFAULT_THIN_SHARE, value_name = "S", help_heading = "Near-duplicates")]
+    thin_share: f64,
     /// Fold every digit to 0 before comparing documents (dates, counts and prices stop mattering).
     #[arg(long, help_heading = "Near-duplicates")]
     fold_digits: bool,
@@ -262,6 +268,8 @@ impl DetectArgs {
         cfg.near.verify = self.verify;
         cfg.near.keep = self.keep;
         cfg.near.min_words = self.min_words;
+        cfg.near.thin_words = self.thin_words;
+        cfg.near.thin_share = self.thin_share;
         cfg.near.seed = self.seed;
         cfg.blocks.template_min_docs = self.template_min_docs;
         cfg.blocks.repeat_similarity = self.repeat_similarity;

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use neardup::explain::{explain, for_each_subject, Subject};
+use neardup::explain::{explain, for_each_subject, mark_chrome, Subject};
 use neardup::{scan, Config};
 
 #[test]
@@ -14,6 +14,7 @@ fn explain_verdicts_agree_with_the_scan_on_every_sample_pair() {
     let out = scan(&cfg).expect("scan samples");
     let mut subjects: Vec<Subject> = Vec::new();
     for_each_subject(&cfg, &out, |s| subjects.push(s.clone()));
+    mark_chrome(&cfg, &out, &mut subjects);
     assert_eq!(subjects.len(), out.annotations.len());
     let cluster: HashMap<&str, Option<u64>> = out
         .annotations

@@ -52,6 +52,10 @@ pub struct Summary {
     pub documents_without_shingles: u64,
     /// Documents whose content (text less template) was too short, shingled on their full text.
     pub documents_shingled_in_full: u64,
+    /// Documents whose content was thin (see `--thin-words`, `--thin-share`), compared on
+    /// their text outside site chrome.
+    #[serde(default)]
+    pub documents_judged_outside_chrome: u64,
     /// Clusters whose members all have the same normalised text.
     pub exact_duplicate_clusters: u64,
     /// Clusters with a member that matches the representative only through other members.

@@ -29,7 +29,7 @@ use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
 
 pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
-pub(crate) use sign::{content_shingles, ContentFigures};
+pub(crate) use sign::{content_shingles, Basis, Chrome, ContentFigures, CHROME_SHARE};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -76,6 +76,8 @@ struct Ctx<'a> {
     spill: Option<&'a Spill>,
     /// Each document's record in `spill` (length 0: none).
     records: &'a [Record],
+    /// Which units are site chrome (what thin documents are compared without).
+    chrome: &'a Chrome<'a>,
 }
 
 /// Runs a whole scan.
@@ -181,7 +183,10 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let params = scan_lsh_params(cfg);
     // The context borrows what the rounds only read; the rounds borrow the rest.
     let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
+    let site_docs = sign::site_doc_counts(&snap.metas);
+    let chrome = Chrome::new(&snap.watch, &site_docs, cfg.blocks.template_min_docs);
     let ctx = Ctx {
+        chrome: &chrome,
         cfg,
         files: &files,
         metas: &snap.metas,

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::rounds::Round;
+use super::Basis;
 use super::{thresholds, Ctx, ScanOutput, Stopwatch};
 use crate::cache::Snapshot;
 use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
@@ -457,6 +458,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         *skipped_by_reason.entry(s.reason.label()).or_insert(0) += 1;
     }
     let sigs = &snap.sigs;
+    let count_basis = |b: Basis| snap.figures.iter().filter(|f| f.basis == b).count() as u64;
     Summary {
         files: ctx.files.len() as u64,
         documents: ctx.metas.len() as u64,
@@ -466,7 +468,8 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         lossy_utf8_documents: ctx.metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: snap.renamed,
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
-        documents_shingled_in_full: snap.figures.iter().filter(|a| a.in_full).count() as u64,
+        documents_shingled_in_full: count_basis(Basis::Full),
+        documents_judged_outside_chrome: count_basis(Basis::Core),
         exact_duplicate_clusters: exact_clusters,
         chained_clusters,
         duplicate_clusters: clusters,

@@ -23,10 +23,70 @@ use crate::text::{count_distinct, shingle_into, word_shingles_of_hashes};
 pub(crate) struct ContentFigures {
     /// Distinct content shingles.
     pub shingles: u32,
-    /// Words shingled (all of them when shingled in full).
+    /// Words shingled (those of the basis).
     pub content_words: u32,
-    /// Whether the full text was shingled because the content was too short.
-    pub in_full: bool,
+    /// What was shingled.
+    pub basis: Basis,
+}
+
+/// What a document is compared on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Basis {
+    /// Its content: the text less the units left out as template.
+    #[default]
+    Content,
+    /// Its text outside site chrome, because its content is thin (see [`content_shingles`]).
+    Core,
+    /// Its full text: even the text outside chrome is shorter than one shingle.
+    Full,
+}
+
+/// Site chrome: units held by so many documents of a site that no copy group explains them
+/// (at least `--template-min-docs`, and at least [`CHROME_SHARE`] of the site's documents).
+/// Chrome comes from pass 1's counts alone, so it never depends on which documents are copies.
+pub(crate) struct Chrome<'a> {
+    watch: &'a WatchList,
+    /// Per site: documents that make a unit chrome.
+    min_docs: Vec<usize>,
+}
+
+/// Share of a site's documents that must hold a unit for it to be chrome. A story republished
+/// on a site's print, mobile, archive and update pages is on a handful of its pages; navigation,
+/// footers and recurring lists are on a large share of them.
+pub(crate) const CHROME_SHARE: f64 = 0.2;
+
+impl<'a> Chrome<'a> {
+    /// Chrome of a corpus whose site `s` holds `site_docs[s]` documents.
+    pub fn new(watch: &'a WatchList, site_docs: &[u32], template_min_docs: usize) -> Chrome<'a> {
+        let min_docs = site_docs
+            .iter()
+            .map(|&n| template_min_docs.max((CHROME_SHARE * n as f64).ceil() as usize))
+            .collect();
+        Chrome { watch, min_docs }
+    }
+
+    /// Whether `key` is chrome on `site`.
+    pub fn is_chrome(&self, site: u32, key: u64) -> bool {
+        let min = self
+            .min_docs
+            .get(site as usize)
+            .copied()
+            .unwrap_or(usize::MAX);
+        self.watch.is_candidate_at(site, key, min)
+    }
+}
+
+/// Documents per site.
+pub(crate) fn site_doc_counts(metas: &[super::DocMeta]) -> Vec<u32> {
+    let mut counts: Vec<u32> = Vec::new();
+    for m in metas {
+        let s = m.site as usize;
+        if counts.len() <= s {
+            counts.resize(s + 1, 0);
+        }
+        counts[s] += 1;
+    }
+    counts
 }
 
 /// What pass 2 learns about one document.
@@ -81,7 +141,10 @@ pub(super) fn sign_corpus(
     clock: &mut Stopwatch,
     spill: &SpillState,
 ) -> Snapshot {
+    let site_docs = site_doc_counts(&pass1.metas);
+    let chrome = Chrome::new(&pass1.watch, &site_docs, cfg.blocks.template_min_docs);
     let ctx = Ctx {
+        chrome: &chrome,
         cfg,
         files,
         metas: &pass1.metas,
@@ -245,11 +308,12 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let site = ctx.metas[d as usize].site;
     let excluded = excluded_lines(parts, |key| job.exclusion.excludes(d, site, key));
+    let chrome = excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key));
     let (hits, shared) = match job.only {
         Some(_) => (Vec::new(), Vec::new()),
         None => watched_units(parts, site, job.watch),
     };
-    let content = content_shingles(parts, &excluded, ctx.cfg);
+    let content = content_shingles(parts, &excluded, &chrome, ctx.cfg);
     let mut shingles = content.shingles;
     // A MinHash signature is the same for a set and for a list with repeats, so the shingles
     // are only sorted when the set itself is kept; otherwise they are just counted.
@@ -265,7 +329,7 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         figures: ContentFigures {
             shingles: distinct as u32,
             content_words: content.content_words as u32,
-            in_full: content.in_full,
+            basis: content.basis,
         },
         signature,
         hits,
@@ -321,68 +385,77 @@ fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, V
     (hits, shared)
 }
 
-/// The shingles a document is compared on: those of its content (the lines not excluded), or
-/// of its full text when the content is shorter than one shingle (or `--min-words`).
+/// The shingles a document is compared on (see [`content_shingles`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ContentShingles {
     /// Shingle hashes in text order, with repeats.
     pub shingles: Vec<u64>,
-    /// Words shingled: the content's, or all of them when shingled in full.
+    /// Words of the basis.
     pub content_words: usize,
-    /// Whether the full text was shingled.
-    pub in_full: bool,
+    /// What was shingled.
+    pub basis: Basis,
 }
 
-/// The one definition of a document's content shingles, used by the scan and by `explain`.
+/// The one definition of what a document is compared on, used by the scan and by `explain`.
+///
+/// Its content (the lines not `excluded` as template) when that is substantial. Content is
+/// *thin* when it has fewer than `--thin-words` words, or less than `--thin-share` of the words
+/// outside `chrome`: what template removal left is then no evidence, and the document is
+/// compared on its text outside chrome instead (three pages of one story, each with a line of
+/// its own; a dividend notice whose form lines are template). Documents shorter than one
+/// shingle there are compared on their full text, and below `--min-words` only exactly.
 pub(crate) fn content_shingles(
     parts: &DocParts,
     excluded: &[bool],
+    chrome: &[bool],
     cfg: &Config,
 ) -> ContentShingles {
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
-    let all_words = parts.words.len();
-    let mut out = ContentShingles::default();
+    let words_outside = |mask: &[bool]| -> usize {
+        parts
+            .lines
+            .iter()
+            .zip(mask)
+            .filter(|(_, &out)| !out)
+            .map(|(l, _)| l.words as usize)
+            .sum()
+    };
+    let content_words = words_outside(excluded);
+    let core_words = words_outside(chrome);
+    let all = vec![false; parts.lines.len()];
+    let thin = content_words < cfg.near.thin_words
+        || (content_words as f64) < cfg.near.thin_share * core_words as f64;
+    let (mask, basis): (&[bool], Basis) =
+        if content_words >= min_units && (!thin || content_words >= core_words) {
+            (excluded, Basis::Content)
+        } else if core_words >= min_units && core_words > content_words {
+            (chrome, Basis::Core)
+        } else {
+            (&all, Basis::Full)
+        };
+    let mut out = ContentShingles {
+        basis,
+        ..ContentShingles::default()
+    };
     match cfg.near.shingle {
         ShingleKind::Words => {
-            // The content's word hashes, from segmentation: no text is joined or split again.
-            let mut content: Vec<u32> = Vec::with_capacity(all_words);
-            for (line, _) in parts.lines.iter().zip(excluded).filter(|(_, &ex)| !ex) {
-                content.extend_from_slice(parts.line_words(line));
+            // The words' hashes, from segmentation: no text is joined or split again.
+            let mut words: Vec<u32> = Vec::with_capacity(parts.words.len());
+            for (line, _) in parts.lines.iter().zip(mask).filter(|(_, &out)| !out) {
+                words.extend_from_slice(parts.line_words(line));
             }
-            out.content_words = content.len();
-            if content.len() >= min_units {
-                word_shingles_of_hashes(&content, cfg.near.ngram, &mut out.shingles);
-            } else if all_words >= min_units {
-                out.in_full = true;
-                word_shingles_of_hashes(&parts.words, cfg.near.ngram, &mut out.shingles);
+            out.content_words = words.len();
+            if words.len() >= min_units {
+                word_shingles_of_hashes(&words, cfg.near.ngram, &mut out.shingles);
             }
         }
         ShingleKind::Chars => {
-            let (content, words) = content_text(parts, excluded);
+            let (text, words) = content_text(parts, mask);
             out.content_words = words;
-            let long_enough = |text: &str, words: usize| {
-                words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram
-            };
-            if long_enough(&content, words) {
-                shingle_into(
-                    &content,
-                    cfg.near.shingle,
-                    cfg.near.ngram,
-                    &mut out.shingles,
-                );
-            } else if long_enough(&parts.norm, all_words) {
-                out.in_full = true;
-                shingle_into(
-                    &parts.norm,
-                    cfg.near.shingle,
-                    cfg.near.ngram,
-                    &mut out.shingles,
-                );
+            if words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram {
+                shingle_into(&text, cfg.near.shingle, cfg.near.ngram, &mut out.shingles);
             }
         }
-    }
-    if out.in_full {
-        out.content_words = all_words;
     }
     out
 }
