@@ -165,6 +165,13 @@ pub fn cluster(input: &ClusterInput) -> Vec<DuplicateCluster> {
     }
     involved.sort_unstable();
     involved.dedup();
+    // The pairs of each document involved, by index.
+    let mut pairs_of: HashMap<u32, Vec<u32>> = HashMap::default();
+    for (i, p) in input.pairs.iter().enumerate() {
+        for d in [p.a, p.b] {
+            pairs_of.entry(d).or_default().push(i as u32);
+        }
+    }
     let mut by_root: HashMap<u32, Vec<u32>> = HashMap::default();
     for &d in &involved {
         // Each component goes to the root of its chain of attachments.
@@ -194,7 +201,7 @@ pub fn cluster(input: &ClusterInput) -> Vec<DuplicateCluster> {
                 };
                 breadth_first(start, comp, &similar, &mut duplicate_of);
             }
-            prefer_representative(input, rep, &mut duplicate_of);
+            prefer_representative(input, &pairs_of, rep, &mut duplicate_of);
             duplicate_of.sort_unstable();
             DuplicateCluster {
                 members,
@@ -261,10 +268,16 @@ fn attach_components(
 /// Points every member that matches the representative directly at it: a similar pair, or a
 /// containment pair in which the member is the smaller (a container is never dropped in favour
 /// of a document inside it).
-fn prefer_representative(input: &ClusterInput, rep: u32, duplicate_of: &mut [(u32, u32)]) {
+fn prefer_representative(
+    input: &ClusterInput,
+    pairs_of: &HashMap<u32, Vec<u32>>,
+    rep: u32,
+    duplicate_of: &mut [(u32, u32)],
+) {
     let size = input.size;
     let mut direct: HashMap<u32, ()> = HashMap::default();
-    for p in input.pairs.iter().filter(|p| p.a == rep || p.b == rep) {
+    let rep_pairs = pairs_of.get(&rep).map_or(&[][..], |v| v.as_slice());
+    for p in rep_pairs.iter().map(|&i| &input.pairs[i as usize]) {
         let other = if p.a == rep { p.b } else { p.a };
         if p.jaccard >= input.jaccard || (size(other), other) < (size(rep), rep) {
             direct.insert(other, ());
