@@ -5,12 +5,16 @@
 #   big9       template lines on real news pages (Big9 line labels)
 #   reuters    natural near-duplicates of Reuters-21578 against exact word 5-gram similarity
 #   clough     Clough & Stevenson plagiarised short answers (labelled answer/source pairs)
-#   generated  the corpus of examples/make_corpus.rs from 1,500 Reuters stories
+#   generated  the corpus of examples/make_corpus.rs from 1,500 Reuters stories, with the forms
+#              of issue 11 (site variants, thin notices, short chrome, sliding link lists,
+#              containment traps; pairs.tsv scores the pairs clusters cannot label)
+#   generated-basic  the same without those forms (make_corpus --basic; not run by default)
 #
 # Usage: tools/dev-eval.sh [WORKDIR] [SET...]
 #   WORKDIR  where converted corpora (cached), reports and the detailed outputs go
 #            [default: /tmp/neardup-dev-eval]
-#   SET      any of big9 reuters clough generated [default: all]
+#   SET      any of big9 reuters clough generated generated-basic
+#            [default: big9 reuters clough generated]
 # Environment: NEARDUP_DATA, the data folder [default: ../shared/data from the repository].
 #
 # Needs bash, cargo and python3 (standard library only). Each set's details (the lists of
@@ -22,8 +26,8 @@ work=/tmp/neardup-dev-eval
 sets=()
 for a in "$@"; do
   case "$a" in
-    big9 | reuters | clough | generated) sets+=("$a") ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    big9 | reuters | clough | generated | generated-basic) sets+=("$a") ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "dev-eval: unknown option '$a'" >&2; exit 2 ;;
     *) work=$a ;;
   esac
@@ -113,28 +117,37 @@ run_clough() {
   echo "  details: neardup eval $out/corpus --labels $out/cut-light.tsv [flags] (threshold sweep)"
 }
 
+# run_generated NAME [make_corpus flags]: the generated corpus, scored with its truth.json and,
+# when it has labelled pairs, its pairs.tsv.
 run_generated() {
-  local out=$work/generated
+  local name=$1 out=$work/$1
+  shift
   echo
-  echo "== generated: examples/make_corpus --reuters --stories 1500 =="
-  echo "  cargo run --release --example make_corpus -- $out --reuters $data/reuters21578 --stories 1500"
+  echo "== $name: examples/make_corpus --reuters --stories 1500${*:+ $*} =="
+  echo "  cargo run --release --example make_corpus -- $out --reuters $data/reuters21578 --stories 1500${*:+ $*}"
   rm -rf "$out"
-  if ! cargo run --release -q --example make_corpus -- "$out" --reuters "$data/reuters21578" --stories 1500 \
-      >"$work/generated.log" 2>&1; then
-    echo "  FAILED to build or run make_corpus (see $work/generated.log):"
-    tail -5 "$work/generated.log" | sed 's/^/    /'
+  if ! cargo run --release -q --example make_corpus -- "$out" --reuters "$data/reuters21578" --stories 1500 "$@" \
+      >"$work/$name.log" 2>&1; then
+    echo "  FAILED to build or run make_corpus (see $work/$name.log):"
+    tail -5 "$work/$name.log" | sed 's/^/    /'
     status=1; return
   fi
-  echo "  neardup eval $out/corpus --truth $out/truth.json"
-  if ! "$bin" eval "$out/corpus" --truth "$out/truth.json" >"$out/eval.txt" 2>"$out/eval.err"; then
+  local labels=()
+  [ "$(wc -l <"$out/pairs.tsv")" -gt 1 ] && labels=(--labels "$out/pairs.tsv")
+  echo "  neardup eval $out/corpus --truth $out/truth.json${labels[*]:+ ${labels[*]}}"
+  if ! "$bin" eval "$out/corpus" --truth "$out/truth.json" "${labels[@]}" >"$out/eval.txt" 2>"$out/eval.err"; then
     echo "  FAILED: $(cat "$out/eval.err")"; status=1; return
   fi
-  echo "  $(ls -R "$out/corpus" | grep -c '\.txt$') documents"
+  echo "  $(ls -R "$out/corpus" | grep -c '\.txt$') documents$([ ${#labels[@]} -gt 0 ] && echo ", $(($(wc -l <"$out/pairs.tsv") - 1)) pairs labelled one by one in pairs.tsv (containment traps, thin notices)")"
   grep -v '^  \(false\|missed\) pair' "$out/eval.txt" | sed 's/^/  /'
   echo "  details (false and missed pairs): $out/eval.txt"
 }
 
 for s in "${sets[@]}"; do
-  "run_$s"
+  case "$s" in
+    generated) run_generated generated ;;
+    generated-basic) run_generated generated-basic --basic ;;
+    *) "run_$s" ;;
+  esac
 done
 exit $status
