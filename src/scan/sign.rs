@@ -43,6 +43,8 @@ pub enum Basis {
 
 /// Site chrome: units held by so many documents of a site that no copy group explains them
 /// (at least `--template-min-docs`, and at least [`CHROME_SHARE`] of the site's documents).
+/// Recurring lists below that share are not chrome: a thin document keeps them, which can
+/// keep two copies of one thin page apart when their lists differ.
 /// Chrome comes from pass 1's counts alone, so it never depends on which documents are copies.
 pub(crate) struct Chrome<'a> {
     watch: &'a WatchList,
@@ -51,9 +53,9 @@ pub(crate) struct Chrome<'a> {
 }
 
 /// Share of a site's documents that must hold a unit for it to be chrome. A story republished
-/// on a site's print, mobile, archive and update pages is on a handful of its pages; navigation,
-/// footers and recurring lists are on a large share of them.
-pub(crate) const CHROME_SHARE: f64 = 0.2;
+/// on a site's print, mobile, archive and update pages is on a handful of its pages, and on a
+/// site of ten pages that is still under half; navigation and footers are on nearly all.
+pub(crate) const CHROME_SHARE: f64 = 0.5;
 
 impl<'a> Chrome<'a> {
     /// Chrome of a corpus whose site `s` holds `site_docs[s]` documents.
