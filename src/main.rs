@@ -392,10 +392,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         let mut text = summary::render(&out.report, &args.dir.display().to_string());
         if let (Some(dir), Some(s)) = (&args.clean, &cleaned) {
             text.push_str(&format!(
-                "  cleaned     {} documents kept, {} dropped, {} bytes of template and repeats removed: {}\n",
-                s.kept,
-                s.dropped,
-                s.stripped_bytes,
+                "  cleaned     {}: {}\n",
+                s.describe(),
                 dir.display()
             ));
         }

@@ -393,7 +393,7 @@ fn clean_corpus_and_drop_list() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("16 documents kept, 9 dropped"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("16 documents kept, 9 duplicates dropped"));
     let dropped = std::fs::read_to_string(&drop).expect("drop list");
     assert_eq!(dropped.lines().count(), 9);
     assert!(dropped.lines().any(|l| l == "metrowire/bridge-vote.txt"));

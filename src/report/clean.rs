@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::types::Annotation;
+use super::types::{Annotation, SpanKind};
 use crate::config::Config;
 use crate::corpus::{read_documents, Compression, Format, InputFile};
 
@@ -18,8 +18,92 @@ pub struct CleanSummary {
     pub kept: u64,
     /// Duplicates left out.
     pub dropped: u64,
+    /// Bytes of the duplicates left out.
+    pub dropped_bytes: u64,
     /// Bytes of template and repeated spans removed from the documents written.
     pub stripped_bytes: u64,
+    /// Of those, bytes of template (site chrome) spans.
+    pub template_bytes: u64,
+    /// Of those, bytes of repeated spans (later copies of a block of the same document).
+    pub repeated_bytes: u64,
+}
+
+impl CleanSummary {
+    /// Counts one kept document: `text` before cleaning, `cleaned` after, `a` its spans.
+    fn kept(&mut self, text: &str, cleaned: &str, a: &Annotation) {
+        self.kept += 1;
+        self.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
+        let (template, repeated) = bytes_by_kind(a, text.len());
+        self.template_bytes += template;
+        self.repeated_bytes += repeated;
+    }
+
+    /// Counts one dropped duplicate of `bytes` bytes.
+    fn dropped(&mut self, bytes: usize) {
+        self.dropped += 1;
+        self.dropped_bytes += bytes as u64;
+    }
+
+    /// One line for the summary: what the clean copy kept and removed, by kind.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} documents kept, {} duplicates dropped ({}); removed {} of template, {} of repeated blocks",
+            self.kept,
+            self.dropped,
+            human(self.dropped_bytes),
+            human(self.template_bytes),
+            human(self.repeated_bytes)
+        )
+    }
+}
+
+fn human(bytes: u64) -> String {
+    indicatif::HumanBytes(bytes).to_string()
+}
+
+/// Bytes covered by template spans, and by repeated spans outside them, in a text of `len`
+/// bytes.
+fn bytes_by_kind(a: &Annotation, len: usize) -> (u64, u64) {
+    let covered = |kind: SpanKind, skip: &[(usize, usize)]| -> Vec<(usize, usize)> {
+        let mut r: Vec<(usize, usize)> = a
+            .spans
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| {
+                (
+                    (s.start_byte as usize).min(len),
+                    (s.end_byte as usize).min(len),
+                )
+            })
+            .collect();
+        r.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (x, y) in r {
+            match merged.last_mut() {
+                Some(last) if x <= last.1 => last.1 = last.1.max(y),
+                _ => merged.push((x, y)),
+            }
+        }
+        // Bytes already counted under another kind are not counted again.
+        merged
+            .into_iter()
+            .flat_map(|(x, y)| {
+                let mut parts = vec![(x, y)];
+                for &(p, q) in skip {
+                    parts = parts
+                        .into_iter()
+                        .flat_map(|(u, v)| [(u, v.min(p)), (u.max(q), v)])
+                        .filter(|(u, v)| u < v)
+                        .collect();
+                }
+                parts
+            })
+            .collect()
+    };
+    let total = |r: &[(usize, usize)]| r.iter().map(|(x, y)| (y - x) as u64).sum::<u64>();
+    let template = covered(SpanKind::Template, &[]);
+    let repeated = covered(SpanKind::Repeated, &template);
+    (total(&template), total(&repeated))
 }
 
 /// `text` without the byte ranges of `spans`, with runs of blank lines the removal leaves
@@ -98,12 +182,11 @@ pub fn write_clean_corpus(
                     continue;
                 };
                 if a.duplicate_of.is_some() {
-                    summary.dropped += 1;
+                    summary.dropped(text.len());
                     continue;
                 }
                 let cleaned = strip_spans(&text, &spans_of(a));
-                summary.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
-                summary.kept += 1;
+                summary.kept(&text, &cleaned, a);
                 if let Some(dir) = target.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
@@ -152,7 +235,7 @@ fn clean_jsonl(
             continue; // blank or skipped line
         };
         if a.duplicate_of.is_some() {
-            summary.dropped += 1;
+            summary.dropped(line.len());
             continue;
         }
         let mut value: Value = match serde_json::from_slice(&line) {
@@ -161,10 +244,11 @@ fn clean_jsonl(
         };
         if let Some(Value::String(text)) = value.get_mut(&cfg.input.text_field) {
             let cleaned = strip_spans(text, &spans_of(a));
-            summary.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
+            summary.kept(text, &cleaned, a);
             *text = cleaned;
+        } else {
+            summary.kept += 1;
         }
-        summary.kept += 1;
         out.push(value.to_string());
     }
     Ok(out)
@@ -185,6 +269,32 @@ pub fn write_drop_list(path: &Path, annotations: &[Annotation]) -> io::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removed_bytes_are_counted_once_by_kind() {
+        let span = |kind, start_byte, end_byte| crate::report::Span {
+            kind,
+            start_line: 1,
+            end_line: 1,
+            start_byte,
+            end_byte,
+        };
+        let a = Annotation {
+            id: "a".into(),
+            path: "a".into(),
+            line: None,
+            site: None,
+            cluster: None,
+            duplicate_of: None,
+            spans: vec![
+                span(SpanKind::Template, 0, 10),
+                span(SpanKind::Template, 5, 20),
+                span(SpanKind::Repeated, 15, 40),
+            ],
+        };
+        assert_eq!(bytes_by_kind(&a, 100), (20, 20));
+        assert_eq!(bytes_by_kind(&a, 30), (20, 10));
+    }
 
     #[test]
     fn strips_spans_and_collapses_blank_lines() {
