@@ -229,8 +229,8 @@ struct DetectArgs {
     /// JSONL field holding the site (falls back to the folder).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     site_field: Option<String>,
-    /// Skip documents (and plain files) larger than this many bytes.
-    #[arg(long, default_value_t = DEFAULT_MAX_BYTES, value_name = "BYTES", help_heading = "Input")]
+    /// Skip documents (and plain files) larger than this (bytes, or with K, M, G: 64M, 2G).
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
     max_bytes: u64,
 }
 
@@ -295,6 +295,75 @@ impl From<ShingleArg> for ShingleKind {
     }
 }
 
+/// A size in bytes: a number, optionally with a binary unit (K, M, G, T; `KB`, `KiB` alike).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size (examples: 1000000, 64M, 2G)"))?;
+    let shift = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("unknown unit in '{text}' (use K, M, G or T)")),
+    };
+    let bytes = number * (1u64 << shift) as f64;
+    if !(bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64) {
+        return Err(format!("'{text}' is out of range"));
+    }
+    Ok(bytes as u64)
+}
+
+/// Refuses outputs that cannot be written, before anything is read: two JSON documents on
+/// standard output, and files in folders that do not exist.
+fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
+    let report_out = write::is_stdout(&args.report);
+    if report_out && args.annotations.as_deref().is_some_and(write::is_stdout) {
+        eprintln!(
+            "neardup: --report - and --annotations - would mix two JSON documents on standard output; send one of them to a file"
+        );
+        return Err(ExitCode::from(2));
+    }
+    if args.annotations.as_deref() == Some(args.report.as_path()) && !report_out {
+        eprintln!(
+            "neardup: --report and --annotations name the same file '{}'; give each its own path",
+            args.report.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let files = [
+        Some(&args.report),
+        args.annotations.as_ref(),
+        args.drop_list.as_ref(),
+    ];
+    for path in files.into_iter().flatten() {
+        if write::is_stdout(path) {
+            continue;
+        }
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+            eprintln!(
+                "neardup: cannot write '{}': the folder '{}' does not exist (create it first)",
+                path.display(),
+                folder.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
+}
+
 /// A path as it will be once created, resolved through its longest existing ancestor.
 fn resolved_path(p: &std::path::Path) -> PathBuf {
     let mut existing = p;
@@ -336,8 +405,15 @@ fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    if let Err(code) = check_clean_outside_corpus(args) {
+    if let Err(code) = check_clean_outside_corpus(args).and_then(|()| check_outputs(args)) {
         return code;
+    }
+    if args.detect.num_perm < 16 {
+        eprintln!(
+            "neardup: warning: --num-perm {} gives rough estimates (a standard error of {:.2} at Jaccard 0.5); 64 or more is usual",
+            args.detect.num_perm,
+            (0.25 / args.detect.num_perm.max(1) as f64).sqrt()
+        );
     }
     let cfg = args.to_config();
     let mut out = match neardup::scan(&cfg) {
@@ -623,5 +699,21 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("512kib"), Ok(512 << 10));
+        assert_eq!(parse_size("1.5K"), Ok(1536));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("").is_err());
     }
 }

@@ -1,4 +1,4 @@
-//! The `params` and `explain` commands on the real binary.
+//! The `params` and `explain` commands, and the checks of scan outputs, on the real binary.
 
 mod common;
 
@@ -111,4 +111,39 @@ fn explain_two_files_and_two_corpus_ids() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document 'nope'"));
+}
+
+/// Outputs that cannot be written are refused before the corpus is read, with exit code 2.
+#[test]
+fn impossible_outputs_are_refused_before_scanning() {
+    let samples = common::samples();
+    let dir = samples.to_str().expect("utf-8 path");
+    let o = common::neardup(
+        &samples,
+        &["scan", dir, "--report", "-", "--annotations", "-"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("two JSON documents"));
+    assert!(o.stdout.is_empty(), "nothing was scanned");
+    let o = common::neardup(
+        &samples,
+        &["scan", dir, "--report", "/nonexistent-folder/r.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+}
+
+/// `--max-bytes` takes sizes with units.
+#[test]
+fn max_bytes_takes_units() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (report, _, _) = common::scan_to(&common::samples(), out.path(), &["--max-bytes", "1K"]);
+    let report: neardup::Report = serde_json::from_str(&report).expect("report parses");
+    assert_eq!(report.summary.parameters.max_bytes, 1024);
+    assert!(report.summary.skipped_by_reason["file larger than --max-bytes"] > 0);
+    let o = common::neardup(
+        &common::samples(),
+        &["scan", ".", "--max-bytes", "12 parsecs"],
+    );
+    assert_eq!(o.status.code(), Some(2));
 }
