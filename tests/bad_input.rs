@@ -99,12 +99,17 @@ fn unwritable_report_exits_1_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("c")).expect("mkdir");
     std::fs::write(dir.path().join("c/a.txt"), "some text here").expect("write");
+    // A folder where the report file should go: the scan runs, the write fails.
+    std::fs::create_dir(dir.path().join("report.json")).expect("mkdir");
+    let out = neardup(dir.path(), &["scan", "c", "--report", "report.json", "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report"));
+    // A report in a folder that does not exist is refused before the scan.
     let out = neardup(
         dir.path(),
         &["scan", "c", "--report", "no-such-dir/report.json", "-q"],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report"));
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
