@@ -406,6 +406,16 @@ fn clean_corpus_and_drop_list() {
     assert!(!flood.contains("DAILY HERALD") && !flood.contains("All rights reserved"));
     assert_eq!(flood.matches("Volunteers carry sandbags").count(), 1);
     assert!(flood.contains("Hundreds of volunteers worked through the night"));
+    // a quote two different articles share keeps its first occurrence, in the whole copy
+    let quote = "We will not accept any plan that moves costs onto households";
+    let first = std::fs::read_to_string(clean.join("coastnews/rent-march.txt")).expect("kept");
+    let later = std::fs::read_to_string(clean.join("metrowire/energy-prices.txt")).expect("kept");
+    assert_eq!(
+        first.matches(quote).count() + later.matches(quote).count(),
+        1
+    );
+    assert!(first.contains(quote), "the first occurrence stays");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("of later copies of shared blocks"));
     // JSONL keeps its other fields; the compressed archive is written plain
     let archive = std::fs::read_to_string(clean.join("feeds/archive.jsonl")).expect("archive");
     assert!(archive.contains("\"source\":\"archive\""));

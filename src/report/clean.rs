@@ -26,6 +26,8 @@ pub struct CleanSummary {
     pub template_bytes: u64,
     /// Of those, bytes of repeated spans (later copies of a block of the same document).
     pub repeated_bytes: u64,
+    /// Of those, bytes of reused spans (later occurrences of a block other documents share).
+    pub reused_bytes: u64,
 }
 
 impl CleanSummary {
@@ -33,9 +35,10 @@ impl CleanSummary {
     fn kept(&mut self, text: &str, cleaned: &str, a: &Annotation) {
         self.kept += 1;
         self.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
-        let (template, repeated) = bytes_by_kind(a, text.len());
+        let [template, repeated, reused] = bytes_by_kind(a, text.len());
         self.template_bytes += template;
         self.repeated_bytes += repeated;
+        self.reused_bytes += reused;
     }
 
     /// Counts one dropped duplicate of `bytes` bytes.
@@ -47,12 +50,13 @@ impl CleanSummary {
     /// One line for the summary: what the clean copy kept and removed, by kind.
     pub fn describe(&self) -> String {
         format!(
-            "{} documents kept, {} duplicates dropped ({}); removed {} of template, {} of repeated blocks",
+            "{} documents kept, {} duplicates dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks",
             self.kept,
             self.dropped,
             human(self.dropped_bytes),
             human(self.template_bytes),
-            human(self.repeated_bytes)
+            human(self.repeated_bytes),
+            human(self.reused_bytes)
         )
     }
 }
@@ -61,9 +65,9 @@ fn human(bytes: u64) -> String {
     indicatif::HumanBytes(bytes).to_string()
 }
 
-/// Bytes covered by template spans, and by repeated spans outside them, in a text of `len`
-/// bytes.
-fn bytes_by_kind(a: &Annotation, len: usize) -> (u64, u64) {
+/// Bytes covered by template spans, by repeated spans outside them, and by reused spans
+/// outside both, in a text of `len` bytes.
+fn bytes_by_kind(a: &Annotation, len: usize) -> [u64; 3] {
     let covered = |kind: SpanKind, skip: &[(usize, usize)]| -> Vec<(usize, usize)> {
         let mut r: Vec<(usize, usize)> = a
             .spans
@@ -103,7 +107,9 @@ fn bytes_by_kind(a: &Annotation, len: usize) -> (u64, u64) {
     let total = |r: &[(usize, usize)]| r.iter().map(|(x, y)| (y - x) as u64).sum::<u64>();
     let template = covered(SpanKind::Template, &[]);
     let repeated = covered(SpanKind::Repeated, &template);
-    (total(&template), total(&repeated))
+    let counted: Vec<(usize, usize)> = template.iter().chain(&repeated).copied().collect();
+    let reused = covered(SpanKind::Reused, &counted);
+    [total(&template), total(&repeated), total(&reused)]
 }
 
 /// `text` without the byte ranges of `spans`, with runs of blank lines the removal leaves
@@ -292,8 +298,8 @@ mod tests {
                 span(SpanKind::Repeated, 15, 40),
             ],
         };
-        assert_eq!(bytes_by_kind(&a, 100), (20, 20));
-        assert_eq!(bytes_by_kind(&a, 30), (20, 10));
+        assert_eq!(bytes_by_kind(&a, 100), [20, 20, 0]);
+        assert_eq!(bytes_by_kind(&a, 30), [20, 10, 0]);
     }
 
     #[test]

@@ -168,8 +168,8 @@ fn render_templates(out: &mut String, report: &Report) {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks",
-        s.template_blocks, s.template_spans, s.repeated_spans, s.reused_blocks
+        "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks ({} later copies)",
+        s.template_blocks, s.template_spans, s.repeated_spans, s.reused_blocks, s.reused_spans
     );
     for t in report.template_blocks.iter().take(5) {
         let _ = writeln!(

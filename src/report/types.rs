@@ -79,6 +79,9 @@ pub struct Summary {
     pub template_spans: u64,
     /// Blocks repeated inside a document, marked in the annotations.
     pub repeated_spans: u64,
+    /// Later occurrences of reused blocks marked in the annotations (`reused` spans).
+    #[serde(default)]
+    pub reused_spans: u64,
     /// Blocks reused across different documents.
     pub reused_blocks: u64,
     /// Histogram of verified pair similarities (Jaccard), buckets of 0.05 from 0 to 1.
@@ -303,6 +306,10 @@ pub enum SpanKind {
     Template,
     /// A later copy of a block of the same document: strip it, the first copy stays.
     Repeated,
+    /// A later occurrence of a block that different documents share below the template
+    /// threshold (a paragraph, a license, a caption): strip it, its first occurrence in a kept
+    /// document stays.
+    Reused,
 }
 
 impl SpanKind {
@@ -311,6 +318,7 @@ impl SpanKind {
         match self {
             SpanKind::Template => "template",
             SpanKind::Repeated => "repeated",
+            SpanKind::Reused => "reused",
         }
     }
 }

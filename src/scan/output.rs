@@ -369,6 +369,7 @@ fn within_repeats(cfg: &Config, snap: &Snapshot) -> BTreeMap<u64, WithinRepeat> 
 struct SpanCounts {
     template: u64,
     repeated: u64,
+    reused: u64,
 }
 
 /// One annotation per document: its cluster, the representative it duplicates, and the spans
@@ -380,6 +381,7 @@ fn annotations(
     cluster_of: &ClusterOf,
 ) -> (Vec<Annotation>, SpanCounts) {
     let mut counts = SpanCounts::default();
+    let mut reused = reused_spans(ctx, snap, templates, cluster_of);
     let annotations = ctx
         .metas
         .iter()
@@ -399,10 +401,18 @@ fn annotations(
                 .map(|r| LineSpan::new(r.lines, r.bytes))
                 .collect();
             counts.repeated += repeated.len() as u64;
+            let mut later_copies = reused.remove(&(d as u32)).unwrap_or_default();
+            later_copies.sort_unstable();
+            counts.reused += later_copies.len() as u64;
             let mut spans: Vec<Span> = merged
                 .into_iter()
                 .map(|s| s.to_span(SpanKind::Template))
                 .chain(repeated.into_iter().map(|s| s.to_span(SpanKind::Repeated)))
+                .chain(
+                    later_copies
+                        .into_iter()
+                        .map(|s| s.to_span(SpanKind::Reused)),
+                )
                 .collect();
             spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.as_str()));
             let (cluster, duplicate_of) = match cluster_of.of.get(&(d as u32)) {
@@ -480,6 +490,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         template_blocks,
         template_spans: counts.template,
         repeated_spans: counts.repeated,
+        reused_spans: counts.reused,
         reused_blocks,
         similarity_histogram: histogram(round.verified.iter().map(|p| p.jaccard)),
         near_miss_histogram: histogram(round.near_misses.iter().copied()),
@@ -570,25 +581,31 @@ fn merge_spans(spans: &[LineSpan]) -> Vec<LineSpan> {
 
 /// Reads the byte ranges `wanted[doc]` of the given documents' texts.
 fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<TextAt, String> {
+    map_ranges(ctx, wanted, |text, (a, b)| {
+        text.get(a as usize..b as usize).unwrap_or("").to_string()
+    })
+}
+
+/// `f(text, range)` for the byte ranges `wanted[doc]` of the given documents (read again).
+fn map_ranges<T: Send>(
+    ctx: &Ctx,
+    wanted: &BTreeMap<u32, Vec<(u32, u32)>>,
+    f: impl Fn(&str, (u32, u32)) -> T + Sync,
+) -> HashMap<TextAt, T> {
     let mut files: Vec<u32> = wanted.keys().map(|&d| ctx.metas[d as usize].file).collect();
     files.dedup();
-    let found: Vec<Vec<(TextAt, String)>> = files
+    let found: Vec<Vec<(TextAt, T)>> = files
         .par_iter()
-        .map(|&f| {
-            let lo = ctx.first_doc[f as usize];
+        .map(|&f_| {
+            let lo = ctx.first_doc[f_ as usize];
             let mut k = 0u32;
             let mut out = Vec::new();
-            read_documents(&ctx.files[f as usize], &ctx.cfg.input, |doc| {
+            read_documents(&ctx.files[f_ as usize], &ctx.cfg.input, |doc| {
                 let d = lo + k;
                 k += 1;
                 if let Some(ranges) = wanted.get(&d) {
-                    for &(a, b) in ranges {
-                        let text = doc
-                            .text
-                            .get(a as usize..b as usize)
-                            .unwrap_or("")
-                            .to_string();
-                        out.push(((d, (a, b)), text));
+                    for &range in ranges {
+                        out.push(((d, range), f(&doc.text, range)));
                     }
                 }
             });
@@ -596,6 +613,55 @@ fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<Te
         })
         .collect();
     found.into_iter().flatten().collect()
+}
+
+/// The spans of reused blocks to strip: every occurrence but the first in a kept document
+/// (shared content keeps its first occurrence; a dropped duplicate never holds it).
+fn reused_spans(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+    cluster_of: &ClusterOf,
+) -> HashMap<u32, Vec<LineSpan>> {
+    let kept = |d: u32| cluster_of.of.get(&d).is_none_or(|&(_, m)| m == d);
+    let mut wanted: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    for r in &templates.reused {
+        let mut holders = r.documents.iter().copied().filter(|&d| kept(d));
+        holders.next(); // the first occurrence stays
+        for d in holders {
+            let bytes = snap.hits[d as usize]
+                .iter()
+                .find(|h| h.key == r.key)
+                .map(|h| h.bytes)
+                .or_else(|| {
+                    snap.shared[d as usize]
+                        .iter()
+                        .find(|b| b.key == r.key)
+                        .map(|b| (b.start_byte, b.end_byte))
+                });
+            if let Some(bytes) = bytes.filter(|(a, b)| a < b) {
+                wanted.entry(d).or_default().push(bytes);
+            }
+        }
+    }
+    let line_of = |text: &str, byte: u32| {
+        let end = (byte as usize).min(text.len());
+        1 + text.as_bytes()[..end]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count() as u32
+    };
+    let spans = map_ranges(ctx, &wanted, |text, (a, b)| {
+        LineSpan::new(
+            (line_of(text, a), line_of(text, b.saturating_sub(1))),
+            (a, b),
+        )
+    });
+    let mut by_doc: HashMap<u32, Vec<LineSpan>> = HashMap::default();
+    for ((d, _), span) in spans {
+        by_doc.entry(d).or_default().push(span);
+    }
+    by_doc
 }
 
 #[cfg(test)]
