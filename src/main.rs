@@ -342,6 +342,13 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         );
         return Err(ExitCode::from(2));
     }
+    if let Some(dir) = args.temp_dir.as_ref().filter(|d| !d.is_dir()) {
+        eprintln!(
+            "neardup: --temp-dir '{}' is not a folder (create it, or leave the flag out to use TMPDIR)",
+            dir.display()
+        );
+        return Err(ExitCode::from(2));
+    }
     let files = [
         Some(&args.report),
         args.annotations.as_ref(),

@@ -250,14 +250,14 @@ fn report_says_where_pass_two_read_from() {
         (&[][..], "B in a temporary file"),
         (&["--no-spill"][..], "not used: --no-spill"),
         (&["--temp-dir", spill_arg][..], "B in a temporary file"),
-        (
-            &["--temp-dir", missing_arg][..],
-            "not used: no temporary file",
-        ),
     ] {
         let (_, spill) = scan_spill(args, None, false);
         assert!(spill.contains(expected), "{args:?}: {spill}");
     }
+    // a --temp-dir that does not exist is refused before the scan, not silently ignored
+    let out = neardup(dir.path(), &["scan", ".", "--temp-dir", missing_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--temp-dir"));
     // the file is anonymous: nothing is left behind
     assert_eq!(std::fs::read_dir(&spill_dir).expect("list").count(), 0);
 }

@@ -109,6 +109,8 @@ pub enum SkipReason {
     NotARegularFile,
     /// An extension neardup does not read.
     UnsupportedType,
+    /// A JSON Lines file in UTF-16 (its byte-order mark says so).
+    Utf16JsonLines,
     /// A reason read back from a report that this version does not know.
     Other(String),
 }
@@ -137,6 +139,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::SymlinkLoop => f.write_str("symlink loop"),
             SkipReason::NotARegularFile => f.write_str("not a regular file"),
             SkipReason::UnsupportedType => f.write_str(UNSUPPORTED),
+            SkipReason::Utf16JsonLines => {
+                f.write_str("JSON Lines in UTF-16 (convert the file to UTF-8)")
+            }
             SkipReason::Other(text) => f.write_str(text),
         }
     }
@@ -171,6 +176,7 @@ impl SkipReason {
             SkipReason::SymlinkLoop,
             SkipReason::NotARegularFile,
             SkipReason::UnsupportedType,
+            SkipReason::Utf16JsonLines,
         ];
         if let Some(r) = fixed.into_iter().find(|r| r.to_string() == text) {
             return r;

@@ -140,11 +140,15 @@ fn read_text(
         outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
         return;
     }
-    if looks_binary(&bytes) {
-        outcome.skip(&file.rel, SkipReason::BinaryFile);
-        return;
-    }
-    let (text, lossy) = decode_utf8(bytes);
+    let (text, lossy) = match utf16_order(&bytes) {
+        Some(big_endian) => (decode_utf16(&bytes[2..], big_endian), false),
+        None if looks_binary(&bytes) => {
+            outcome.skip(&file.rel, SkipReason::BinaryFile);
+            return;
+        }
+        None => decode_utf8(bytes),
+    };
+    let text = lone_cr_to_lf(text);
     if text.trim().is_empty() {
         outcome.skip(&file.rel, SkipReason::Empty);
         return;
@@ -157,6 +161,75 @@ fn read_text(
         text,
         lossy_utf8: lossy,
     });
+}
+
+/// The byte order of a UTF-16 text, from its byte-order mark (`true`: big-endian).
+fn utf16_order(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(false),
+        [0xFE, 0xFF, ..] => Some(true),
+        _ => None,
+    }
+}
+
+/// Decodes UTF-16 (without its byte-order mark), replacing invalid sequences.
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> String {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| {
+            if big_endian {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        })
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// Old Mac line ends: a CR not followed by LF ends a line too. Replaced in place (one byte for
+/// one), so byte offsets into the text do not move.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only an ASCII byte changed for another: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Reads one line (through its `\n`) into `buf`, keeping at most `max + 1` bytes of it: a line
+/// longer than the limit is read to its end but not held, so memory stays bounded. Returns the
+/// bytes the line had (0 at the end of the input).
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<u64> {
+    let keep = max.saturating_add(1);
+    let mut total = 0u64;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = keep.saturating_sub(buf.len() as u64).min(take as u64) as usize;
+        buf.extend_from_slice(&chunk[..room]);
+        reader.consume(take);
+        total += take as u64;
+        if done {
+            return Ok(total);
+        }
+    }
 }
 
 /// A NUL byte in the first 8 KiB marks a binary file, as in most text tools.
@@ -184,21 +257,31 @@ fn read_jsonl(
     let mut line_no: u32 = 0;
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
+        let line_bytes = match read_line_bounded(&mut reader, &mut buf, opts.max_bytes) {
             Ok(0) => break,
-            Ok(n) => outcome.bytes += n as u64,
+            Ok(n) => {
+                outcome.bytes += n;
+                n
+            }
             Err(err) => {
                 let path = format!("{}:{}", file.rel, line_no + 1);
                 outcome.skip(&path, read_error_reason(file, &err));
                 break;
             }
-        }
+        };
         line_no += 1;
         let where_ = format!("{}:{}", file.rel, line_no);
+        if line_no == 1 && utf16_order(&buf).is_some() {
+            outcome.skip(&file.rel, SkipReason::Utf16JsonLines);
+            break;
+        }
+        if line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3); // a UTF-8 byte-order mark is not part of the first record
+        }
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        if buf.len() as u64 > opts.max_bytes {
+        if line_bytes > opts.max_bytes {
             outcome.skip(&where_, SkipReason::JsonLineTooLarge);
             continue;
         }
@@ -233,6 +316,7 @@ fn read_jsonl(
             outcome.skip(&where_, SkipReason::Empty);
             continue;
         }
+        let text = lone_cr_to_lf(text);
         let id = match obj.get(&opts.id_field) {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
@@ -342,5 +426,72 @@ mod tests {
         let (d, _) = read_all(&input(dir.path(), "l.txt", b"caf\xe9 ok"));
         assert!(d[0].lossy_utf8);
         assert_eq!(d[0].text, "caf\u{fffd} ok");
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_the_first_record() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let body = b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"first record\"}\n{\"id\":\"b\",\"text\":\"second\"}\n";
+        let (docs, out) = read_all(&input(dir.path(), "bom.jsonl", body));
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "b"], "{:?}", out.skipped);
+    }
+
+    #[test]
+    fn utf16_text_is_decoded_and_utf16_jsonl_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(
+            "Grüße aus Köln\nzweite Zeile"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let (docs, out) = read_all(&input(dir.path(), "le.txt", &le));
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+        assert_eq!(docs[0].text, "Grüße aus Köln\nzweite Zeile");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("big endian".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(
+            read_all(&input(dir.path(), "be.md", &be)).0[0].text,
+            "big endian"
+        );
+        let mut jsonl = vec![0xFF, 0xFE];
+        jsonl.extend(
+            "{\"text\":\"x\"}\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let (docs, out) = read_all(&input(dir.path(), "w.jsonl", &jsonl));
+        assert!(docs.is_empty());
+        assert_eq!(out.skipped[0].reason, SkipReason::Utf16JsonLines);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_and_keep_offsets() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (docs, _) = read_all(&input(dir.path(), "mac.txt", b"one\rtwo\r\nthree\r"));
+        assert_eq!(docs[0].text, "one\ntwo\r\nthree\n");
+    }
+
+    #[test]
+    fn an_overlong_json_line_is_skipped_without_being_held() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut body = b"{\"text\":\"".to_vec();
+        body.extend(std::iter::repeat_n(b'a', 5000));
+        body.extend(b"\"}\n{\"id\":\"after\",\"text\":\"short\"}\n");
+        let f = input(dir.path(), "long.jsonl", &body);
+        let mut cfg = Config::new(".");
+        cfg.input.max_bytes = 100;
+        let mut docs = Vec::new();
+        let out = read_documents(&f, &cfg.input, |d| docs.push(d));
+        assert_eq!(out.skipped[0].reason, SkipReason::JsonLineTooLarge);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].id, "after");
+        // the bounded reader holds at most the limit and one byte of a line
+        let mut buf = Vec::new();
+        let mut reader = std::io::BufReader::new(&body[..]);
+        let n = read_line_bounded(&mut reader, &mut buf, 100).expect("read");
+        assert_eq!(n, 5012);
+        assert_eq!(buf.len(), 101);
     }
 }

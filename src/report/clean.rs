@@ -261,20 +261,37 @@ fn clean_jsonl(
 }
 
 /// Writes the ids of the documents to drop (every duplicate but its cluster's
-/// representative), one per line.
+/// representative), one per line. An id that could not stand on one line as it is (a control
+/// character such as a line break, or a leading `"`) is written as a JSON string.
 pub fn write_drop_list(path: &Path, annotations: &[Annotation]) -> io::Result<()> {
     super::write::write_atomically(path, |out| {
         for a in annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            out.write_all(a.id.as_bytes())?;
+            out.write_all(drop_list_line(&a.id).as_bytes())?;
             out.write_all(b"\n")?;
         }
         Ok(())
     })
 }
 
+/// An id as a line of the drop list: as it is, or quoted as JSON when it must be.
+fn drop_list_line(id: &str) -> String {
+    if id.starts_with('"') || id.chars().any(char::is_control) {
+        serde_json::Value::String(id.to_string()).to_string()
+    } else {
+        id.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drop_list_ids_stay_on_one_line() {
+        assert_eq!(drop_list_line("site/page.txt"), "site/page.txt");
+        assert_eq!(drop_list_line("two\nlines"), "\"two\\nlines\"");
+        assert_eq!(drop_list_line("\"quoted"), "\"\\\"quoted\"");
+    }
 
     #[test]
     fn removed_bytes_are_counted_once_by_kind() {
