@@ -114,7 +114,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 7;
+const CACHE_VERSION: u32 = 8;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
@@ -160,19 +160,49 @@ pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, Cac
         std::io::ErrorKind::NotFound => CacheMiss::NoCacheYet,
         _ => CacheMiss::Unreadable(e.to_string()),
     })?;
-    if bytes.len() < 12 {
+    if bytes.len() < HEADER + 8 {
         return Err(CacheMiss::Truncated);
     }
+    let word = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(b)
+    };
     let version = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-    let mut fp = [0u8; 8];
-    fp.copy_from_slice(&bytes[4..12]);
     if version != CACHE_VERSION {
         return Err(CacheMiss::OtherVersion(version));
     }
-    if u64::from_le_bytes(fp) != fingerprint {
+    if word(4) != fingerprint {
         return Err(CacheMiss::Changed);
     }
-    bincode::deserialize(&bytes[12..]).map_err(|e| CacheMiss::Damaged(e.to_string()))
+    // A damaged payload is detected before it is decoded: a flipped length field could
+    // otherwise ask for an absurd allocation, and a flipped value give a wrong report.
+    let payload = &bytes[HEADER..bytes.len() - 8];
+    if word(bytes.len() - 8) != xxhash_rust::xxh3::xxh3_64(payload) {
+        return Err(CacheMiss::Damaged("checksum mismatch".to_string()));
+    }
+    bincode::deserialize(payload).map_err(|e| CacheMiss::Damaged(e.to_string()))
+}
+
+/// Version (4 bytes) and fingerprint (8); the payload follows, then its checksum (8).
+const HEADER: usize = 12;
+
+/// Passes writes through, hashing them.
+struct Hashing<'a> {
+    out: &'a mut dyn std::io::Write,
+    hash: Xxh3,
+}
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Saves `value` with `fingerprint`, atomically.
@@ -183,7 +213,13 @@ pub fn save<T: Serialize>(path: &Path, fingerprint: u64, value: &T) -> std::io::
     crate::files::write_atomically(path, |out| {
         out.write_all(&CACHE_VERSION.to_le_bytes())?;
         out.write_all(&fingerprint.to_le_bytes())?;
-        bincode::serialize_into(&mut *out, value).map_err(std::io::Error::other)
+        let mut hashing = Hashing {
+            out: &mut *out,
+            hash: Xxh3::new(),
+        };
+        bincode::serialize_into(&mut hashing, value).map_err(std::io::Error::other)?;
+        let checksum = hashing.hash.digest();
+        out.write_all(&checksum.to_le_bytes())
     })
 }
 
@@ -201,5 +237,22 @@ mod tests {
         assert_eq!(load::<Vec<u32>>(&p, 8), Err(CacheMiss::Changed));
         std::fs::write(&p, b"xx").expect("write");
         assert_eq!(load::<Vec<u32>>(&p, 7), Err(CacheMiss::Truncated));
+    }
+
+    #[test]
+    fn every_flipped_byte_of_the_payload_is_detected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = path_in(dir.path());
+        save(&p, 7, &vec![1u64 << 40, 2, 3]).expect("save");
+        let good = std::fs::read(&p).expect("read");
+        for i in HEADER..good.len() - 8 {
+            let mut bad = good.clone();
+            bad[i] ^= 0x10;
+            std::fs::write(&p, &bad).expect("write");
+            assert!(
+                matches!(load::<Vec<u64>>(&p, 7), Err(CacheMiss::Damaged(_))),
+                "byte {i}"
+            );
+        }
     }
 }

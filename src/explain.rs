@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Read as _;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
@@ -52,12 +53,24 @@ pub enum ExplainError {
 }
 
 /// Two files read as they are (no template lines known).
-pub fn from_files(a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> {
+pub fn from_files(a: &str, b: &str, max_bytes: u64) -> Result<(Subject, Subject), ExplainError> {
     let read = |p: &str| -> Result<Subject, ExplainError> {
-        let bytes = std::fs::read(p).map_err(|e| ExplainError::Unreadable {
+        let unreadable = |reason: String| ExplainError::Unreadable {
             path: p.to_string(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        // Never blocks on a FIFO, and never reads more than --max-bytes (a link to /dev/zero).
+        let file = crate::corpus::open_regular(std::path::Path::new(p))
+            .map_err(|r| unreadable(r.to_string()))?;
+        let mut bytes = Vec::new();
+        std::io::Read::take(file, max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(unreadable(format!(
+                "larger than --max-bytes ({max_bytes} bytes)"
+            )));
+        }
         Ok(Subject {
             id: p.to_string(),
             text: String::from_utf8_lossy(&bytes).into_owned(),

@@ -673,7 +673,7 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
     }
     let subjects = match &args.corpus {
         Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
-        None => neardup::explain::from_files(&args.a, &args.b),
+        None => neardup::explain::from_files(&args.a, &args.b, cfg.input.max_bytes),
     };
     match subjects {
         Ok((a, b)) => {

@@ -57,8 +57,28 @@ impl FileOutcome {
     }
 }
 
+/// Opens `path` for reading without ever blocking on it: a FIFO or device put where a file was
+/// walked is opened without waiting for a writer, and refused once its type is seen.
+pub(crate) fn open_regular(path: &std::path::Path) -> Result<File, SkipReason> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = options
+        .open(path)
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    match f.metadata() {
+        Ok(m) if m.is_file() => Ok(f),
+        Ok(_) => Err(SkipReason::NotARegularFile),
+        Err(e) => Err(SkipReason::Unreadable(e.to_string())),
+    }
+}
+
 fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
-    let f = File::open(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let f = open_regular(&file.path)?;
     // Plain text files are read whole into a buffer of their size (read_text); a buffer in
     // between would only add a copy, and a large one costs a fresh mapping per file.
     if file.compression == Compression::None && file.format == Format::Text {
@@ -493,5 +513,22 @@ mod tests {
         let n = read_line_bounded(&mut reader, &mut buf, 100).expect("read");
         assert_eq!(n, 5012);
         assert_eq!(buf.len(), 101);
+    }
+
+    /// A file replaced by a FIFO after the walk is refused, never waited on.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_a_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = input(dir.path(), "page.txt", b"some text");
+        std::fs::remove_file(&f.path).expect("rm");
+        let c = std::ffi::CString::new(f.path.to_str().expect("path")).expect("c string");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system entry.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (docs, out) = read_all(&f);
+        assert!(docs.is_empty());
+        assert_eq!(out.skipped[0].reason, SkipReason::NotARegularFile);
+        let err = crate::explain::from_files(f.path.to_str().expect("path"), "x", 1 << 20);
+        assert!(err.is_err());
     }
 }
