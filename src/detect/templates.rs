@@ -19,22 +19,41 @@ use super::units::{Context, Region};
 /// Most words a unit may have to count as template across sites (see [`finalize`]).
 pub const CROSS_SITE_MAX_WORDS: u32 = 12;
 
-/// Share of a unit's occurrences on a site that must agree on one feature of their
+/// Share of the clusters holding a unit on a site that must agree on one feature of their
 /// [`Context`] (same line before, same line after, same distance from top or bottom) for the
-/// unit to be that site's template.
+/// unit to be that site's template. A cluster agrees when any of its occurrences has the
+/// value: a section name that a page carries in three menus stands in the same place in one of
+/// them on every page.
 pub const MIN_CONTEXT_AGREEMENT: f64 = 0.5;
 
-/// Whether the occurrences agree on where they stand (see [`MIN_CONTEXT_AGREEMENT`]) and
-/// do not mostly stand inside tables of figures.
-fn consistent_context(contexts: &[Context]) -> bool {
-    let n = contexts.len();
-    if n == 0 || contexts.iter().filter(|c| c.in_table).count() * 2 >= n {
+/// Whether the clusters holding a unit agree on where it stands (see
+/// [`MIN_CONTEXT_AGREEMENT`]) and do not mostly hold it inside tables of figures.
+/// `occurrences` are (cluster, context), sorted by cluster.
+fn consistent_context(occurrences: &[(u32, Context)]) -> bool {
+    let clusters: Vec<&[(u32, Context)]> = occurrences.chunk_by(|a, b| a.0 == b.0).collect();
+    let n = clusters.len();
+    if n == 0 {
         return false;
     }
-    let contexts: Vec<[(u8, u64); 4]> = contexts.iter().map(|c| c.features()).collect();
+    let in_table = clusters
+        .iter()
+        .filter(|c| c.iter().all(|o| o.1.in_table))
+        .count();
+    if in_table * 2 >= n {
+        return false;
+    }
     let need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
+    let mut values: Vec<u64> = Vec::with_capacity(occurrences.len());
+    let mut of_cluster: Vec<u64> = Vec::new();
     (0..4).any(|f| {
-        let mut values: Vec<u64> = contexts.iter().map(|c| c[f].1).collect();
+        values.clear();
+        for c in &clusters {
+            of_cluster.clear();
+            of_cluster.extend(c.iter().map(|o| o.1.features()[f].1));
+            of_cluster.sort_unstable();
+            of_cluster.dedup();
+            values.extend_from_slice(&of_cluster);
+        }
         values.sort_unstable();
         values.chunk_by(|a, b| a == b).any(|run| run.len() >= need)
     })
@@ -389,14 +408,14 @@ fn decide(
     top.dedup();
     let mut on_sites: Vec<u32> = Vec::new();
     let mut consistent_sites = 0;
-    let mut contexts: Vec<Context> = Vec::new();
+    let mut contexts: Vec<(u32, Context)> = Vec::new();
     for per_site in group.chunk_by(|a, b| a.1 == b.1) {
         let s = per_site[0].1;
         if !(short || watch.is_candidate(s, key)) {
             continue;
         }
         contexts.clear();
-        contexts.extend(per_site.iter().map(|r| hit(r).context));
+        contexts.extend(per_site.iter().map(|r| (r.2, hit(r).context)));
         let consistent = consistent_context(&contexts);
         consistent_sites += consistent as usize;
         let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
@@ -665,6 +684,67 @@ mod tests {
         assert!(!f.set.is_template(0, 0, 7));
         assert!(f.set.is_template(1, 0, 7));
         assert_eq!(f.units[0].occurrences, 3);
+    }
+
+    /// A unit with the given surroundings and words.
+    fn hit_in(key: u64, context: Context, words: u32) -> Hit {
+        Hit {
+            lines: (context.from_top as u32 + 1, context.from_top as u32 + 1),
+            region: Region::Body,
+            at_top: false,
+            context,
+            words,
+            ..hit(key, 1, false)
+        }
+    }
+
+    fn ctx(prev: u32, next: u32, from_top: u16) -> Context {
+        Context {
+            prev,
+            next,
+            from_top,
+            from_bottom: 200 - from_top,
+            in_table: false,
+        }
+    }
+
+    /// Whether `key` is template on site 0 in each of `n` documents, each its own cluster.
+    fn template_in(hits: &[Vec<Hit>], key: u64) -> Vec<bool> {
+        let n = hits.len();
+        let site = vec![0; n];
+        let cluster: Vec<u32> = (0..n as u32).collect();
+        let w = watch(hits, &site, 3);
+        let f = finalize_lists(hits, &none(n), &site, &cluster, &w, 3, 4);
+        (0..n as u32)
+            .map(|d| f.set.is_template(d, 0, key))
+            .collect()
+    }
+
+    /// A news site that names a section in three menus of every page (top navigation, a
+    /// sidebar, the footer), each menu a little different from page to page: a third of the
+    /// occurrences stand in any one place, but every page has one in the same place.
+    #[test]
+    fn section_name_in_several_menus_is_template() {
+        let pages: Vec<Vec<Hit>> = (0..4u32)
+            .map(|p| {
+                vec![
+                    hit_in(21, ctx(100, 101, 12), 1),
+                    hit_in(21, ctx(200 + p, 300 + p, 40 + p as u16), 1),
+                    hit_in(21, ctx(400 + p, 500 + p, 90 + 3 * p as u16), 1),
+                ]
+            })
+            .collect();
+        assert_eq!(template_in(&pages, 21), vec![true; 4]);
+        // in a different place on every page, it is not
+        let pages: Vec<Vec<Hit>> = (0..4u32)
+            .map(|p| {
+                vec![
+                    hit_in(22, ctx(100 + p, 110 + p, 12 + p as u16), 1),
+                    hit_in(22, ctx(200 + p, 300 + p, 40 + p as u16), 1),
+                ]
+            })
+            .collect();
+        assert_eq!(template_in(&pages, 22), vec![false; 4]);
     }
 
     #[test]
