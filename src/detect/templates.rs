@@ -59,6 +59,38 @@ fn consistent_context(occurrences: &[(u32, Context)]) -> bool {
     })
 }
 
+/// A headline heads its article when a line of at least [`HEADLINE_TEXT_WORDS`] words that is
+/// not a template candidate (a paragraph of the article) follows it within this many
+/// non-blank lines; the lines between are the date, the byline, share buttons, a subtitle, a
+/// photo with its caption and credit, a box of tags or related links.
+pub const HEADLINE_TEXT_LINES: usize = 15;
+
+/// Words of the line of body text that shows that a headline heads its article (one sentence
+/// of prose; teasers in link lists are shorter, or recur with their headline).
+pub const HEADLINE_TEXT_WORDS: u32 = 20;
+
+/// Fewest words of a line that [`Hit::heads_text`] makes a headline: a headline names its
+/// story in a phrase, where a line of one or two words above a page's text is a section name
+/// or a label ("Investing", "Full Coverage").
+pub const HEADLINE_MIN_WORDS: u32 = 3;
+
+/// For each line of a document, whether body text follows it: a line of at least
+/// [`HEADLINE_TEXT_WORDS`] words that is no template candidate, within the next
+/// [`HEADLINE_TEXT_LINES`] lines. `words[i]` are the words of line `i`, `candidate[i]` whether
+/// it lies in a candidate unit of the document's site. (Hard-wrapped text has no line that
+/// long; there a headline is told by standing at the top, [`Hit::at_top`].)
+pub fn text_follows(words: &[u32], candidate: &[bool]) -> Vec<bool> {
+    let mut follows = vec![false; words.len()];
+    let mut next_text = usize::MAX;
+    for i in (0..words.len()).rev() {
+        follows[i] = next_text - i <= HEADLINE_TEXT_LINES;
+        if words[i] >= HEADLINE_TEXT_WORDS && !candidate[i] {
+            next_text = i;
+        }
+    }
+    follows
+}
+
 /// Documents holding each unit, per site and over the whole corpus (round one).
 ///
 /// Most lines of a corpus occur once. A Bloom filter remembers the keys seen once, in about one
@@ -300,6 +332,9 @@ pub struct Hit {
     pub region: Region,
     /// Whether it stands among the first three lines.
     pub at_top: bool,
+    /// Whether body text follows it closely (see [`text_follows`]): where a headline stands
+    /// in the article it heads, and a link-list entry does not.
+    pub heads_text: bool,
     /// Its surroundings.
     pub context: Context,
     /// Words.
@@ -381,6 +416,51 @@ struct Decision {
     unit: Option<TemplateUnit>,
 }
 
+/// The documents where the unit is the headline of their own article, content there while
+/// the other pages carry it in link lists. Its occurrences in fewer than `min_docs` clusters
+/// head their page (stand at its top, or body text follows them closely, see
+/// [`Hit::heads_text`]) — the article, and perhaps a follow-up that quotes it as a
+/// subheading — and there the line after it is none of the lines that follow it elsewhere (a
+/// link list goes on with the next headline; site chrome that happens to stand above one
+/// page's text is followed by the same line as on every page). A line that heads text on
+/// `min_docs` clusters or more is a label of the site ("Business" above every article).
+/// Occurrences that fail `counts` take no part.
+fn own_headlines(
+    group: &[Row],
+    hits: &PerDoc<Hit>,
+    counts: impl Fn(&Row) -> bool,
+    min_docs: usize,
+) -> Vec<u32> {
+    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
+    let heads = |r: &Row| {
+        let h = hit(r);
+        counts(r) && (h.at_top || (h.heads_text && h.words >= HEADLINE_MIN_WORDS))
+    };
+    let mut heading_clusters: Vec<u32> = group.iter().filter(|r| heads(r)).map(|r| r.2).collect();
+    heading_clusters.sort_unstable();
+    heading_clusters.dedup();
+    let heading_cluster = |r: &Row| heading_clusters.binary_search(&r.2).is_ok();
+    let elsewhere: HashSet<u32> = group
+        .iter()
+        .filter(|r| counts(r) && !heading_cluster(r))
+        .map(|r| hit(r).context.next)
+        .collect();
+    if heading_clusters.is_empty() || heading_clusters.len() >= min_docs || elsewhere.is_empty() {
+        return Vec::new();
+    }
+    let heading: Vec<&Row> = group.iter().filter(|r| heads(r)).collect();
+    if heading
+        .iter()
+        .any(|r| elsewhere.contains(&hit(r).context.next))
+    {
+        return Vec::new();
+    }
+    let mut docs: Vec<u32> = heading.iter().map(|r| r.3).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
+}
+
 /// The decision for one unit from its occurrences (`group`, sorted by site then cluster);
 /// `None` when it is not template anywhere.
 fn decide(
@@ -398,14 +478,6 @@ fn decide(
     let mut clusters: Vec<u32> = group.iter().filter(counts).map(|r| r.2).collect();
     clusters.sort_unstable();
     clusters.dedup();
-    let mut top: Vec<u32> = group
-        .iter()
-        .filter(counts)
-        .filter(|r| hit(r).at_top)
-        .map(|r| r.2)
-        .collect();
-    top.sort_unstable();
-    top.dedup();
     let mut on_sites: Vec<u32> = Vec::new();
     let mut consistent_sites = 0;
     let mut contexts: Vec<(u32, Context)> = Vec::new();
@@ -429,16 +501,14 @@ fn decide(
         return None;
     }
     let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
-    let headline = (top.len() == 1 && clusters.len() > 1).then(|| top[0]);
-    let mut own_headlines = Vec::new();
+    let own_headlines = own_headlines(group, hits, |r| counts(&r), min_docs);
     let mut occurrences = 0u32;
     let mut regions = [0u32; 3];
     let mut docs: Vec<u32> = Vec::new();
     let mut per_site: Vec<(u32, u32)> = Vec::new();
     for r in group.iter().filter(|r| is_template_site(r.1)) {
         let h = hit(r);
-        if h.at_top && headline == Some(r.2) {
-            own_headlines.push(r.3);
+        if own_headlines.binary_search(&r.3).is_ok() {
             continue;
         }
         occurrences += 1;
@@ -484,9 +554,10 @@ fn decide(
 /// [`MIN_CONTEXT_AGREEMENT`]; labels inside tables of figures never count), and template
 /// everywhere when it has at most [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites
 /// (each holding it in a consistent place) and clusters hold it (short boilerplate such as
-/// "Share this article"). A unit that stands at the top of exactly one
-/// cluster's documents and elsewhere in others is that article's headline: content there,
-/// template in the others' "related stories" lists. Blocks of at least `reuse_min_words` words
+/// "Share this article"). A unit that heads its page (at the top, or above body text) in
+/// fewer than `min_docs` clusters and stands elsewhere in others is those articles' headline
+/// (see [`own_headlines`]): content there, template in the others' "related stories" lists.
+/// Blocks of at least `reuse_min_words` words
 /// held by several clusters are listed as reused when it is given.
 pub fn finalize(
     hits: &PerDoc<Hit>,
@@ -574,6 +645,7 @@ mod tests {
                 Region::Footer
             },
             at_top,
+            heads_text: false,
             context: Context {
                 prev: 0,
                 next: 9,
@@ -672,8 +744,12 @@ mod tests {
 
     #[test]
     fn own_headline_is_content() {
+        // at the top of its article, followed by the story; in the others' "Related" lists,
+        // followed by the next headline
+        let mut top = hit(7, 1, true);
+        top.context.next = 5;
         let hits = vec![
-            vec![hit(7, 1, true)],
+            vec![top],
             vec![hit(7, 20, false)],
             vec![hit(7, 20, false)],
             vec![hit(7, 20, false)],
@@ -745,6 +821,67 @@ mod tests {
             })
             .collect();
         assert_eq!(template_in(&pages, 22), vec![false; 4]);
+    }
+
+    /// A news page: toolbar and navigation, then the headline, a date and a byline, then the
+    /// story; the same headline stands in the "Most read" list of three other pages.
+    #[test]
+    fn headline_under_page_chrome_is_content_in_its_article() {
+        let headline = |p: u32| {
+            let mut h = if p == 0 {
+                hit_in(41, ctx(100, 500, 40), 7)
+            } else {
+                hit_in(41, ctx(600 + p, 700 + p, 80), 7)
+            };
+            h.heads_text = p == 0;
+            h
+        };
+        let pages: Vec<Vec<Hit>> = (0..4).map(|p| vec![headline(p)]).collect();
+        assert_eq!(template_in(&pages, 41), vec![false, true, true, true]);
+        // a follow-up that quotes the story under the same headline: content in both
+        let mut pages = pages;
+        pages[1][0].heads_text = true;
+        pages.push(vec![headline(4)]);
+        assert_eq!(
+            template_in(&pages, 41),
+            vec![false, false, true, true, true]
+        );
+    }
+
+    /// Site chrome above one page's text is not that page's headline: "Share this page"
+    /// followed by the share buttons as everywhere, a section label above the story of
+    /// every page, a two-word label.
+    #[test]
+    fn chrome_above_the_text_is_template() {
+        let page = |key, p: u32, heads_text, next, words| {
+            let mut h = hit_in(key, ctx(100, next, 30 + p as u16), words);
+            h.heads_text = heads_text;
+            vec![h]
+        };
+        let share: Vec<Vec<Hit>> = (0..4).map(|p| page(42, p, p == 0, 700, 3)).collect();
+        assert_eq!(template_in(&share, 42), vec![true; 4]);
+        let section: Vec<Vec<Hit>> = (0..4).map(|p| page(43, p, true, 800 + p, 3)).collect();
+        assert_eq!(template_in(&section, 43), vec![true; 4]);
+        let label: Vec<Vec<Hit>> = (0..4).map(|p| page(44, p, p == 0, 900 + p, 2)).collect();
+        assert_eq!(template_in(&label, 44), vec![true; 4]);
+    }
+
+    #[test]
+    fn text_follows_within_a_few_lines() {
+        // headline, date, byline, a candidate paragraph (a caption on many pages), the story
+        let words = [7, 3, 2, 25, 30, 28];
+        let candidate = [true, true, true, true, false, false];
+        assert_eq!(
+            text_follows(&words, &candidate),
+            vec![true, true, true, true, true, false]
+        );
+        let far: Vec<u32> = [7]
+            .into_iter()
+            .chain([1; HEADLINE_TEXT_LINES])
+            .chain([30])
+            .collect();
+        let follows = text_follows(&far, &vec![false; far.len()]);
+        assert!(!follows[0] && follows[1]);
     }
 
     #[test]

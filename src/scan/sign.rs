@@ -12,7 +12,9 @@ use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
-use crate::detect::templates::{Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS};
+use crate::detect::templates::{
+    text_follows, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
+};
 use crate::progress::Progress;
 use crate::sketch::MinHasher;
 use crate::spill::{DocParts, SpillState};
@@ -290,6 +292,7 @@ pub(crate) fn excluded_lines(parts: &DocParts, excludes: impl Fn(u64) -> bool) -
 fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, Vec<SharedBlock>) {
     let mut hits = Vec::new();
     let mut shared = Vec::new();
+    let mut body_text_after: Option<Vec<bool>> = None;
     for u in &parts.units {
         let is_shared = watch.is_shared(u.key);
         let block = &parts.blocks[u.block];
@@ -305,6 +308,20 @@ fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, V
         let short = u.words <= CROSS_SITE_MAX_WORDS;
         if watch.is_candidate(site, u.key) || (short && is_shared) {
             let (first, last) = (&parts.lines[u.lines.start], &parts.lines[u.lines.end - 1]);
+            let heads_text = body_text_after.get_or_insert_with(|| {
+                let mut candidate = vec![false; parts.lines.len()];
+                for c in parts
+                    .units
+                    .iter()
+                    .filter(|c| watch.is_candidate(site, c.key))
+                {
+                    candidate[c.lines.clone()]
+                        .iter_mut()
+                        .for_each(|c| *c = true);
+                }
+                let words: Vec<u32> = parts.lines.iter().map(|l| l.words).collect();
+                text_follows(&words, &candidate)
+            })[u.lines.end - 1];
             hits.push(Hit {
                 key: u.key,
                 is_block: u.lines.len() > 1,
@@ -313,6 +330,7 @@ fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, V
                 bytes: (first.bytes.0, last.bytes.1),
                 region: u.region,
                 at_top: u.at_top,
+                heads_text,
                 context: u.context,
                 words: u.words,
             });
