@@ -27,8 +27,16 @@ pub const CROSS_SITE_MAX_WORDS: u32 = 12;
 pub const MIN_CONTEXT_AGREEMENT: f64 = 0.5;
 
 /// Whether the clusters holding a unit agree on where it stands (see
-/// [`MIN_CONTEXT_AGREEMENT`]) and do not mostly hold it inside tables of figures.
-/// `occurrences` are (cluster, context), sorted by cluster.
+/// [`MIN_CONTEXT_AGREEMENT`]). `occurrences` are (cluster, context), sorted by cluster.
+///
+/// A unit that most clusters hold only inside tables of figures ([`Context::in_table`])
+/// agrees only through the lines beside it, and only when two or more clusters share them,
+/// never through its distance from the top or the bottom: a label of an earnings table
+/// ("Year", "12 mths") stands at the same line of every such story of a site, but between
+/// other figures in each, while the items of a site's widgets ("7 Days" between "24 Hrs" and
+/// "30 Days", "Read" between two numbered "Most read" lists) have the same neighbours on every
+/// page. A row of figures itself ([`Context::figures`]) inside a table never agrees: the same
+/// figures between the same figures are a copied table, not a widget.
 fn consistent_context(occurrences: &[(u32, Context)]) -> bool {
     let clusters: Vec<&[(u32, Context)]> = occurrences.chunk_by(|a, b| a.0 == b.0).collect();
     let n = clusters.len();
@@ -39,13 +47,18 @@ fn consistent_context(occurrences: &[(u32, Context)]) -> bool {
         .iter()
         .filter(|c| c.iter().all(|o| o.1.in_table))
         .count();
+    let mut need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
+    let mut features = 0..4;
     if in_table * 2 >= n {
-        return false;
+        if occurrences.iter().any(|o| o.1.figures) {
+            return false;
+        }
+        need = need.max(2);
+        features = 0..2;
     }
-    let need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
     let mut values: Vec<u64> = Vec::with_capacity(occurrences.len());
     let mut of_cluster: Vec<u64> = Vec::new();
-    (0..4).any(|f| {
+    features.into_iter().any(|f| {
         values.clear();
         for c in &clusters {
             of_cluster.clear();
@@ -652,6 +665,7 @@ mod tests {
                 from_top: line as u16,
                 from_bottom: 3,
                 in_table: false,
+                figures: false,
             },
             words: 20,
         }
@@ -781,6 +795,7 @@ mod tests {
             from_top,
             from_bottom: 200 - from_top,
             in_table: false,
+            figures: false,
         }
     }
 
@@ -821,6 +836,31 @@ mod tests {
             })
             .collect();
         assert_eq!(template_in(&pages, 22), vec![false; 4]);
+    }
+
+    /// Earnings stories of one site put "Year" between rows of figures at the same line; a
+    /// "24 Hrs / 7 Days / 30 Days" widget of a news site has "7 Days" between the same two
+    /// tabs on every page, wherever the widget stands; the same rows of figures between the
+    /// same rows are one table copied on three pages.
+    #[test]
+    fn table_labels_stay_content_and_widget_cells_are_template() {
+        let in_table = |prev, next, from_top, figures| Context {
+            in_table: true,
+            figures,
+            ..ctx(prev, next, from_top)
+        };
+        let label: Vec<Vec<Hit>> = (0..4)
+            .map(|p| vec![hit_in(31, in_table(10 + p, 20 + p, 8, false), 1)])
+            .collect();
+        assert_eq!(template_in(&label, 31), vec![false; 4]);
+        let widget: Vec<Vec<Hit>> = (0..4)
+            .map(|p| vec![hit_in(32, in_table(10, 20, 100 + p as u16, false), 2)])
+            .collect();
+        assert_eq!(template_in(&widget, 32), vec![true; 4]);
+        let copied: Vec<Vec<Hit>> = (0..3)
+            .map(|_| vec![hit_in(33, in_table(10, 20, 8, true), 4)])
+            .collect();
+        assert_eq!(template_in(&copied, 33), vec![false; 3]);
     }
 
     /// A news page: toolbar and navigation, then the headline, a date and a byline, then the

@@ -90,6 +90,9 @@ pub struct Context {
     /// Whether the lines on both sides are figures: a label inside a table ("Year", "Nine
     /// mths"), which repeats in every such table and is content.
     pub in_table: bool,
+    /// Whether the unit itself holds a row of figures, which keeps its digits in the key
+    /// ("Net 658,159 vs 299,930"): such a row recurs only where a table is copied.
+    pub figures: bool,
 }
 
 impl Context {
@@ -111,6 +114,7 @@ impl Context {
             in_table: lines.start > 0
                 && seg.lines[lines.start - 1].table_row
                 && seg.lines.get(lines.end).is_some_and(|l| l.table_row),
+            figures: seg.lines[lines.clone()].iter().any(|l| l.figures),
         }
     }
 
