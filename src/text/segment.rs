@@ -23,7 +23,8 @@ pub struct Line {
     pub words: u32,
     /// Index of its first word in [`Segmented::word_hashes`].
     pub first_word: u32,
-    /// xxh3 of its normalised form.
+    /// xxh3 of its normalised form; for a line without words, of its characters (see
+    /// [`symbols_hash`]).
     pub hash: u64,
     /// xxh3 of its normalised form with each number folded to `0` (template comparisons),
     /// except in a row of figures (see `figures`).
@@ -137,11 +138,17 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
         let f = Figures::of(content, slice, stats);
         let figures = f.keep_digits();
         let table_row = stats.digits > 0 && (f.mostly_digits || words <= 10) && !f.lone_number();
-        let hash = hash_normalized(slice);
-        let folded_hash = if fold_digits {
-            hash
+        let (hash, folded_hash) = if words == 0 {
+            let symbols = symbols_hash(content);
+            (symbols, symbols)
         } else {
-            hash_digits_folded(slice, stats, figures, hash, &mut scratch)
+            let hash = hash_normalized(slice);
+            let folded = if fold_digits {
+                hash
+            } else {
+                hash_digits_folded(slice, stats, figures, hash, &mut scratch)
+            };
+            (hash, folded)
         };
         after_blank.push(saw_blank && !seg.lines.is_empty());
         saw_blank = false;
@@ -179,6 +186,14 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
         }
     }
     seg
+}
+
+/// The hash of a line without words (`|`, `-----`, `.`): its characters without white space,
+/// so that a site's separator lines are told apart and counted like its other lines. No
+/// normalised text is made of such characters, so it is no other line's hash.
+fn symbols_hash(raw: &str) -> u64 {
+    let symbols: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    xxhash_rust::xxh3::xxh3_64_with_seed(symbols.as_bytes(), 0x5359_4d42)
 }
 
 /// Length of the normalised text appended since `norm_start`, without its leading separator.
@@ -329,5 +344,16 @@ mod tests {
             false,
         );
         assert!(t.lines[0].table_row && t.lines[1].table_row && t.lines[2].table_row);
+    }
+
+    /// Separator lines (`|` between menu items, `-----` under a heading) are told apart.
+    #[test]
+    fn lines_without_words_have_their_own_hash() {
+        let seg = segment("a\n|\nb\n| \n-----\n.", false);
+        let h: Vec<u64> = seg.lines.iter().map(|l| l.folded_hash).collect();
+        assert_eq!(h[1], h[3]);
+        assert!(h[1] != h[4] && h[4] != h[5] && h[1] != h[5]);
+        assert_ne!(h[5], hash_normalized(""));
+        assert_eq!(seg.lines[1].words, 0);
     }
 }
