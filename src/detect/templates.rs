@@ -26,6 +26,32 @@ pub const CROSS_SITE_MAX_WORDS: u32 = 12;
 /// them on every page.
 pub const MIN_CONTEXT_AGREEMENT: f64 = 0.5;
 
+/// Share of a site's clusters that hold a unit on nearly every page of the site (see
+/// [`on_nearly_every_page`]).
+pub const NEARLY_EVERY_PAGE: f64 = 0.8;
+
+/// Whether a site stamps the unit on nearly every one of its pages ([`NEARLY_EVERY_PAGE`] of
+/// its `site_clusters` clusters, and the site has at least twice `min_docs` of them), which
+/// makes it template wherever it stands: "Expand full story" or "___" under the last paragraph
+/// of every article, "Feature Articles" under a list of the day's headlines, stand after text
+/// that differs on every page and before one of several blocks. A label that most pages hold
+/// inside a table of figures ("Year" on a site of earnings reports) is still judged by its
+/// neighbours. `occurrences` are (cluster, context), sorted by cluster.
+fn on_nearly_every_page(
+    occurrences: &[(u32, Context)],
+    site_clusters: u32,
+    min_docs: usize,
+) -> bool {
+    let clusters: Vec<&[(u32, Context)]> = occurrences.chunk_by(|a, b| a.0 == b.0).collect();
+    let in_table = clusters
+        .iter()
+        .filter(|c| c.iter().all(|o| o.1.in_table))
+        .count();
+    site_clusters as usize >= 2 * min_docs
+        && clusters.len() as f64 >= NEARLY_EVERY_PAGE * site_clusters as f64
+        && in_table * 2 < clusters.len()
+}
+
 /// Whether the clusters holding a unit agree on where it stands (see
 /// [`MIN_CONTEXT_AGREEMENT`]). `occurrences` are (cluster, context), sorted by cluster.
 ///
@@ -481,6 +507,7 @@ fn decide(
     hits: &PerDoc<Hit>,
     watch: &WatchList,
     min_docs: usize,
+    site_clusters: &[u32],
 ) -> Option<Decision> {
     let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
     let key = group[0].0;
@@ -501,10 +528,11 @@ fn decide(
         }
         contexts.clear();
         contexts.extend(per_site.iter().map(|r| (r.2, hit(r).context)));
-        let consistent = consistent_context(&contexts);
-        consistent_sites += consistent as usize;
         let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
         cl.dedup();
+        let consistent = on_nearly_every_page(&contexts, site_clusters[s as usize], min_docs)
+            || consistent_context(&contexts);
+        consistent_sites += consistent as usize;
         if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
             on_sites.push(s);
         }
@@ -559,19 +587,35 @@ fn decide(
     })
 }
 
+/// The number of distinct clusters among each site's documents, indexed by site. A cluster is
+/// named by its smallest member (see [`finalize`]): it counts on that member's site, and on
+/// each other site where it has members.
+fn clusters_per_site(site: &[u32], cluster: &[u32]) -> Vec<u32> {
+    let sites = site.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut counts = vec![0u32; sites];
+    let mut elsewhere: HashSet<(u32, u32)> = HashSet::default();
+    for (d, (&s, &c)) in site.iter().zip(cluster).enumerate() {
+        let first_here =
+            c as usize == d || (site.get(c as usize) != Some(&s) && elsewhere.insert((s, c)));
+        counts[s as usize] += first_here as u32;
+    }
+    counts
+}
+
 /// Round two: decides templates counting each near-duplicate cluster once.
 ///
 /// `hits[d]` are the watched occurrences of document `d`, `site[d]` its site, `cluster[d]` its
 /// cluster (its own index when it has no duplicate). A unit is template on a site when at least
 /// `min_docs` clusters of that site hold it in a consistent place (see [`Context`] and
-/// [`MIN_CONTEXT_AGREEMENT`]; labels inside tables of figures never count), and template
+/// [`consistent_context`]; labels inside tables of figures count only by their neighbours) or
+/// on nearly every page of the site ([`on_nearly_every_page`]), and template
 /// everywhere when it has at most [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites
 /// (each holding it in a consistent place) and clusters hold it (short boilerplate such as
 /// "Share this article"). A unit that heads its page (at the top, or above body text) in
 /// fewer than `min_docs` clusters and stands elsewhere in others is those articles' headline
 /// (see [`own_headlines`]): content there, template in the others' "related stories" lists.
-/// Blocks of at least `reuse_min_words` words
-/// held by several clusters are listed as reused when it is given.
+/// Blocks of at least `reuse_min_words` words held by several clusters are listed as reused
+/// when it is given.
 pub fn finalize(
     hits: &PerDoc<Hit>,
     shared: &PerDoc<SharedBlock>,
@@ -594,9 +638,10 @@ pub fn finalize(
         }));
     }
     rows.par_sort_unstable();
+    let site_clusters = clusters_per_site(site, cluster);
     let decisions: Vec<Decision> = rows
         .par_chunk_by(|a, b| a.0 == b.0)
-        .filter_map(|group| decide(group, hits, watch, min_docs))
+        .filter_map(|group| decide(group, hits, watch, min_docs, &site_clusters))
         .collect();
     let mut set = TemplateSet::default();
     let mut units = Vec::new();
@@ -861,6 +906,36 @@ mod tests {
             .map(|_| vec![hit_in(33, in_table(10, 20, 8, true), 4)])
             .collect();
         assert_eq!(template_in(&copied, 33), vec![false; 3]);
+    }
+
+    /// "Expand full story" under the last paragraph of every article of a site: after text
+    /// that differs on every page, before the comments, a page list or a comment count.
+    #[test]
+    fn chrome_on_nearly_every_page_is_template_wherever_it_stands() {
+        let end = |p: u32, next| vec![hit_in(51, ctx(100 + p, next, 60 + 7 * p as u16), 3)];
+        let pages: Vec<Vec<Hit>> = (0..8).map(|p| end(p, 200 + p % 3)).collect();
+        assert_eq!(template_in(&pages, 51), vec![true; 8]);
+        // on half of the pages, it is not
+        let pages: Vec<Vec<Hit>> = (0..8)
+            .map(|p| {
+                if p % 2 == 0 {
+                    end(p, 200 + p)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        assert!(template_in(&pages, 51).iter().all(|&t| !t));
+        // "Year" inside the tables of a site of earnings reports is not
+        let year = |p: u32| {
+            let c = Context {
+                in_table: true,
+                ..ctx(100 + p, 200 + p, 8)
+            };
+            vec![hit_in(52, c, 1)]
+        };
+        let pages: Vec<Vec<Hit>> = (0..8).map(year).collect();
+        assert_eq!(template_in(&pages, 52), vec![false; 8]);
     }
 
     /// A news page: toolbar and navigation, then the headline, a date and a byline, then the

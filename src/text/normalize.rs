@@ -297,7 +297,8 @@ pub struct Figures {
     /// "44.3"); not a code whose digits are glued to a letter ("MAY7", "4TH"), nor the rank
     /// that opens a numbered list item ("3: Man dies in beaver attack", "6. Joe Jonas").
     pub numbers: u32,
-    /// Whether the line is a date or a time (see [`says_when`]).
+    /// Whether the line is a date or a time: it names a month, or writes a time (`5:14`) or
+    /// a date in figures (`3/28/2013`).
     pub says_when: bool,
     /// Whether it has letters.
     pub letters: bool,

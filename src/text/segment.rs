@@ -23,8 +23,8 @@ pub struct Line {
     pub words: u32,
     /// Index of its first word in [`Segmented::word_hashes`].
     pub first_word: u32,
-    /// xxh3 of its normalised form; for a line without words, of its characters (see
-    /// [`symbols_hash`]).
+    /// xxh3 of its normalised form; for a line without words, of its characters (`|`,
+    /// `-----`), which no normalised form can equal.
     pub hash: u64,
     /// xxh3 of its normalised form with each number folded to `0` (template comparisons),
     /// except in a row of figures (see `figures`).
