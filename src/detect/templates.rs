@@ -19,25 +19,115 @@ use super::units::{Context, Region};
 /// Most words a unit may have to count as template across sites (see [`finalize`]).
 pub const CROSS_SITE_MAX_WORDS: u32 = 12;
 
-/// Share of a unit's occurrences on a site that must agree on one feature of their
+/// Share of the clusters holding a unit on a site that must agree on one feature of their
 /// [`Context`] (same line before, same line after, same distance from top or bottom) for the
-/// unit to be that site's template.
+/// unit to be that site's template. A cluster agrees when any of its occurrences has the
+/// value: a section name that a page carries in three menus stands in the same place in one of
+/// them on every page.
 pub const MIN_CONTEXT_AGREEMENT: f64 = 0.5;
 
-/// Whether the occurrences agree on where they stand (see [`MIN_CONTEXT_AGREEMENT`]) and
-/// do not mostly stand inside tables of figures.
-fn consistent_context(contexts: &[Context]) -> bool {
-    let n = contexts.len();
-    if n == 0 || contexts.iter().filter(|c| c.in_table).count() * 2 >= n {
+/// Share of a site's clusters that hold a unit on nearly every page of the site (see
+/// [`on_nearly_every_page`]).
+pub const NEARLY_EVERY_PAGE: f64 = 0.8;
+
+/// Whether a site stamps the unit on nearly every one of its pages ([`NEARLY_EVERY_PAGE`] of
+/// its `site_clusters` clusters, and the site has at least twice `min_docs` of them), which
+/// makes it template wherever it stands: "Expand full story" or "___" under the last paragraph
+/// of every article, "Feature Articles" under a list of the day's headlines, stand after text
+/// that differs on every page and before one of several blocks. A label that most pages hold
+/// inside a table of figures ("Year" on a site of earnings reports) is still judged by its
+/// neighbours. `occurrences` are (cluster, context), sorted by cluster.
+fn on_nearly_every_page(
+    occurrences: &[(u32, Context)],
+    site_clusters: u32,
+    min_docs: usize,
+) -> bool {
+    let clusters: Vec<&[(u32, Context)]> = occurrences.chunk_by(|a, b| a.0 == b.0).collect();
+    let in_table = clusters
+        .iter()
+        .filter(|c| c.iter().all(|o| o.1.in_table))
+        .count();
+    site_clusters as usize >= 2 * min_docs
+        && clusters.len() as f64 >= NEARLY_EVERY_PAGE * site_clusters as f64
+        && in_table * 2 < clusters.len()
+}
+
+/// Whether the clusters holding a unit agree on where it stands (see
+/// [`MIN_CONTEXT_AGREEMENT`]). `occurrences` are (cluster, context), sorted by cluster.
+///
+/// A unit that most clusters hold only inside tables of figures ([`Context::in_table`])
+/// agrees only through the lines beside it, and only when two or more clusters share them,
+/// never through its distance from the top or the bottom: a label of an earnings table
+/// ("Year", "12 mths") stands at the same line of every such story of a site, but between
+/// other figures in each, while the items of a site's widgets ("7 Days" between "24 Hrs" and
+/// "30 Days", "Read" between two numbered "Most read" lists) have the same neighbours on every
+/// page. A row of figures itself ([`Context::figures`]) inside a table never agrees: the same
+/// figures between the same figures are a copied table, not a widget.
+fn consistent_context(occurrences: &[(u32, Context)]) -> bool {
+    let clusters: Vec<&[(u32, Context)]> = occurrences.chunk_by(|a, b| a.0 == b.0).collect();
+    let n = clusters.len();
+    if n == 0 {
         return false;
     }
-    let contexts: Vec<[(u8, u64); 4]> = contexts.iter().map(|c| c.features()).collect();
-    let need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
-    (0..4).any(|f| {
-        let mut values: Vec<u64> = contexts.iter().map(|c| c[f].1).collect();
+    let in_table = clusters
+        .iter()
+        .filter(|c| c.iter().all(|o| o.1.in_table))
+        .count();
+    let mut need = (MIN_CONTEXT_AGREEMENT * n as f64).ceil() as usize;
+    let mut features = 0..4;
+    if in_table * 2 >= n {
+        if occurrences.iter().any(|o| o.1.figures) {
+            return false;
+        }
+        need = need.max(2);
+        features = 0..2;
+    }
+    let mut values: Vec<u64> = Vec::with_capacity(occurrences.len());
+    let mut of_cluster: Vec<u64> = Vec::new();
+    features.into_iter().any(|f| {
+        values.clear();
+        for c in &clusters {
+            of_cluster.clear();
+            of_cluster.extend(c.iter().map(|o| o.1.features()[f].1));
+            of_cluster.sort_unstable();
+            of_cluster.dedup();
+            values.extend_from_slice(&of_cluster);
+        }
         values.sort_unstable();
         values.chunk_by(|a, b| a == b).any(|run| run.len() >= need)
     })
+}
+
+/// A headline heads its article when a line of at least [`HEADLINE_TEXT_WORDS`] words that is
+/// not a template candidate (a paragraph of the article) follows it within this many
+/// non-blank lines; the lines between are the date, the byline, share buttons, a subtitle, a
+/// photo with its caption and credit, a box of tags or related links.
+pub const HEADLINE_TEXT_LINES: usize = 15;
+
+/// Words of the line of body text that shows that a headline heads its article (one sentence
+/// of prose; teasers in link lists are shorter, or recur with their headline).
+pub const HEADLINE_TEXT_WORDS: u32 = 20;
+
+/// Fewest words of a line that [`Hit::heads_text`] makes a headline: a headline names its
+/// story in a phrase, where a line of one or two words above a page's text is a section name
+/// or a label ("Investing", "Full Coverage").
+pub const HEADLINE_MIN_WORDS: u32 = 3;
+
+/// For each line of a document, whether body text follows it: a line of at least
+/// [`HEADLINE_TEXT_WORDS`] words that is no template candidate, within the next
+/// [`HEADLINE_TEXT_LINES`] lines. `words[i]` are the words of line `i`, `candidate[i]` whether
+/// it lies in a candidate unit of the document's site. (Hard-wrapped text has no line that
+/// long; there a headline is told by standing at the top, [`Hit::at_top`].)
+pub fn text_follows(words: &[u32], candidate: &[bool]) -> Vec<bool> {
+    let mut follows = vec![false; words.len()];
+    let mut next_text = usize::MAX;
+    for i in (0..words.len()).rev() {
+        follows[i] = next_text - i <= HEADLINE_TEXT_LINES;
+        if words[i] >= HEADLINE_TEXT_WORDS && !candidate[i] {
+            next_text = i;
+        }
+    }
+    follows
 }
 
 /// Documents holding each unit, per site and over the whole corpus (round one).
@@ -281,6 +371,9 @@ pub struct Hit {
     pub region: Region,
     /// Whether it stands among the first three lines.
     pub at_top: bool,
+    /// Whether body text follows it closely (see [`text_follows`]): where a headline stands
+    /// in the article it heads, and a link-list entry does not.
+    pub heads_text: bool,
     /// Its surroundings.
     pub context: Context,
     /// Words.
@@ -362,6 +455,51 @@ struct Decision {
     unit: Option<TemplateUnit>,
 }
 
+/// The documents where the unit is the headline of their own article, content there while
+/// the other pages carry it in link lists. Its occurrences in fewer than `min_docs` clusters
+/// head their page (stand at its top, or body text follows them closely, see
+/// [`Hit::heads_text`]) — the article, and perhaps a follow-up that quotes it as a
+/// subheading — and there the line after it is none of the lines that follow it elsewhere (a
+/// link list goes on with the next headline; site chrome that happens to stand above one
+/// page's text is followed by the same line as on every page). A line that heads text on
+/// `min_docs` clusters or more is a label of the site ("Business" above every article).
+/// Occurrences that fail `counts` take no part.
+fn own_headlines(
+    group: &[Row],
+    hits: &PerDoc<Hit>,
+    counts: impl Fn(&Row) -> bool,
+    min_docs: usize,
+) -> Vec<u32> {
+    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
+    let heads = |r: &Row| {
+        let h = hit(r);
+        counts(r) && (h.at_top || (h.heads_text && h.words >= HEADLINE_MIN_WORDS))
+    };
+    let mut heading_clusters: Vec<u32> = group.iter().filter(|r| heads(r)).map(|r| r.2).collect();
+    heading_clusters.sort_unstable();
+    heading_clusters.dedup();
+    let heading_cluster = |r: &Row| heading_clusters.binary_search(&r.2).is_ok();
+    let elsewhere: HashSet<u32> = group
+        .iter()
+        .filter(|r| counts(r) && !heading_cluster(r))
+        .map(|r| hit(r).context.next)
+        .collect();
+    if heading_clusters.is_empty() || heading_clusters.len() >= min_docs || elsewhere.is_empty() {
+        return Vec::new();
+    }
+    let heading: Vec<&Row> = group.iter().filter(|r| heads(r)).collect();
+    if heading
+        .iter()
+        .any(|r| elsewhere.contains(&hit(r).context.next))
+    {
+        return Vec::new();
+    }
+    let mut docs: Vec<u32> = heading.iter().map(|r| r.3).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
+}
+
 /// The decision for one unit from its occurrences (`group`, sorted by site then cluster);
 /// `None` when it is not template anywhere.
 fn decide(
@@ -369,6 +507,7 @@ fn decide(
     hits: &PerDoc<Hit>,
     watch: &WatchList,
     min_docs: usize,
+    site_clusters: &[u32],
 ) -> Option<Decision> {
     let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
     let key = group[0].0;
@@ -379,28 +518,21 @@ fn decide(
     let mut clusters: Vec<u32> = group.iter().filter(counts).map(|r| r.2).collect();
     clusters.sort_unstable();
     clusters.dedup();
-    let mut top: Vec<u32> = group
-        .iter()
-        .filter(counts)
-        .filter(|r| hit(r).at_top)
-        .map(|r| r.2)
-        .collect();
-    top.sort_unstable();
-    top.dedup();
     let mut on_sites: Vec<u32> = Vec::new();
     let mut consistent_sites = 0;
-    let mut contexts: Vec<Context> = Vec::new();
+    let mut contexts: Vec<(u32, Context)> = Vec::new();
     for per_site in group.chunk_by(|a, b| a.1 == b.1) {
         let s = per_site[0].1;
         if !(short || watch.is_candidate(s, key)) {
             continue;
         }
         contexts.clear();
-        contexts.extend(per_site.iter().map(|r| hit(r).context));
-        let consistent = consistent_context(&contexts);
-        consistent_sites += consistent as usize;
+        contexts.extend(per_site.iter().map(|r| (r.2, hit(r).context)));
         let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
         cl.dedup();
+        let consistent = on_nearly_every_page(&contexts, site_clusters[s as usize], min_docs)
+            || consistent_context(&contexts);
+        consistent_sites += consistent as usize;
         if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
             on_sites.push(s);
         }
@@ -410,16 +542,14 @@ fn decide(
         return None;
     }
     let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
-    let headline = (top.len() == 1 && clusters.len() > 1).then(|| top[0]);
-    let mut own_headlines = Vec::new();
+    let own_headlines = own_headlines(group, hits, |r| counts(&r), min_docs);
     let mut occurrences = 0u32;
     let mut regions = [0u32; 3];
     let mut docs: Vec<u32> = Vec::new();
     let mut per_site: Vec<(u32, u32)> = Vec::new();
     for r in group.iter().filter(|r| is_template_site(r.1)) {
         let h = hit(r);
-        if h.at_top && headline == Some(r.2) {
-            own_headlines.push(r.3);
+        if own_headlines.binary_search(&r.3).is_ok() {
             continue;
         }
         occurrences += 1;
@@ -457,18 +587,35 @@ fn decide(
     })
 }
 
+/// The number of distinct clusters among each site's documents, indexed by site. A cluster is
+/// named by its smallest member (see [`finalize`]): it counts on that member's site, and on
+/// each other site where it has members.
+fn clusters_per_site(site: &[u32], cluster: &[u32]) -> Vec<u32> {
+    let sites = site.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut counts = vec![0u32; sites];
+    let mut elsewhere: HashSet<(u32, u32)> = HashSet::default();
+    for (d, (&s, &c)) in site.iter().zip(cluster).enumerate() {
+        let first_here =
+            c as usize == d || (site.get(c as usize) != Some(&s) && elsewhere.insert((s, c)));
+        counts[s as usize] += first_here as u32;
+    }
+    counts
+}
+
 /// Round two: decides templates counting each near-duplicate cluster once.
 ///
 /// `hits[d]` are the watched occurrences of document `d`, `site[d]` its site, `cluster[d]` its
 /// cluster (its own index when it has no duplicate). A unit is template on a site when at least
 /// `min_docs` clusters of that site hold it in a consistent place (see [`Context`] and
-/// [`MIN_CONTEXT_AGREEMENT`]; labels inside tables of figures never count), and template
+/// [`consistent_context`]; labels inside tables of figures count only by their neighbours) or
+/// on nearly every page of the site ([`on_nearly_every_page`]), and template
 /// everywhere when it has at most [`CROSS_SITE_MAX_WORDS`] words and at least `min_docs` sites
 /// (each holding it in a consistent place) and clusters hold it (short boilerplate such as
-/// "Share this article"). A unit that stands at the top of exactly one
-/// cluster's documents and elsewhere in others is that article's headline: content there,
-/// template in the others' "related stories" lists. Blocks of at least `reuse_min_words` words
-/// held by several clusters are listed as reused when it is given.
+/// "Share this article"). A unit that heads its page (at the top, or above body text) in
+/// fewer than `min_docs` clusters and stands elsewhere in others is those articles' headline
+/// (see [`own_headlines`]): content there, template in the others' "related stories" lists.
+/// Blocks of at least `reuse_min_words` words held by several clusters are listed as reused
+/// when it is given.
 pub fn finalize(
     hits: &PerDoc<Hit>,
     shared: &PerDoc<SharedBlock>,
@@ -491,9 +638,10 @@ pub fn finalize(
         }));
     }
     rows.par_sort_unstable();
+    let site_clusters = clusters_per_site(site, cluster);
     let decisions: Vec<Decision> = rows
         .par_chunk_by(|a, b| a.0 == b.0)
-        .filter_map(|group| decide(group, hits, watch, min_docs))
+        .filter_map(|group| decide(group, hits, watch, min_docs, &site_clusters))
         .collect();
     let mut set = TemplateSet::default();
     let mut units = Vec::new();
@@ -555,12 +703,14 @@ mod tests {
                 Region::Footer
             },
             at_top,
+            heads_text: false,
             context: Context {
                 prev: 0,
                 next: 9,
                 from_top: line as u16,
                 from_bottom: 3,
                 in_table: false,
+                figures: false,
             },
             words: 20,
         }
@@ -653,8 +803,12 @@ mod tests {
 
     #[test]
     fn own_headline_is_content() {
+        // at the top of its article, followed by the story; in the others' "Related" lists,
+        // followed by the next headline
+        let mut top = hit(7, 1, true);
+        top.context.next = 5;
         let hits = vec![
-            vec![hit(7, 1, true)],
+            vec![top],
             vec![hit(7, 20, false)],
             vec![hit(7, 20, false)],
             vec![hit(7, 20, false)],
@@ -665,6 +819,184 @@ mod tests {
         assert!(!f.set.is_template(0, 0, 7));
         assert!(f.set.is_template(1, 0, 7));
         assert_eq!(f.units[0].occurrences, 3);
+    }
+
+    /// A unit with the given surroundings and words.
+    fn hit_in(key: u64, context: Context, words: u32) -> Hit {
+        Hit {
+            lines: (context.from_top as u32 + 1, context.from_top as u32 + 1),
+            region: Region::Body,
+            at_top: false,
+            context,
+            words,
+            ..hit(key, 1, false)
+        }
+    }
+
+    fn ctx(prev: u32, next: u32, from_top: u16) -> Context {
+        Context {
+            prev,
+            next,
+            from_top,
+            from_bottom: 200 - from_top,
+            in_table: false,
+            figures: false,
+        }
+    }
+
+    /// Whether `key` is template on site 0 in each of `n` documents, each its own cluster.
+    fn template_in(hits: &[Vec<Hit>], key: u64) -> Vec<bool> {
+        let n = hits.len();
+        let site = vec![0; n];
+        let cluster: Vec<u32> = (0..n as u32).collect();
+        let w = watch(hits, &site, 3);
+        let f = finalize_lists(hits, &none(n), &site, &cluster, &w, 3, 4);
+        (0..n as u32)
+            .map(|d| f.set.is_template(d, 0, key))
+            .collect()
+    }
+
+    /// A news site that names a section in three menus of every page (top navigation, a
+    /// sidebar, the footer), each menu a little different from page to page: a third of the
+    /// occurrences stand in any one place, but every page has one in the same place.
+    #[test]
+    fn section_name_in_several_menus_is_template() {
+        let pages: Vec<Vec<Hit>> = (0..4u32)
+            .map(|p| {
+                vec![
+                    hit_in(21, ctx(100, 101, 12), 1),
+                    hit_in(21, ctx(200 + p, 300 + p, 40 + p as u16), 1),
+                    hit_in(21, ctx(400 + p, 500 + p, 90 + 3 * p as u16), 1),
+                ]
+            })
+            .collect();
+        assert_eq!(template_in(&pages, 21), vec![true; 4]);
+        // in a different place on every page, it is not
+        let pages: Vec<Vec<Hit>> = (0..4u32)
+            .map(|p| {
+                vec![
+                    hit_in(22, ctx(100 + p, 110 + p, 12 + p as u16), 1),
+                    hit_in(22, ctx(200 + p, 300 + p, 40 + p as u16), 1),
+                ]
+            })
+            .collect();
+        assert_eq!(template_in(&pages, 22), vec![false; 4]);
+    }
+
+    /// Earnings stories of one site put "Year" between rows of figures at the same line; a
+    /// "24 Hrs / 7 Days / 30 Days" widget of a news site has "7 Days" between the same two
+    /// tabs on every page, wherever the widget stands; the same rows of figures between the
+    /// same rows are one table copied on three pages.
+    #[test]
+    fn table_labels_stay_content_and_widget_cells_are_template() {
+        let in_table = |prev, next, from_top, figures| Context {
+            in_table: true,
+            figures,
+            ..ctx(prev, next, from_top)
+        };
+        let label: Vec<Vec<Hit>> = (0..4)
+            .map(|p| vec![hit_in(31, in_table(10 + p, 20 + p, 8, false), 1)])
+            .collect();
+        assert_eq!(template_in(&label, 31), vec![false; 4]);
+        let widget: Vec<Vec<Hit>> = (0..4)
+            .map(|p| vec![hit_in(32, in_table(10, 20, 100 + p as u16, false), 2)])
+            .collect();
+        assert_eq!(template_in(&widget, 32), vec![true; 4]);
+        let copied: Vec<Vec<Hit>> = (0..3)
+            .map(|_| vec![hit_in(33, in_table(10, 20, 8, true), 4)])
+            .collect();
+        assert_eq!(template_in(&copied, 33), vec![false; 3]);
+    }
+
+    /// "Expand full story" under the last paragraph of every article of a site: after text
+    /// that differs on every page, before the comments, a page list or a comment count.
+    #[test]
+    fn chrome_on_nearly_every_page_is_template_wherever_it_stands() {
+        let end = |p: u32, next| vec![hit_in(51, ctx(100 + p, next, 60 + 7 * p as u16), 3)];
+        let pages: Vec<Vec<Hit>> = (0..8).map(|p| end(p, 200 + p % 3)).collect();
+        assert_eq!(template_in(&pages, 51), vec![true; 8]);
+        // on half of the pages, it is not
+        let pages: Vec<Vec<Hit>> = (0..8)
+            .map(|p| {
+                if p % 2 == 0 {
+                    end(p, 200 + p)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        assert!(template_in(&pages, 51).iter().all(|&t| !t));
+        // "Year" inside the tables of a site of earnings reports is not
+        let year = |p: u32| {
+            let c = Context {
+                in_table: true,
+                ..ctx(100 + p, 200 + p, 8)
+            };
+            vec![hit_in(52, c, 1)]
+        };
+        let pages: Vec<Vec<Hit>> = (0..8).map(year).collect();
+        assert_eq!(template_in(&pages, 52), vec![false; 8]);
+    }
+
+    /// A news page: toolbar and navigation, then the headline, a date and a byline, then the
+    /// story; the same headline stands in the "Most read" list of three other pages.
+    #[test]
+    fn headline_under_page_chrome_is_content_in_its_article() {
+        let headline = |p: u32| {
+            let mut h = if p == 0 {
+                hit_in(41, ctx(100, 500, 40), 7)
+            } else {
+                hit_in(41, ctx(600 + p, 700 + p, 80), 7)
+            };
+            h.heads_text = p == 0;
+            h
+        };
+        let pages: Vec<Vec<Hit>> = (0..4).map(|p| vec![headline(p)]).collect();
+        assert_eq!(template_in(&pages, 41), vec![false, true, true, true]);
+        // a follow-up that quotes the story under the same headline: content in both
+        let mut pages = pages;
+        pages[1][0].heads_text = true;
+        pages.push(vec![headline(4)]);
+        assert_eq!(
+            template_in(&pages, 41),
+            vec![false, false, true, true, true]
+        );
+    }
+
+    /// Site chrome above one page's text is not that page's headline: "Share this page"
+    /// followed by the share buttons as everywhere, a section label above the story of
+    /// every page, a two-word label.
+    #[test]
+    fn chrome_above_the_text_is_template() {
+        let page = |key, p: u32, heads_text, next, words| {
+            let mut h = hit_in(key, ctx(100, next, 30 + p as u16), words);
+            h.heads_text = heads_text;
+            vec![h]
+        };
+        let share: Vec<Vec<Hit>> = (0..4).map(|p| page(42, p, p == 0, 700, 3)).collect();
+        assert_eq!(template_in(&share, 42), vec![true; 4]);
+        let section: Vec<Vec<Hit>> = (0..4).map(|p| page(43, p, true, 800 + p, 3)).collect();
+        assert_eq!(template_in(&section, 43), vec![true; 4]);
+        let label: Vec<Vec<Hit>> = (0..4).map(|p| page(44, p, p == 0, 900 + p, 2)).collect();
+        assert_eq!(template_in(&label, 44), vec![true; 4]);
+    }
+
+    #[test]
+    fn text_follows_within_a_few_lines() {
+        // headline, date, byline, a candidate paragraph (a caption on many pages), the story
+        let words = [7, 3, 2, 25, 30, 28];
+        let candidate = [true, true, true, true, false, false];
+        assert_eq!(
+            text_follows(&words, &candidate),
+            vec![true, true, true, true, true, false]
+        );
+        let far: Vec<u32> = [7]
+            .into_iter()
+            .chain([1; HEADLINE_TEXT_LINES])
+            .chain([30])
+            .collect();
+        let follows = text_follows(&far, &vec![false; far.len()]);
+        assert!(!follows[0] && follows[1]);
     }
 
     #[test]

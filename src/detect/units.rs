@@ -90,6 +90,9 @@ pub struct Context {
     /// Whether the lines on both sides are figures: a label inside a table ("Year", "Nine
     /// mths"), which repeats in every such table and is content.
     pub in_table: bool,
+    /// Whether the unit itself holds a row of figures, which keeps its digits in the key
+    /// ("Net 658,159 vs 299,930"): such a row recurs only where a table is copied.
+    pub figures: bool,
 }
 
 impl Context {
@@ -111,6 +114,7 @@ impl Context {
             in_table: lines.start > 0
                 && seg.lines[lines.start - 1].table_row
                 && seg.lines.get(lines.end).is_some_and(|l| l.table_row),
+            figures: seg.lines[lines.clone()].iter().any(|l| l.figures),
         }
     }
 
@@ -148,7 +152,8 @@ fn is_continuation(prev: &str, line: &str) -> bool {
     starts_lower || (prev.trim_end().chars().count() >= 60 && line.chars().count() < 25)
 }
 
-/// The units of a segmented document, in document order. Lines without words are left out.
+/// The units of a segmented document, in document order. A line without words (`|`,
+/// `-----`) is a unit of its own, keyed by its characters (see [`Line::hash`](crate::text::Line)).
 pub fn units(text: &str, seg: &Segmented) -> Vec<Unit> {
     let n = seg.lines.len().max(1);
     let region_of = |line_index: usize| match line_index * 3 / n {
@@ -160,10 +165,7 @@ pub fn units(text: &str, seg: &Segmented) -> Vec<Unit> {
     for (b, block) in seg.blocks.iter().enumerate() {
         for i in block.lines.clone() {
             let line = &seg.lines[i];
-            if line.words == 0 {
-                continue;
-            }
-            if i > block.lines.start {
+            if line.words > 0 && i > block.lines.start {
                 let prev = &seg.lines[i - 1];
                 if is_continuation(&text[prev.bytes.clone()], &text[line.bytes.clone()]) {
                     continue;
@@ -211,6 +213,19 @@ mod tests {
             .collect();
         assert_eq!(lines, vec![1, 4]);
         assert_eq!(u.iter().filter(|u| u.lines.len() > 1).count(), 2);
+    }
+
+    /// A menu with `|` between its items: the separators are units too.
+    #[test]
+    fn lines_without_words_are_units() {
+        let text = "News\n|\nSport\n|\nWeather";
+        let seg = segment(text, false);
+        let all = units(text, &seg);
+        let u: Vec<&Unit> = all.iter().filter(|u| u.lines.len() == 1).collect();
+        assert_eq!(u.len(), 5);
+        assert_eq!(u[1].key, u[3].key);
+        assert_eq!(u[1].words, 0);
+        assert_eq!(u[2].context.prev, u[4].context.prev);
     }
 
     #[test]

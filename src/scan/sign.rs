@@ -12,7 +12,9 @@ use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
-use crate::detect::templates::{Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS};
+use crate::detect::templates::{
+    text_follows, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
+};
 use crate::progress::Progress;
 use crate::sketch::MinHasher;
 use crate::spill::{DocParts, SpillState};
@@ -313,7 +315,7 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let chrome = excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key));
     let (hits, shared) = match job.only {
         Some(_) => (Vec::new(), Vec::new()),
-        None => watched_units(parts, site, job.watch),
+        None => watched_units(parts, site, job.watch, ctx.chrome),
     };
     let content = content_shingles(parts, &excluded, &chrome, ctx.cfg);
     let mut shingles = content.shingles;
@@ -353,9 +355,15 @@ pub(crate) fn excluded_lines(parts: &DocParts, excludes: impl Fn(u64) -> bool) -
 
 /// The spans of the document's units that may be template (candidates of its site, and short
 /// units shared across sites), and its long whole blocks that other documents hold too.
-fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, Vec<SharedBlock>) {
+fn watched_units(
+    parts: &DocParts,
+    site: u32,
+    watch: &WatchList,
+    chrome: &Chrome,
+) -> (Vec<Hit>, Vec<SharedBlock>) {
     let mut hits = Vec::new();
     let mut shared = Vec::new();
+    let mut body_text_after: Option<Vec<bool>> = None;
     for u in &parts.units {
         let is_shared = watch.is_shared(u.key);
         let block = &parts.blocks[u.block];
@@ -371,6 +379,13 @@ fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, V
         let short = u.words <= CROSS_SITE_MAX_WORDS;
         if watch.is_candidate(site, u.key) || (short && is_shared) {
             let (first, last) = (&parts.lines[u.lines.start], &parts.lines[u.lines.end - 1]);
+            // The text a headline heads is any long line that is not site chrome: a story
+            // republished on a few pages of its site is still the text under its headline.
+            let heads_text = body_text_after.get_or_insert_with(|| {
+                let is_chrome = excluded_lines(parts, |key| chrome.is_chrome(site, key));
+                let words: Vec<u32> = parts.lines.iter().map(|l| l.words).collect();
+                text_follows(&words, &is_chrome)
+            })[u.lines.end - 1];
             hits.push(Hit {
                 key: u.key,
                 is_block: u.lines.len() > 1,
@@ -379,6 +394,7 @@ fn watched_units(parts: &DocParts, site: u32, watch: &WatchList) -> (Vec<Hit>, V
                 bytes: (first.bytes.0, last.bytes.1),
                 region: u.region,
                 at_top: u.at_top,
+                heads_text,
                 context: u.context,
                 words: u.words,
             });

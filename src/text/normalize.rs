@@ -287,19 +287,168 @@ pub fn hash_normalized(norm: &str) -> u64 {
 }
 
 /// Lines whose characters are at least this share digits are figures (table rows), not text
-/// with a date or a counter in it; their digits are never folded.
+/// with a date or a counter in it (see [`Figures::keep_digits`]).
 pub const FIGURES_DIGIT_SHARE: f64 = 0.25;
 
-/// The hash of `norm` (with the statistics `stats` of its normalisation) with every digit
-/// folded to `0`, reusing `scratch`, so that "© 2014" and "© 2015" agree. Lines made mostly of
-/// figures keep their digits: "Net 658,159 vs 299,930" and "Net 102,508 vs 264,910" are
-/// different lines. `hash` is the hash of `norm`, returned when nothing is folded.
-pub fn hash_digits_folded(norm: &str, stats: Appended, hash: u64, scratch: &mut String) -> u64 {
-    if stats.digits == 0 || stats.digit_share() >= FIGURES_DIGIT_SHARE {
+/// What the digits of a line are, for its template key and for telling tables of figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Numbers: runs of digits, a `.` or `,` between two digits continuing one ("1,838,000",
+    /// "44.3"); not a code whose digits are glued to a letter ("MAY7", "4TH"), nor the rank
+    /// that opens a numbered list item ("3: Man dies in beaver attack", "6. Joe Jonas").
+    pub numbers: u32,
+    /// Whether the line is a date or a time: it names a month, or writes a time (`5:14`) or
+    /// a date in figures (`3/28/2013`).
+    pub says_when: bool,
+    /// Whether it has letters.
+    pub letters: bool,
+    /// Whether at least [`FIGURES_DIGIT_SHARE`] of its characters are digits.
+    pub mostly_digits: bool,
+}
+
+impl Figures {
+    /// The figures of a line: `raw` as written, `norm` its normalised form, `stats` what
+    /// normalising found.
+    pub fn of(raw: &str, norm: &str, stats: Appended) -> Figures {
+        if stats.digits == 0 {
+            return Figures {
+                letters: stats.chars > 0,
+                ..Figures::default()
+            };
+        }
+        Figures {
+            numbers: numbers_in(raw),
+            says_when: says_when(raw, norm),
+            letters: stats.chars > stats.digits,
+            mostly_digits: stats.digit_share() >= FIGURES_DIGIT_SHARE,
+        }
+    }
+
+    /// A number standing alone on its line ("2012", "42.9%", "19"): a year, a day or a counter
+    /// of a widget, never a row of a table.
+    pub fn lone_number(&self) -> bool {
+        self.numbers == 1 && !self.letters
+    }
+
+    /// Whether the line is a row of figures, whose digits tell it apart from the rows of other
+    /// tables and stay in its template key: it compares two or more numbers, or is mostly
+    /// digits ("Net 658,159 vs 299,930", "Shr loss 13 cts vs profit 28 cts", "V 4.65 --"); but
+    /// not a date or a time, nor a lone number. A date widget ("August 30, 2005", "3/28/2013
+    /// 5:14 p.m.") or a year alone ("2012") recurs on every page of a site with its digits
+    /// folded, like a line with a counter in it ("© 2014 Systron Micronix").
+    pub fn keep_digits(&self) -> bool {
+        (self.numbers >= 2 || self.mostly_digits) && !self.says_when && !self.lone_number()
+    }
+}
+
+/// Numbers in `text` (see [`Figures::numbers`]).
+fn numbers_in(text: &str) -> u32 {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+    let mut n = 0;
+    let mut i = 0;
+    let mut first = true;
+    while i < b.len() {
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while digit(i) || (i > start && matches!(b.get(i), Some(b'.' | b',')) && digit(i + 1)) {
+            i += 1;
+        }
+        // Digits and separators are ASCII, so `start` and `i` are character boundaries.
+        let glued = letter(text[..start].chars().next_back()) || letter(text[i..].chars().next());
+        let rank = first
+            && text[..start].trim().is_empty()
+            && matches!(b.get(i), Some(b'.' | b':' | b')'))
+            && b.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+        n += !(glued || rank) as u32;
+        first = false;
+    }
+    n
+}
+
+/// Whether a line is a date or a time: it names a month, or writes a time (`5:14`) or a date
+/// in figures (`3/28/2013`, `2013-03-28`, `28.03.2013`: three numbers joined by one separator,
+/// where a fraction such as `12-1/2` mixes two).
+fn says_when(raw: &str, norm: &str) -> bool {
+    const MONTHS: [&str; 24] = [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    if norm.split(' ').any(|w| MONTHS.contains(&w)) {
+        return true;
+    }
+    let b = raw.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (1..b.len()).any(|i| {
+        if !digit(i - 1) {
+            return false;
+        }
+        match b[i] {
+            b':' => digit(i + 1) && digit(i + 2),
+            sep @ (b'/' | b'-' | b'.') => {
+                let mut j = i + 1;
+                while digit(j) {
+                    j += 1;
+                }
+                j > i + 1 && b.get(j) == Some(&sep) && digit(j + 1)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The hash of `norm` (with the statistics `stats` of its normalisation) with every number
+/// folded to one `0`, reusing `scratch`, so that "© 2014" and "© 2015" agree, and so do
+/// "August 3" and "August 30" of a date widget or "Comments (7)" and "Comments (38)". A row of figures
+/// (`keep_digits`, see [`Figures::keep_digits`]) keeps its digits: "Net 658,159 vs 299,930" and
+/// "Net 102,508 vs 264,910" are different lines. `hash` is the hash of `norm`, returned when
+/// nothing is folded.
+pub fn hash_digits_folded(
+    norm: &str,
+    stats: Appended,
+    keep_digits: bool,
+    hash: u64,
+    scratch: &mut String,
+) -> u64 {
+    if stats.digits == 0 || keep_digits {
         return hash;
     }
     scratch.clear();
-    scratch.extend(norm.chars().map(|c| if c.is_numeric() { '0' } else { c }));
+    let mut in_number = false;
+    for c in norm.chars() {
+        if !c.is_numeric() {
+            scratch.push(c);
+        } else if !in_number {
+            scratch.push('0');
+        }
+        in_number = c.is_numeric();
+    }
     hash_normalized(scratch)
 }
 
@@ -349,16 +498,72 @@ mod tests {
         let fold = |text: &str, s: &mut String| {
             let mut norm = String::new();
             let stats = normalize_into(text, false, &mut norm);
-            hash_digits_folded(&norm, stats, hash_normalized(&norm), s)
+            let keep = Figures::of(text, &norm, stats).keep_digits();
+            hash_digits_folded(&norm, stats, keep, hash_normalized(&norm), s)
         };
         assert_eq!(
             fold("© 2014 Systron Micronix", &mut s),
-            hash_normalized("0000 systron micronix")
+            hash_normalized("0 systron micronix")
         );
+        assert_eq!(fold("Comments (7)", &mut s), fold("Comments (38)", &mut s));
         assert_eq!(
             fold("Net 658,159 vs 299,930", &mut s),
             hash_normalized("net 658 159 vs 299 930")
         );
+    }
+
+    fn figures(text: &str) -> Figures {
+        let mut norm = String::new();
+        let stats = normalize_into(text, false, &mut norm);
+        Figures::of(text, &norm, stats)
+    }
+
+    /// A news site's date widget and calendar: the date of the day and the years around it,
+    /// which change from page to page while standing in the same place.
+    #[test]
+    fn dates_times_and_lone_numbers_fold() {
+        for line in [
+            "August 30, 2005",
+            "3/28/2013",
+            "23 Sep 05 | Business",
+            "30 May 2013 Last updated at 16:09 ET",
+            "03 Feb 2013 - 05 Feb 2017",
+            "2012",
+            "42.9%",
+            "19",
+        ] {
+            assert!(!figures(line).keep_digits(), "{line}");
+        }
+        assert!(figures("2012").lone_number() && figures("42.9%").lone_number());
+        assert!(figures("30 May 2013").says_when && figures("16:09 ET").says_when);
+    }
+
+    /// Rows of a Reuters earnings table, a grain price table and a dividend notice: their
+    /// figures are what they say.
+    #[test]
+    fn rows_of_figures_keep_their_digits() {
+        for line in [
+            "Net 658,159 vs 299,930",
+            "Shr loss 13 cts vs profit 28 cts",
+            "Qtly div 8-1/2 cts vs 8-1/2 cts prior",
+            " V     4.65     --",
+            " DEC7  --     --",
+        ] {
+            assert!(figures(line).keep_digits(), "{line}");
+        }
+        // a fraction is not a date, a contract month is a code, not a number
+        assert!(!figures("284 3/4 UP 1 1/4").says_when);
+        assert_eq!(figures(" MAY7 284 3/4").numbers, 3);
+        // the rank of a numbered "Most read" item is not a figure
+        assert_eq!(
+            figures("3: 10 reasons why so many people are moving").numbers,
+            1
+        );
+        assert_eq!(
+            figures("6. Joe Jonas: My Life As a Jonas Brother").numbers,
+            0
+        );
+        assert_eq!(figures("1.98 dlrs vs 5.24").numbers, 2);
     }
 
     /// The documented semantics, one character at a time, without fast paths.

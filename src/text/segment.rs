@@ -7,8 +7,7 @@
 use std::ops::Range;
 
 use super::normalize::{
-    hash_digits_folded, hash_normalized, normalize_words_into, word_hash_bytes, Appended,
-    FIGURES_DIGIT_SHARE,
+    hash_digits_folded, hash_normalized, normalize_words_into, word_hash_bytes, Appended, Figures,
 };
 
 /// One line of a document.
@@ -24,13 +23,19 @@ pub struct Line {
     pub words: u32,
     /// Index of its first word in [`Segmented::word_hashes`].
     pub first_word: u32,
-    /// xxh3 of its normalised form.
+    /// xxh3 of its normalised form; for a line without words, of its characters (`|`,
+    /// `-----`), which no normalised form can equal.
     pub hash: u64,
-    /// xxh3 of its normalised form with digits folded to `0` (template comparisons).
+    /// xxh3 of its normalised form with each number folded to `0` (template comparisons),
+    /// except in a row of figures (see `figures`).
     pub folded_hash: u64,
-    /// Whether it looks like a row of a table of figures: mostly digits, or short (ten words
-    /// or fewer) with a number in it.
+    /// Whether it looks like a row of a table of figures: short (ten words or fewer) with a
+    /// number in it, or mostly digits; not a number standing alone (a year, a day, a counter:
+    /// the cells of a date widget).
     pub table_row: bool,
+    /// Whether it is a row of figures, which keeps its digits in `folded_hash` (see
+    /// [`Figures::keep_digits`]).
+    pub figures: bool,
     /// Digits in its normalised form.
     pub digits: u32,
     /// Characters of its normalised form, spaces excluded.
@@ -130,11 +135,20 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             seg.norm.len()..seg.norm.len()
         };
         let slice = &seg.norm[norm.clone()];
-        let hash = hash_normalized(slice);
-        let folded_hash = if fold_digits {
-            hash
+        let f = Figures::of(content, slice, stats);
+        let figures = f.keep_digits();
+        let table_row = stats.digits > 0 && (f.mostly_digits || words <= 10) && !f.lone_number();
+        let (hash, folded_hash) = if words == 0 {
+            let symbols = symbols_hash(content);
+            (symbols, symbols)
         } else {
-            hash_digits_folded(slice, stats, hash, &mut scratch)
+            let hash = hash_normalized(slice);
+            let folded = if fold_digits {
+                hash
+            } else {
+                hash_digits_folded(slice, stats, figures, hash, &mut scratch)
+            };
+            (hash, folded)
         };
         after_blank.push(saw_blank && !seg.lines.is_empty());
         saw_blank = false;
@@ -146,8 +160,8 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
             first_word,
             hash,
             folded_hash,
-            table_row: stats.digit_share() >= FIGURES_DIGIT_SHARE
-                || (words <= 10 && stats.digits > 0),
+            table_row,
+            figures,
             digits: stats.digits as u32,
             chars: stats.chars as u32,
         });
@@ -172,6 +186,14 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
         }
     }
     seg
+}
+
+/// The hash of a line without words (`|`, `-----`, `.`): its characters without white space,
+/// so that a site's separator lines are told apart and counted like its other lines. No
+/// normalised text is made of such characters, so it is no other line's hash.
+fn symbols_hash(raw: &str) -> u64 {
+    let symbols: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    xxhash_rust::xxh3::xxh3_64_with_seed(symbols.as_bytes(), 0x5359_4d42)
 }
 
 /// Length of the normalised text appended since `norm_start`, without its leading separator.
@@ -199,7 +221,9 @@ fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: 
     let last = &seg.lines[lines.end - 1];
     let mut stats = Appended::default();
     let mut norm: Option<Range<usize>> = None;
+    let mut figures = false;
     for l in seg.lines[lines.clone()].iter().filter(|l| l.words > 0) {
+        figures |= l.figures;
         stats.words += l.words as usize;
         stats.digits += l.digits as usize;
         stats.chars += l.chars as usize;
@@ -217,7 +241,7 @@ fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: 
         let folded = if fold {
             hash
         } else {
-            hash_digits_folded(slice, stats, hash, scratch)
+            hash_digits_folded(slice, stats, figures, hash, scratch)
         };
         (hash, folded)
     };
@@ -294,5 +318,42 @@ mod tests {
         let b = segment("© 2015 Systron Micronix Web Hosting", false);
         assert_ne!(a.blocks[0].hash, b.blocks[0].hash);
         assert_eq!(a.blocks[0].folded_hash, b.blocks[0].folded_hash);
+    }
+
+    /// The archive.org toolbar and a date widget on two pages of one site: the years and the
+    /// date agree once folded, and a lone year is no row of a table of figures; the rows of an
+    /// earnings table keep their figures.
+    #[test]
+    fn date_widgets_fold_and_tables_keep_figures() {
+        let a = segment(
+            "Oct\nNOV\n30\n2004\n2005\nAugust 30, 2005\nNet 658,159 vs 299,930",
+            false,
+        );
+        let b = segment(
+            "Aug\nSEP\n3\n2005\n2008\nAugust 3, 2005\nNet 102,508 vs 264,910",
+            false,
+        );
+        for i in [2, 3, 4, 5] {
+            assert_eq!(a.lines[i].folded_hash, b.lines[i].folded_hash);
+        }
+        assert_ne!(a.lines[6].folded_hash, b.lines[6].folded_hash);
+        assert!(!a.lines[2].table_row && !a.lines[3].table_row);
+        assert!(a.lines[6].table_row && a.lines[6].figures);
+        let t = segment(
+            "Revs 33.5 mln vs 40.4 mln\n12 mths\nShr loss 51 cts vs profit cts",
+            false,
+        );
+        assert!(t.lines[0].table_row && t.lines[1].table_row && t.lines[2].table_row);
+    }
+
+    /// Separator lines (`|` between menu items, `-----` under a heading) are told apart.
+    #[test]
+    fn lines_without_words_have_their_own_hash() {
+        let seg = segment("a\n|\nb\n| \n-----\n.", false);
+        let h: Vec<u64> = seg.lines.iter().map(|l| l.folded_hash).collect();
+        assert_eq!(h[1], h[3]);
+        assert!(h[1] != h[4] && h[4] != h[5] && h[1] != h[5]);
+        assert_ne!(h[5], hash_normalized(""));
+        assert_eq!(seg.lines[1].words, 0);
     }
 }
