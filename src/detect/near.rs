@@ -275,9 +275,10 @@ pub fn join_exact_duplicates(exact: &[u128], uf: &mut UnionFind) {
 }
 
 /// The borderline candidate pairs (see [`is_borderline`]) whose verdict can change a
-/// cluster: those whose documents the clearly accepted pairs (and exact duplicates, by
-/// `exact[d]`) do not already connect. In a cluster of many copies most borderline pairs are
-/// redundant, and checking them exactly would only re-read documents.
+/// cluster or a direct match: the accepted ones (any may become a dropped document's
+/// `duplicate_of`), and the rejected ones whose documents the clearly accepted pairs (and exact
+/// duplicates, by `exact[d]`) do not already connect: in a cluster of many copies most rejected
+/// borderline pairs are redundant, and checking them exactly would only re-read documents.
 pub fn borderline_pairs_that_matter(
     judged: &[SignatureVerdict],
     exact: &[u128],
@@ -292,7 +293,9 @@ pub fn borderline_pairs_that_matter(
     let mut matter = Vec::new();
     for v in judged {
         let pair = v.verdict.pair;
-        if v.borderline && uf.find(pair.a) != uf.find(pair.b) {
+        // An accepted borderline pair can become a dropped document's direct match, so its
+        // verdict must hold exactly; a rejected one matters where it would join two groups.
+        if v.borderline && (v.verdict.accepted || uf.find(pair.a) != uf.find(pair.b)) {
             matter.push((pair.a, pair.b));
         }
     }
