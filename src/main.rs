@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_MAX_BYTES,
-    DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
+    KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
+    DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::report::{clean, summary, write};
@@ -125,7 +125,7 @@ struct ScanArgs {
     /// [default: TMPDIR, else the system's temporary directory].
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
-    /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template and repeats removed.
+    /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template, repeats and later copies of shared blocks removed.
     #[arg(long, value_name = "DIR")]
     clean: Option<PathBuf>,
     /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
@@ -230,7 +230,7 @@ struct DetectArgs {
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     site_field: Option<String>,
     /// Skip documents (and plain files) larger than this (bytes, or with K, M, G: 64M, 2G).
-    #[arg(long, default_value_t = DEFAULT_MAX_BYTES, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
+    #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
     max_bytes: u64,
 }
 
@@ -722,5 +722,7 @@ mod tests {
         assert_eq!(parse_size("1.5K"), Ok(1536));
         assert!(parse_size("12 parsecs").is_err());
         assert!(parse_size("").is_err());
+        // the default written in --help is the library's
+        assert_eq!(parse_size("64M"), Ok(neardup::config::DEFAULT_MAX_BYTES));
     }
 }

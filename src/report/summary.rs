@@ -144,7 +144,17 @@ fn render_duplicates(out: &mut String, report: &Report) {
             .iter()
             .skip(1)
             .take(4)
-            .map(|m| format!("{} ({:.2})", m.id, m.similarity))
+            .map(|m| {
+                // A member joined by containment says so: its Jaccard is below the threshold.
+                if m.similarity < p.threshold {
+                    format!(
+                        "{} ({:.2}, containment {:.2})",
+                        m.id, m.similarity, m.containment
+                    )
+                } else {
+                    format!("{} ({:.2})", m.id, m.similarity)
+                }
+            })
             .collect();
         let more = c.documents.len().saturating_sub(5);
         let more = if more > 0 {

@@ -113,12 +113,21 @@ pub struct Parameters {
     pub lsh_design_threshold: f64,
     /// Probability that LSH makes a pair a candidate, at threshold − 0.1, threshold, + 0.1.
     pub s_curve: BTreeMap<String, f64>,
-    /// `signature` or `exact`.
+    /// `auto`, `signature` or `exact`.
     pub verify: String,
     /// `first`, `longest` or `shortest`.
     pub keep: String,
     /// Least content words for a document to be shingled.
     pub min_words: usize,
+    /// Content shorter than this is thin (`--thin-words`).
+    #[serde(default)]
+    pub thin_words: usize,
+    /// Content under this share of the text outside site chrome is thin (`--thin-share`).
+    #[serde(default)]
+    pub thin_share: f64,
+    /// Seed of the MinHash permutations.
+    #[serde(default)]
+    pub seed: u64,
     /// Digits folded to 0 for exact and near-duplicate comparison.
     pub fold_digits: bool,
     /// Clusters of one site that must hold a block for it to be template.

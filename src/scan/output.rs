@@ -533,6 +533,9 @@ fn parameters(cfg: &Config, params: LshParams) -> Parameters {
         }
         .to_string(),
         min_words: cfg.near.min_words,
+        thin_words: cfg.near.thin_words,
+        thin_share: cfg.near.thin_share,
+        seed: cfg.near.seed,
         fold_digits: cfg.fold_digits,
         template_min_docs: cfg.blocks.template_min_docs,
         repeat_similarity: cfg.blocks.repeat_similarity,
