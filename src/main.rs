@@ -33,6 +33,13 @@ enum Command {
     Params(ParamsArgs),
     /// Explain why two documents are, or are not, near-duplicates.
     Explain(ExplainArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), from the same definitions as --help.
+    Man,
 }
 
 #[derive(Args, Debug)]
@@ -706,6 +713,23 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "neardup", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                // `neardup man | head`: the reader stopped, nothing went wrong
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("neardup: cannot write the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 

@@ -147,3 +147,24 @@ fn max_bytes_takes_units() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Shell completions and the manual page come from the same definitions as `--help`.
+#[test]
+fn completions_and_manual_page() {
+    let o = neardup(&samples(), &["completions", "bash"]);
+    assert!(o.status.success());
+    let script = stdout(&o);
+    assert!(
+        script.contains("_neardup") && script.contains("--thin-words"),
+        "{script}"
+    );
+    let o = neardup(&samples(), &["completions", "fish"]);
+    assert!(stdout(&o).contains("complete -c neardup"));
+    let o = neardup(&samples(), &["man"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains(".TH neardup"));
+    assert_eq!(
+        neardup(&samples(), &["completions", "cmd"]).status.code(),
+        Some(2)
+    );
+}
