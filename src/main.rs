@@ -112,6 +112,9 @@ struct ScanArgs {
     /// Also write one JSON line per document (cluster, duplicate_of, spans to strip).
     #[arg(long, value_name = "PATH")]
     annotations: Option<PathBuf>,
+    /// Also write one JSON line per verified pair (ids, Jaccard exact or estimated, containment).
+    #[arg(long, value_name = "PATH")]
+    pairs: Option<PathBuf>,
     /// Leave wall time and thread count out of the report, so runs compare byte for byte.
     #[arg(long)]
     no_timing: bool,
@@ -336,9 +339,18 @@ fn parse_size(text: &str) -> Result<u64, String> {
 /// standard output, and files in folders that do not exist.
 fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
     let report_out = write::is_stdout(&args.report);
-    if report_out && args.annotations.as_deref().is_some_and(write::is_stdout) {
+    let on_stdout = [
+        Some(&args.report),
+        args.annotations.as_ref(),
+        args.pairs.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| write::is_stdout(p))
+    .count();
+    if on_stdout > 1 {
         eprintln!(
-            "neardup: --report - and --annotations - would mix two JSON documents on standard output; send one of them to a file"
+            "neardup: --report, --annotations and --pairs would mix JSON documents on standard output; give all but one of them a file"
         );
         return Err(ExitCode::from(2));
     }
@@ -357,6 +369,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         return Err(ExitCode::from(2));
     }
     let files = [
+        args.pairs.as_ref(),
         Some(&args.report),
         args.annotations.as_ref(),
         args.drop_list.as_ref(),
@@ -456,6 +469,15 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    if let Some(path) = &args.pairs {
+        if let Err(e) = write::write_pairs(path, &out.pairs) {
+            eprintln!(
+                "neardup: cannot write the pairs to '{}': {e} (choose another path with --pairs)",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+    }
     if let Some(path) = &args.drop_list {
         if let Err(e) = write::write_drop_list(path, &out.annotations) {
             eprintln!(
@@ -495,7 +517,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         }
         // Keep stdout clean for JSON when the report or annotations go there.
         let json_on_stdout = write::is_stdout(&args.report)
-            || args.annotations.as_deref().is_some_and(write::is_stdout);
+            || args.annotations.as_deref().is_some_and(write::is_stdout)
+            || args.pairs.as_deref().is_some_and(write::is_stdout);
         if json_on_stdout {
             eprint!("{text}");
         } else {

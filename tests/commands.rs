@@ -123,7 +123,7 @@ fn impossible_outputs_are_refused_before_scanning() {
         &["scan", dir, "--report", "-", "--annotations", "-"],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("two JSON documents"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("would mix JSON documents"));
     assert!(o.stdout.is_empty(), "nothing was scanned");
     let o = common::neardup(
         &samples,
@@ -167,4 +167,35 @@ fn completions_and_manual_page() {
         neardup(&samples(), &["completions", "cmd"]).status.code(),
         Some(2)
     );
+}
+
+/// `--pairs` writes every verified pair with its figures and how it was judged.
+#[test]
+fn pairs_are_written_one_per_line() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let pairs = out.path().join("pairs.jsonl");
+    let (report, _, _) = common::scan_to(
+        &samples(),
+        out.path(),
+        &["--pairs", pairs.to_str().expect("path")],
+    );
+    let report: neardup::Report = serde_json::from_str(&report).expect("report");
+    let text = std::fs::read_to_string(&pairs).expect("pairs written");
+    let records: Vec<neardup::report::PairRecord> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a pair record"))
+        .collect();
+    assert_eq!(records.len() as u64, report.summary.verified_pairs);
+    let p = &report.summary.parameters;
+    for r in &records {
+        assert!(
+            r.jaccard >= p.threshold || p.containment.is_some_and(|c| r.containment >= c),
+            "{r:?}"
+        );
+    }
+    assert!(records
+        .iter()
+        .any(|r| r.joined_by == neardup::report::JoinedBy::Containment));
+    let o = neardup(&samples(), &["scan", ".", "--report", "-", "--pairs", "-"]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -342,6 +342,7 @@ mod tests {
             b,
             jaccard,
             containment,
+            exact: false,
         }
     }
 

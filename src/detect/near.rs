@@ -79,6 +79,8 @@ pub struct VerifiedPair {
     pub jaccard: f64,
     /// Containment of the smaller shingle set in the larger.
     pub containment: f64,
+    /// Whether the figures come from exact shingle sets (else from the signatures).
+    pub exact: bool,
 }
 
 /// Candidate pairs of the corpus.
@@ -123,6 +125,7 @@ pub fn judge_by_signature(
                 b,
                 jaccard,
                 containment,
+                exact: false,
             };
             let borderline = is_borderline(jaccard, size_a, size_b, sa.len(), thresholds);
             Some(SignatureVerdict {
@@ -197,6 +200,7 @@ pub fn judge_exact(
                 b,
                 jaccard,
                 containment,
+                exact: true,
             };
             Some(Judged {
                 pair,

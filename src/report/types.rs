@@ -337,3 +337,42 @@ impl PartialEq<&str> for SpanKind {
         self.as_str() == *other
     }
 }
+
+/// One verified pair, as `--pairs` writes it (a JSON line each).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PairRecord {
+    /// First document id.
+    pub a: String,
+    /// Second document id.
+    pub b: String,
+    /// Jaccard similarity of their content shingles (exact when `judged` is `exact`).
+    pub jaccard: f64,
+    /// Jaccard estimated from their signatures, when both have one.
+    pub estimated_jaccard: Option<f64>,
+    /// Containment of the smaller shingle set in the larger.
+    pub containment: f64,
+    /// Where the figures come from.
+    pub judged: Judgement,
+    /// Which threshold the pair passed.
+    pub joined_by: JoinedBy,
+}
+
+/// Where a pair's figures come from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Judgement {
+    /// The MinHash signatures (an estimate).
+    Signature,
+    /// The exact shingle sets.
+    Exact,
+}
+
+/// Which threshold a pair passed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum JoinedBy {
+    /// Jaccard at or above `--threshold`: a symmetric pair.
+    Jaccard,
+    /// Containment at or above `--containment`: the smaller lies inside the larger.
+    Containment,
+}

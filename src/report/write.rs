@@ -5,7 +5,7 @@ use std::path::Path;
 
 pub use crate::files::{is_stdout, write_atomically};
 
-use super::types::{Annotation, Report};
+use super::types::{Annotation, PairRecord, Report};
 
 pub use super::clean::write_drop_list;
 
@@ -22,6 +22,17 @@ pub fn write_annotations(path: &Path, annotations: &[Annotation]) -> io::Result<
     write_atomically(path, |out| {
         for a in annotations {
             serde_json::to_writer(&mut *out, a)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes one JSON line per verified pair (`--pairs`).
+pub fn write_pairs(path: &Path, pairs: &[PairRecord]) -> io::Result<()> {
+    write_atomically(path, |out| {
+        for p in pairs {
+            serde_json::to_writer(&mut *out, p)?;
             out.write_all(b"\n")?;
         }
         Ok(())

@@ -24,7 +24,7 @@ use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
-use crate::report::{Annotation, Report, StageTime};
+use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
 
@@ -38,6 +38,8 @@ pub struct ScanOutput {
     pub report: Report,
     /// One annotation per document, in document order.
     pub annotations: Vec<Annotation>,
+    /// Every verified pair, in the order of their documents (what `--pairs` writes).
+    pub pairs: Vec<PairRecord>,
     /// The input files the scan read, in walk order: what `--clean` copies from, so that a tree
     /// that changes after the scan cannot give a clean copy of other files.
     pub files: Vec<InputFile>,

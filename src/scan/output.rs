@@ -16,8 +16,9 @@ use crate::detect::cluster::{cluster, representative, ClusterInput};
 use crate::detect::templates::Finalized;
 use crate::detect::units::Region;
 use crate::report::{
-    Annotation, Cluster, ClusterMember, Parameters, Position, RepeatKind, RepeatedBlock, Report,
-    Span, SpanKind, Summary, TemplateBlock, Timing, SCHEMA_VERSION,
+    Annotation, Cluster, ClusterMember, JoinedBy, Judgement, PairRecord, Parameters, Position,
+    RepeatKind, RepeatedBlock, Report, Span, SpanKind, Summary, TemplateBlock, Timing,
+    SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, containment_from_jaccard, estimate_jaccard, LshParams};
 
@@ -123,8 +124,41 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     ScanOutput {
         report,
         annotations,
+        pairs: pair_records(ctx, snap, round),
         files: Vec::new(),
     }
+}
+
+/// Every verified pair with its ids, figures and how it was judged.
+fn pair_records(ctx: &Ctx, snap: &Snapshot, round: &Round) -> Vec<PairRecord> {
+    let id = |d: u32| ctx.metas[d as usize].id.clone();
+    round
+        .verified
+        .iter()
+        .map(|p| {
+            let estimate = match (snap.sigs.get(p.a as usize), snap.sigs.get(p.b as usize)) {
+                (Some(x), Some(y)) => Some(round4(estimate_jaccard(x, y))),
+                _ => None,
+            };
+            PairRecord {
+                a: id(p.a),
+                b: id(p.b),
+                jaccard: round4(p.jaccard),
+                estimated_jaccard: estimate,
+                containment: round4(p.containment),
+                judged: if p.exact {
+                    Judgement::Exact
+                } else {
+                    Judgement::Signature
+                },
+                joined_by: if p.jaccard >= ctx.cfg.near.threshold {
+                    JoinedBy::Jaccard
+                } else {
+                    JoinedBy::Containment
+                },
+            }
+        })
+        .collect()
 }
 
 /// Verified pairs' Jaccard and containment, by (smaller, larger) document index.
