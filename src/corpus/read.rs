@@ -16,7 +16,7 @@ use crate::config::InputOptions;
 pub struct FileOutcome {
     /// Documents or the whole file that could not be used.
     pub skipped: Vec<Skipped>,
-    /// Decompressed bytes read.
+    /// Decompressed bytes of the documents read (skipped files and lines not counted).
     pub bytes: u64,
 }
 
@@ -155,7 +155,7 @@ fn read_text(
         outcome.skip(&file.rel, read_error_reason(file, &err));
         return;
     }
-    outcome.bytes += bytes.len() as u64;
+    let read = bytes.len() as u64;
     if bytes.len() as u64 > opts.max_bytes {
         outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
         return;
@@ -173,6 +173,7 @@ fn read_text(
         outcome.skip(&file.rel, SkipReason::Empty);
         return;
     }
+    outcome.bytes += read; // only documents used count, not skipped files
     emit(Document {
         id: file.rel.clone(),
         path: file.rel.clone(),
@@ -279,10 +280,7 @@ fn read_jsonl(
         buf.clear();
         let line_bytes = match read_line_bounded(&mut reader, &mut buf, opts.max_bytes) {
             Ok(0) => break,
-            Ok(n) => {
-                outcome.bytes += n;
-                n
-            }
+            Ok(n) => n,
             Err(err) => {
                 let path = format!("{}:{}", file.rel, line_no + 1);
                 outcome.skip(&path, read_error_reason(file, &err));
@@ -337,6 +335,7 @@ fn read_jsonl(
             continue;
         }
         let text = lone_cr_to_lf(text);
+        outcome.bytes += line_bytes; // only documents used count, not skipped lines
         let id = match obj.get(&opts.id_field) {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),

@@ -138,7 +138,10 @@ fn render_duplicates(out: &mut String, report: &Report) {
             s.documents_without_shingles
         );
     }
-    for c in report.duplicate_clusters.iter().take(5) {
+    // The largest clusters first (ties in report order).
+    let mut largest: Vec<&crate::report::Cluster> = report.duplicate_clusters.iter().collect();
+    largest.sort_by_key(|c| std::cmp::Reverse(c.documents.len()));
+    for c in largest.into_iter().take(5) {
         let others: Vec<String> = c
             .documents
             .iter()
