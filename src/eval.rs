@@ -920,6 +920,7 @@ mod tests {
             site: id.split_once('/').map(|(s, _)| s.to_string()),
             cluster: None,
             duplicate_of: None,
+            lossy_utf8: false,
             spans: template
                 .iter()
                 .map(|&(start_line, end_line)| crate::report::Span {

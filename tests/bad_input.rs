@@ -60,6 +60,13 @@ fn every_bad_file_is_counted_with_a_reason() {
     // ok.txt, ok.txt.zst, latin1.txt, j1
     assert_eq!(report.summary.documents, 4, "{:?}", report.skipped);
     assert_eq!(ann.lines().count(), 4);
+    // the annotation says its offsets are into the decoded text
+    let lossy: Vec<String> = common::annotations(&ann)
+        .into_iter()
+        .filter(|a| a.lossy_utf8)
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(lossy, vec!["site/latin1.txt".to_string()]);
 }
 
 #[test]

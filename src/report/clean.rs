@@ -309,6 +309,7 @@ mod tests {
             site: None,
             cluster: None,
             duplicate_of: None,
+            lossy_utf8: false,
             spans: vec![
                 span(SpanKind::Template, 0, 10),
                 span(SpanKind::Template, 5, 20),

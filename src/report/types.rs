@@ -256,6 +256,10 @@ pub struct Annotation {
     pub cluster: Option<u64>,
     /// The representative's id, for every member but the representative; null otherwise.
     pub duplicate_of: Option<String>,
+    /// Present and true when invalid UTF-8 was replaced while decoding: span byte offsets are
+    /// then offsets into the decoded text (each invalid sequence became U+FFFD), not the file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lossy_utf8: bool,
     /// Spans to strip, in document order.
     pub spans: Vec<Span>,
 }

@@ -463,6 +463,7 @@ fn annotations(
                 site: snap.site_names[m.site as usize].clone(),
                 cluster,
                 duplicate_of,
+                lossy_utf8: m.lossy,
                 spans,
             }
         })
