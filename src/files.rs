@@ -37,6 +37,7 @@ pub fn write_atomically(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "neardup-output".to_string());
+    remove_stale_temporaries(&dir, &name);
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut out = BufWriter::new(File::create(&tmp)?);
@@ -50,6 +51,46 @@ pub fn write_atomically(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes `.NAME.tmp-PID` files that a process killed while writing left behind (its PID no
+/// longer runs).
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (on systems where that cannot be asked: assume so).
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -70,6 +111,23 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "new");
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+    }
+
+    #[test]
+    fn temporaries_of_killed_writers_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("r.json");
+        // a process id that cannot run (above the kernel's limit), and our own
+        let stale = dir.path().join(".r.json.tmp-4294967");
+        std::fs::write(&stale, "half").expect("write");
+        let other = dir.path().join(".other.json.tmp-4294967");
+        std::fs::write(&other, "not ours").expect("write");
+        write_atomically(&p, |o| o.write_all(b"new")).expect("atomic write");
+        assert!(
+            !stale.exists(),
+            "the killed writer's temporary file is removed"
+        );
+        assert!(other.exists(), "another output's files are left alone");
     }
 
     #[cfg(unix)]
