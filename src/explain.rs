@@ -236,7 +236,7 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         .iter()
         .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
         .collect();
-    let content = content_shingles(&parts, &excluded, &chrome, cfg);
+    let content = content_shingles(&parts, &excluded, || chrome.as_slice(), cfg);
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();

@@ -312,12 +312,18 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let site = ctx.metas[d as usize].site;
     let excluded = excluded_lines(parts, |key| job.exclusion.excludes(d, site, key));
-    let chrome = excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key));
+    // Which lines are site chrome, computed once and only when something needs it.
+    let chrome: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
+    let chrome_lines = || {
+        chrome
+            .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key)))
+            .as_slice()
+    };
     let (hits, shared) = match job.only {
         Some(_) => (Vec::new(), Vec::new()),
-        None => watched_units(parts, site, job.watch, ctx.chrome),
+        None => watched_units(parts, site, job.watch, &chrome_lines),
     };
-    let content = content_shingles(parts, &excluded, &chrome, ctx.cfg);
+    let content = content_shingles(parts, &excluded, chrome_lines, ctx.cfg);
     let mut shingles = content.shingles;
     // A MinHash signature is the same for a set and for a list with repeats, so the shingles
     // are only sorted when the set itself is kept; otherwise they are just counted.
@@ -355,11 +361,11 @@ pub(crate) fn excluded_lines(parts: &DocParts, excludes: impl Fn(u64) -> bool) -
 
 /// The spans of the document's units that may be template (candidates of its site, and short
 /// units shared across sites), and its long whole blocks that other documents hold too.
-fn watched_units(
+fn watched_units<'p>(
     parts: &DocParts,
     site: u32,
     watch: &WatchList,
-    chrome: &Chrome,
+    chrome_lines: &dyn Fn() -> &'p [bool],
 ) -> (Vec<Hit>, Vec<SharedBlock>) {
     let mut hits = Vec::new();
     let mut shared = Vec::new();
@@ -382,9 +388,8 @@ fn watched_units(
             // The text a headline heads is any long line that is not site chrome: a story
             // republished on a few pages of its site is still the text under its headline.
             let heads_text = body_text_after.get_or_insert_with(|| {
-                let is_chrome = excluded_lines(parts, |key| chrome.is_chrome(site, key));
                 let words: Vec<u32> = parts.lines.iter().map(|l| l.words).collect();
-                text_follows(&words, &is_chrome)
+                text_follows(&words, chrome_lines())
             })[u.lines.end - 1];
             hits.push(Hit {
                 key: u.key,
@@ -422,10 +427,10 @@ pub(crate) struct ContentShingles {
 /// compared on its text outside chrome instead (three pages of one story, each with a line of
 /// its own; a dividend notice whose form lines are template). Documents shorter than one
 /// shingle there are compared on their full text, and below `--min-words` only exactly.
-pub(crate) fn content_shingles(
+pub(crate) fn content_shingles<'c>(
     parts: &DocParts,
     excluded: &[bool],
-    chrome: &[bool],
+    chrome: impl FnOnce() -> &'c [bool],
     cfg: &Config,
 ) -> ContentShingles {
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
@@ -439,7 +444,17 @@ pub(crate) fn content_shingles(
             .sum()
     };
     let content_words = words_outside(excluded);
-    let core_words = words_outside(chrome);
+    let all_words = parts.words.len();
+    // The text outside chrome is at most the whole text: content above the share of the whole
+    // needs no chrome to be judged.
+    let may_be_thin = content_words < cfg.near.thin_words.max(min_units)
+        || (content_words as f64) < cfg.near.thin_share * all_words as f64;
+    let chrome: &[bool] = if may_be_thin { chrome() } else { excluded };
+    let core_words = if may_be_thin {
+        words_outside(chrome)
+    } else {
+        content_words
+    };
     let all = vec![false; parts.lines.len()];
     let thin = content_words < cfg.near.thin_words
         || (content_words as f64) < cfg.near.thin_share * core_words as f64;
