@@ -129,6 +129,9 @@ pub struct ClusterInput<'a> {
     pub size: &'a dyn Fn(u32) -> u32,
     /// Chooses the member kept among candidates sorted by index (see [`representative`]).
     pub choose: &'a dyn Fn(&[u32]) -> u32,
+    /// Whether to find each member's direct match (the report needs it; the clustering rounds,
+    /// which only count clusters, do not).
+    pub matches: bool,
 }
 
 /// Clusters of two or more documents, ordered by smallest member (see the module docs).
@@ -167,7 +170,7 @@ pub fn cluster(input: &ClusterInput) -> Vec<DuplicateCluster> {
     involved.dedup();
     // The pairs of each document involved, by index.
     let mut pairs_of: HashMap<u32, Vec<u32>> = HashMap::default();
-    for (i, p) in input.pairs.iter().enumerate() {
+    for (i, p) in input.pairs.iter().enumerate().filter(|_| input.matches) {
         for d in [p.a, p.b] {
             pairs_of.entry(d).or_default().push(i as u32);
         }
@@ -185,6 +188,13 @@ pub fn cluster(input: &ClusterInput) -> Vec<DuplicateCluster> {
         .into_iter()
         .filter(|(_, m)| m.len() > 1)
         .map(|(root, members)| {
+            if !input.matches {
+                return DuplicateCluster {
+                    representative: members[0],
+                    members,
+                    duplicate_of: Vec::new(),
+                };
+            }
             let mut comps: HashMap<u32, Vec<u32>> = HashMap::default();
             for &d in &members {
                 comps.entry(uf.find(d)).or_default().push(d);
@@ -357,6 +367,7 @@ mod tests {
             exact: &exact,
             size: &size,
             choose: &|m: &[u32]| m[0],
+            matches: true,
         })
     }
 

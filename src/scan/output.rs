@@ -231,6 +231,7 @@ fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, Cluster
         exact: &exact_hashes,
         size: &size,
         choose: &choose,
+        matches: true,
     });
     let mut clusters = Vec::with_capacity(found.len());
     let mut of = ClusterOf {

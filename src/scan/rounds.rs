@@ -192,6 +192,7 @@ fn cluster_round(
         exact: &exact,
         size: &size,
         choose: &|members: &[u32]| members[0],
+        matches: false,
     });
     let groups: Vec<Vec<u32>> = clusters.into_iter().map(|c| c.members).collect();
     let mut cluster_of: Vec<u32> = (0..n as u32).collect();
