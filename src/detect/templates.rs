@@ -266,6 +266,18 @@ impl WatchList {
         })
     }
 
+    /// Documents of `site` holding `key`, when it is a candidate at the floor (else 0).
+    pub fn documents(&self, site: u32, key: u64) -> usize {
+        self.candidates
+            .get(&site_key(site, key))
+            .map_or(0, |&n| n as usize)
+    }
+
+    /// The `min_docs` that makes a candidate now.
+    pub fn min_docs(&self) -> usize {
+        self.min_docs
+    }
+
     /// The `min_docs` the candidates were collected with.
     pub fn floor(&self) -> usize {
         self.floor

@@ -69,14 +69,43 @@ impl<'a> Chrome<'a> {
         Chrome { watch, min_docs }
     }
 
-    /// Whether `key` is chrome on `site`.
-    pub fn is_chrome(&self, site: u32, key: u64) -> bool {
-        let min = self
-            .min_docs
+    /// Documents of `site` that make a unit chrome.
+    fn min_docs_on(&self, site: u32) -> usize {
+        self.min_docs
             .get(site as usize)
             .copied()
-            .unwrap_or(usize::MAX);
-        self.watch.is_candidate_at(site, key, min)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Whether `key` is chrome on `site`.
+    pub fn is_chrome(&self, site: u32, key: u64) -> bool {
+        self.watch
+            .is_candidate_at(site, key, self.min_docs_on(site))
+    }
+
+    /// Pass 2's template candidates and the chrome lines of a document, from one look-up a
+    /// unit (`watch` holds the candidates; its counts are the chrome's).
+    fn candidates_and_chrome(
+        &self,
+        parts: &DocParts,
+        site: u32,
+        watch: &WatchList,
+    ) -> (Vec<bool>, Vec<bool>) {
+        let chrome_min = self.min_docs_on(site);
+        let mut candidate = vec![false; parts.lines.len()];
+        let mut chrome = vec![false; parts.lines.len()];
+        for u in &parts.units {
+            let n = self.watch.documents(site, u.key);
+            if n > 0 && n >= watch.min_docs() {
+                candidate[u.lines.clone()]
+                    .iter_mut()
+                    .for_each(|e| *e = true);
+            }
+            if n > 0 && n >= chrome_min {
+                chrome[u.lines.clone()].iter_mut().for_each(|e| *e = true);
+            }
+        }
+        (candidate, chrome)
     }
 }
 
@@ -311,9 +340,17 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 /// verification), the watched units are not recorded again.
 fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let site = ctx.metas[d as usize].site;
-    let excluded = excluded_lines(parts, |key| job.exclusion.excludes(d, site, key));
-    // Which lines are site chrome, computed once and only when something needs it.
+    // Which lines are site chrome, computed once and only when something needs it; in pass 2
+    // together with the candidates, from the same look-ups.
     let chrome: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
+    let excluded = match job.exclusion {
+        Exclusion::Candidates(watch) => {
+            let (candidate, chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
+            let _ = chrome.set(chrome_mask);
+            candidate
+        }
+        Exclusion::Final(_) => excluded_lines(parts, |key| job.exclusion.excludes(d, site, key)),
+    };
     let chrome_lines = || {
         chrome
             .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key)))
