@@ -199,3 +199,56 @@ fn pairs_are_written_one_per_line() {
     let o = neardup(&samples(), &["scan", ".", "--report", "-", "--pairs", "-"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Nested JSONL fields: the text under `content.body` is read, and the clean copy strips the
+/// template from that field, not from a new top-level key.
+#[test]
+fn nested_fields_are_read_and_cleaned_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stories = [
+        "The council approved the budget after a long debate about roads and schools in the north.",
+        "Farmers reported an early harvest as warm weather moved across the valley this autumn season.",
+        "The museum reopened its east wing with a collection of maps donated by a local family trust.",
+        "Rail services were cut back on Sunday while engineers replaced signals along the coast line.",
+    ];
+    let mut lines = String::new();
+    for (i, story) in stories.iter().enumerate() {
+        let body = format!("Valley Gazette | News | Sport | Weather\n\n{story}\n\nCopyright Valley Gazette Media, all rights reserved");
+        let record = serde_json::json!({"meta": {"id": format!("s{i}"), "domain": "gazette"}, "content": {"body": body}});
+        lines.push_str(&record.to_string());
+        lines.push('\n');
+    }
+    common::write_tree(dir.path(), &[("c/feed.jsonl", lines.as_bytes())]);
+    let clean = dir.path().join("clean");
+    let o = neardup(
+        dir.path(),
+        &[
+            "scan",
+            "c",
+            "-q",
+            "--text-field",
+            "content.body",
+            "--id-field",
+            "meta.id",
+            "--site-field",
+            "meta.domain",
+            "--clean",
+            clean.to_str().expect("path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = std::fs::read_to_string(clean.join("feed.jsonl")).expect("clean copy");
+    let records: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(records.len(), 4);
+    for r in &records {
+        let body = r["content"]["body"].as_str().expect("nested body kept");
+        assert!(!body.contains("Valley Gazette |"), "{body}");
+        assert!(r.get("content.body").is_none());
+    }
+    assert!(records[0]["content"]["body"]
+        .as_str()
+        .is_some_and(|b| b.contains("council approved")));
+}

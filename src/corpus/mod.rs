@@ -5,7 +5,7 @@ mod walk;
 
 use std::path::PathBuf;
 
-pub(crate) use read::open_regular;
+pub(crate) use read::{field_mut, open_regular};
 pub use read::{read_documents, FileOutcome};
 pub use walk::walk;
 

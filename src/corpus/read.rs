@@ -184,6 +184,34 @@ fn read_text(
     });
 }
 
+/// The value of `name` in a JSON object: the key itself, or a dotted path into nested objects
+/// (`meta.domain`) when no key has that name.
+fn field<'v>(obj: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if let Some(v) = obj.get(name) {
+        return Some(v);
+    }
+    let mut parts = name.split('.');
+    let mut value = obj.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_object()?.get(part)?;
+    }
+    Some(value)
+}
+
+/// [`field`], for changing the value (the clean copy writes the cleaned text back).
+pub(crate) fn field_mut<'v>(value: &'v mut Value, name: &str) -> Option<&'v mut Value> {
+    let obj = value.as_object_mut()?;
+    if obj.contains_key(name) {
+        return obj.get_mut(name);
+    }
+    let mut parts = name.split('.');
+    let mut value = obj.get_mut(parts.next()?)?;
+    for part in parts {
+        value = value.as_object_mut()?.get_mut(part)?;
+    }
+    Some(value)
+}
+
 /// The byte order of a UTF-16 text, from its byte-order mark (`true`: big-endian).
 fn utf16_order(bytes: &[u8]) -> Option<bool> {
     match bytes {
@@ -315,7 +343,7 @@ fn read_jsonl(
             outcome.skip(&where_, SkipReason::NotAnObject);
             continue;
         };
-        let text = match obj.get(&opts.text_field) {
+        let text = match field(obj, &opts.text_field) {
             Some(Value::String(s)) => s.clone(),
             Some(_) => {
                 outcome.skip(&where_, SkipReason::FieldNotString(opts.text_field.clone()));
@@ -336,13 +364,13 @@ fn read_jsonl(
         }
         let text = lone_cr_to_lf(text);
         outcome.bytes += line_bytes; // only documents used count, not skipped lines
-        let id = match obj.get(&opts.id_field) {
+        let id = match field(obj, &opts.id_field) {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => where_.clone(),
         };
         let site = match &opts.site_field {
-            Some(field) => match obj.get(field) {
+            Some(name) => match field(obj, name) {
                 Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
                 Some(Value::Number(n)) => Some(n.to_string()),
                 _ => file.site.clone(),
@@ -529,5 +557,23 @@ mod tests {
         assert_eq!(out.skipped[0].reason, SkipReason::NotARegularFile);
         let err = crate::explain::from_files(f.path.to_str().expect("path"), "x", 1 << 20);
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn fields_can_be_dotted_paths_into_nested_objects() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let body = b"{\"meta\":{\"id\":\"n1\",\"domain\":\"example.org\"},\"content\":{\"body\":\"nested text here\"}}\n{\"meta.id\":\"flat\",\"content\":{\"body\":\"a key with a dot wins\"}}\n";
+        let f = input(dir.path(), "n.jsonl", body);
+        let mut cfg = Config::new(".");
+        cfg.input.text_field = "content.body".into();
+        cfg.input.id_field = "meta.id".into();
+        cfg.input.site_field = Some("meta.domain".into());
+        let mut docs = Vec::new();
+        let out = read_documents(&f, &cfg.input, |d| docs.push(d));
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+        assert_eq!(docs[0].id, "n1");
+        assert_eq!(docs[0].site.as_deref(), Some("example.org"));
+        assert_eq!(docs[0].text, "nested text here");
+        assert_eq!(docs[1].id, "flat");
     }
 }

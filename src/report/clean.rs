@@ -248,7 +248,9 @@ fn clean_jsonl(
             Ok(v) => v,
             Err(_) => continue,
         };
-        if let Some(Value::String(text)) = value.get_mut(&cfg.input.text_field) {
+        if let Some(Value::String(text)) =
+            crate::corpus::field_mut(&mut value, &cfg.input.text_field)
+        {
             let cleaned = strip_spans(text, &spans_of(a));
             summary.kept(text, &cleaned, a);
             *text = cleaned;
