@@ -10,7 +10,7 @@ use crate::report::SpanKind;
 use crate::scan::{content_shingles, document_parts, Basis, ScanOutput, CHROME_SHARE};
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
-use crate::text::{word_shingles_of_hashes, Segmented};
+use crate::text::{intersection_size, word_shingles_of_hashes, Segmented};
 
 /// One document to explain, with the lines a scan found to be template (left out).
 #[derive(Debug, Clone)]
@@ -274,23 +274,6 @@ fn content_words(parts: &DocParts, seg: &Segmented, excluded: &[bool]) -> (Vec<S
     (words, hashes)
 }
 
-/// Size of the intersection of two sorted sets.
-fn intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
 /// Runs of `first`'s content words covered by shingles that `second` holds too.
 fn shared_passages(first: &Side, second: &Side, cfg: &Config) -> Vec<String> {
     let k = cfg.near.ngram;
@@ -331,7 +314,7 @@ fn shared_passages(first: &Side, second: &Side, cfg: &Config) -> Vec<String> {
 pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
     let sides = [side(a, cfg), side(b, cfg)];
     let (sa, sb) = (&sides[0].set, &sides[1].set);
-    let inter = intersection(sa, sb) as f64;
+    let inter = intersection_size(sa, sb) as f64;
     let union = (sa.len() + sb.len()) as f64 - inter;
     let jaccard = if union > 0.0 { inter / union } else { 0.0 };
     let contained = |s: &Vec<u64>| {

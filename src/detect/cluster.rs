@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::near::VerifiedPair;
+use super::near::{exact_duplicate_links, VerifiedPair};
 use crate::config::KeepPolicy;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
@@ -147,17 +147,8 @@ pub fn cluster(input: &ClusterInput) -> Vec<DuplicateCluster> {
     for p in input.pairs.iter().filter(|p| p.jaccard >= input.jaccard) {
         link(p.a, p.b, &mut uf);
     }
-    let mut by_text: Vec<(u128, u32)> = input
-        .exact
-        .iter()
-        .enumerate()
-        .map(|(d, &h)| (h, d as u32))
-        .collect();
-    by_text.sort_unstable();
-    for w in by_text.windows(2) {
-        if w[0].0 == w[1].0 {
-            link(w[0].1, w[1].1, &mut uf);
-        }
+    for (a, b) in exact_duplicate_links(input.exact) {
+        link(a, b, &mut uf);
     }
     let contained = containment_links(input, &mut uf);
     let parent_of = attach_components(input, &mut uf, &contained);

@@ -265,17 +265,25 @@ pub fn batches_by_shingles<'a>(
 /// Exact duplicates (the same hash of the normalised text, `exact[d]`) join whatever their
 /// length.
 pub fn join_exact_duplicates(exact: &[u128], uf: &mut UnionFind) {
+    for (a, b) in exact_duplicate_links(exact) {
+        uf.union(a, b);
+    }
+}
+
+/// Pairs of documents with the same text (`exact[d]`, the hash of the normalised text), each
+/// document linked to the next one with its text: enough to connect every group of copies.
+pub fn exact_duplicate_links(exact: &[u128]) -> Vec<(u32, u32)> {
     let mut by_exact: Vec<(u128, u32)> = exact
         .iter()
         .enumerate()
         .map(|(d, &h)| (h, d as u32))
         .collect();
     by_exact.sort_unstable();
-    for w in by_exact.windows(2) {
-        if w[0].0 == w[1].0 {
-            uf.union(w[0].1, w[1].1);
-        }
-    }
+    by_exact
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| (w[0].1, w[1].1))
+        .collect()
 }
 
 /// The borderline candidate pairs (see [`is_borderline`]) whose verdict can change a

@@ -179,7 +179,8 @@ fn cluster_round(
             near::split_judged(judged)
         }
         (VerifyMode::Auto, Some(set)) => {
-            let (judged, checked) = verify_borderline_exactly(ctx, &pairs, sigs, &thresholds, set);
+            let (judged, checked) =
+                verify_borderline_exactly(ctx, &pairs, sigs, &thresholds, set, &exact);
             exactly_checked = checked;
             near::split_judged(judged)
         }
@@ -223,10 +224,10 @@ fn verify_borderline_exactly(
     sigs: &Signatures,
     thresholds: &Thresholds,
     set: &TemplateSet,
+    exact_hashes: &[u128],
 ) -> (Vec<near::Judged>, u64) {
-    let exact_hashes: Vec<u128> = ctx.metas.iter().map(|m| m.exact).collect();
     let judged = near::judge_by_signature(pairs, sigs, thresholds);
-    let checked = near::borderline_pairs_that_matter(&judged, &exact_hashes);
+    let checked = near::borderline_pairs_that_matter(&judged, exact_hashes);
     let mut exact: HashMap<(u32, u32), near::Judged> = HashMap::default();
     for batch in near::batches_by_shingles(&checked, sigs, VERIFY_BATCH_SHINGLES) {
         let docs: HashSet<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();

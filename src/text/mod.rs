@@ -7,6 +7,6 @@ pub mod shingle;
 pub use normalize::{normalize, normalize_into};
 pub use segment::{segment, Block, Line, Segmented};
 pub use shingle::{
-    count_distinct, jaccard_and_containment, shingle_into, shingle_set, shingle_word,
-    word_shingles_of_hashes, ShingleKind,
+    count_distinct, intersection_size, jaccard_and_containment, shingle_into, shingle_set,
+    shingle_word, word_shingles_of_hashes, ShingleKind,
 };

@@ -135,11 +135,8 @@ pub fn shingle_set(norm: &str, kind: ShingleKind, k: usize) -> Vec<u64> {
     v
 }
 
-/// Jaccard similarity and containment of the smaller set in the larger, of two sorted sets.
-pub fn jaccard_and_containment(a: &[u64], b: &[u64]) -> (f64, f64) {
-    if a.is_empty() || b.is_empty() {
-        return (0.0, 0.0);
-    }
+/// Number of values two sorted, deduplicated sets share.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -152,6 +149,15 @@ pub fn jaccard_and_containment(a: &[u64], b: &[u64]) -> (f64, f64) {
             }
         }
     }
+    inter
+}
+
+/// Jaccard similarity and containment of the smaller set in the larger, of two sorted sets.
+pub fn jaccard_and_containment(a: &[u64], b: &[u64]) -> (f64, f64) {
+    if a.is_empty() || b.is_empty() {
+        return (0.0, 0.0);
+    }
+    let inter = intersection_size(a, b);
     let union = a.len() + b.len() - inter;
     (
         inter as f64 / union as f64,
