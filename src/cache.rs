@@ -114,7 +114,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 9;
+const CACHE_VERSION: u32 = 10;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {

@@ -116,3 +116,66 @@ fn stale_cache_is_rebuilt() {
         status(&r)
     );
 }
+
+/// Changes the last letter of `path` for another (same size) and gives it back its time, as an
+/// edit within the clock's granularity or an `rsync -t` does: the cache cannot see it.
+fn change_unseen(path: &std::path::Path) {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut bytes = std::fs::read(path).expect("read");
+    let at = bytes
+        .iter()
+        .rposition(u8::is_ascii_lowercase)
+        .expect("a letter");
+    bytes[at] = if bytes[at] == b'q' { b'x' } else { b'q' };
+    std::fs::write(path, &bytes).expect("write");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
+    file.set_modified(modified).expect("set mtime");
+}
+
+#[test]
+fn a_document_changed_after_it_was_read_is_reported_not_used() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    copy_samples(corpus.path());
+    let out = tempfile::tempdir().expect("tempdir");
+    let cache = out.path().join("cache");
+    let c = cache.to_str().expect("path");
+    let first = scan(corpus.path(), out.path(), &["--cache", c]);
+    // The first example of a template block that lives in a file of its own.
+    let (block, example) = first
+        .template_blocks
+        .iter()
+        .enumerate()
+        .find_map(|(i, b)| {
+            let e = b.examples.first()?;
+            (e.ends_with(".txt") && b.examples.len() > 1).then(|| (i, e.clone()))
+        })
+        .expect("a template block with examples in text files");
+    change_unseen(&corpus.path().join(&example));
+    let second = scan(corpus.path(), out.path(), &["--cache", c]);
+    assert_eq!(status(&second), "reused");
+    let changed: Vec<&str> = second
+        .skipped
+        .iter()
+        .filter(|s| s.reason == neardup::SkipReason::ChangedDuringScan)
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(changed, [example.as_str()]);
+    assert_eq!(
+        second
+            .summary
+            .skipped_by_reason
+            .get("changed while scanned"),
+        Some(&1)
+    );
+    // The block's text comes from another example, the same as before.
+    assert_eq!(
+        second.template_blocks[block].text,
+        first.template_blocks[block].text
+    );
+    assert!(!second.template_blocks[block].text.is_empty());
+}

@@ -112,6 +112,9 @@ pub enum SkipReason {
     UnsupportedType,
     /// A JSON Lines file in UTF-16 (its byte-order mark says so).
     Utf16JsonLines,
+    /// A document that was different (or gone) when read again after pass 1: the file changed
+    /// while it was being scanned, so its results would be incomplete.
+    ChangedDuringScan,
     /// A reason read back from a report that this version does not know.
     Other(String),
 }
@@ -143,6 +146,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Utf16JsonLines => {
                 f.write_str("JSON Lines in UTF-16 (convert the file to UTF-8)")
             }
+            SkipReason::ChangedDuringScan => f.write_str(
+                "changed while it was being scanned (read again with another text, or gone): scan again",
+            ),
             SkipReason::Other(text) => f.write_str(text),
         }
     }
@@ -161,6 +167,7 @@ impl SkipReason {
             SkipReason::MalformedJson(_) => "malformed JSON".to_string(),
             SkipReason::MissingField(name) => format!("no '{name}' field"),
             SkipReason::UnsupportedType => "unsupported file type".to_string(),
+            SkipReason::ChangedDuringScan => "changed while scanned".to_string(),
             other => other.to_string(),
         }
     }
@@ -178,6 +185,7 @@ impl SkipReason {
             SkipReason::NotARegularFile,
             SkipReason::UnsupportedType,
             SkipReason::Utf16JsonLines,
+            SkipReason::ChangedDuringScan,
         ];
         if let Some(r) = fixed.into_iter().find(|r| r.to_string() == text) {
             return r;

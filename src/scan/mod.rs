@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
-use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile};
+use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile, SkipReason, Skipped};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
@@ -80,6 +80,55 @@ struct Ctx<'a> {
     records: &'a [Record],
     /// Which units are site chrome (what thin documents are compared without).
     chrome: &'a Chrome<'a>,
+    /// Documents that were different or gone when read again.
+    changed: &'a ChangedDocs,
+}
+
+impl Ctx<'_> {
+    /// Whether `text`, document `d` read again, is the text pass 1 read; if not, `d` is marked
+    /// changed and the caller must not use it.
+    fn same_text(&self, d: u32, text: &str) -> bool {
+        let same = self.metas[d as usize].text_hash == pass1::text_hash(text);
+        if !same {
+            self.changed.mark(d);
+        }
+        same
+    }
+}
+
+/// Documents found different (or gone) when read again after pass 1: a file changed while it
+/// was scanned. They are reported as skipped, never used with their new text.
+#[derive(Default)]
+pub(super) struct ChangedDocs(std::sync::Mutex<std::collections::BTreeSet<u32>>);
+
+impl ChangedDocs {
+    /// Marks document `d` as changed.
+    fn mark(&self, d: u32) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(d);
+        }
+    }
+
+    /// The skipped entries of the documents marked so far (each once), in document order.
+    fn take_skipped(&self, files: &[InputFile], metas: &[DocMeta]) -> Vec<Skipped> {
+        let Ok(mut set) = self.0.lock() else {
+            return Vec::new();
+        };
+        std::mem::take(&mut *set)
+            .into_iter()
+            .map(|d| {
+                let meta = &metas[d as usize];
+                let rel = &files[meta.file as usize].rel;
+                Skipped {
+                    path: match meta.line {
+                        0 => rel.clone(),
+                        line => format!("{rel}:{line}"),
+                    },
+                    reason: SkipReason::ChangedDuringScan,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Runs a whole scan.
@@ -190,7 +239,9 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
     let site_docs = sign::site_doc_counts(&snap.metas);
     let chrome = Chrome::new(&snap.watch, &site_docs, cfg.blocks.template_min_docs);
+    let changed = ChangedDocs::default();
     let ctx = Ctx {
+        changed: &changed,
         chrome: &chrome,
         cfg,
         files: &files,

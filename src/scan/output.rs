@@ -13,7 +13,7 @@ use crate::cache::Snapshot;
 use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
 use crate::corpus::{read_documents, Skipped};
 use crate::detect::cluster::{cluster, representative, ClusterInput};
-use crate::detect::templates::Finalized;
+use crate::detect::templates::{Finalized, TemplateUnit};
 use crate::detect::units::Region;
 use crate::report::{
     Annotation, Cluster, ClusterMember, JoinedBy, Judgement, PairRecord, Parameters, Position,
@@ -90,6 +90,8 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
     let (clusters, cluster_of) = clusters(ctx, snap, round);
     let (template_blocks, repeated_blocks) = blocks(ctx, snap, templates);
     let (annotations, counts) = annotations(ctx, snap, templates, &cluster_of);
+    // Texts read again above may have found files changed since pass 1.
+    skipped.extend(ctx.changed.take_skipped(ctx.files, ctx.metas));
     let summary = summary(
         ctx,
         SummaryInput {
@@ -291,15 +293,19 @@ fn blocks(
         wanted.entry(d).or_default().push(bytes);
         (d, bytes)
     };
-    let template_text_at: Vec<TextAt> = templates
+    let unit_at = |t: &TemplateUnit, example: usize| -> Option<TextAt> {
+        let d = *t.examples.get(example)?;
+        let bytes = hits[d as usize]
+            .iter()
+            .find(|h| h.key == t.key)
+            .map_or((0, 0), |h| h.bytes);
+        Some((d, bytes))
+    };
+    let mut template_text_at: Vec<TextAt> = templates
         .units
         .iter()
         .map(|t| {
-            let d = t.examples[0];
-            let bytes = hits[d as usize]
-                .iter()
-                .find(|h| h.key == t.key)
-                .map_or((0, 0), |h| h.bytes);
+            let (d, bytes) = unit_at(t, 0).unwrap_or((0, (0, 0)));
             want(d, bytes)
         })
         .collect();
@@ -326,7 +332,26 @@ fn blocks(
             want(d, bytes)
         })
         .collect();
-    let texts = fetch_texts(ctx, &wanted);
+    let mut texts = fetch_texts(ctx, &wanted);
+    // An example that changed since pass 1 gives no text: the block's next examples may.
+    for example in 1..4 {
+        let mut again: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        let missing: Vec<(usize, TextAt)> = (templates.units.iter().zip(&template_text_at))
+            .enumerate()
+            .filter(|(_, (_, at))| !texts.contains_key(at))
+            .filter_map(|(i, (t, _))| unit_at(t, example).map(|at| (i, at)))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        for &(_, (d, bytes)) in &missing {
+            again.entry(d).or_default().push(bytes);
+        }
+        texts.extend(fetch_texts(ctx, &again));
+        for (i, at) in missing {
+            template_text_at[i] = at;
+        }
+    }
     let text_of = |at: &TextAt| texts.get(at).cloned().unwrap_or_default();
     let ids = |docs: &[u32]| -> Vec<String> {
         docs.iter()
@@ -643,11 +668,19 @@ fn map_ranges<T: Send>(
                 let d = lo + k;
                 k += 1;
                 if let Some(ranges) = wanted.get(&d) {
+                    if !ctx.same_text(d, &doc.text) {
+                        return;
+                    }
                     for &range in ranges {
                         out.push(((d, range), f(&doc.text, range)));
                     }
                 }
             });
+            // Documents the file no longer holds.
+            let hi = ctx.first_doc[f_ as usize + 1];
+            for (&d, _) in wanted.range(lo + k..hi) {
+                ctx.changed.mark(d);
+            }
             out
         })
         .collect();

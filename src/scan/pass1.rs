@@ -43,6 +43,9 @@ pub(crate) struct DocMeta {
     pub exact: u128,
     /// Whether invalid UTF-8 was replaced while decoding.
     pub lossy: bool,
+    /// xxh3 of its decoded text: a document read again later (template texts, `--no-spill`,
+    /// the clean copy) is used only if it still has this hash.
+    pub text_hash: u64,
 }
 
 /// A block that repeats an earlier block of its document.
@@ -87,6 +90,7 @@ pub(super) struct Pass1 {
 struct ReadDocument {
     doc: Document,
     exact: u128,
+    text_hash: u64,
     unit_keys: Vec<u64>,
     repeats: Vec<RepeatRecord>,
     record: Option<std::io::Result<Record>>,
@@ -122,10 +126,12 @@ pub(super) fn read_corpus(
                     let unit_keys = parts.units.iter().map(|u| u.key).collect();
                     let repeats = repeat_records(&seg, cfg);
                     let record = spill_file.map(|s| s.write(&parts));
+                    let text_hash = text_hash(&doc.text);
                     doc.text = String::new(); // only compact data outlives the pass
                     ReadDocument {
                         doc,
                         exact,
+                        text_hash,
                         unit_keys,
                         repeats,
                         record,
@@ -221,6 +227,7 @@ impl Counter {
                     site,
                     exact: read.exact,
                     lossy: read.doc.lossy_utf8,
+                    text_hash: read.text_hash,
                 });
             }
         }
@@ -309,4 +316,9 @@ mod tests {
         assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#3");
         assert_eq!(n, 2);
     }
+}
+
+/// The hash that tells whether a document read again is the one pass 1 read.
+pub(crate) fn text_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
-use super::{doc_range, map_documents, stage_progress, Ctx, Stopwatch};
+use super::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
 use crate::cache::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
@@ -176,7 +176,9 @@ pub(super) fn sign_corpus(
 ) -> Snapshot {
     let site_docs = site_doc_counts(&pass1.metas);
     let chrome = Chrome::new(&pass1.watch, &site_docs, cfg.blocks.template_min_docs);
+    let changed = ChangedDocs::default();
     let ctx = Ctx {
+        changed: &changed,
         chrome: &chrome,
         cfg,
         files,
@@ -214,11 +216,13 @@ pub(super) fn sign_corpus(
     shared.shrink_to_fit();
     progress.finish();
     clock.lap("sign content");
+    let mut skipped = pass1.skipped;
+    skipped.extend(changed.take_skipped(files, &pass1.metas));
     Snapshot {
         metas: pass1.metas,
         first_doc: pass1.first_doc,
         site_names: pass1.site_names,
-        skipped: pass1.skipped,
+        skipped,
         bytes_read: pass1.bytes_read,
         renamed: pass1.renamed,
         watch: pass1.watch,
@@ -319,13 +323,19 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
                 if d >= hi {
                     return None; // the file grew since pass 1; its new documents are ignored
                 }
-                if !wanted(&job, d) {
+                if !wanted(&job, d) || !ctx.same_text(d, &doc.text) {
                     return None;
                 }
                 let (parts, _) = document_parts(ctx.cfg, &doc.text);
                 Some(analyze(ctx, d, &parts, job))
             });
             out.truncate((hi - lo) as usize);
+            // A file that shrank or broke since pass 1: its documents not read again changed.
+            for d in lo + out.len() as u32..hi {
+                if wanted(&job, d) {
+                    ctx.changed.mark(d);
+                }
+            }
             let mut out: Vec<Analysis> = out.into_iter().map(Option::unwrap_or_default).collect();
             // A file that shrank or broke since pass 1 leaves its documents without analysis.
             out.resize_with((hi - lo) as usize, Default::default);
