@@ -414,7 +414,8 @@ fn resolved_path(p: &std::path::Path) -> PathBuf {
     full
 }
 
-/// Refuses a `--clean` folder inside the corpus (or holding it) before anything is read.
+/// Refuses a `--clean` folder inside the corpus (or holding it), or one holding files neardup
+/// did not write, before anything is read.
 fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
     let Some(dir) = &args.clean else {
         return Ok(());
@@ -426,6 +427,10 @@ fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
             dir.display(),
             args.dir.display()
         );
+        return Err(ExitCode::from(2));
+    }
+    if let Err(message) = clean::check_clean_target(dir) {
+        eprintln!("neardup: {message}");
         return Err(ExitCode::from(2));
     }
     Ok(())
@@ -489,7 +494,12 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {
-        match clean::write_clean_corpus(&cfg, &out.files, &out.annotations, dir) {
+        let source = clean::CleanSource {
+            files: &out.files,
+            annotations: &out.annotations,
+            text_hashes: &out.text_hashes,
+        };
+        match clean::write_clean_corpus(&cfg, source, dir) {
             Ok(s) => cleaned = Some(s),
             Err(e) => {
                 eprintln!(

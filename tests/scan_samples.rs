@@ -416,8 +416,11 @@ fn clean_corpus_and_drop_list() {
     );
     assert!(first.contains(quote), "the first occurrence stays");
     assert!(String::from_utf8_lossy(&o.stdout).contains("of later copies of shared blocks"));
-    // JSONL keeps its other fields; the compressed archive is written plain
-    let archive = std::fs::read_to_string(clean.join("feeds/archive.jsonl")).expect("archive");
+    // JSONL keeps its other fields; the compressed archive stays compressed, at its own name
+    let gz = std::fs::File::open(clean.join("feeds/archive.jsonl.gz")).expect("archive");
+    let mut archive = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz), &mut archive)
+        .expect("gzip");
     assert!(archive.contains("\"source\":\"archive\""));
     // the cleaned corpus must not be written inside the corpus
     let o = neardup(

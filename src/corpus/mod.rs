@@ -1,11 +1,15 @@
 //! The corpus: walking the tree, reading and decoding files into [`Document`]s.
 
+mod names;
 mod read;
 mod walk;
 
 use std::path::PathBuf;
 
-pub(crate) use read::{field_mut, open_regular};
+pub use names::path_of_id;
+pub(crate) use read::{
+    decode_text, field_mut, for_each_json_record, is_utf16, open, open_regular, JsonRecord,
+};
 pub use read::{read_documents, FileOutcome};
 pub use walk::walk;
 

@@ -77,7 +77,8 @@ pub(crate) fn open_regular(path: &std::path::Path) -> Result<File, SkipReason> {
     }
 }
 
-fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
+/// Opens `file` and undoes its compression: the bytes its documents are read from.
+pub(crate) fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
     let f = open_regular(&file.path)?;
     // Plain text files are read whole into a buffer of their size (read_text); a buffer in
     // between would only add a copy, and a large one costs a fresh mapping per file.
@@ -160,19 +161,13 @@ fn read_text(
         outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
         return;
     }
-    let (text, lossy) = match utf16_order(&bytes) {
-        Some(big_endian) => (decode_utf16(&bytes[2..], big_endian), false),
-        None if looks_binary(&bytes) => {
-            outcome.skip(&file.rel, SkipReason::BinaryFile);
+    let (text, lossy) = match decode_text(bytes) {
+        Ok(decoded) => decoded,
+        Err(reason) => {
+            outcome.skip(&file.rel, reason);
             return;
         }
-        None => decode_utf8(bytes),
     };
-    let text = lone_cr_to_lf(text);
-    if text.trim().is_empty() {
-        outcome.skip(&file.rel, SkipReason::Empty);
-        return;
-    }
     outcome.bytes += read; // only documents used count, not skipped files
     emit(Document {
         id: file.rel.clone(),
@@ -182,6 +177,26 @@ fn read_text(
         text,
         lossy_utf8: lossy,
     });
+}
+
+/// The text of a whole-file document from its bytes (UTF-16 by its byte-order mark, else UTF-8
+/// with invalid sequences replaced; lone CRs end lines) and whether anything was replaced.
+pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), SkipReason> {
+    let (text, lossy) = match utf16_order(&bytes) {
+        Some(big_endian) => (decode_utf16(&bytes[2..], big_endian), false),
+        None if looks_binary(&bytes) => return Err(SkipReason::BinaryFile),
+        None => decode_utf8(bytes),
+    };
+    let text = lone_cr_to_lf(text);
+    if text.trim().is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    Ok((text, lossy))
+}
+
+/// Whether a whole-file document's bytes are UTF-16 (its text is then not its bytes).
+pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
+    utf16_order(bytes).is_some()
 }
 
 /// The value of `name` in a JSON object: the key itself, or a dotted path into nested objects
@@ -301,6 +316,28 @@ fn read_jsonl(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
+    for_each_json_record(file, opts, reader, outcome, |record| emit(record.doc));
+}
+
+/// One JSON Lines record: the document and the object it was read from (whose text field
+/// holds the text before line ends were normalised; byte offsets are the same in both).
+pub(crate) struct JsonRecord {
+    /// The document, as a scan reads it.
+    pub doc: Document,
+    /// The parsed line.
+    pub value: Value,
+}
+
+/// Reads the records of a JSON Lines file, calling `each` for every line that is a document;
+/// every other line is a skipped entry in `outcome`. The scan and the clean copy read lines
+/// through this one function, so they agree on what each line holds.
+pub(crate) fn for_each_json_record(
+    file: &InputFile,
+    opts: &InputOptions,
+    reader: Box<dyn Read>,
+    outcome: &mut FileOutcome,
+    mut each: impl FnMut(JsonRecord),
+) {
     let mut reader = BufReader::new(reader);
     let mut buf = Vec::new();
     let mut line_no: u32 = 0;
@@ -331,61 +368,62 @@ fn read_jsonl(
             outcome.skip(&where_, SkipReason::JsonLineTooLarge);
             continue;
         }
-        let (line, lossy) = decode_utf8(std::mem::take(&mut buf));
-        let value: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(err) => {
-                outcome.skip(&where_, SkipReason::MalformedJson(err.to_string()));
-                continue;
+        let line = std::mem::take(&mut buf);
+        match json_record(file, opts, line_no, line) {
+            Ok(record) => {
+                outcome.bytes += line_bytes; // only documents used count, not skipped lines
+                each(record);
             }
-        };
-        let Some(obj) = value.as_object() else {
-            outcome.skip(&where_, SkipReason::NotAnObject);
-            continue;
-        };
-        let text = match field(obj, &opts.text_field) {
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                outcome.skip(&where_, SkipReason::FieldNotString(opts.text_field.clone()));
-                continue;
-            }
-            None => {
-                outcome.skip(&where_, SkipReason::MissingField(opts.text_field.clone()));
-                continue;
-            }
-        };
-        if text.contains('\0') {
-            outcome.skip(&where_, SkipReason::BinaryText);
-            continue;
+            Err(reason) => outcome.skip(&where_, reason),
         }
-        if text.trim().is_empty() {
-            outcome.skip(&where_, SkipReason::Empty);
-            continue;
-        }
-        let text = lone_cr_to_lf(text);
-        outcome.bytes += line_bytes; // only documents used count, not skipped lines
-        let id = match field(obj, &opts.id_field) {
-            Some(Value::String(s)) if !s.is_empty() => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => where_.clone(),
-        };
-        let site = match &opts.site_field {
-            Some(name) => match field(obj, name) {
-                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => file.site.clone(),
-            },
-            None => file.site.clone(),
-        };
-        emit(Document {
-            id,
-            path: file.rel.clone(),
-            line: line_no,
-            site,
-            text,
-            lossy_utf8: lossy,
-        });
     }
+}
+
+/// The document of JSON line `line_no` (its bytes without the line end), or why it is none.
+fn json_record(
+    file: &InputFile,
+    opts: &InputOptions,
+    line_no: u32,
+    line: Vec<u8>,
+) -> Result<JsonRecord, SkipReason> {
+    let (line, lossy) = decode_utf8(line);
+    let value: Value =
+        serde_json::from_str(&line).map_err(|err| SkipReason::MalformedJson(err.to_string()))?;
+    let obj = value.as_object().ok_or(SkipReason::NotAnObject)?;
+    let text = match field(obj, &opts.text_field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(SkipReason::FieldNotString(opts.text_field.clone())),
+        None => return Err(SkipReason::MissingField(opts.text_field.clone())),
+    };
+    if text.contains('\0') {
+        return Err(SkipReason::BinaryText);
+    }
+    if text.trim().is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    let text = lone_cr_to_lf(text);
+    let id = match field(obj, &opts.id_field) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("{}:{}", file.rel, line_no),
+    };
+    let site = match &opts.site_field {
+        Some(name) => match field(obj, name) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => file.site.clone(),
+        },
+        None => file.site.clone(),
+    };
+    let doc = Document {
+        id,
+        path: file.rel.clone(),
+        line: line_no,
+        site,
+        text,
+        lossy_utf8: lossy,
+    };
+    Ok(JsonRecord { doc, value })
 }
 
 #[cfg(test)]

@@ -150,12 +150,13 @@ fn io_reason(err: &walkdir::Error) -> String {
     }
 }
 
-/// The path of `path` under `root`, with `/` separators, for ids and the report.
+/// The path of `path` under `root`, with `/` separators, for ids and the report (names that
+/// are not UTF-8 escaped reversibly: `corpus::names`).
 fn relative(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let parts: Vec<String> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| super::names::escape_component(c.as_os_str()))
         .collect();
     parts.join("/")
 }

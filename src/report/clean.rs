@@ -2,14 +2,14 @@
 //! and repeated spans removed) and a list of the documents to drop.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::types::{Annotation, SpanKind};
 use crate::config::Config;
-use crate::corpus::{read_documents, Compression, Format, InputFile};
+use crate::corpus::{Compression, Format, InputFile, JsonRecord};
 
 /// What writing a cleaned corpus did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub struct CleanSummary {
     pub repeated_bytes: u64,
     /// Of those, bytes of reused spans (later occurrences of a block other documents share).
     pub reused_bytes: u64,
+    /// Documents not written because their text changed since the scan (or is gone).
+    pub changed: u64,
 }
 
 impl CleanSummary {
@@ -57,7 +59,10 @@ impl CleanSummary {
             human(self.template_bytes),
             human(self.repeated_bytes),
             human(self.reused_bytes)
-        )
+        ) + &match self.changed {
+            0 => String::new(),
+            n => format!("; {n} documents changed since the scan were not written (scan again)"),
+        }
     }
 }
 
@@ -146,13 +151,285 @@ pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
     out.trim_start_matches(['\n', '\r']).to_string()
 }
 
-/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain).
-fn plain_name(file: &InputFile) -> String {
-    match file.compression {
-        Compression::None => file.rel.clone(),
-        Compression::Gzip => file.rel.trim_end_matches(".gz").to_string(),
-        Compression::Zstd => file.rel.trim_end_matches(".zst").to_string(),
+/// The hidden file that marks a folder as a clean copy neardup wrote: the next `--clean` into
+/// it may replace it whole.
+pub const CLEAN_MARKER: &str = ".neardup-clean";
+
+/// Whether `dir` may receive a clean copy: it does not exist, is empty, or holds a clean copy
+/// an earlier run wrote (which is then replaced whole, so no stale file stays). Called before
+/// anything is read, so that a scan never runs only to be refused at the end.
+pub fn check_clean_target(dir: &Path) -> Result<(), String> {
+    let shown = dir.display();
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot use --clean '{shown}': {e}")),
+        Ok(m) if !m.is_dir() => Err(format!(
+            "--clean '{shown}' is not a folder: give a new or empty folder"
+        )),
+        Ok(_) => {
+            let mut entries =
+                std::fs::read_dir(dir).map_err(|e| format!("cannot use --clean '{shown}': {e}"))?;
+            if entries.next().is_none() || dir.join(CLEAN_MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "--clean '{shown}' holds files neardup did not write; give a new or empty folder \
+                     (a folder an earlier --clean wrote is replaced whole)"
+                ))
+            }
+        }
     }
+}
+
+/// What a clean copy is made from: the scan's files, annotations and text hashes.
+#[derive(Debug, Clone, Copy)]
+pub struct CleanSource<'a> {
+    /// The input files the scan read (`ScanOutput::files`).
+    pub files: &'a [InputFile],
+    /// One annotation per document (`ScanOutput::annotations`).
+    pub annotations: &'a [Annotation],
+    /// The hash of each annotated document's text (`ScanOutput::text_hashes`), in the same
+    /// order; empty: not checked.
+    pub text_hashes: &'a [u64],
+}
+
+/// One document's annotation and the hash of the text it was made for.
+#[derive(Clone, Copy)]
+struct Planned<'a> {
+    annotation: &'a Annotation,
+    text_hash: Option<u64>,
+}
+
+impl Planned<'_> {
+    /// Whether `text` is still the text the scan annotated.
+    fn reads_the_same(&self, text: &str) -> bool {
+        self.text_hash
+            .is_none_or(|h| h == xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    }
+}
+
+/// Writes the cleaned corpus of a scan into `out`: every document that is not the duplicate of
+/// another, without its template, repeated and reused spans, at its own path and in its own
+/// format (a `.gz` or `.zst` input is written compressed the same way, JSONL lines keep their
+/// other fields, key order and numbers as written). The folder is built beside `out` and
+/// moved into place when complete; a clean copy an earlier run wrote there is replaced whole.
+/// Only the files the scan read are copied, and a document whose text changed since the scan
+/// is left out and counted (`CleanSummary::changed`).
+pub fn write_clean_corpus(
+    cfg: &Config,
+    source: CleanSource,
+    out: &Path,
+) -> io::Result<CleanSummary> {
+    check_clean_target(out).map_err(io::Error::other)?;
+    let by_place: HashMap<(&str, u32), Planned> = source
+        .annotations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let planned = Planned {
+                annotation: a,
+                text_hash: source.text_hashes.get(i).copied(),
+            };
+            ((a.path.as_str(), a.line.unwrap_or(0)), planned)
+        })
+        .collect();
+    let staging = sibling(out, "tmp");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    std::fs::create_dir_all(&staging)?;
+    let written = (|| {
+        std::fs::write(
+            staging.join(CLEAN_MARKER),
+            "A clean copy written by `neardup scan --clean`; the next --clean into this folder replaces it.\n",
+        )?;
+        let mut summary = CleanSummary::default();
+        for file in source.files {
+            let target = staging.join(crate::corpus::path_of_id(&file.rel));
+            let content = match file.format {
+                Format::Text => clean_text(file, cfg, &by_place, &mut summary),
+                Format::JsonLines => clean_jsonl(file, cfg, &by_place, &mut summary),
+            };
+            if let Some(bytes) = content {
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&target, compress(file.compression, bytes)?)?;
+            }
+        }
+        Ok(summary)
+    })();
+    let summary = match written {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    replace_dir(&staging, out)?;
+    Ok(summary)
+}
+
+/// `DIR/.NAME.neardup-KIND-PID`, beside `dir` (a rename between them stays on one file system).
+fn sibling(dir: &Path, kind: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clean".to_string());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.neardup-{kind}-{}", std::process::id()))
+}
+
+/// Moves the complete folder `staging` to `out`, replacing the clean copy there.
+fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        std::fs::rename(out, &old)?;
+        if let Err(e) = std::fs::rename(staging, out) {
+            let _ = std::fs::rename(&old, out);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)
+    } else {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(staging, out)
+    }
+}
+
+/// `bytes` compressed as the input was.
+fn compress(compression: Compression, bytes: Vec<u8>) -> io::Result<Vec<u8>> {
+    Ok(match compression {
+        Compression::None => bytes,
+        Compression::Gzip => {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(&bytes)?;
+            gz.finish()?
+        }
+        Compression::Zstd => ruzstd::encoding::compress_to_vec(
+            bytes.as_slice(),
+            ruzstd::encoding::CompressionLevel::Fastest,
+        ),
+    })
+}
+
+/// The cleaned bytes of a text file, or `None` when nothing of it is written (a duplicate, a
+/// document the scan skipped, or one that changed since). The file keeps its own bytes (line
+/// ends, invalid UTF-8 such as Latin-1): the spans, offsets into the decoded text, are mapped
+/// back to the file's bytes. A UTF-16 file is written as UTF-8.
+fn clean_text(
+    file: &InputFile,
+    cfg: &Config,
+    by_place: &HashMap<(&str, u32), Planned>,
+    summary: &mut CleanSummary,
+) -> Option<Vec<u8>> {
+    let planned = by_place.get(&(file.rel.as_str(), 0))?;
+    let raw = raw_bytes(file, cfg)
+        .filter(|raw| raw.len() as u64 <= cfg.input.max_bytes)
+        .and_then(|raw| Some((crate::corpus::decode_text(raw.clone()).ok()?, raw)))
+        .filter(|((text, _), _)| planned.reads_the_same(text));
+    let Some(((text, _), raw)) = raw else {
+        summary.changed += 1;
+        return None;
+    };
+    let a = planned.annotation;
+    if a.duplicate_of.is_some() {
+        summary.dropped(text.len());
+        return None;
+    }
+    let cleaned = strip_spans(&text, &spans_of(a));
+    summary.kept(&text, &cleaned, a);
+    if crate::corpus::is_utf16(&raw) {
+        return Some(cleaned.into_bytes());
+    }
+    let map = LossyMap::of(&raw);
+    let spans: Vec<(usize, usize)> = spans_of(a)
+        .into_iter()
+        .map(|(x, y)| (map.to_raw(x), map.to_raw(y)))
+        .collect();
+    Some(strip_byte_spans(&raw, &spans))
+}
+
+/// The decompressed bytes of a file, read no further than one byte past `--max-bytes`.
+fn raw_bytes(file: &InputFile, cfg: &Config) -> Option<Vec<u8>> {
+    let mut raw = Vec::new();
+    crate::corpus::open(file)
+        .ok()?
+        .take(cfg.input.max_bytes + 1)
+        .read_to_end(&mut raw)
+        .ok()?;
+    Some(raw)
+}
+
+/// Offsets in a lossily decoded text mapped back to the bytes it was decoded from: each
+/// invalid sequence became U+FFFD (3 bytes) in the text.
+struct LossyMap {
+    /// (offset in the text, offset in the bytes) at the start of each valid run.
+    starts: Vec<(usize, usize)>,
+}
+
+impl LossyMap {
+    fn of(raw: &[u8]) -> LossyMap {
+        let mut starts = vec![(0, 0)];
+        let (mut text_at, mut raw_at) = (0, 0);
+        for chunk in raw.utf8_chunks() {
+            text_at += chunk.valid().len();
+            raw_at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                text_at += '\u{FFFD}'.len_utf8();
+                raw_at += chunk.invalid().len();
+                starts.push((text_at, raw_at));
+            }
+        }
+        LossyMap { starts }
+    }
+
+    fn to_raw(&self, text_offset: usize) -> usize {
+        let i = self.starts.partition_point(|&(t, _)| t <= text_offset);
+        let (t, r) = self.starts[i.saturating_sub(1)];
+        r + (text_offset - t)
+    }
+}
+
+/// [`strip_spans`] on bytes.
+fn strip_byte_spans(raw: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
+    let mut ranges: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(a, b)| (a.min(raw.len()), b.min(raw.len())))
+        .filter(|(a, b)| a < b)
+        .collect();
+    ranges.sort_unstable();
+    let mut kept = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    for (a, b) in ranges {
+        if a > at {
+            kept.extend_from_slice(&raw[at..a]);
+        }
+        at = at.max(b);
+    }
+    kept.extend_from_slice(raw.get(at..).unwrap_or(&[]));
+    let mut out = Vec::with_capacity(kept.len());
+    let mut blank_run = 0;
+    for line in kept.split_inclusive(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.extend_from_slice(line);
+    }
+    let first = out
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(out.len());
+    out.split_off(first)
 }
 
 fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
@@ -162,104 +439,46 @@ fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Writes the cleaned corpus of a scan into `out`: every document that is not the duplicate
-/// of another, without its template and repeated spans, at its path (JSONL lines keep their
-/// other fields). Compressed inputs are written uncompressed. Only the files the scan read
-/// (`files`, from `ScanOutput::files`) are copied, so a tree that changed since cannot mix
-/// in other files.
-pub fn write_clean_corpus(
-    cfg: &Config,
-    files: &[InputFile],
-    annotations: &[Annotation],
-    out: &Path,
-) -> io::Result<CleanSummary> {
-    let by_place: HashMap<(&str, u32), &Annotation> = annotations
-        .iter()
-        .map(|a| ((a.path.as_str(), a.line.unwrap_or(0)), a))
-        .collect();
-    let mut summary = CleanSummary::default();
-    for file in files {
-        let target = out.join(plain_name(file));
-        match file.format {
-            Format::Text => {
-                let mut text = None;
-                read_documents(file, &cfg.input, |doc| text = Some(doc.text));
-                let (Some(text), Some(a)) = (text, by_place.get(&(file.rel.as_str(), 0))) else {
-                    continue;
-                };
-                if a.duplicate_of.is_some() {
-                    summary.dropped(text.len());
-                    continue;
-                }
-                let cleaned = strip_spans(&text, &spans_of(a));
-                summary.kept(&text, &cleaned, a);
-                if let Some(dir) = target.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&target, cleaned)?;
-            }
-            Format::JsonLines => {
-                let lines = clean_jsonl(file, cfg, &by_place, &mut summary)?;
-                if lines.is_empty() {
-                    continue;
-                }
-                if let Some(dir) = target.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                let mut w = io::BufWriter::new(std::fs::File::create(&target)?);
-                for l in lines {
-                    w.write_all(l.as_bytes())?;
-                    w.write_all(b"\n")?;
-                }
-                w.flush()?;
-            }
-        }
-    }
-    Ok(summary)
-}
-
-/// The cleaned lines of a JSONL file: kept documents with their text field stripped.
+/// The cleaned lines of a JSONL file (kept documents with their text field stripped), or
+/// `None` when no line is kept. Lines are read by the scan's own reader, so both agree on
+/// which line is which document; a line is written back with its keys in their order and its
+/// numbers as written (serde_json's `preserve_order` and `arbitrary_precision`).
 fn clean_jsonl(
     file: &InputFile,
     cfg: &Config,
-    by_place: &HashMap<(&str, u32), &Annotation>,
+    by_place: &HashMap<(&str, u32), Planned>,
     summary: &mut CleanSummary,
-) -> io::Result<Vec<String>> {
-    let raw = std::fs::File::open(&file.path)?;
-    let reader: Box<dyn Read> = match file.compression {
-        Compression::None => Box::new(raw),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
-        Compression::Zstd => Box::new(
-            ruzstd::decoding::StreamingDecoder::new(BufReader::new(raw))
-                .map_err(|e| io::Error::other(e.to_string()))?,
-        ),
-    };
+) -> Option<Vec<u8>> {
+    let reader = crate::corpus::open(file).ok()?;
     let mut out = Vec::new();
-    for (i, line) in BufReader::new(reader).split(b'\n').enumerate() {
-        let Ok(line) = line else { break };
-        let Some(a) = by_place.get(&(file.rel.as_str(), i as u32 + 1)) else {
-            continue; // blank or skipped line
+    let mut outcome = crate::corpus::FileOutcome::default();
+    crate::corpus::for_each_json_record(file, &cfg.input, reader, &mut outcome, |record| {
+        let JsonRecord { doc, mut value } = record;
+        let Some(planned) = by_place.get(&(file.rel.as_str(), doc.line)) else {
+            summary.changed += 1; // a document the scan did not see there
+            return;
         };
-        if a.duplicate_of.is_some() {
-            summary.dropped(line.len());
-            continue;
+        if !planned.reads_the_same(&doc.text) {
+            summary.changed += 1;
+            return;
         }
-        let mut value: Value = match serde_json::from_slice(&line) {
-            Ok(v) => v,
-            Err(_) => continue,
-        };
+        let a = planned.annotation;
+        if a.duplicate_of.is_some() {
+            summary.dropped(doc.text.len());
+            return;
+        }
         if let Some(Value::String(text)) =
             crate::corpus::field_mut(&mut value, &cfg.input.text_field)
         {
+            // The field as written (lone CRs kept); offsets are the same as in the document.
             let cleaned = strip_spans(text, &spans_of(a));
-            summary.kept(text, &cleaned, a);
+            summary.kept(&doc.text, &strip_spans(&doc.text, &spans_of(a)), a);
             *text = cleaned;
-        } else {
-            summary.kept += 1;
         }
-        out.push(value.to_string());
-    }
-    Ok(out)
+        out.extend_from_slice(value.to_string().as_bytes());
+        out.push(b'\n');
+    });
+    (!out.is_empty()).then_some(out)
 }
 
 /// Writes the ids of the documents to drop (every duplicate but its cluster's

@@ -43,6 +43,9 @@ pub struct ScanOutput {
     /// The input files the scan read, in walk order: what `--clean` copies from, so that a tree
     /// that changes after the scan cannot give a clean copy of other files.
     pub files: Vec<InputFile>,
+    /// The xxh3 of each annotated document's text as the scan read it, in the order of
+    /// `annotations`: the clean copy writes a document only if it still reads the same.
+    pub text_hashes: Vec<u64>,
 }
 
 /// Why a scan could not run at all (exit code 2).
@@ -141,6 +144,13 @@ pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
     })?;
     if !meta.is_dir() {
         return Err(ScanError::NotADirectory(root));
+    }
+    // A root that cannot be listed is a failed scan, not an empty corpus.
+    if let Err(e) = std::fs::read_dir(&cfg.root) {
+        return Err(ScanError::UnreadableRoot {
+            path: root,
+            reason: e.to_string(),
+        });
     }
     // More threads than a few per core only cost start-up time (-j 5000 on 25 documents).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -13,7 +13,8 @@ use crate::cache::Snapshot;
 use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
 use crate::corpus::{read_documents, Skipped};
 use crate::detect::cluster::{cluster, representative, ClusterInput};
-use crate::detect::templates::{Finalized, TemplateUnit};
+use crate::detect::per_doc::PerDoc;
+use crate::detect::templates::{Finalized, Hit, TemplateUnit};
 use crate::detect::units::Region;
 use crate::report::{
     Annotation, Cluster, ClusterMember, JoinedBy, Judgement, PairRecord, Parameters, Position,
@@ -128,6 +129,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         annotations,
         pairs: pair_records(ctx, snap, round),
         files: Vec::new(),
+        text_hashes: ctx.metas.iter().map(|m| m.text_hash).collect(),
     }
 }
 
@@ -293,14 +295,7 @@ fn blocks(
         wanted.entry(d).or_default().push(bytes);
         (d, bytes)
     };
-    let unit_at = |t: &TemplateUnit, example: usize| -> Option<TextAt> {
-        let d = *t.examples.get(example)?;
-        let bytes = hits[d as usize]
-            .iter()
-            .find(|h| h.key == t.key)
-            .map_or((0, 0), |h| h.bytes);
-        Some((d, bytes))
-    };
+    let unit_at = |t: &TemplateUnit, example: usize| unit_text_at(hits, t, example);
     let mut template_text_at: Vec<TextAt> = templates
         .units
         .iter()
@@ -333,25 +328,7 @@ fn blocks(
         })
         .collect();
     let mut texts = fetch_texts(ctx, &wanted);
-    // An example that changed since pass 1 gives no text: the block's next examples may.
-    for example in 1..4 {
-        let mut again: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
-        let missing: Vec<(usize, TextAt)> = (templates.units.iter().zip(&template_text_at))
-            .enumerate()
-            .filter(|(_, (_, at))| !texts.contains_key(at))
-            .filter_map(|(i, (t, _))| unit_at(t, example).map(|at| (i, at)))
-            .collect();
-        if missing.is_empty() {
-            break;
-        }
-        for &(_, (d, bytes)) in &missing {
-            again.entry(d).or_default().push(bytes);
-        }
-        texts.extend(fetch_texts(ctx, &again));
-        for (i, at) in missing {
-            template_text_at[i] = at;
-        }
-    }
+    retry_changed_examples(ctx, hits, templates, &mut template_text_at, &mut texts);
     let text_of = |at: &TextAt| texts.get(at).cloned().unwrap_or_default();
     let ids = |docs: &[u32]| -> Vec<String> {
         docs.iter()
@@ -404,6 +381,44 @@ fn blocks(
             }),
     );
     (template_blocks, repeated_blocks)
+}
+
+/// Where the text of template unit `t` stands in its `example`-th example document.
+fn unit_text_at(hits: &PerDoc<Hit>, t: &TemplateUnit, example: usize) -> Option<TextAt> {
+    let d = *t.examples.get(example)?;
+    let bytes = hits[d as usize]
+        .iter()
+        .find(|h| h.key == t.key)
+        .map_or((0, 0), |h| h.bytes);
+    Some((d, bytes))
+}
+
+/// An example that changed since pass 1 gives no text: the block's next examples may.
+fn retry_changed_examples(
+    ctx: &Ctx,
+    hits: &PerDoc<Hit>,
+    templates: &Finalized,
+    text_at: &mut [TextAt],
+    texts: &mut HashMap<TextAt, String>,
+) {
+    for example in 1..4 {
+        let missing: Vec<(usize, TextAt)> = (templates.units.iter().zip(text_at.iter()))
+            .enumerate()
+            .filter(|(_, (_, at))| !texts.contains_key(at))
+            .filter_map(|(i, (t, _))| unit_text_at(hits, t, example).map(|at| (i, at)))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let mut again: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        for &(_, (d, bytes)) in &missing {
+            again.entry(d).or_default().push(bytes);
+        }
+        texts.extend(fetch_texts(ctx, &again));
+        for (i, at) in missing {
+            text_at[i] = at;
+        }
+    }
 }
 
 /// Blocks repeated inside documents, grouped by the repeated block's key.

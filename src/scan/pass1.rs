@@ -303,6 +303,11 @@ fn repeat_records(seg: &Segmented, cfg: &Config) -> Vec<RepeatRecord> {
         .collect()
 }
 
+/// The hash that tells whether a document read again is the one pass 1 read.
+pub(crate) fn text_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,9 +321,4 @@ mod tests {
         assert_eq!(unique_id("a".into(), &mut seen, &mut n), "a#3");
         assert_eq!(n, 2);
     }
-}
-
-/// The hash that tells whether a document read again is the one pass 1 read.
-pub(crate) fn text_hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
