@@ -10,7 +10,7 @@ pub use names::path_of_id;
 pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, open_regular, JsonRecord,
 };
-pub use read::{read_documents, FileOutcome};
+pub use read::{read_bytes, read_documents, FileOutcome};
 pub use walk::walk;
 
 /// How a file holds its documents.

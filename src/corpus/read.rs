@@ -34,16 +34,52 @@ pub fn read_documents(
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
         return outcome;
     }
-    let reader = match open(file) {
-        Ok(r) => r,
-        Err(reason) => {
-            outcome.skip(&file.rel, reason);
-            return outcome;
-        }
-    };
+    match open(file) {
+        Ok(reader) => read_from(file, opts, reader, &mut outcome, &mut emit),
+        Err(reason) => outcome.skip(&file.rel, reason),
+    }
+    outcome
+}
+
+/// Reads the documents of `file` from `reader`, the file's bytes with compression undone.
+fn read_from(
+    file: &InputFile,
+    opts: &InputOptions,
+    reader: Box<dyn Read>,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) {
     match file.format {
-        Format::Text => read_text(file, opts, reader, &mut outcome, &mut emit),
-        Format::JsonLines => read_jsonl(file, opts, reader, &mut outcome, &mut emit),
+        Format::Text => read_text(file, opts, reader, outcome, emit),
+        Format::JsonLines => read_jsonl(file, opts, reader, outcome, emit),
+    }
+}
+
+/// Reads documents from `bytes` as from a file `input` of this format and compression: the
+/// fuzz targets' entry point (no file is opened; the limits of `opts` apply as to a file).
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    format: Format,
+    compression: Compression,
+    opts: &InputOptions,
+    mut emit: impl FnMut(Document),
+) -> FileOutcome {
+    let file = InputFile {
+        path: std::path::PathBuf::from("input"),
+        rel: "input".to_string(),
+        site: None,
+        format,
+        compression,
+        size: bytes.len() as u64,
+    };
+    let mut outcome = FileOutcome::default();
+    if compression == Compression::None && format == Format::Text && file.size > opts.max_bytes {
+        outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
+        return outcome;
+    }
+    match decompressed(compression, std::io::Cursor::new(bytes)) {
+        Ok(reader) => read_from(&file, opts, reader, &mut outcome, &mut emit),
+        Err(reason) => outcome.skip(&file.rel, reason),
     }
     outcome
 }
@@ -85,11 +121,18 @@ pub(crate) fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
     if file.compression == Compression::None && file.format == Format::Text {
         return Ok(Box::new(f));
     }
-    let buffered = BufReader::with_capacity(64 * 1024, f);
-    Ok(match file.compression {
-        Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(ZstdFrames::new(buffered)?),
+    decompressed(file.compression, BufReader::with_capacity(64 * 1024, f))
+}
+
+/// `source` with its compression undone.
+fn decompressed(
+    compression: Compression,
+    source: impl BufRead + 'static,
+) -> Result<Box<dyn Read>, SkipReason> {
+    Ok(match compression {
+        Compression::None => Box::new(source),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(source)),
+        Compression::Zstd => Box::new(ZstdFrames::new(source)?),
     })
 }
 
