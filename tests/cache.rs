@@ -179,3 +179,43 @@ fn a_document_changed_after_it_was_read_is_reported_not_used() {
     );
     assert!(!second.template_blocks[block].text.is_empty());
 }
+
+/// A damaged cache is always noticed and rebuilt: flipped bytes anywhere (header, body,
+/// checksum), cuts and growth never give a panic or a different report.
+#[test]
+fn every_damage_to_the_cache_is_detected() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let cache = out.path().join("cache");
+    let c = cache.to_str().expect("path");
+    let fresh = without_timing(scan(&samples(), out.path(), &["--cache", c]));
+    let file = cache.join("neardup.cache");
+    let good = std::fs::read(&file).expect("cache written");
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state as usize
+    };
+    for case in 0..40 {
+        let mut bad = good.clone();
+        match case % 4 {
+            // the first bytes (version, fingerprint), then anywhere
+            0 => bad[case % 16] ^= 1 << (case % 8),
+            1 | 2 => {
+                let at = next() % bad.len();
+                bad[at] ^= 1 << (next() % 8);
+            }
+            _ if case % 8 == 3 => bad.truncate(next() % bad.len()),
+            _ => bad.extend_from_slice(&[0u8; 7]),
+        }
+        std::fs::write(&file, &bad).expect("damage the cache");
+        let r = scan(&samples(), out.path(), &["--cache", c]);
+        assert!(
+            status(&r).starts_with("rebuilt"),
+            "case {case}: {}",
+            status(&r)
+        );
+        assert_eq!(without_timing(r), fresh, "case {case}");
+    }
+}
