@@ -22,6 +22,8 @@ pub fn write_atomically(
         fill(&mut lock)?;
         return lock.flush();
     }
+    let resolved = through_symlinks(path);
+    let path = resolved.as_path();
     // A device or a pipe (/dev/null, a named pipe) is written in place: there is nothing to
     // replace atomically, and no temporary file belongs next to it.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
@@ -51,6 +53,61 @@ pub fn write_atomically(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The file a path names once symbolic links are followed (also a dangling link's target, which
+/// is then created): writing to a link writes where it points instead of replacing the link.
+fn through_symlinks(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        let Some(target) = is_link.then(|| std::fs::read_link(&path).ok()).flatten() else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    path
+}
+
+/// A lock held while a scan writes its outputs: two scans writing into one folder at the same
+/// time write one after the other, so a report and its annotations always come from one scan.
+/// Released when dropped. Where no lock can be taken, writing goes on without one.
+pub struct OutputLock {
+    _folder: Option<File>,
+}
+
+impl OutputLock {
+    /// Waits for and takes the lock of the folder that `path` (an output) is written into.
+    pub fn acquire(path: &Path) -> OutputLock {
+        if is_stdout(path) {
+            return OutputLock { _folder: None };
+        }
+        let path = through_symlinks(path);
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let folder = File::open(dir).ok().filter(|f| lock_exclusive(f));
+        OutputLock { _folder: folder }
+    }
+}
+
+/// Takes an advisory lock on an open file or folder, waiting for it (unix `flock`).
+fn lock_exclusive(file: &File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a descriptor this File owns; it is released when the File closes.
+        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
+    }
 }
 
 /// Removes `.NAME.tmp-PID` files that a process killed while writing left behind (its PID no

@@ -458,6 +458,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     if args.no_timing {
         out.report.timing = None;
     }
+    // Another scan writing into the same folder finishes first: outputs never mix two scans.
+    let _lock = write::OutputLock::acquire(&args.report);
     if let Err(e) = write::write_report(&args.report, &out.report) {
         eprintln!(
             "neardup: cannot write the report to '{}': {e} (choose another path with --report)",

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::Path;
 
-pub use crate::files::{is_stdout, write_atomically};
+pub use crate::files::{is_stdout, write_atomically, OutputLock};
 
 use super::types::{Annotation, PairRecord, Report};
 
