@@ -90,7 +90,7 @@ impl OutputLock {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let folder = File::open(dir).ok().filter(|f| lock_exclusive(f));
+        let folder = File::open(dir).ok().filter(lock_exclusive);
         OutputLock { _folder: folder }
     }
 }
