@@ -33,8 +33,11 @@ fn a_symlink_given_as_report_is_written_through() {
     assert!(report.summary.documents > 0);
 }
 
+/// (document id, cluster id) pairs.
+type Memberships = BTreeSet<(String, u64)>;
+
 /// The clusters a report and an annotations file each say every document is in.
-fn memberships(dir: &std::path::Path) -> (BTreeSet<(String, u64)>, BTreeSet<(String, u64)>) {
+fn memberships(dir: &std::path::Path) -> (Memberships, Memberships) {
     let report: neardup::Report =
         serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).expect("report"))
             .expect("parse");
