@@ -120,35 +120,11 @@ fn bytes_by_kind(a: &Annotation, len: usize) -> [u64; 3] {
 /// `text` without the byte ranges of `spans`, with runs of blank lines the removal leaves
 /// collapsed to one.
 pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
-    let mut ranges: Vec<(usize, usize)> = spans
-        .iter()
-        .map(|&(a, b)| (a.min(text.len()), b.min(text.len())))
-        .filter(|(a, b)| a < b)
-        .collect();
-    ranges.sort_unstable();
-    let mut kept = String::with_capacity(text.len());
-    let mut at = 0;
-    for (a, b) in ranges {
-        if a > at {
-            kept.push_str(text.get(at..a).unwrap_or(""));
-        }
-        at = at.max(b);
+    match String::from_utf8(strip_byte_spans(text.as_bytes(), spans)) {
+        Ok(kept) => kept,
+        // A span that ends inside a character (never one the scan made) cuts it.
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
-    kept.push_str(text.get(at..).unwrap_or(""));
-    let mut out = String::with_capacity(kept.len());
-    let mut blank_run = 0;
-    for line in kept.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            blank_run += 1;
-            if blank_run > 1 {
-                continue;
-            }
-        } else {
-            blank_run = 0;
-        }
-        out.push_str(line);
-    }
-    out.trim_start_matches(['\n', '\r']).to_string()
 }
 
 /// The hidden file that marks a folder as a clean copy neardup wrote: the next `--clean` into
@@ -395,7 +371,8 @@ impl LossyMap {
     }
 }
 
-/// [`strip_spans`] on bytes.
+/// `raw` without the byte ranges of `spans`, with runs of blank lines the removal leaves
+/// collapsed to one and the line ends before the first line dropped.
 fn strip_byte_spans(raw: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
     let mut ranges: Vec<(usize, usize)> = spans
         .iter()
