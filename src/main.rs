@@ -103,8 +103,10 @@ enum SiteArg {
 
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Corpus directory (.txt, .md, .jsonl, .ndjson, optionally .gz or .zst; nested folders).
-    dir: PathBuf,
+    /// Folders (walked: .txt, .md, .jsonl, .ndjson, optionally .gz or .zst), files (read
+    /// whatever their name), or - for JSON Lines on standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
 
     /// Where to write the JSON report ('-' for standard output).
     #[arg(long, default_value = "neardup-report.json", value_name = "PATH")]
@@ -141,6 +143,18 @@ struct ScanArgs {
     /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
     #[arg(long, value_name = "PATH")]
     drop_list: Option<PathBuf>,
+    /// Walk hidden files and folders (names starting with '.') too.
+    #[arg(long, help_heading = "Input")]
+    hidden: bool,
+    /// Read only files matching GLOB, or leave out those matching !GLOB (repeatable; paths
+    /// under each folder given, as ripgrep's -g: -g '*.txt' -g '!drafts/**').
+    #[arg(
+        short = 'g',
+        long = "glob",
+        value_name = "GLOB",
+        help_heading = "Input"
+    )]
+    globs: Vec<String>,
 
     #[command(flatten)]
     detect: DetectArgs,
@@ -246,7 +260,10 @@ struct DetectArgs {
 
 impl ScanArgs {
     fn to_config(&self) -> Config {
-        let mut cfg = Config::new(&self.dir);
+        let mut cfg = Config::new(&self.paths[0]);
+        cfg.more_roots = self.paths[1..].to_vec();
+        cfg.input.hidden = self.hidden;
+        cfg.input.globs = self.globs.clone();
         cfg.threads = self.threads;
         cfg.progress = !self.quiet;
         cfg.cache = self.cache.clone();
@@ -254,6 +271,47 @@ impl ScanArgs {
         cfg.temp_dir = self.temp_dir.clone();
         self.detect.apply(&mut cfg);
         cfg
+    }
+}
+
+impl ScanArgs {
+    /// The inputs as the messages name them.
+    fn corpus_name(&self) -> String {
+        let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        names.join(" ")
+    }
+
+    /// Copies standard input to a temporary file when `-` is an input (the scan reads its
+    /// inputs more than once); the file lives as long as the returned handle.
+    fn copy_stdin(&self, cfg: &mut Config) -> Result<Option<tempfile::NamedTempFile>, ExitCode> {
+        match self.paths.iter().filter(|p| p.as_os_str() == "-").count() {
+            0 => return Ok(None),
+            1 => {}
+            _ => {
+                eprintln!("neardup: '-' (standard input) can be given once");
+                return Err(ExitCode::from(2));
+            }
+        }
+        let made = match &cfg.temp_dir {
+            Some(dir) => tempfile::NamedTempFile::new_in(dir),
+            None => tempfile::NamedTempFile::new(),
+        };
+        let copied = made.and_then(|mut file| {
+            std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
+            Ok(file)
+        });
+        match copied {
+            Ok(file) => {
+                cfg.stdin_copy = Some(file.path().to_path_buf());
+                Ok(Some(file))
+            }
+            Err(e) => {
+                eprintln!(
+                    "neardup: cannot copy standard input to a temporary file: {e} (set --temp-dir to a folder with room)"
+                );
+                Err(ExitCode::from(2))
+            }
+        }
     }
 }
 
@@ -419,14 +477,17 @@ fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
     let Some(dir) = &args.clean else {
         return Ok(());
     };
-    let (clean_dir, corpus_dir) = (resolved_path(dir), resolved_path(&args.dir));
-    if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
-        eprintln!(
-            "neardup: --clean '{}' must lie outside the corpus '{}'",
-            dir.display(),
-            args.dir.display()
-        );
-        return Err(ExitCode::from(2));
+    let clean_dir = resolved_path(dir);
+    for input in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let corpus_dir = resolved_path(input);
+        if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
+            eprintln!(
+                "neardup: --clean '{}' must lie outside the corpus '{}'",
+                dir.display(),
+                input.display()
+            );
+            return Err(ExitCode::from(2));
+        }
     }
     Ok(())
 }
@@ -442,7 +503,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             (0.25 / args.detect.num_perm.max(1) as f64).sqrt()
         );
     }
-    let cfg = args.to_config();
+    let mut cfg = args.to_config();
+    let _stdin = match args.copy_stdin(&mut cfg) {
+        Ok(copy) => copy,
+        Err(code) => return code,
+    };
     let mut out = match neardup::scan(&cfg) {
         Ok(out) => out,
         Err(e) => {
@@ -501,7 +566,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         }
     }
     if !args.quiet {
-        let mut text = summary::render(&out.report, &args.dir.display().to_string());
+        let mut text = summary::render(&out.report, &args.corpus_name());
         if let (Some(dir), Some(s)) = (&args.clean, &cleaned) {
             text.push_str(&format!(
                 "  cleaned     {}: {}\n",
@@ -567,6 +632,10 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
     };
     let mut cfg = args.scan.to_config();
     cfg.progress = false;
+    let _stdin = match args.scan.copy_stdin(&mut cfg) {
+        Ok(copy) => copy,
+        Err(code) => return code,
+    };
     // With labels, a threshold sweep follows; it re-runs the scan from a cache of what reading
     // produced (the user's --cache, or a scratch one removed at the end).
     let scratch = std::env::temp_dir().join(format!("neardup-eval-{}", std::process::id()));
@@ -593,7 +662,7 @@ fn score_eval(
             return ExitCode::from(2);
         }
     };
-    let dir = args.scan.dir.display();
+    let dir = args.scan.corpus_name();
     let mut code = ExitCode::SUCCESS;
     match truth {
         Some((path, Labels::Truth(truth))) => {

@@ -7,7 +7,12 @@ use std::path::PathBuf;
 
 pub(crate) use read::{field_mut, open_regular};
 pub use read::{read_documents, FileOutcome};
-pub use walk::walk;
+pub use walk::{walk, walk_inputs};
+
+/// Checks `--glob` patterns; the error names the one that is not a pattern.
+pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
+    walk::overrides(std::path::Path::new("."), globs).map(|_| ())
+}
 
 /// How a file holds its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -146,13 +146,20 @@ pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
     out.trim_start_matches(['\n', '\r']).to_string()
 }
 
-/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain).
+/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain). An
+/// input named by an absolute path or through `..` is copied under the folder all the same.
 fn plain_name(file: &InputFile) -> String {
-    match file.compression {
-        Compression::None => file.rel.clone(),
-        Compression::Gzip => file.rel.trim_end_matches(".gz").to_string(),
-        Compression::Zstd => file.rel.trim_end_matches(".zst").to_string(),
-    }
+    let name = match file.compression {
+        Compression::None => file.rel.as_str(),
+        Compression::Gzip => file.rel.trim_end_matches(".gz"),
+        Compression::Zstd => file.rel.trim_end_matches(".zst"),
+    };
+    let parts: Vec<&str> = name
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(|p| if p == ".." { "_" } else { p })
+        .collect();
+    parts.join("/")
 }
 
 fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
-use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile};
+use crate::corpus::{read_documents, walk_inputs, Document, FileOutcome, InputFile};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
@@ -51,16 +51,18 @@ pub enum ScanError {
     /// An option is out of range or contradicts another.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The corpus root cannot be read.
-    #[error("cannot read corpus directory '{path}': {reason}")]
+    /// An input cannot be read.
+    #[error("cannot read corpus '{path}': {reason}")]
     UnreadableRoot {
         /// The root as given.
         path: String,
         /// The system's reason.
         reason: String,
     },
-    /// The corpus root is a file, not a folder.
-    #[error("'{0}' is not a directory: give the folder that holds the documents")]
+    /// An input is neither a folder nor a file (a device, a socket).
+    #[error(
+        "'{0}' is neither a folder nor a file: give the folders and files that hold the documents"
+    )]
     NotADirectory(String),
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
@@ -85,13 +87,18 @@ struct Ctx<'a> {
 /// Runs a whole scan.
 pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
     cfg.validate()?;
-    let root = cfg.root.display().to_string();
-    let meta = std::fs::metadata(&cfg.root).map_err(|e| ScanError::UnreadableRoot {
-        path: root.clone(),
-        reason: e.to_string(),
-    })?;
-    if !meta.is_dir() {
-        return Err(ScanError::NotADirectory(root));
+    for input in cfg.inputs() {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let name = input.display().to_string();
+        let meta = std::fs::metadata(input).map_err(|e| ScanError::UnreadableRoot {
+            path: name.clone(),
+            reason: e.to_string(),
+        })?;
+        if !(meta.is_dir() || meta.is_file()) {
+            return Err(ScanError::NotADirectory(name));
+        }
     }
     // More threads than a few per core only cost start-up time (-j 5000 on 25 documents).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -151,7 +158,7 @@ fn scan_lsh_params(cfg: &Config) -> LshParams {
 
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut clock = Stopwatch::new();
-    let tree = walk(&cfg.root, &cfg.input.site_mode);
+    let tree = walk_inputs(cfg);
     clock.lap("walk");
     let files = tree.files;
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
