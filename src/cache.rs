@@ -53,6 +53,8 @@ pub(crate) struct Snapshot {
     pub site_names: Vec<Option<String>>,
     pub skipped: Vec<Skipped>,
     pub bytes_read: u64,
+    /// Which named fields the JSON records held (for the warnings about missing ones).
+    pub fields: crate::corpus::FieldsSeen,
     pub renamed: u64,
     pub watch: WatchList,
     pub figures: Vec<ContentFigures>,

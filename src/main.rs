@@ -515,6 +515,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for warning in &out.warnings {
+        eprintln!("neardup: warning: {warning}");
+    }
     if args.no_timing {
         out.report.timing = None;
     }
@@ -662,6 +665,9 @@ fn score_eval(
             return ExitCode::from(2);
         }
     };
+    for warning in &out.warnings {
+        eprintln!("neardup: warning: {warning}");
+    }
     let dir = args.scan.corpus_name();
     let mut code = ExitCode::SUCCESS;
     match truth {

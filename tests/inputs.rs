@@ -219,3 +219,92 @@ fn a_wide_flat_folder_is_listed_in_the_same_order_on_any_number_of_threads() {
     assert_eq!(reports[0], reports[1]);
     assert_eq!(reports[0], reports[2]);
 }
+
+#[test]
+fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = String::from_utf8_lossy(TEXT);
+    let jsonl = format!(
+        "{{\"id\":\"a\",\"url\":\"https://www.Example.org:8443/news/1\",\"text\":\"{text}\"}}\n{{\"id\":\"b\",\"url\":\"http://example.org/2\",\"text\":\"{text} More.\"}}\n"
+    );
+    let out = neardup_with_stdin(
+        dir.path(),
+        &[
+            "scan",
+            "-",
+            "--site-field",
+            "url",
+            "-q",
+            "--annotations",
+            "ann.jsonl",
+        ],
+        jsonl.as_bytes(),
+    );
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let anns = annotations(&std::fs::read_to_string(dir.path().join("ann.jsonl")).expect("read"));
+    let sites: Vec<Option<&str>> = anns.iter().map(|a| a.site.as_deref()).collect();
+    assert_eq!(sites, vec![Some("example.org"), Some("example.org")]);
+
+    // misspelt fields: a warning each, not a silent fallback
+    let out = neardup_with_stdin(
+        dir.path(),
+        &[
+            "scan",
+            "-",
+            "-q",
+            "--site-field",
+            "domain",
+            "--id-field",
+            "ID",
+            "--text-field",
+            "body",
+        ],
+        jsonl.as_bytes(),
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for flag in [
+        "'body' field (--text-field)",
+        "'ID' field (--id-field)",
+        "'domain' field (--site-field)",
+    ] {
+        assert!(
+            err.contains(&format!("warning: no JSON record has a {flag}")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("warning: no document was read from -"),
+        "{err}"
+    );
+    // the default id field may be missing: FILE:LINE ids are the documented fallback
+    let out = neardup_with_stdin(
+        dir.path(),
+        &["scan", "-", "-q"],
+        format!("{{\"text\":\"{text}\"}}\n").as_bytes(),
+    );
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_empty_input_is_a_valid_scan_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    let out = neardup(dir.path(), &["scan", "empty", "-q"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: no document was read from empty"),
+        "{err}"
+    );
+}

@@ -6,7 +6,7 @@ mod walk;
 use std::path::PathBuf;
 
 pub(crate) use read::{field_mut, open_regular};
-pub use read::{read_documents, FileOutcome};
+pub use read::{read_documents, FieldsSeen, FileOutcome};
 pub use walk::{walk, walk_inputs};
 
 /// Checks `--glob` patterns; the error names the one that is not a pattern.

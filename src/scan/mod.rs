@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
-use crate::corpus::{read_documents, walk_inputs, Document, FileOutcome, InputFile};
+use crate::corpus::{read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
@@ -43,6 +43,9 @@ pub struct ScanOutput {
     /// The input files the scan read, in walk order: what `--clean` copies from, so that a tree
     /// that changes after the scan cannot give a clean copy of other files.
     pub files: Vec<InputFile>,
+    /// What the user should know about the input: no document read, a named JSON field that
+    /// no record holds.
+    pub warnings: Vec<String>,
 }
 
 /// Why a scan could not run at all (exit code 2).
@@ -241,7 +244,57 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.cache = cache_status;
         timing.spill = Some(spill.describe());
     }
+    out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len());
     out.files = files;
+    out
+}
+
+/// Warnings about the input: nothing read, or a named field that no JSON record holds (the
+/// scan then fell back to the folder, the `path:line` id, or skipped every record).
+fn input_warnings(cfg: &Config, fields: &FieldsSeen, documents: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let named = |flag: &str, name: &str, seen: u64, fallback: &str| {
+        (fields.records > 0 && seen == 0).then(|| {
+            format!(
+                "no JSON record has a '{name}' field ({flag}): {fallback}; name the field with {flag} (dotted paths reach nested fields)"
+            )
+        })
+    };
+    out.extend(named(
+        "--text-field",
+        &cfg.input.text_field,
+        fields.text,
+        "every record was skipped",
+    ));
+    // Records without the default `id` field get FILE:LINE ids, as documented; a field the
+    // user named is expected to be there.
+    if cfg.input.id_field != "id" {
+        out.extend(named(
+            "--id-field",
+            &cfg.input.id_field,
+            fields.id,
+            "ids are FILE:LINE",
+        ));
+    }
+    if let Some(site) = &cfg.input.site_field {
+        out.extend(named(
+            "--site-field",
+            site,
+            fields.site,
+            "sites are the folders",
+        ));
+    }
+    if documents == 0 {
+        let names: Vec<String> = cfg
+            .inputs()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        out.push(format!(
+            "no document was read from {} (see 'skipped' in the report for what was found)",
+            names.join(" ")
+        ));
+    }
     out
 }
 

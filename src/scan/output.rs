@@ -126,6 +126,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         annotations,
         pairs: pair_records(ctx, snap, round),
         files: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
