@@ -133,8 +133,9 @@ struct CorpusArgs {
     /// line spans) in a temporary file: slower, no temporary disk space.
     #[arg(long, conflicts_with = "temp_dir")]
     no_spill: bool,
-    /// Where the temporary file of document records goes (about 1.3 bytes per byte of text)
-    /// [default: TMPDIR, else the system's temporary directory].
+    /// Where the temporary file of document records goes (1 to 2 bytes per byte of text: 2 for
+    /// man pages and other short lines; checked for room first) [default: TMPDIR, else the
+    /// system's temporary directory].
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
 

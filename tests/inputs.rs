@@ -308,3 +308,35 @@ fn an_empty_input_is_a_valid_scan_with_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn a_temporary_folder_without_room_is_refused_up_front_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_tree(dir.path(), &[("c/s/page.txt", TEXT)]);
+    // A sparse compressed file that claims far more room than any disk has (counted at
+    // five bytes of text a byte); reading it fails at once (no gzip header).
+    let huge = std::fs::File::create(dir.path().join("c/s/huge.txt.gz")).expect("create");
+    if huge.set_len(1 << 42).is_err() {
+        return; // a file system without sparse files of that size: nothing to test here
+    }
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("mkdir");
+    let out = neardup(
+        dir.path(),
+        &["scan", "c", "-q", "--temp-dir", "tmp", "--report", "r.json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: temporary file not used:"), "{err}");
+    assert!(err.contains("free in 'tmp'"), "{err}");
+    let report: neardup::Report =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).expect("report"))
+            .expect("report");
+    assert_eq!(report.summary.documents, 1);
+    let spill = report.timing.and_then(|t| t.spill).expect("spill status");
+    assert!(spill.starts_with("not used:"), "{spill}");
+}

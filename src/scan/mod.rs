@@ -170,7 +170,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         Some(_) => crate::cache::fingerprint(cfg, &files, pass1::repeat_floor(cfg)),
         None => 0,
     };
-    let mut spill = SpillState::new(cfg);
+    let mut spill = SpillState::new(cfg, crate::spill::room_needed(&files, cfg.input.max_bytes));
     let mut read = |clock: &mut Stopwatch| {
         let snap = pass1::read_corpus(cfg, &files, tree.skipped.clone(), clock, &mut spill);
         sign::sign_corpus(cfg, &files, snap, clock, &spill)
@@ -233,6 +233,9 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             threads,
         },
     );
+    // A scan that reused the cache read no document: a temporary file it lacked room for
+    // cost nothing.
+    let read_documents = !matches!(cache_status.as_deref(), Some("reused"));
     let cache_status = match (&cache_file, cache_status) {
         (Some(path), status) => match crate::cache::save(path, fingerprint, snap.compacted()) {
             Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
@@ -245,6 +248,8 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.spill = Some(spill.describe());
     }
     out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len());
+    out.warnings
+        .extend(spill.warning().filter(|_| read_documents));
     out.files = files;
     out
 }
