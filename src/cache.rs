@@ -53,6 +53,8 @@ pub(crate) struct Snapshot {
     pub site_names: Vec<Option<String>>,
     pub skipped: Vec<Skipped>,
     pub bytes_read: u64,
+    /// Which named fields the JSON records held (for the warnings about missing ones).
+    pub fields: crate::corpus::FieldsSeen,
     pub renamed: u64,
     pub watch: WatchList,
     pub figures: Vec<ContentFigures>,
@@ -114,7 +116,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 10;
+const CACHE_VERSION: u32 = 11;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
@@ -181,7 +183,7 @@ pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, Cac
     if word(bytes.len() - 8) != xxhash_rust::xxh3::xxh3_64(payload) {
         return Err(CacheMiss::Damaged("checksum mismatch".to_string()));
     }
-    bincode::deserialize(payload).map_err(|e| CacheMiss::Damaged(e.to_string()))
+    postcard::from_bytes(payload).map_err(|e| CacheMiss::Damaged(e.to_string()))
 }
 
 /// Version (4 bytes) and fingerprint (8); the payload follows, then its checksum (8).
@@ -217,7 +219,8 @@ pub fn save<T: Serialize>(path: &Path, fingerprint: u64, value: &T) -> std::io::
             out: &mut *out,
             hash: Xxh3::new(),
         };
-        bincode::serialize_into(&mut hashing, value).map_err(std::io::Error::other)?;
+        // Streamed: the cache of a large corpus is not held twice in memory.
+        postcard::to_io(value, &mut hashing).map_err(std::io::Error::other)?;
         let checksum = hashing.hash.digest();
         out.write_all(&checksum.to_le_bytes())
     })

@@ -83,6 +83,11 @@ pub struct InputOptions {
     pub site_mode: SiteMode,
     /// Files (plain text) and documents larger than this are skipped.
     pub max_bytes: u64,
+    /// Walk hidden files and folders (names starting with `.`) too.
+    pub hidden: bool,
+    /// `--glob` patterns, as ripgrep's `-g`: files matching one are read (all files when
+    /// none is given), `!PATTERN` leaves files and folders out.
+    pub globs: Vec<String>,
 }
 
 /// Options for the near-duplicate stage.
@@ -133,8 +138,15 @@ pub struct BlockOptions {
 /// A whole scan's configuration.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
-    /// The corpus directory.
+    /// The corpus: a folder, a file, or `-` for JSON Lines on standard input (see
+    /// [`Config::stdin_copy`]).
     pub root: PathBuf,
+    /// Further inputs after the root (`scan a.jsonl b/ c.txt`).
+    #[serde(skip)]
+    pub more_roots: Vec<PathBuf>,
+    /// Where standard input was copied, when `-` is an input: it is read more than once.
+    #[serde(skip)]
+    pub stdin_copy: Option<PathBuf>,
     /// Worker threads; `None` uses every core.
     #[serde(skip)]
     pub threads: Option<usize>,
@@ -166,6 +178,8 @@ impl Config {
     pub fn new(root: impl Into<PathBuf>) -> Config {
         Config {
             root: root.into(),
+            more_roots: Vec::new(),
+            stdin_copy: None,
             threads: None,
             progress: false,
             cache: None,
@@ -178,6 +192,8 @@ impl Config {
                 site_field: None,
                 site_mode: SiteMode::Dir,
                 max_bytes: DEFAULT_MAX_BYTES,
+                hidden: false,
+                globs: Vec::new(),
             },
             near: NearDupOptions {
                 threshold: DEFAULT_THRESHOLD,
@@ -200,6 +216,13 @@ impl Config {
                 repeat_min_words: DEFAULT_REPEAT_MIN_WORDS,
             },
         }
+    }
+
+    /// Every input: the root, then the further ones.
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        std::iter::once(self.root.as_path())
+            .chain(self.more_roots.iter().map(PathBuf::as_path))
+            .collect()
     }
 
     /// Checks values that flags cannot check on their own; the message says what to change.
@@ -260,6 +283,7 @@ impl Config {
         if !(0.0..=1.0).contains(&ts) {
             return Err(format!("--thin-share must be in [0, 1], got {ts}"));
         }
+        crate::corpus::check_globs(&self.input.globs)?;
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {
             return Err(format!("--repeat-similarity must be in (0, 1], got {rs}"));

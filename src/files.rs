@@ -40,19 +40,24 @@ pub fn write_atomically(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "neardup-output".to_string());
     remove_stale_temporaries(&dir, &name);
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut out = BufWriter::new(File::create(&tmp)?);
+    // The process id in the name tells a later writer whether this one still runs; the
+    // temporary file is removed when dropped unless it was renamed into place.
+    let prefix = format!(".{name}.tmp-{}.", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // What `File::create` gives (0666 less the umask), not a temporary file's 0600: a report
+    // stays readable to whoever could read one written directly.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(&dir)?;
+    {
+        let mut out = BufWriter::new(tmp.as_file_mut());
         fill(&mut out)?;
         out.flush()?;
-        out.get_ref().sync_all()?;
-        drop(out);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
-    result
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The file a path names once symbolic links are followed (also a dangling link's target, which
@@ -110,8 +115,8 @@ fn lock_exclusive(file: &File) -> bool {
     }
 }
 
-/// Removes `.NAME.tmp-PID` files that a process killed while writing left behind (its PID no
-/// longer runs).
+/// Removes `.NAME.tmp-PID.RANDOM` (and older `.NAME.tmp-PID`) files that a process killed
+/// while writing left behind (its PID no longer runs).
 fn remove_stale_temporaries(dir: &Path, name: &str) {
     let prefix = format!(".{name}.tmp-");
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -122,6 +127,7 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
         let Some(pid) = file_name
             .to_str()
             .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.split('.').next())
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
@@ -153,6 +159,7 @@ fn process_runs(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     #[test]
     fn atomic_write_replaces_and_cleans_up() {
@@ -177,6 +184,8 @@ mod tests {
         // a process id that cannot run (above the kernel's limit), and our own
         let stale = dir.path().join(".r.json.tmp-4294967");
         std::fs::write(&stale, "half").expect("write");
+        let stale_named = dir.path().join(".r.json.tmp-4294967.x1Y2z3");
+        std::fs::write(&stale_named, "half").expect("write");
         let other = dir.path().join(".other.json.tmp-4294967");
         std::fs::write(&other, "not ours").expect("write");
         write_atomically(&p, |o| o.write_all(b"new")).expect("atomic write");
@@ -184,7 +193,21 @@ mod tests {
             !stale.exists(),
             "the killed writer's temporary file is removed"
         );
+        assert!(!stale_named.exists());
         assert!(other.exists(), "another output's files are left alone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_has_the_permissions_of_a_created_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let direct = dir.path().join("direct");
+        File::create(&direct).expect("create");
+        let atomic = dir.path().join("atomic");
+        write_atomically(&atomic, |o| o.write_all(b"x")).expect("atomic write");
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode();
+        assert_eq!(mode(&atomic), mode(&direct));
     }
 
     #[cfg(unix)]

@@ -52,7 +52,12 @@ struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
     #[command(flatten)]
-    detect: DetectArgs,
+    compare: CompareArgs,
+    /// With --corpus: different documents of one site that must hold a line for it to be template.
+    #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS, value_name = "N", help_heading = "Templates and repeats")]
+    template_min_docs: usize,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -90,7 +95,7 @@ struct EvalArgs {
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(flatten)]
-    scan: ScanArgs,
+    scan: CorpusArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,11 +106,46 @@ enum SiteArg {
     None,
 }
 
+/// `scan`: the corpus and how to scan it, and what to write.
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Corpus directory (.txt, .md, .jsonl, .ndjson, optionally .gz or .zst; nested folders).
-    dir: PathBuf,
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    #[command(flatten)]
+    out: OutputArgs,
+}
 
+/// The corpus and how to scan it (scan and eval).
+#[derive(Args, Debug)]
+struct CorpusArgs {
+    /// Folders (walked: .txt, .md, .jsonl, .ndjson, optionally .gz or .zst), files (read
+    /// whatever their name), or - for JSON Lines on standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    /// Keep what reading the corpus produced in DIR; a re-run with other thresholds reuses it.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Read the documents again in pass 2 instead of keeping their compact form (word hashes,
+    /// line spans) in a temporary file: slower, no temporary disk space.
+    #[arg(long, conflicts_with = "temp_dir")]
+    no_spill: bool,
+    /// Where the temporary file of document records goes (1 to 2 bytes per byte of text: 2 for
+    /// man pages and other short lines; checked for room first) [default: TMPDIR, else the
+    /// system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    detect: DetectArgs,
+}
+
+/// What `scan` writes (`eval` prints scores instead).
+#[derive(Args, Debug)]
+struct OutputArgs {
     /// Where to write the JSON report ('-' for standard output).
     #[arg(long, default_value = "neardup-report.json", value_name = "PATH")]
     report: PathBuf,
@@ -121,52 +161,20 @@ struct ScanArgs {
     /// Print no summary and no progress bars.
     #[arg(short, long)]
     quiet: bool,
-    /// Worker threads [default: all cores].
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
-    /// Keep what reading the corpus produced in DIR; a re-run with other thresholds reuses it.
-    #[arg(long, value_name = "DIR")]
-    cache: Option<PathBuf>,
-    /// Read the documents again in pass 2 instead of keeping their compact form (word hashes,
-    /// line spans) in a temporary file: slower, no temporary disk space.
-    #[arg(long, conflicts_with = "temp_dir")]
-    no_spill: bool,
-    /// Where the temporary file of document records goes (about 1.3 bytes per byte of text)
-    /// [default: TMPDIR, else the system's temporary directory].
-    #[arg(long, value_name = "DIR")]
-    temp_dir: Option<PathBuf>,
     /// Write a cleaned corpus to DIR: one copy per duplicate cluster, template, repeats and later copies of shared blocks removed.
     #[arg(long, value_name = "DIR")]
     clean: Option<PathBuf>,
     /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
     #[arg(long, value_name = "PATH")]
     drop_list: Option<PathBuf>,
-
-    #[command(flatten)]
-    detect: DetectArgs,
 }
 
-/// The flags that decide what is found (shared by scan, eval and explain).
+/// The flags that decide what is found (scan and eval): explain's, and those of candidate
+/// search, clustering and repeats.
 #[derive(Args, Debug)]
 struct DetectArgs {
-    /// Jaccard similarity at or above which two documents are near-duplicates.
-    #[arg(short, long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", help_heading = "Near-duplicates")]
-    threshold: f64,
-    /// Also join a document whose shingles lie this much inside another's (truncated copies).
-    #[arg(long, default_value_t = DEFAULT_CONTAINMENT, value_name = "C", help_heading = "Near-duplicates")]
-    containment: f64,
-    /// Join documents on Jaccard only (turns --containment off).
-    #[arg(long, help_heading = "Near-duplicates")]
-    no_containment: bool,
-    /// Shingle size: words (or characters with --shingle chars) per shingle.
-    #[arg(long, default_value_t = DEFAULT_NGRAM, value_name = "K", help_heading = "Near-duplicates")]
-    ngram: usize,
-    /// Shingle kind.
-    #[arg(long, value_enum, default_value_t = ShingleArg::Words, help_heading = "Near-duplicates")]
-    shingle: ShingleArg,
-    /// MinHash values per document (more: finer estimates, more memory and time).
-    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N", help_heading = "Near-duplicates")]
-    num_perm: usize,
+    #[command(flatten)]
+    compare: CompareArgs,
     /// LSH bands [default: derived from --threshold and --num-perm].
     #[arg(long, value_name = "B", help_heading = "Near-duplicates")]
     bands: Option<usize>,
@@ -189,6 +197,43 @@ struct DetectArgs {
         help_heading = "Near-duplicates"
     )]
     min_words: usize,
+
+    /// Different documents of one site (copies counted once) that must hold a line for it to be template.
+    #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS, value_name = "N", help_heading = "Templates and repeats")]
+    template_min_docs: usize,
+    /// Share of a block's words inside an earlier, similar-length block for it to be a repeat (1 = all).
+    #[arg(long, default_value_t = DEFAULT_REPEAT_SIMILARITY, value_name = "S", help_heading = "Templates and repeats")]
+    repeat_similarity: f64,
+    /// Blocks with fewer words never count as repeats.
+    #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
+    repeat_min_words: usize,
+
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// The flags that change how two documents compare (all that `explain` takes, with
+/// [`InputArgs`] and --template-min-docs).
+#[derive(Args, Debug)]
+struct CompareArgs {
+    /// Jaccard similarity at or above which two documents are near-duplicates.
+    #[arg(short, long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", help_heading = "Near-duplicates")]
+    threshold: f64,
+    /// Also join a document whose shingles lie this much inside another's (truncated copies).
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT, value_name = "C", help_heading = "Near-duplicates")]
+    containment: f64,
+    /// Join documents on Jaccard only (turns --containment off).
+    #[arg(long, help_heading = "Near-duplicates")]
+    no_containment: bool,
+    /// Shingle size: words (or characters with --shingle chars) per shingle.
+    #[arg(long, default_value_t = DEFAULT_NGRAM, value_name = "K", help_heading = "Near-duplicates")]
+    ngram: usize,
+    /// Shingle kind.
+    #[arg(long, value_enum, default_value_t = ShingleArg::Words, help_heading = "Near-duplicates")]
+    shingle: ShingleArg,
+    /// MinHash values per document (more: finer estimates, more memory and time).
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N", help_heading = "Near-duplicates")]
+    num_perm: usize,
     /// Content (text less template) shorter than this is thin: judged on the text outside site chrome.
     #[arg(long, default_value_t = DEFAULT_THIN_WORDS, value_name = "N", help_heading = "Near-duplicates")]
     thin_words: usize,
@@ -206,17 +251,23 @@ struct DetectArgs {
         help_heading = "Near-duplicates"
     )]
     seed: u64,
+}
 
-    /// Different documents of one site (copies counted once) that must hold a line for it to be template.
-    #[arg(long, default_value_t = DEFAULT_TEMPLATE_MIN_DOCS, value_name = "N", help_heading = "Templates and repeats")]
-    template_min_docs: usize,
-    /// Share of a block's words inside an earlier, similar-length block for it to be a repeat (1 = all).
-    #[arg(long, default_value_t = DEFAULT_REPEAT_SIMILARITY, value_name = "S", help_heading = "Templates and repeats")]
-    repeat_similarity: f64,
-    /// Blocks with fewer words never count as repeats.
-    #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
-    repeat_min_words: usize,
-
+/// The flags that say how documents are found and read.
+#[derive(Args, Debug)]
+struct InputArgs {
+    /// Walk hidden files and folders (names starting with '.') too.
+    #[arg(long, help_heading = "Input")]
+    hidden: bool,
+    /// Read only files matching GLOB, or leave out those matching !GLOB (repeatable; paths
+    /// under each folder given, as ripgrep's -g: -g '*.txt' -g '!drafts/**').
+    #[arg(
+        short = 'g',
+        long = "glob",
+        value_name = "GLOB",
+        help_heading = "Input"
+    )]
+    globs: Vec<String>,
     /// How documents get their site (template blocks are counted per site).
     #[arg(long, value_enum, default_value_t = SiteArg::Dir, help_heading = "Input")]
     site: SiteArg,
@@ -244,11 +295,11 @@ struct DetectArgs {
     max_bytes: u64,
 }
 
-impl ScanArgs {
+impl CorpusArgs {
     fn to_config(&self) -> Config {
-        let mut cfg = Config::new(&self.dir);
+        let mut cfg = Config::new(&self.paths[0]);
+        cfg.more_roots = self.paths[1..].to_vec();
         cfg.threads = self.threads;
-        cfg.progress = !self.quiet;
         cfg.cache = self.cache.clone();
         cfg.spill = !self.no_spill;
         cfg.temp_dir = self.temp_dir.clone();
@@ -257,9 +308,78 @@ impl ScanArgs {
     }
 }
 
+impl CorpusArgs {
+    /// The inputs as the messages name them.
+    fn corpus_name(&self) -> String {
+        let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        names.join(" ")
+    }
+
+    /// Copies standard input to a temporary file when `-` is an input (the scan reads its
+    /// inputs more than once); the file lives as long as the returned handle.
+    fn copy_stdin(&self, cfg: &mut Config) -> Result<Option<tempfile::NamedTempFile>, ExitCode> {
+        match self.paths.iter().filter(|p| p.as_os_str() == "-").count() {
+            0 => return Ok(None),
+            1 => {}
+            _ => {
+                eprintln!("neardup: '-' (standard input) can be given once");
+                return Err(ExitCode::from(2));
+            }
+        }
+        let made = match &cfg.temp_dir {
+            Some(dir) => tempfile::NamedTempFile::new_in(dir),
+            None => tempfile::NamedTempFile::new(),
+        };
+        let copied = made.and_then(|mut file| {
+            std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
+            Ok(file)
+        });
+        match copied {
+            Ok(file) => {
+                cfg.stdin_copy = Some(file.path().to_path_buf());
+                Ok(Some(file))
+            }
+            Err(e) => {
+                eprintln!(
+                    "neardup: cannot copy standard input to a temporary file: {e} (set --temp-dir to a folder with room)"
+                );
+                Err(ExitCode::from(2))
+            }
+        }
+    }
+}
+
 impl DetectArgs {
     fn apply(&self, cfg: &mut Config) {
+        self.compare.apply(cfg);
+        self.input.apply(cfg);
+        cfg.near.bands = self.bands;
+        cfg.near.rows = self.rows;
+        cfg.near.verify = self.verify;
+        cfg.near.keep = self.keep;
+        cfg.near.min_words = self.min_words;
+        cfg.blocks.template_min_docs = self.template_min_docs;
+        cfg.blocks.repeat_similarity = self.repeat_similarity;
+        cfg.blocks.repeat_min_words = self.repeat_min_words;
+    }
+}
+
+impl CompareArgs {
+    fn apply(&self, cfg: &mut Config) {
         cfg.fold_digits = self.fold_digits;
+        cfg.near.threshold = self.threshold;
+        cfg.near.containment = (!self.no_containment).then_some(self.containment);
+        cfg.near.ngram = self.ngram;
+        cfg.near.shingle = self.shingle.into();
+        cfg.near.num_perm = self.num_perm;
+        cfg.near.thin_words = self.thin_words;
+        cfg.near.thin_share = self.thin_share;
+        cfg.near.seed = self.seed;
+    }
+}
+
+impl InputArgs {
+    fn apply(&self, cfg: &mut Config) {
         cfg.input.text_field = self.text_field.clone();
         cfg.input.id_field = self.id_field.clone();
         cfg.input.site_field = self.site_field.clone();
@@ -268,22 +388,8 @@ impl DetectArgs {
             SiteArg::None => SiteMode::None,
         };
         cfg.input.max_bytes = self.max_bytes;
-        cfg.near.threshold = self.threshold;
-        cfg.near.containment = (!self.no_containment).then_some(self.containment);
-        cfg.near.ngram = self.ngram;
-        cfg.near.shingle = self.shingle.into();
-        cfg.near.num_perm = self.num_perm;
-        cfg.near.bands = self.bands;
-        cfg.near.rows = self.rows;
-        cfg.near.verify = self.verify;
-        cfg.near.keep = self.keep;
-        cfg.near.min_words = self.min_words;
-        cfg.near.thin_words = self.thin_words;
-        cfg.near.thin_share = self.thin_share;
-        cfg.near.seed = self.seed;
-        cfg.blocks.template_min_docs = self.template_min_docs;
-        cfg.blocks.repeat_similarity = self.repeat_similarity;
-        cfg.blocks.repeat_min_words = self.repeat_min_words;
+        cfg.input.hidden = self.hidden;
+        cfg.input.globs = self.globs.clone();
     }
 }
 
@@ -338,11 +444,11 @@ fn parse_size(text: &str) -> Result<u64, String> {
 /// Refuses outputs that cannot be written, before anything is read: two JSON documents on
 /// standard output, and files in folders that do not exist.
 fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
-    let report_out = write::is_stdout(&args.report);
+    let report_out = write::is_stdout(&args.out.report);
     let on_stdout = [
-        Some(&args.report),
-        args.annotations.as_ref(),
-        args.pairs.as_ref(),
+        Some(&args.out.report),
+        args.out.annotations.as_ref(),
+        args.out.pairs.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -354,14 +460,14 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         );
         return Err(ExitCode::from(2));
     }
-    if args.annotations.as_deref() == Some(args.report.as_path()) && !report_out {
+    if args.out.annotations.as_deref() == Some(args.out.report.as_path()) && !report_out {
         eprintln!(
             "neardup: --report and --annotations name the same file '{}'; give each its own path",
-            args.report.display()
+            args.out.report.display()
         );
         return Err(ExitCode::from(2));
     }
-    if let Some(dir) = args.temp_dir.as_ref().filter(|d| !d.is_dir()) {
+    if let Some(dir) = args.corpus.temp_dir.as_ref().filter(|d| !d.is_dir()) {
         eprintln!(
             "neardup: --temp-dir '{}' is not a folder (create it, or leave the flag out to use TMPDIR)",
             dir.display()
@@ -369,10 +475,10 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         return Err(ExitCode::from(2));
     }
     let files = [
-        args.pairs.as_ref(),
-        Some(&args.report),
-        args.annotations.as_ref(),
-        args.drop_list.as_ref(),
+        args.out.pairs.as_ref(),
+        Some(&args.out.report),
+        args.out.annotations.as_ref(),
+        args.out.drop_list.as_ref(),
     ];
     for path in files.into_iter().flatten() {
         if write::is_stdout(path) {
@@ -417,17 +523,20 @@ fn resolved_path(p: &std::path::Path) -> PathBuf {
 /// Refuses a `--clean` folder inside the corpus (or holding it), or one holding files neardup
 /// did not write, before anything is read.
 fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
-    let Some(dir) = &args.clean else {
+    let Some(dir) = &args.out.clean else {
         return Ok(());
     };
-    let (clean_dir, corpus_dir) = (resolved_path(dir), resolved_path(&args.dir));
-    if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
-        eprintln!(
-            "neardup: --clean '{}' must lie outside the corpus '{}'",
-            dir.display(),
-            args.dir.display()
-        );
-        return Err(ExitCode::from(2));
+    let clean_dir = resolved_path(dir);
+    for input in args.corpus.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let corpus_dir = resolved_path(input);
+        if clean_dir.starts_with(&corpus_dir) || corpus_dir.starts_with(&clean_dir) {
+            eprintln!(
+                "neardup: --clean '{}' must lie outside the corpus '{}'",
+                dir.display(),
+                input.display()
+            );
+            return Err(ExitCode::from(2));
+        }
     }
     if let Err(message) = clean::check_clean_target(dir) {
         eprintln!("neardup: {message}");
@@ -440,14 +549,19 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     if let Err(code) = check_clean_outside_corpus(args).and_then(|()| check_outputs(args)) {
         return code;
     }
-    if args.detect.num_perm < 16 {
+    if args.corpus.detect.compare.num_perm < 16 {
         eprintln!(
             "neardup: warning: --num-perm {} gives rough estimates (a standard error of {:.2} at Jaccard 0.5); 64 or more is usual",
-            args.detect.num_perm,
-            (0.25 / args.detect.num_perm.max(1) as f64).sqrt()
+            args.corpus.detect.compare.num_perm,
+            (0.25 / args.corpus.detect.compare.num_perm.max(1) as f64).sqrt()
         );
     }
-    let cfg = args.to_config();
+    let mut cfg = args.corpus.to_config();
+    cfg.progress = !args.out.quiet;
+    let _stdin = match args.corpus.copy_stdin(&mut cfg) {
+        Ok(copy) => copy,
+        Err(code) => return code,
+    };
     let mut out = match neardup::scan(&cfg) {
         Ok(out) => out,
         Err(e) => {
@@ -455,82 +569,41 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.no_timing {
+    for warning in &out.warnings {
+        eprintln!("neardup: warning: {warning}");
+    }
+    if args.out.no_timing {
         out.report.timing = None;
     }
     // Another scan writing into the same folder finishes first: outputs never mix two scans.
-    let _lock = write::OutputLock::acquire(&args.report);
-    if let Err(e) = write::write_report(&args.report, &out.report) {
-        eprintln!(
-            "neardup: cannot write the report to '{}': {e} (choose another path with --report)",
-            args.report.display()
-        );
-        return ExitCode::from(1);
-    }
-    if let Some(path) = &args.annotations {
-        if let Err(e) = write::write_annotations(path, &out.annotations) {
-            eprintln!(
-                "neardup: cannot write annotations to '{}': {e} (choose another path with --annotations)",
-                path.display()
-            );
-            return ExitCode::from(1);
-        }
-    }
-    if let Some(path) = &args.pairs {
-        if let Err(e) = write::write_pairs(path, &out.pairs) {
-            eprintln!(
-                "neardup: cannot write the pairs to '{}': {e} (choose another path with --pairs)",
-                path.display()
-            );
-            return ExitCode::from(1);
-        }
-    }
-    if let Some(path) = &args.drop_list {
-        if let Err(e) = write::write_drop_list(path, &out.annotations) {
-            eprintln!(
-                "neardup: cannot write the drop list to '{}': {e}",
-                path.display()
-            );
-            return ExitCode::from(1);
-        }
-    }
-    let mut cleaned = None;
-    if let Some(dir) = &args.clean {
-        let source = clean::CleanSource {
-            files: &out.files,
-            annotations: &out.annotations,
-            text_hashes: &out.text_hashes,
-        };
-        match clean::write_clean_corpus(&cfg, source, dir) {
-            Ok(s) => cleaned = Some(s),
-            Err(e) => {
-                eprintln!(
-                    "neardup: cannot write the cleaned corpus to '{}': {e}",
-                    dir.display()
-                );
-                return ExitCode::from(1);
-            }
-        }
-    }
-    if !args.quiet {
-        let mut text = summary::render(&out.report, &args.dir.display().to_string());
-        if let (Some(dir), Some(s)) = (&args.clean, &cleaned) {
+    let _lock = write::OutputLock::acquire(&args.out.report);
+    let cleaned = match write_outputs(args, &cfg, &out) {
+        Ok(cleaned) => cleaned,
+        Err(code) => return code,
+    };
+    if !args.out.quiet {
+        let mut text = summary::render(&out.report, &args.corpus.corpus_name());
+        if let (Some(dir), Some(s)) = (&args.out.clean, &cleaned) {
             text.push_str(&format!(
                 "  cleaned     {}: {}\n",
                 s.describe(),
                 dir.display()
             ));
         }
-        if !write::is_stdout(&args.report) {
-            text.push_str(&format!("  report      {}\n", args.report.display()));
+        if !write::is_stdout(&args.out.report) {
+            text.push_str(&format!("  report      {}\n", args.out.report.display()));
         }
-        if let Some(path) = &args.annotations {
+        if let Some(path) = &args.out.annotations {
             text.push_str(&format!("  annotations {}\n", path.display()));
         }
         // Keep stdout clean for JSON when the report or annotations go there.
-        let json_on_stdout = write::is_stdout(&args.report)
-            || args.annotations.as_deref().is_some_and(write::is_stdout)
-            || args.pairs.as_deref().is_some_and(write::is_stdout);
+        let json_on_stdout = write::is_stdout(&args.out.report)
+            || args
+                .out
+                .annotations
+                .as_deref()
+                .is_some_and(write::is_stdout)
+            || args.out.pairs.as_deref().is_some_and(write::is_stdout);
         if json_on_stdout {
             eprint!("{text}");
         } else {
@@ -538,6 +611,66 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes what a scan was asked to write: the report, annotations, pairs, drop list and clean
+/// copy; says what the clean copy did.
+fn write_outputs(
+    args: &ScanArgs,
+    cfg: &neardup::Config,
+    out: &neardup::ScanOutput,
+) -> Result<Option<clean::CleanSummary>, ExitCode> {
+    if let Err(e) = write::write_report(&args.out.report, &out.report) {
+        eprintln!(
+            "neardup: cannot write the report to '{}': {e} (choose another path with --report)",
+            args.out.report.display()
+        );
+        return Err(ExitCode::from(1));
+    }
+    if let Some(path) = &args.out.annotations {
+        if let Err(e) = write::write_annotations(path, &out.annotations) {
+            eprintln!(
+                "neardup: cannot write annotations to '{}': {e} (choose another path with --annotations)",
+                path.display()
+            );
+            return Err(ExitCode::from(1));
+        }
+    }
+    if let Some(path) = &args.out.pairs {
+        if let Err(e) = write::write_pairs(path, &out.pairs) {
+            eprintln!(
+                "neardup: cannot write the pairs to '{}': {e} (choose another path with --pairs)",
+                path.display()
+            );
+            return Err(ExitCode::from(1));
+        }
+    }
+    if let Some(path) = &args.out.drop_list {
+        if let Err(e) = write::write_drop_list(path, &out.annotations) {
+            eprintln!(
+                "neardup: cannot write the drop list to '{}': {e}",
+                path.display()
+            );
+            return Err(ExitCode::from(1));
+        }
+    }
+    let Some(dir) = &args.out.clean else {
+        return Ok(None);
+    };
+    let source = clean::CleanSource {
+        files: &out.files,
+        annotations: &out.annotations,
+        text_hashes: &out.text_hashes,
+    };
+    clean::write_clean_corpus(cfg, source, dir)
+        .map(Some)
+        .map_err(|e| {
+            eprintln!(
+                "neardup: cannot write the cleaned corpus to '{}': {e}",
+                dir.display()
+            );
+            ExitCode::from(1)
+        })
 }
 
 /// Thresholds `eval --labels` scores besides the one given.
@@ -579,6 +712,10 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
     };
     let mut cfg = args.scan.to_config();
     cfg.progress = false;
+    let _stdin = match args.scan.copy_stdin(&mut cfg) {
+        Ok(copy) => copy,
+        Err(code) => return code,
+    };
     // With labels, a threshold sweep follows; it re-runs the scan from a cache of what reading
     // produced (the user's --cache, or a scratch one removed at the end).
     let scratch = std::env::temp_dir().join(format!("neardup-eval-{}", std::process::id()));
@@ -605,7 +742,10 @@ fn score_eval(
             return ExitCode::from(2);
         }
     };
-    let dir = args.scan.dir.display();
+    for warning in &out.warnings {
+        eprintln!("neardup: warning: {warning}");
+    }
+    let dir = args.scan.corpus_name();
     let mut code = ExitCode::SUCCESS;
     match truth {
         Some((path, Labels::Truth(truth))) => {
@@ -708,7 +848,9 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
 
 fn run_explain(args: &ExplainArgs) -> ExitCode {
     let mut cfg = Config::new(args.corpus.clone().unwrap_or_else(|| PathBuf::from(".")));
-    args.detect.apply(&mut cfg);
+    args.compare.apply(&mut cfg);
+    args.input.apply(&mut cfg);
+    cfg.blocks.template_min_docs = args.template_min_docs;
     if let Err(msg) = cfg.validate() {
         eprintln!("neardup: {msg}");
         return ExitCode::from(2);

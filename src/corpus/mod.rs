@@ -10,8 +10,13 @@ pub use names::path_of_id;
 pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, open_regular, JsonRecord,
 };
-pub use read::{read_bytes, read_documents, FileOutcome};
-pub use walk::walk;
+pub use read::{read_bytes, read_documents, FieldsSeen, FileOutcome};
+pub use walk::{walk, walk_inputs};
+
+/// Checks `--glob` patterns; the error names the one that is not a pattern.
+pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
+    walk::overrides(std::path::Path::new("."), globs).map(|_| ())
+}
 
 /// How a file holds its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,33 @@ pub struct FileOutcome {
     pub skipped: Vec<Skipped>,
     /// Decompressed bytes of the documents read (skipped files and lines not counted).
     pub bytes: u64,
+    /// Which named fields the JSON records held.
+    pub fields: FieldsSeen,
+}
+
+/// How many JSON records were read, and how many held each named field: a field that no
+/// record holds is a misspelt flag, which the scan warns about instead of falling back
+/// silently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldsSeen {
+    /// JSON objects read.
+    pub records: u64,
+    /// Records holding `--text-field`.
+    pub text: u64,
+    /// Records holding `--id-field`.
+    pub id: u64,
+    /// Records holding `--site-field`.
+    pub site: u64,
+}
+
+impl FieldsSeen {
+    /// Adds another file's counts.
+    pub fn add(&mut self, other: FieldsSeen) {
+        self.records += other.records;
+        self.text += other.text;
+        self.id += other.id;
+        self.site += other.site;
+    }
 }
 
 /// Reads `file`, calling `emit` once per document in file order.
@@ -256,6 +283,27 @@ fn field<'v>(obj: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v 
     Some(value)
 }
 
+/// The site a field's value names: the host of a URL (lower-cased, without `www.`, user or
+/// port: `https://www.Example.org:8080/a` is `example.org`), else the value itself.
+fn site_name(value: &str) -> String {
+    let Some((_, rest)) = value.split_once("://") else {
+        return value.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match host.strip_prefix("www.") {
+        Some(bare) if !bare.is_empty() => bare.to_string(),
+        _ if host.is_empty() => value.to_string(),
+        _ => host,
+    }
+}
+
 /// [`field`], for changing the value (the clean copy writes the cleaned text back).
 pub(crate) fn field_mut<'v>(value: &'v mut Value, name: &str) -> Option<&'v mut Value> {
     let obj = value.as_object_mut()?;
@@ -412,7 +460,7 @@ pub(crate) fn for_each_json_record(
             continue;
         }
         let line = std::mem::take(&mut buf);
-        match json_record(file, opts, line_no, line) {
+        match json_record(file, opts, line_no, line, &mut outcome.fields) {
             Ok(record) => {
                 outcome.bytes += line_bytes; // only documents used count, not skipped lines
                 each(record);
@@ -428,11 +476,18 @@ fn json_record(
     opts: &InputOptions,
     line_no: u32,
     line: Vec<u8>,
+    seen: &mut FieldsSeen,
 ) -> Result<JsonRecord, SkipReason> {
     let (line, lossy) = decode_utf8(line);
     let value: Value =
         serde_json::from_str(&line).map_err(|err| SkipReason::MalformedJson(err.to_string()))?;
     let obj = value.as_object().ok_or(SkipReason::NotAnObject)?;
+    seen.records += 1;
+    seen.text += u64::from(field(obj, &opts.text_field).is_some());
+    seen.id += u64::from(field(obj, &opts.id_field).is_some());
+    if let Some(name) = &opts.site_field {
+        seen.site += u64::from(field(obj, name).is_some());
+    }
     let text = match field(obj, &opts.text_field) {
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(SkipReason::FieldNotString(opts.text_field.clone())),
@@ -452,7 +507,7 @@ fn json_record(
     };
     let site = match &opts.site_field {
         Some(name) => match field(obj, name) {
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::String(s)) if !s.is_empty() => Some(site_name(s)),
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => file.site.clone(),
         },
@@ -638,6 +693,22 @@ mod tests {
         assert_eq!(out.skipped[0].reason, SkipReason::NotARegularFile);
         let err = crate::explain::from_files(f.path.to_str().expect("path"), "x", 1 << 20);
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn a_url_names_its_host_as_site() {
+        assert_eq!(
+            site_name("https://www.Example.org:8080/a/b?c"),
+            "example.org"
+        );
+        assert_eq!(
+            site_name("http://user:pw@news.example.co.uk/x"),
+            "news.example.co.uk"
+        );
+        assert_eq!(site_name("http://[::1]:80/"), "::1");
+        assert_eq!(site_name("example.org"), "example.org");
+        assert_eq!(site_name("file:///tmp/x"), "file:///tmp/x");
+        assert_eq!(site_name("http://www./"), "www");
     }
 
     #[test]

@@ -1,12 +1,18 @@
-//! Walking the corpus tree: which files are inputs, in a deterministic order.
+//! Walking the inputs: which files are read, in a deterministic order.
+//!
+//! Folders are walked as fd and ripgrep walk them (the `ignore` crate's parallel walker, so one
+//! huge flat folder is listed by every thread): hidden files and folders are left out unless
+//! `--hidden`, `--glob` patterns choose files, and `.gitignore` files are not honoured (a
+//! corpus is data: files a repository ignores are often the very documents to scan).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::{WalkBuilder, WalkState};
 
 use super::{Compression, Format, InputFile, SkipReason, Skipped};
-use crate::config::SiteMode;
+use crate::config::{Config, InputOptions, SiteMode};
 
 /// The result of walking a corpus root.
 #[derive(Debug, Default)]
@@ -17,136 +23,240 @@ pub struct Walk {
     pub skipped: Vec<Skipped>,
 }
 
-/// Lists the input files under `root`, following symbolic links (loops are reported, not
-/// followed). The folders directly under the root are walked in parallel. The order is the
-/// byte order of relative paths, whatever the file system says.
+/// The name standard input (`-`) gets: its documents' ids are `stdin:LINE`.
+const STDIN_NAME: &str = "stdin";
+
+/// Lists the input files under one folder `root`, with default input options (hidden files
+/// left out, no patterns). Ids are paths under the root.
 pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
-    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    // The root's own entries first; then each folder among them, in parallel.
-    let mut top = Walk::default();
-    let mut folders = Vec::new();
-    walk_one(
-        root,
-        root,
-        &canonical_root,
-        site_mode,
-        Some(1),
-        &mut top,
-        &mut folders,
-    );
-    let parts: Vec<Walk> = folders
-        .par_iter()
-        .map(|folder| {
-            let mut part = Walk::default();
-            walk_one(
-                root,
-                folder,
-                &canonical_root,
-                site_mode,
-                None,
-                &mut part,
-                &mut Vec::new(),
-            );
-            part
-        })
-        .collect();
-    let mut out = top;
-    for part in parts {
-        out.files.extend(part.files);
-        out.skipped.extend(part.skipped);
+    let mut cfg = Config::new(root);
+    cfg.input.site_mode = site_mode.clone();
+    walk_inputs(&cfg)
+}
+
+/// Lists the input files of every input of `cfg` (its root and further inputs): folders
+/// walked, files taken as they are, `-` the copy of standard input. With one folder, a
+/// document's id is its path under the folder; with several inputs, or a file, it is the
+/// path as given (`b/site/x.txt`, `c.txt`), so that ids stay unique across inputs. The order
+/// is the byte order of those paths, whatever the file system or the walker's threads say.
+pub fn walk_inputs(cfg: &Config) -> Walk {
+    let inputs = cfg.inputs();
+    let alone = inputs.len() == 1 && inputs[0].is_dir();
+    let mut out = Walk::default();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            take_stdin(cfg.stdin_copy.as_deref(), &mut out);
+        } else if input.is_dir() {
+            let prefix = (!alone).then(|| as_given(input));
+            walk_folder(input, prefix.as_deref(), &cfg.input, &mut out);
+        } else {
+            take_file(input, &mut out);
+        }
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // A file named twice (`scan a/ a/x.txt`) is read once.
+    out.files.dedup_by(|a, b| a.rel == b.rel);
     out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    out.skipped.dedup();
     out
 }
 
-/// Walks `from` (the root, one level deep, collecting its folders into `folders`; or a folder
-/// under it, all the way down), adding input files and skipped entries to `out`.
-fn walk_one(
-    root: &Path,
-    from: &Path,
-    canonical_root: &Path,
-    site_mode: &SiteMode,
-    max_depth: Option<usize>,
-    out: &mut Walk,
-    folders: &mut Vec<PathBuf>,
-) {
-    let mut walker = WalkDir::new(from).follow_links(true);
-    if let Some(depth) = max_depth {
-        walker = walker.max_depth(depth);
-    }
-    let mut it = walker.into_iter();
-    while let Some(entry) = it.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| "?".to_string());
-                let reason = if err.loop_ancestor().is_some() {
-                    SkipReason::SymlinkLoop
-                } else {
-                    SkipReason::Unreadable(io_reason(&err))
-                };
-                out.skipped.push(Skipped { path, reason });
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            // A link back to the root (or above it) is a loop that a walk started below the
-            // root cannot see by itself.
-            if entry.path_is_symlink() && entry.depth() > 0 {
-                let target = std::fs::canonicalize(entry.path()).unwrap_or_default();
-                if canonical_root.starts_with(&target) {
-                    out.skipped.push(Skipped {
-                        path: relative(root, entry.path()),
-                        reason: SkipReason::SymlinkLoop,
-                    });
-                    it.skip_current_dir();
-                    continue;
-                }
-            }
-            if max_depth.is_some() && entry.depth() == 1 {
-                folders.push(entry.path().to_path_buf());
-            }
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        if !entry.file_type().is_file() {
-            out.skipped.push(Skipped {
-                path: rel,
-                reason: SkipReason::NotARegularFile,
-            });
-            continue;
-        }
-        let Some((format, compression)) = classify(entry.path()) else {
-            out.skipped.push(Skipped {
-                path: rel,
-                reason: SkipReason::UnsupportedType,
-            });
-            continue;
-        };
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        let site = match site_mode {
-            SiteMode::None => None,
-            SiteMode::Dir => site_of(&rel),
-        };
-        out.files.push(InputFile {
-            path: entry.path().to_path_buf(),
-            rel,
-            site,
-            format,
-            compression,
-            size,
+/// Standard input, copied to a file by the caller (it is read more than once).
+fn take_stdin(copy: Option<&Path>, out: &mut Walk) {
+    let Some(path) = copy else {
+        out.skipped.push(Skipped {
+            path: STDIN_NAME.to_string(),
+            reason: SkipReason::Unreadable(
+                "standard input is read by the command line only".to_string(),
+            ),
         });
+        return;
+    };
+    out.files.push(InputFile {
+        path: path.to_path_buf(),
+        rel: STDIN_NAME.to_string(),
+        site: None,
+        format: Format::JsonLines,
+        compression: Compression::None,
+        size: std::fs::metadata(path).map_or(0, |m| m.len()),
+    });
+}
+
+/// A file named as an input: read whatever its extension (`.jsonl` and `.ndjson` as JSON
+/// Lines, anything else as text), as fd and ripgrep read a file they are given.
+fn take_file(path: &Path, out: &mut Walk) {
+    let rel = as_given(path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {
+            let (format, compression) = classify(path).unwrap_or_else(|| {
+                let name = path.to_string_lossy().to_ascii_lowercase();
+                let compression = if name.ends_with(".gz") {
+                    Compression::Gzip
+                } else if name.ends_with(".zst") {
+                    Compression::Zstd
+                } else {
+                    Compression::None
+                };
+                (Format::Text, compression)
+            });
+            out.files.push(InputFile {
+                path: path.to_path_buf(),
+                rel,
+                site: None,
+                format,
+                compression,
+                size: m.len(),
+            });
+        }
+        Ok(_) => out.skipped.push(Skipped {
+            path: rel,
+            reason: SkipReason::NotARegularFile,
+        }),
+        Err(e) => out.skipped.push(Skipped {
+            path: rel,
+            reason: SkipReason::Unreadable(e.to_string()),
+        }),
     }
 }
 
-fn io_reason(err: &walkdir::Error) -> String {
-    match err.io_error() {
-        Some(io) => io.to_string(),
-        None => err.to_string(),
+/// The patterns of `--glob` for a walk of `root`; the error names the pattern.
+pub fn overrides(root: &Path, globs: &[String]) -> Result<Override, String> {
+    let mut builder = OverrideBuilder::new(root);
+    for g in globs {
+        builder
+            .add(g)
+            .map_err(|e| format!("--glob '{g}' is not a pattern: {e}"))?;
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Walks the folder `root` (following symbolic links; loops are reported, not followed),
+/// adding its input files and skipped entries to `out`, named `prefix/PATH` when a prefix is
+/// given, else `PATH` under the root.
+fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut Walk) {
+    let name = |under: String| match prefix {
+        Some(p) if under.is_empty() => p.to_string(),
+        Some(p) => format!("{p}/{under}"),
+        None => under,
+    };
+    // The patterns were checked with the configuration; an error here leaves them out.
+    let patterns = overrides(root, &opts.globs).unwrap_or_else(|_| Override::empty());
+    let found = Mutex::new(Walk::default());
+    WalkBuilder::new(root)
+        .standard_filters(false)
+        .hidden(!opts.hidden)
+        .follow_links(true)
+        .overrides(patterns)
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            let name = &name;
+            Box::new(move |entry| {
+                let item = match entry {
+                    Ok(entry) => visit(root, &entry, &opts.site_mode),
+                    Err(err) => {
+                        let (path, reason) = error_reason(&err);
+                        let under = path.map_or_else(|| "?".to_string(), |p| relative(root, &p));
+                        Some(Err(Skipped {
+                            path: under,
+                            reason,
+                        }))
+                    }
+                };
+                let Some(item) = item else {
+                    return WalkState::Continue;
+                };
+                if let Ok(mut found) = found.lock() {
+                    match item {
+                        Ok(mut file) => {
+                            file.rel = name(std::mem::take(&mut file.rel));
+                            found.files.push(file);
+                        }
+                        Err(mut skipped) => {
+                            skipped.path = name(std::mem::take(&mut skipped.path));
+                            found.skipped.push(skipped);
+                        }
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    let found = found.into_inner().unwrap_or_default();
+    out.files.extend(found.files);
+    out.skipped.extend(found.skipped);
+}
+
+/// One walked entry: an input file, a skipped entry, or nothing (folders).
+fn visit(
+    root: &Path,
+    entry: &ignore::DirEntry,
+    site_mode: &SiteMode,
+) -> Option<Result<InputFile, Skipped>> {
+    let file_type = entry.file_type()?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let rel = relative(root, entry.path());
+    if !file_type.is_file() {
+        return Some(Err(Skipped {
+            path: rel,
+            reason: SkipReason::NotARegularFile,
+        }));
+    }
+    let Some((format, compression)) = classify(entry.path()) else {
+        return Some(Err(Skipped {
+            path: rel,
+            reason: SkipReason::UnsupportedType,
+        }));
+    };
+    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    let site = match site_mode {
+        SiteMode::None => None,
+        SiteMode::Dir => site_of(&rel),
+    };
+    Some(Ok(InputFile {
+        path: entry.path().to_path_buf(),
+        rel,
+        site,
+        format,
+        compression,
+        size,
+    }))
+}
+
+/// The entry a walk error is about, and why it was skipped.
+fn error_reason(err: &ignore::Error) -> (Option<PathBuf>, SkipReason) {
+    match err {
+        ignore::Error::Loop { child, .. } => (Some(child.clone()), SkipReason::SymlinkLoop),
+        ignore::Error::WithPath { path, err } => {
+            let (inner, reason) = error_reason(err);
+            (inner.or_else(|| Some(path.clone())), reason)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_reason(err)
+        }
+        ignore::Error::Partial(errs) if !errs.is_empty() => error_reason(&errs[0]),
+        ignore::Error::Io(e) => (None, SkipReason::Unreadable(e.to_string())),
+        other => (None, SkipReason::Unreadable(other.to_string())),
+    }
+}
+
+/// A path as the user gave it, `/`-separated, without `./` and trailing separators: the
+/// name of a file input and the prefix of the ids of a folder among several inputs.
+fn as_given(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::RootDir => parts.push(String::new()),
+            other => parts.push(super::names::escape_component(other.as_os_str())),
+        }
+    }
+    match parts.as_slice() {
+        [] => ".".to_string(),
+        [root] if root.is_empty() => "/".to_string(),
+        _ => parts.join("/"),
     }
 }
 

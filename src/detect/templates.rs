@@ -207,9 +207,11 @@ struct Bloom {
 }
 
 impl Bloom {
-    /// A filter with about eight bits per expected key (a false-positive rate near 3%).
+    /// A filter with about eight bits per expected key (a false-positive rate near 3%), of at
+    /// most 1 GiB: the expectation comes from file sizes, which a sparse or mislabelled file
+    /// can make absurd (a 4 TB file asked for 256 GB and aborted the scan).
     fn new(expected: u64) -> Bloom {
-        let words = (expected.max(1 << 16) * 8 / 64).next_power_of_two() as usize;
+        let words = (expected.clamp(1 << 16, 1 << 30) * 8 / 64).next_power_of_two() as usize;
         Bloom {
             bits: vec![0; words],
         }

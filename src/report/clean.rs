@@ -221,7 +221,7 @@ pub fn write_clean_corpus(
         )?;
         let mut summary = CleanSummary::default();
         for file in source.files {
-            let target = staging.join(crate::corpus::path_of_id(&file.rel));
+            let target = staging.join(copy_path(&file.rel));
             let content = match file.format {
                 Format::Text => clean_text(file, cfg, &by_place, &mut summary),
                 Format::JsonLines => clean_jsonl(file, cfg, &by_place, &mut summary),
@@ -244,6 +244,18 @@ pub fn write_clean_corpus(
     };
     replace_dir(&staging, out)?;
     Ok(summary)
+}
+
+/// Where the copy of the file with id `rel` goes under the clean folder: its real relative path
+/// (escaped names unescaped); a file named by an absolute path or through `..` is copied under
+/// the folder all the same.
+fn copy_path(rel: &str) -> PathBuf {
+    let parts: Vec<&str> = rel
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(|p| if p == ".." { "_" } else { p })
+        .collect();
+    crate::corpus::path_of_id(&parts.join("/"))
 }
 
 /// `DIR/.NAME.neardup-KIND-PID`, beside `dir` (a rename between them stays on one file system).

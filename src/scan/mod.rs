@@ -21,7 +21,9 @@ use rayon::prelude::*;
 
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
-use crate::corpus::{read_documents, walk, Document, FileOutcome, InputFile, SkipReason, Skipped};
+use crate::corpus::{
+    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile, SkipReason, Skipped,
+};
 use crate::detect::near::Thresholds;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
@@ -46,6 +48,9 @@ pub struct ScanOutput {
     /// The xxh3 of each annotated document's text as the scan read it, in the order of
     /// `annotations`: the clean copy writes a document only if it still reads the same.
     pub text_hashes: Vec<u64>,
+    /// What the user should know about the input: no document read, a named JSON field that
+    /// no record holds.
+    pub warnings: Vec<String>,
 }
 
 /// Why a scan could not run at all (exit code 2).
@@ -54,16 +59,18 @@ pub enum ScanError {
     /// An option is out of range or contradicts another.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The corpus root cannot be read.
-    #[error("cannot read corpus directory '{path}': {reason}")]
+    /// An input cannot be read.
+    #[error("cannot read corpus '{path}': {reason}")]
     UnreadableRoot {
         /// The root as given.
         path: String,
         /// The system's reason.
         reason: String,
     },
-    /// The corpus root is a file, not a folder.
-    #[error("'{0}' is not a directory: give the folder that holds the documents")]
+    /// An input is neither a folder nor a file (a device, a socket).
+    #[error(
+        "'{0}' is neither a folder nor a file: give the folders and files that hold the documents"
+    )]
     NotADirectory(String),
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
@@ -137,20 +144,27 @@ impl ChangedDocs {
 /// Runs a whole scan.
 pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
     cfg.validate()?;
-    let root = cfg.root.display().to_string();
-    let meta = std::fs::metadata(&cfg.root).map_err(|e| ScanError::UnreadableRoot {
-        path: root.clone(),
-        reason: e.to_string(),
-    })?;
-    if !meta.is_dir() {
-        return Err(ScanError::NotADirectory(root));
-    }
-    // A root that cannot be listed is a failed scan, not an empty corpus.
-    if let Err(e) = std::fs::read_dir(&cfg.root) {
-        return Err(ScanError::UnreadableRoot {
-            path: root,
+    for input in cfg.inputs() {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let name = input.display().to_string();
+        let meta = std::fs::metadata(input).map_err(|e| ScanError::UnreadableRoot {
+            path: name.clone(),
             reason: e.to_string(),
-        });
+        })?;
+        if !(meta.is_dir() || meta.is_file()) {
+            return Err(ScanError::NotADirectory(name));
+        }
+        // A folder that cannot be listed is a failed scan, not an empty corpus.
+        if meta.is_dir() {
+            if let Err(e) = std::fs::read_dir(input) {
+                return Err(ScanError::UnreadableRoot {
+                    path: name,
+                    reason: e.to_string(),
+                });
+            }
+        }
     }
     // More threads than a few per core only cost start-up time (-j 5000 on 25 documents).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -210,7 +224,7 @@ fn scan_lsh_params(cfg: &Config) -> LshParams {
 
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut clock = Stopwatch::new();
-    let tree = walk(&cfg.root, &cfg.input.site_mode);
+    let tree = walk_inputs(cfg);
     clock.lap("walk");
     let files = tree.files;
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
@@ -219,7 +233,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         Some(_) => crate::cache::fingerprint(cfg, &files, pass1::repeat_floor(cfg)),
         None => 0,
     };
-    let mut spill = SpillState::new(cfg);
+    let mut spill = SpillState::new(cfg, crate::spill::room_needed(&files, cfg.input.max_bytes));
     let mut read = |clock: &mut Stopwatch| {
         let snap = pass1::read_corpus(cfg, &files, tree.skipped.clone(), clock, &mut spill);
         sign::sign_corpus(cfg, &files, snap, clock, &spill)
@@ -284,6 +298,9 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
             threads,
         },
     );
+    // A scan that reused the cache read no document: a temporary file it lacked room for
+    // cost nothing.
+    let read_documents = !matches!(cache_status.as_deref(), Some("reused"));
     let cache_status = match (&cache_file, cache_status) {
         (Some(path), status) => match crate::cache::save(path, fingerprint, snap.compacted()) {
             Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
@@ -295,7 +312,59 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.cache = cache_status;
         timing.spill = Some(spill.describe());
     }
+    out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len());
+    out.warnings
+        .extend(spill.warning().filter(|_| read_documents));
     out.files = files;
+    out
+}
+
+/// Warnings about the input: nothing read, or a named field that no JSON record holds (the
+/// scan then fell back to the folder, the `path:line` id, or skipped every record).
+fn input_warnings(cfg: &Config, fields: &FieldsSeen, documents: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let named = |flag: &str, name: &str, seen: u64, fallback: &str| {
+        (fields.records > 0 && seen == 0).then(|| {
+            format!(
+                "no JSON record has a '{name}' field ({flag}): {fallback}; name the field with {flag} (dotted paths reach nested fields)"
+            )
+        })
+    };
+    out.extend(named(
+        "--text-field",
+        &cfg.input.text_field,
+        fields.text,
+        "every record was skipped",
+    ));
+    // Records without the default `id` field get FILE:LINE ids, as documented; a field the
+    // user named is expected to be there.
+    if cfg.input.id_field != "id" {
+        out.extend(named(
+            "--id-field",
+            &cfg.input.id_field,
+            fields.id,
+            "ids are FILE:LINE",
+        ));
+    }
+    if let Some(site) = &cfg.input.site_field {
+        out.extend(named(
+            "--site-field",
+            site,
+            fields.site,
+            "sites are the folders",
+        ));
+    }
+    if documents == 0 {
+        let names: Vec<String> = cfg
+            .inputs()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        out.push(format!(
+            "no document was read from {} (see 'skipped' in the report for what was found)",
+            names.join(" ")
+        ));
+    }
     out
 }
 

@@ -130,6 +130,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         pairs: pair_records(ctx, snap, round),
         files: Vec::new(),
         text_hashes: ctx.metas.iter().map(|m| m.text_hash).collect(),
+        warnings: Vec::new(),
     }
 }
 

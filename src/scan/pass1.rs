@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::{map_documents, Stopwatch};
 use crate::config::{Config, ShingleKind};
-use crate::corpus::{Document, InputFile, Skipped};
+use crate::corpus::{Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{UnitCounts, WatchList};
@@ -78,6 +78,8 @@ pub(super) struct Pass1 {
     pub site_names: Vec<Option<String>>,
     pub skipped: Vec<Skipped>,
     pub bytes_read: u64,
+    /// Which named fields the JSON records held.
+    pub fields: FieldsSeen,
     /// Ids that were taken already and got a `#N` suffix.
     pub renamed: u64,
     /// Units held by enough documents of a site to be template candidates.
@@ -101,6 +103,7 @@ struct ReadFile {
     docs: Vec<ReadDocument>,
     skipped: Vec<Skipped>,
     bytes: u64,
+    fields: FieldsSeen,
 }
 
 /// Pass 1 over the whole corpus. Files go in chunks, so that only the unit keys of one chunk
@@ -142,6 +145,7 @@ pub(super) fn read_corpus(
                     docs,
                     skipped: outcome.skipped,
                     bytes: outcome.bytes,
+                    fields: outcome.fields,
                 }
             })
             .collect()
@@ -184,6 +188,7 @@ struct Counter {
     seen_ids: HashSet<u128>,
     renamed: u64,
     bytes_read: u64,
+    fields: FieldsSeen,
     skipped: Vec<Skipped>,
     repeats: PerDoc<RepeatRecord>,
     /// What writing each document's record to the spill gave.
@@ -201,6 +206,7 @@ impl Counter {
             seen_ids: HashSet::default(),
             renamed: 0,
             bytes_read: 0,
+            fields: FieldsSeen::default(),
             skipped,
             repeats: PerDoc::default(),
             records: Vec::new(),
@@ -213,6 +219,7 @@ impl Counter {
             self.first_doc.push(self.metas.len() as u32);
             self.skipped.extend(file.skipped);
             self.bytes_read += file.bytes;
+            self.fields.add(file.fields);
             let file_index = self.first_doc.len() as u32 - 1;
             for read in file.docs {
                 self.repeats.push(read.repeats);
@@ -253,6 +260,7 @@ impl Counter {
             site_names: self.site_names,
             skipped: self.skipped,
             bytes_read: self.bytes_read,
+            fields: self.fields,
             renamed: self.renamed,
             repeats: self.repeats,
         }

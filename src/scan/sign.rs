@@ -224,6 +224,7 @@ pub(super) fn sign_corpus(
         site_names: pass1.site_names,
         skipped,
         bytes_read: pass1.bytes_read,
+        fields: pass1.fields,
         renamed: pass1.renamed,
         watch: pass1.watch,
         figures,

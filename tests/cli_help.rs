@@ -1,0 +1,104 @@
+//! Each command's --help lists the flags that change what it does, and no others.
+
+mod common;
+
+use common::neardup;
+
+/// The long flags a command's --help lists.
+fn flags(command: &str) -> Vec<String> {
+    let dir = std::env::temp_dir();
+    let out = neardup(&dir, &[command, "--help"]);
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim_start().split("--").nth(1))
+        .filter_map(|rest| rest.split([' ', ',', '.']).next().map(str::to_string))
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+#[test]
+fn explain_lists_only_the_flags_that_change_its_answer() {
+    let explain = flags("explain");
+    for wanted in [
+        "threshold",
+        "containment",
+        "ngram",
+        "shingle",
+        "num-perm",
+        "fold-digits",
+        "seed",
+        "thin-words",
+        "thin-share",
+        "corpus",
+        "template-min-docs",
+        "text-field",
+        "site",
+        "glob",
+        "hidden",
+    ] {
+        assert!(
+            explain.iter().any(|f| f == wanted),
+            "explain lacks --{wanted}: {explain:?}"
+        );
+    }
+    // candidate search, verification, the kept member and repeats do not change its answer
+    for unwanted in [
+        "bands",
+        "rows",
+        "verify",
+        "keep",
+        "min-words",
+        "repeat-similarity",
+        "repeat-min-words",
+        "report",
+        "threads",
+    ] {
+        assert!(
+            !explain.iter().any(|f| f == unwanted),
+            "explain lists --{unwanted}"
+        );
+    }
+}
+
+#[test]
+fn eval_does_not_offer_outputs_it_would_not_write() {
+    let eval = flags("eval");
+    for unwanted in [
+        "report",
+        "annotations",
+        "pairs",
+        "clean",
+        "drop-list",
+        "quiet",
+        "no-timing",
+    ] {
+        assert!(
+            !eval.iter().any(|f| f == unwanted),
+            "eval lists --{unwanted}"
+        );
+    }
+    assert!(eval.iter().any(|f| f == "labels"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = neardup(
+        dir.path(),
+        &["eval", ".", "--labels", "x.tsv", "--report", "r.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'--report'"));
+    assert!(!dir.path().join("r.json").exists());
+    let scan = flags("scan");
+    for wanted in [
+        "report",
+        "annotations",
+        "pairs",
+        "clean",
+        "drop-list",
+        "bands",
+        "verify",
+        "hidden",
+        "glob",
+    ] {
+        assert!(scan.iter().any(|f| f == wanted), "scan lacks --{wanted}");
+    }
+}
