@@ -162,6 +162,11 @@ pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, Cac
         std::io::ErrorKind::NotFound => CacheMiss::NoCacheYet,
         _ => CacheMiss::Unreadable(e.to_string()),
     })?;
+    decode(&bytes, fingerprint)
+}
+
+/// A cache file's value from its bytes: its version, fingerprint and checksum must match.
+fn decode<T: DeserializeOwned>(bytes: &[u8], fingerprint: u64) -> Result<T, CacheMiss> {
     if bytes.len() < HEADER + 8 {
         return Err(CacheMiss::Truncated);
     }
@@ -184,6 +189,15 @@ pub fn load<T: DeserializeOwned>(path: &Path, fingerprint: u64) -> Result<T, Cac
         return Err(CacheMiss::Damaged("checksum mismatch".to_string()));
     }
     postcard::from_bytes(payload).map_err(|e| CacheMiss::Damaged(e.to_string()))
+}
+
+/// Decodes the payload of a scan's cache file (what lies between its header and checksum) as a
+/// snapshot, without the checks before it: the cache fuzz target's entry point, so that damaged
+/// payloads reach the decoder. Ok when they hold a snapshot.
+pub fn decode_snapshot_payload(payload: &[u8]) -> Result<(), CacheMiss> {
+    postcard::from_bytes::<Snapshot>(payload)
+        .map(|_| ())
+        .map_err(|e| CacheMiss::Damaged(e.to_string()))
 }
 
 /// Version (4 bytes) and fingerprint (8); the payload follows, then its checksum (8).

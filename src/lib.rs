@@ -39,6 +39,7 @@ pub use scan::{scan, ScanError, ScanOutput};
 /// The stages' own entry points, for the benches and the corpus generator: not a stable API.
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::cache::decode_snapshot_payload;
     pub use crate::corpus::{read_bytes, read_documents, walk};
     pub use crate::detect::cluster::UnionFind;
     pub use crate::detect::repeats::find_repeats;

@@ -219,3 +219,53 @@ fn every_damage_to_the_cache_is_detected() {
         assert_eq!(without_timing(r), fresh, "case {case}");
     }
 }
+
+mod decoder {
+    //! The cache decoder itself, reached past the checksum: damaged payloads give an error,
+    //! never a panic or an absurd allocation.
+    use proptest::prelude::*;
+
+    /// The payload of a real cache (between its 12-byte header and 8-byte checksum).
+    fn payload() -> &'static [u8] {
+        static PAYLOAD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        PAYLOAD.get_or_init(|| {
+            let out = tempfile::tempdir().expect("tempdir");
+            let cache = out.path().join("cache");
+            super::scan(
+                &super::samples(),
+                out.path(),
+                &["--cache", cache.to_str().expect("path")],
+            );
+            let bytes = std::fs::read(cache.join("neardup.cache")).expect("cache");
+            bytes[12..bytes.len() - 8].to_vec()
+        })
+    }
+
+    #[test]
+    fn the_real_payload_decodes() {
+        assert!(neardup::internals::decode_snapshot_payload(payload()).is_ok());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn damaged_payloads_are_errors_not_crashes(
+            at in any::<usize>(), bit in 0u8..8, cut in any::<usize>(),
+            splice in prop::collection::vec(any::<u8>(), 1..12), how in 0u8..3,
+        ) {
+            let mut bad = payload().to_vec();
+            match how {
+                0 => { let i = at % bad.len(); bad[i] ^= 1 << bit; }
+                1 => bad.truncate(cut % bad.len()),
+                _ => { let i = at % bad.len(); bad.splice(i..i, splice); }
+            }
+            let _ = neardup::internals::decode_snapshot_payload(&bad);
+        }
+
+        #[test]
+        fn random_payloads_are_errors_not_crashes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = neardup::internals::decode_snapshot_payload(&bytes);
+        }
+    }
+}
