@@ -33,6 +33,8 @@ enum Command {
     Params(ParamsArgs),
     /// Explain why two documents are, or are not, near-duplicates.
     Explain(ExplainArgs),
+    /// Print the summary of a saved report, or write its HTML page (--html).
+    Report(ReportArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -53,6 +55,21 @@ struct ExplainArgs {
     corpus: Option<PathBuf>,
     #[command(flatten)]
     detect: DetectArgs,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// A JSON report written by `neardup scan`.
+    report: PathBuf,
+    /// Write the report as one self-contained HTML page to PATH.
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+    /// Where to read the texts of the side-by-side views [default: the corpus the report records].
+    #[arg(long, value_name = "DIR", requires = "html")]
+    corpus: Option<PathBuf>,
+    /// Rows of each list in the HTML page (clusters, template and repeated blocks, skipped inputs).
+    #[arg(long, default_value_t = neardup::report::html::DEFAULT_LIMIT, value_name = "N", requires = "html")]
+    html_limit: usize,
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +158,12 @@ struct ScanArgs {
     /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
     #[arg(long, value_name = "PATH")]
     drop_list: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page (clusters side by side, templates, charts).
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+    /// Rows of each list in the HTML page (clusters, template and repeated blocks, skipped inputs).
+    #[arg(long, default_value_t = neardup::report::html::DEFAULT_LIMIT, value_name = "N")]
+    html_limit: usize,
 
     #[command(flatten)]
     detect: DetectArgs,
@@ -373,6 +396,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         Some(&args.report),
         args.annotations.as_ref(),
         args.drop_list.as_ref(),
+        args.html.as_ref(),
     ];
     for path in files.into_iter().flatten() {
         if write::is_stdout(path) {
@@ -487,6 +511,19 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    if let Some(path) = &args.html {
+        let opts = neardup::report::html::HtmlOptions {
+            limit: args.html_limit,
+        };
+        let (r, files, anns) = (&out.report, &out.files, &out.annotations);
+        if let Err(e) = neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts) {
+            eprintln!(
+                "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+    }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {
         match clean::write_clean_corpus(&cfg, &out.files, &out.annotations, dir) {
@@ -514,6 +551,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         }
         if let Some(path) = &args.annotations {
             text.push_str(&format!("  annotations {}\n", path.display()));
+        }
+        if let Some(path) = &args.html {
+            text.push_str(&format!("  html        {}\n", path.display()));
         }
         // Keep stdout clean for JSON when the report or annotations go there.
         let json_on_stdout = write::is_stdout(&args.report)
@@ -694,6 +734,41 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn run_report(args: &ReportArgs) -> ExitCode {
+    let report: neardup::Report = match std::fs::read_to_string(&args.report)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
+                args.report.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let Some(path) = &args.html else {
+        let corpus = report.timing.as_ref().and_then(|t| t.corpus.clone());
+        let name = corpus.unwrap_or_else(|| args.report.display().to_string());
+        emit(&summary::render(&report, &name));
+        return ExitCode::SUCCESS;
+    };
+    let opts = neardup::report::html::HtmlOptions {
+        limit: args.html_limit,
+    };
+    match neardup::report::html::write_for_report(path, &report, args.corpus.as_deref(), &opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run_explain(args: &ExplainArgs) -> ExitCode {
     let mut cfg = Config::new(args.corpus.clone().unwrap_or_else(|| PathBuf::from(".")));
     args.detect.apply(&mut cfg);
@@ -736,6 +811,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
+        Command::Report(args) => run_report(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "neardup", &mut std::io::stdout());

@@ -1,0 +1,164 @@
+//! The HTML report (`--html`): one self-contained page — summary, similarity charts, duplicate
+//! clusters with a side-by-side view of each member against the document it matches,
+//! template blocks per site, repeated blocks and skipped inputs, with a filter.
+//!
+//! Everything from the corpus is escaped ([`escape`]); the page loads nothing from anywhere
+//! (its Content-Security-Policy forbids it) and runs only its own script, marked with a nonce.
+//! Lists are cut to [`HtmlOptions::limit`] rows, each saying how many were left out.
+
+mod charts;
+pub mod escape;
+mod highlight;
+mod sections;
+pub mod texts;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::Path;
+
+use crate::config::InputOptions;
+use crate::corpus::InputFile;
+use crate::files::write_atomically;
+use crate::report::types::{Annotation, Cluster, Report};
+
+pub use highlight::{mark_shared, Marked};
+pub use texts::Texts;
+
+/// Rows per list by default (`--html-limit`).
+pub const DEFAULT_LIMIT: usize = 200;
+/// Members of a cluster shown side by side with their match; the others are listed.
+pub const PAIRS_PER_CLUSTER: usize = 5;
+/// Bytes of each text shown in a side-by-side view.
+pub const TEXT_BYTES: usize = 4000;
+/// Bytes of side-by-side text in a page: later views say they were left out.
+pub const TEXT_BUDGET: usize = 3_000_000;
+
+const STYLE: &str = include_str!("assets/style.css");
+const SCRIPT: &str = include_str!("assets/page.js");
+/// Counts script errors and blocked content (`data-errors`, `data-blocked` on `<html>`): a
+/// page that works shows neither.
+const GUARD: &str = include_str!("assets/guard.js");
+
+/// How much of each list a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// Rows per list: clusters (largest first), template blocks, repeated blocks, skipped inputs.
+    pub limit: usize,
+}
+
+impl Default for HtmlOptions {
+    fn default() -> HtmlOptions {
+        HtmlOptions {
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// The clusters a page shows, largest first (then by id).
+fn shown_clusters<'a>(report: &'a Report, opts: &HtmlOptions) -> Vec<&'a Cluster> {
+    let mut clusters: Vec<&Cluster> = report.duplicate_clusters.iter().collect();
+    clusters.sort_by(|a, b| b.documents.len().cmp(&a.documents.len()).then(a.id.cmp(&b.id)));
+    clusters.truncate(opts.limit);
+    clusters
+}
+
+/// Each member a cluster shows side by side, with the document it matches directly.
+fn compared_pairs(cluster: &Cluster) -> impl Iterator<Item = (&str, &str)> {
+    cluster
+        .documents
+        .iter()
+        .filter(|m| m.id != cluster.representative)
+        .take(PAIRS_PER_CLUSTER)
+        .map(|m| {
+            let direct = m.duplicate_of.as_deref().unwrap_or(&cluster.representative);
+            (m.id.as_str(), direct)
+        })
+}
+
+/// The ids whose texts a page shows: the compared members of the shown clusters and their matches.
+pub fn wanted_ids(report: &Report, opts: &HtmlOptions) -> BTreeSet<String> {
+    shown_clusters(report, opts)
+        .into_iter()
+        .flat_map(compared_pairs)
+        .flat_map(|(a, b)| [a.to_string(), b.to_string()])
+        .collect()
+}
+
+/// The page for `report`, with the side-by-side texts found in `texts`.
+pub fn render(report: &Report, texts: &Texts, opts: &HtmlOptions) -> String {
+    let clusters = shown_clusters(report, opts);
+    let mut body = String::with_capacity(1 << 20);
+    sections::header(&mut body, report);
+    body.push_str("<main>");
+    sections::summary(&mut body, report);
+    sections::charts(&mut body, report);
+    sections::clusters(&mut body, report, &clusters, texts);
+    sections::templates(&mut body, report, opts);
+    sections::repeats(&mut body, report, opts);
+    sections::skipped(&mut body, report, opts);
+    body.push_str("</main>");
+    // A nonce the corpus cannot know: it hashes the page, corpus text included.
+    let nonce = format!(
+        "{:032x}",
+        xxhash_rust::xxh3::xxh3_128(body.as_bytes()) ^ (SCRIPT.len() as u128)
+    );
+    let title = report
+        .timing
+        .as_ref()
+        .and_then(|t| t.corpus.as_deref())
+        .map_or_else(String::new, |c| format!(" — {}", escape::clip(c, 80)));
+    let mut page = String::with_capacity(body.len() + STYLE.len() + SCRIPT.len() + 1024);
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    page.push_str(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; \
+         style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'\">"
+    ));
+    page.push_str(&format!(
+        "<title>neardup report{}</title>",
+        escape::escape(&title)
+    ));
+    page.push_str(&format!("<script nonce=\"{nonce}\">{GUARD}</script>"));
+    page.push_str(&format!("<style nonce=\"{nonce}\">{STYLE}</style></head><body>"));
+    page.push_str(&body);
+    page.push_str(&format!(
+        "<script nonce=\"{nonce}\">{SCRIPT}</script></body></html>\n"
+    ));
+    page
+}
+
+/// Writes the page of a scan that just ran: the texts are read again from the files it read.
+pub fn write_for_scan(
+    path: &Path,
+    report: &Report,
+    files: &[InputFile],
+    annotations: &[Annotation],
+    input: &InputOptions,
+    opts: &HtmlOptions,
+) -> io::Result<()> {
+    let texts = texts::read_scanned(files, annotations, input, &wanted_ids(report, opts));
+    write_page(path, &render(report, &texts, opts))
+}
+
+/// Writes the page of a saved report, its texts read again from `corpus` (or the corpus the
+/// report records); the page says when they could not be.
+pub fn write_for_report(
+    path: &Path,
+    report: &Report,
+    corpus: Option<&Path>,
+    opts: &HtmlOptions,
+) -> io::Result<()> {
+    let recorded = report.timing.as_ref().and_then(|t| t.corpus.as_deref());
+    let texts = match corpus.or(recorded.map(Path::new)) {
+        Some(root) => texts::read_corpus(root, report, &wanted_ids(report, opts)),
+        None => Texts::none(
+            "the report does not record its corpus (it was written with --no-timing), so no \
+             text could be read again (pass --corpus DIR)",
+        ),
+    };
+    write_page(path, &render(report, &texts, opts))
+}
+
+fn write_page(path: &Path, page: &str) -> io::Result<()> {
+    write_atomically(path, |out| out.write_all(page.as_bytes()))
+}
