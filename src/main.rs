@@ -516,7 +516,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             limit: args.html_limit,
         };
         let (r, files, anns) = (&out.report, &out.files, &out.annotations);
-        if let Err(e) = neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts) {
+        if let Err(e) =
+            neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts)
+        {
             eprintln!(
                 "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
                 path.display()

@@ -116,7 +116,12 @@ pub fn histogram(verified: &[u64], near_misses: &[u64], threshold: f64) -> Optio
         ML - 4.0,
         MT + H
     );
-    marker(&mut out, "thr", threshold, &format!("threshold {threshold}"));
+    marker(
+        &mut out,
+        "thr",
+        threshold,
+        &format!("threshold {threshold}"),
+    );
     out.push_str("</svg>");
     Some(out)
 }
@@ -150,7 +155,12 @@ pub fn s_curve(params: LshParams, threshold: f64, design: f64) -> String {
     if (design - threshold).abs() > 0.005 {
         marker(&mut out, "design", design, &format!("design {design:.2}"));
     }
-    marker(&mut out, "thr", threshold, &format!("threshold {threshold}"));
+    marker(
+        &mut out,
+        "thr",
+        threshold,
+        &format!("threshold {threshold}"),
+    );
     out.push_str("</svg>");
     out
 }

@@ -160,13 +160,22 @@ mod tests {
         let a = "<b>one two three four five</b> é";
         let b = "x one two three four five y";
         let (ma, _) = mark_shared(a, b, 5, false, a.len() - 1);
-        assert_eq!(ma.html, "&lt;b&gt;<mark>one two three four five</mark>&lt;/b&gt; ");
+        assert_eq!(
+            ma.html,
+            "&lt;b&gt;<mark>one two three four five</mark>&lt;/b&gt; "
+        );
         assert_eq!(ma.cut_bytes, 2);
     }
 
     #[test]
     fn nothing_shared_marks_nothing() {
-        let (ma, mb) = mark_shared("alpha beta gamma delta epsilon", "one two three", 5, false, 99);
+        let (ma, mb) = mark_shared(
+            "alpha beta gamma delta epsilon",
+            "one two three",
+            5,
+            false,
+            99,
+        );
         assert_eq!(ma.html, "alpha beta gamma delta epsilon");
         assert_eq!(mb.html, "one two three");
         assert_eq!(ma.shared_share, 0.0);
@@ -174,7 +183,17 @@ mod tests {
 
     #[test]
     fn folded_digits_match() {
-        let (ma, _) = mark_shared("sales rose 12 pct in May", "sales rose 15 pct in May", 5, true, 99);
-        assert!(ma.html.starts_with("<mark>sales rose 12 pct in May</mark>"), "{}", ma.html);
+        let (ma, _) = mark_shared(
+            "sales rose 12 pct in May",
+            "sales rose 15 pct in May",
+            5,
+            true,
+            99,
+        );
+        assert!(
+            ma.html.starts_with("<mark>sales rose 12 pct in May</mark>"),
+            "{}",
+            ma.html
+        );
     }
 }

@@ -57,7 +57,12 @@ impl Default for HtmlOptions {
 /// The clusters a page shows, largest first (then by id).
 fn shown_clusters<'a>(report: &'a Report, opts: &HtmlOptions) -> Vec<&'a Cluster> {
     let mut clusters: Vec<&Cluster> = report.duplicate_clusters.iter().collect();
-    clusters.sort_by(|a, b| b.documents.len().cmp(&a.documents.len()).then(a.id.cmp(&b.id)));
+    clusters.sort_by(|a, b| {
+        b.documents
+            .len()
+            .cmp(&a.documents.len())
+            .then(a.id.cmp(&b.id))
+    });
     clusters.truncate(opts.limit);
     clusters
 }
@@ -119,7 +124,9 @@ pub fn render(report: &Report, texts: &Texts, opts: &HtmlOptions) -> String {
         escape::escape(&title)
     ));
     page.push_str(&format!("<script nonce=\"{nonce}\">{GUARD}</script>"));
-    page.push_str(&format!("<style nonce=\"{nonce}\">{STYLE}</style></head><body>"));
+    page.push_str(&format!(
+        "<style nonce=\"{nonce}\">{STYLE}</style></head><body>"
+    ));
     page.push_str(&body);
     page.push_str(&format!(
         "<script nonce=\"{nonce}\">{SCRIPT}</script></body></html>\n"

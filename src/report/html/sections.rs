@@ -73,7 +73,11 @@ pub fn header(out: &mut String, report: &Report) {
         ("charts", "Charts", None),
         ("clusters", "Clusters", Some(s.duplicate_clusters)),
         ("templates", "Templates", Some(s.template_blocks)),
-        ("repeats", "Repeated", Some(report.repeated_blocks.len() as u64)),
+        (
+            "repeats",
+            "Repeated",
+            Some(report.repeated_blocks.len() as u64),
+        ),
         ("skipped", "Skipped", Some(s.skipped)),
     ] {
         w!(out, r##"<a href="#{anchor}">{label}"##);
@@ -117,7 +121,10 @@ pub fn summary(out: &mut String, report: &Report) {
     stat(
         num(s.duplicate_documents),
         "documents to drop",
-        format!("{} of the corpus", percent(s.duplicate_documents, s.documents)),
+        format!(
+            "{} of the corpus",
+            percent(s.duplicate_documents, s.documents)
+        ),
     );
     stat(
         num(kept),
@@ -173,14 +180,21 @@ fn parameters(out: &mut String, report: &Report) {
         Esc(&p.keep),
         p.template_min_docs
     );
-    out.push_str(r#"<details class="allparams"><summary>All parameters</summary><table class="kv">"#);
+    out.push_str(
+        r#"<details class="allparams"><summary>All parameters</summary><table class="kv">"#,
+    );
     if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(p) {
         for (key, value) in map {
             let shown = match value {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
             };
-            w!(out, "<tr><th>{}</th><td>{}</td></tr>", Esc(&key), Esc(&shown));
+            w!(
+                out,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                Esc(&key),
+                Esc(&shown)
+            );
         }
     }
     out.push_str("</table></details>");
@@ -190,7 +204,9 @@ fn parameters(out: &mut String, report: &Report) {
 pub fn charts(out: &mut String, report: &Report) {
     let s = &report.summary;
     let p = &s.parameters;
-    out.push_str(r#"<section id="charts"><h2>How similar the compared pairs are</h2><div class="charts">"#);
+    out.push_str(
+        r#"<section id="charts"><h2>How similar the compared pairs are</h2><div class="charts">"#,
+    );
     out.push_str(r#"<figure><figcaption>Candidate pairs by Jaccard: <span class="key v">verified</span> <span class="key m">rejected</span></figcaption>"#);
     match charts::histogram(&s.similarity_histogram, &s.near_miss_histogram, p.threshold) {
         Some(svg) => out.push_str(&svg),
@@ -208,7 +224,11 @@ pub fn charts(out: &mut String, report: &Report) {
             bands: p.bands,
             rows: p.rows,
         };
-        out.push_str(&charts::s_curve(params, p.threshold, p.lsh_design_threshold));
+        out.push_str(&charts::s_curve(
+            params,
+            p.threshold,
+            p.lsh_design_threshold,
+        ));
     }
     out.push_str("</figure></div></section>");
 }
@@ -224,7 +244,9 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
         num(total as u64)
     );
     if total == 0 {
-        out.push_str(r#"<p class="none">No near-duplicate documents at these thresholds.</p></section>"#);
+        out.push_str(
+            r#"<p class="none">No near-duplicate documents at these thresholds.</p></section>"#,
+        );
         return;
     }
     out.push_str(r#"<p class="hint">Largest first. Open a cluster, then a member, to read it beside the document it matches; <mark>marked</mark> passages are shared (runs of words in a common word n-gram).</p>"#);
@@ -241,7 +263,11 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
     for cluster in shown {
         cluster_head(out, cluster, threshold);
         let compared: Vec<(&str, &str)> = compared_pairs(cluster).collect();
-        for m in cluster.documents.iter().filter(|m| m.id != cluster.representative) {
+        for m in cluster
+            .documents
+            .iter()
+            .filter(|m| m.id != cluster.representative)
+        {
             match compared.iter().find(|(id, _)| *id == m.id) {
                 Some(&(a, b)) => {
                     member_line(out, m, b, threshold, "details");
@@ -265,7 +291,13 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
                     out.push_str("</details>");
                 }
                 None => {
-                    member_line(out, m, m.duplicate_of.as_deref().unwrap_or(&cluster.representative), threshold, "div");
+                    member_line(
+                        out,
+                        m,
+                        m.duplicate_of.as_deref().unwrap_or(&cluster.representative),
+                        threshold,
+                        "div",
+                    );
                     out.push_str("</div>");
                 }
             }
@@ -278,7 +310,12 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
 
 /// A cluster's line: id, size, the document kept, the range of similarities.
 fn cluster_head(out: &mut String, cluster: &Cluster, threshold: f64) {
-    let others = || cluster.documents.iter().filter(|m| m.id != cluster.representative);
+    let others = || {
+        cluster
+            .documents
+            .iter()
+            .filter(|m| m.id != cluster.representative)
+    };
     let lo = others().map(|m| m.similarity).fold(f64::INFINITY, f64::min);
     let hi = others().map(|m| m.similarity).fold(0.0, f64::max);
     let range = if (hi - lo).abs() < 0.005 {
@@ -292,7 +329,13 @@ fn cluster_head(out: &mut String, cluster: &Cluster, threshold: f64) {
         id = cluster.id,
         n = cluster.documents.len(),
         rep = Esc(&cluster.representative),
-        others = Esc(&clip(&others().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", "), 120)),
+        others = Esc(&clip(
+            &others()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            120
+        )),
         low = if lo < threshold { " low" } else { "" },
     );
     if cluster.exact {
@@ -344,7 +387,11 @@ fn side_by_side(out: &mut String, a: (&str, &super::Marked), b: (&str, &super::M
             marked.html
         );
         if marked.cut_bytes > 0 {
-            w!(out, r#"<span class="more">… {} more</span>"#, bytes(marked.cut_bytes as u64));
+            w!(
+                out,
+                r#"<span class="more">… {} more</span>"#,
+                bytes(marked.cut_bytes as u64)
+            );
         }
         out.push_str("</pre></div>");
     }
@@ -400,7 +447,12 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         }
         out.push_str("</tbody></table></details>");
     }
-    left_out(out, opts.limit.min(total), total, "template blocks (most pages first)");
+    left_out(
+        out,
+        opts.limit.min(total),
+        total,
+        "template blocks (most pages first)",
+    );
     out.push_str("</section>");
 }
 
@@ -465,7 +517,11 @@ pub fn repeats(out: &mut String, report: &Report, opts: &HtmlOptions) {
             w!(out, "<code>{}</code>", Esc(d));
         }
         if b.documents.len() > DOCS_SHOWN {
-            w!(out, r#"<span class="sub">and {} more</span>"#, b.documents.len() - DOCS_SHOWN);
+            w!(
+                out,
+                r#"<span class="sub">and {} more</span>"#,
+                b.documents.len() - DOCS_SHOWN
+            );
         }
         out.push_str("</td></tr>");
     }
@@ -488,9 +544,16 @@ pub fn skipped(out: &mut String, report: &Report, opts: &HtmlOptions) {
     }
     out.push_str(r#"<p class="reasons">"#);
     for (reason, n) in &report.summary.skipped_by_reason {
-        w!(out, r#"<span class="tag">{} ×{}</span> "#, Esc(reason), num(*n));
+        w!(
+            out,
+            r#"<span class="tag">{} ×{}</span> "#,
+            Esc(reason),
+            num(*n)
+        );
     }
-    out.push_str(r#"</p><table class="blocks"><thead><tr><th>input</th><th>reason</th></tr></thead><tbody>"#);
+    out.push_str(
+        r#"</p><table class="blocks"><thead><tr><th>input</th><th>reason</th></tr></thead><tbody>"#,
+    );
     for s in report.skipped.iter().take(opts.limit) {
         w!(
             out,
