@@ -455,6 +455,24 @@ fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// `--html`: the page of the scan, its texts read again from the files the scan read.
+fn write_html(args: &ScanArgs, cfg: &Config, out: &neardup::ScanOutput) -> Result<(), ExitCode> {
+    let Some(path) = &args.html else {
+        return Ok(());
+    };
+    let opts = neardup::report::html::HtmlOptions {
+        limit: args.html_limit,
+    };
+    let (r, files, anns) = (&out.report, &out.files, &out.annotations);
+    neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts).map_err(|e| {
+        eprintln!(
+            "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
+            path.display()
+        );
+        ExitCode::from(1)
+    })
+}
+
 fn run_scan(args: &ScanArgs) -> ExitCode {
     if let Err(code) = check_clean_outside_corpus(args).and_then(|()| check_outputs(args)) {
         return code;
@@ -511,20 +529,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    if let Some(path) = &args.html {
-        let opts = neardup::report::html::HtmlOptions {
-            limit: args.html_limit,
-        };
-        let (r, files, anns) = (&out.report, &out.files, &out.annotations);
-        if let Err(e) =
-            neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts)
-        {
-            eprintln!(
-                "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
-                path.display()
-            );
-            return ExitCode::from(1);
-        }
+    if let Err(code) = write_html(args, &cfg, &out) {
+        return code;
     }
     let mut cleaned = None;
     if let Some(dir) = &args.clean {

@@ -30,8 +30,8 @@ pub const DEFAULT_LIMIT: usize = 200;
 pub const PAIRS_PER_CLUSTER: usize = 5;
 /// Bytes of each text shown in a side-by-side view.
 pub const TEXT_BYTES: usize = 4000;
-/// Bytes of side-by-side text in a page: later views say they were left out.
-pub const TEXT_BUDGET: usize = 3_000_000;
+/// Bytes of side-by-side text in a page (about): views past it say their text was left out.
+pub const TEXT_BUDGET: usize = 2_000_000;
 
 const STYLE: &str = include_str!("assets/style.css");
 const SCRIPT: &str = include_str!("assets/page.js");

@@ -253,59 +253,88 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
     if let Some(why) = &texts.unavailable {
         w!(out, r#"<p class="warn">Texts not shown: {}.</p>"#, Esc(why));
     }
-    let mut budget = TEXT_BUDGET;
     let ngram = if report.summary.parameters.shingle == "words" {
         report.summary.parameters.ngram.clamp(3, 8)
     } else {
         5
     };
     let fold = report.summary.parameters.fold_digits;
-    for cluster in shown {
+    let with_text = plan_texts(shown, texts);
+    for (cluster, &n_text) in shown.iter().zip(&with_text) {
         cluster_head(out, cluster, threshold);
         let compared: Vec<(&str, &str)> = compared_pairs(cluster).collect();
-        for m in cluster
+        let others = cluster
             .documents
             .iter()
-            .filter(|m| m.id != cluster.representative)
-        {
-            match compared.iter().find(|(id, _)| *id == m.id) {
-                Some(&(a, b)) => {
-                    member_line(out, m, b, threshold, "details");
-                    match (texts.get(a), texts.get(b)) {
-                        (Some(ta), Some(tb)) if budget > 0 => {
-                            let (ma, mb) = mark_shared(ta, tb, ngram, fold, TEXT_BYTES);
-                            budget = budget.saturating_sub(ma.html.len() + mb.html.len());
-                            side_by_side(out, (a, &ma), (b, &mb));
-                        }
-                        (Some(_), Some(_)) => out.push_str(r#"<p class="warn">Text left out to keep the page small; lower <code>--html-limit</code> to see it.</p>"#),
-                        _ if texts.unavailable.is_some() => {}
-                        (ta, tb) => {
-                            let missing: Vec<&str> = [(a, ta), (b, tb)]
-                                .into_iter()
-                                .filter(|(_, t)| t.is_none())
-                                .map(|(id, _)| id)
-                                .collect();
-                            w!(out, r#"<p class="warn">Could not read again: {} (moved, changed or renamed since the scan).</p>"#, Esc(&missing.join(", ")));
-                        }
-                    }
-                    out.push_str("</details>");
+            .filter(|m| m.id != cluster.representative);
+        for (i, m) in others.enumerate() {
+            let direct = m.duplicate_of.as_deref().unwrap_or(&cluster.representative);
+            if i >= compared.len() {
+                member_line(out, m, direct, threshold, "div");
+                out.push_str("</div>");
+                continue;
+            }
+            member_line(out, m, direct, threshold, "details");
+            let (a, b) = compared[i];
+            match (texts.get(a), texts.get(b)) {
+                (Some(ta), Some(tb)) if i < n_text => {
+                    let (ma, mb) = mark_shared(ta, tb, ngram, fold, TEXT_BYTES);
+                    side_by_side(out, (a, &ma), (b, &mb));
                 }
-                None => {
-                    member_line(
+                (Some(_), Some(_)) => out.push_str(
+                    r#"<p class="warn">Text left out to keep the page a few MB (every cluster's first members are shown first).</p>"#,
+                ),
+                _ if texts.unavailable.is_some() => {}
+                (ta, tb) => {
+                    let missing: Vec<&str> = [(a, ta), (b, tb)]
+                        .into_iter()
+                        .filter(|(_, t)| t.is_none())
+                        .map(|(id, _)| id)
+                        .collect();
+                    w!(
                         out,
-                        m,
-                        m.duplicate_of.as_deref().unwrap_or(&cluster.representative),
-                        threshold,
-                        "div",
+                        r#"<p class="warn">Could not read again: {} (moved, changed or renamed since the scan).</p>"#,
+                        Esc(&missing.join(", "))
                     );
-                    out.push_str("</div>");
                 }
             }
+            out.push_str("</details>");
+        }
+        if cluster.documents.len() > compared.len() + 1 {
+            w!(
+                out,
+                r#"<p class="cut">Side-by-side views for the first {} members.</p>"#,
+                compared.len()
+            );
         }
         out.push_str("</div></details>");
     }
     left_out(out, shown.len(), total, "clusters");
     out.push_str("</section>");
+}
+
+/// How many of each cluster's compared members show their texts, within [`TEXT_BUDGET`]:
+/// every cluster's first member, then every cluster's second, and so on, so that the largest
+/// clusters do not take the whole budget.
+fn plan_texts(shown: &[&Cluster], texts: &Texts) -> Vec<usize> {
+    let pairs: Vec<Vec<(&str, &str)>> = shown.iter().map(|c| compared_pairs(c).collect()).collect();
+    let cost = |id: &str| texts.get(id).map_or(0, |t| t.len().min(TEXT_BYTES));
+    let mut with_text = vec![0; shown.len()];
+    let mut budget = TEXT_BUDGET;
+    for round in 0..super::PAIRS_PER_CLUSTER {
+        for (n, p) in with_text.iter_mut().zip(&pairs) {
+            let Some(&(a, b)) = p.get(round) else {
+                continue;
+            };
+            // Escaping and marks add about a tenth.
+            let need = (cost(a) + cost(b)) * 11 / 10;
+            if *n == round && need <= budget {
+                budget -= need;
+                *n += 1;
+            }
+        }
+    }
+    with_text
 }
 
 /// A cluster's line: id, size, the document kept, the range of similarities.
@@ -398,7 +427,19 @@ fn side_by_side(out: &mut String, a: (&str, &super::Marked), b: (&str, &super::M
     out.push_str("</div>");
 }
 
-/// Template blocks: an overview of the sites, then each site's blocks (most pages first).
+/// The template blocks of one site.
+#[derive(Default)]
+struct SiteBlocks<'a> {
+    /// The blocks shown (within the page's limit), most pages first.
+    shown: Vec<&'a TemplateBlock>,
+    /// Spans marked on the site, over all its blocks.
+    occurrences: u64,
+    /// All its blocks.
+    blocks: usize,
+}
+
+/// Template blocks site by site (the sites with most blocks first), each site's blocks with
+/// most pages first.
 pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
     let total = report.template_blocks.len();
     w!(
@@ -412,37 +453,42 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
     }
     let mut blocks: Vec<&TemplateBlock> = report.template_blocks.iter().collect();
     blocks.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.text.cmp(&b.text)));
-    let mut by_site: BTreeMap<&str, (Vec<&TemplateBlock>, u64, usize)> = BTreeMap::new();
+    let mut by_site: BTreeMap<&str, SiteBlocks> = BTreeMap::new();
     for b in &blocks {
         for (site, occurrences) in &b.sites {
             let entry = by_site.entry(site.as_str()).or_default();
-            entry.1 += occurrences;
-            entry.2 += 1;
+            entry.occurrences += occurrences;
+            entry.blocks += 1;
         }
     }
     for b in blocks.iter().take(opts.limit) {
         for site in b.sites.keys() {
             if let Some(entry) = by_site.get_mut(site.as_str()) {
-                entry.0.push(b);
+                entry.shown.push(b);
             }
         }
     }
-    let mut sites: Vec<(&str, (Vec<&TemplateBlock>, u64, usize))> = by_site.into_iter().collect();
-    sites.sort_by(|a, b| b.1 .2.cmp(&a.1 .2).then(a.0.cmp(b.0)));
+    let mut sites: Vec<(&str, SiteBlocks)> = by_site.into_iter().collect();
+    sites.sort_by(|a, b| b.1.blocks.cmp(&a.1.blocks).then(a.0.cmp(b.0)));
     out.push_str(r#"<p class="hint">What each site stamps on its pages, in the place it usually sits. Pages: distinct documents holding the block (copies counted once).</p>"#);
-    for (site, (shown, occurrences, count)) in &sites {
-        if shown.is_empty() {
-            continue;
-        }
+    for (site, entry) in sites.iter().filter(|(_, e)| !e.shown.is_empty()) {
         let name = if site.is_empty() { "(no site)" } else { site };
+        let count = if entry.shown.len() < entry.blocks {
+            format!(
+                "{} of {} blocks",
+                num(entry.shown.len() as u64),
+                num(entry.blocks as u64)
+            )
+        } else {
+            format!("{} blocks", num(entry.blocks as u64))
+        };
         w!(
             out,
-            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{} blocks</span> <span class="sub">{} spans marked</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
+            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{count}</span> <span class="sub">{} spans marked</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
             Esc(name),
-            num(*count as u64),
-            num(*occurrences)
+            num(entry.occurrences)
         );
-        for b in shown {
+        for b in &entry.shown {
             template_row(out, b);
         }
         out.push_str("</tbody></table></details>");
