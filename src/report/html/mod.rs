@@ -169,3 +169,96 @@ pub fn write_for_report(
 fn write_page(path: &Path, page: &str) -> io::Result<()> {
     write_atomically(path, |out| out.write_all(page.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::report::types::{ClusterMember, Position, TemplateBlock};
+
+    const HOSTILE: &str = r#""><script>alert(1)</script><img src=x onerror='alert(2)'>"#;
+
+    fn member(id: &str, similarity: f64) -> ClusterMember {
+        ClusterMember {
+            id: id.to_string(),
+            duplicate_of: None,
+            similarity,
+            containment: similarity,
+        }
+    }
+
+    /// A report whose ids, sites, texts and skip reasons all carry markup.
+    fn hostile_report(clusters: usize) -> Report {
+        let mut report = Report {
+            version: 1,
+            summary: Default::default(),
+            timing: None,
+            skipped: Vec::new(),
+            duplicate_clusters: Vec::new(),
+            template_blocks: Vec::new(),
+            repeated_blocks: Vec::new(),
+        };
+        report.summary.parameters.threshold = 0.7;
+        report.summary.parameters.shingle = "words".to_string();
+        report.summary.parameters.ngram = 5;
+        for i in 0..clusters {
+            let rep = format!("{HOSTILE}rep{i}");
+            report.duplicate_clusters.push(Cluster {
+                id: i as u64 + 1,
+                representative: rep.clone(),
+                exact: false,
+                chained: false,
+                documents: vec![member(&rep, 1.0), member(&format!("{HOSTILE}copy{i}"), 0.9)],
+            });
+        }
+        report.template_blocks.push(TemplateBlock {
+            text: HOSTILE.to_string(),
+            words: 4,
+            sites: BTreeMap::from([(HOSTILE.to_string(), 3)]),
+            documents: 3,
+            occurrences: 3,
+            position: Position::Header,
+            examples: vec![HOSTILE.to_string()],
+        });
+        report
+    }
+
+    #[test]
+    fn ids_sites_and_texts_never_become_markup() {
+        let report = hostile_report(2);
+        let mut texts = Texts::default();
+        for c in &report.duplicate_clusters {
+            for m in &c.documents {
+                texts.insert(m.id.clone(), format!("{HOSTILE} the same five words here"));
+            }
+        }
+        let page = render(&report, &texts, &HtmlOptions::default());
+        assert_eq!(
+            page.matches("<script").count(),
+            2,
+            "only the page's own scripts"
+        );
+        assert!(!page.contains("<img") && !page.contains("onerror='"));
+        assert!(page.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&#39;alert(2)&#39;&gt;rep0"));
+        assert_eq!(page.matches(r#"class="sbs""#).count(), 2);
+    }
+
+    #[test]
+    fn the_largest_clusters_come_first_and_the_limit_holds() {
+        let mut report = hostile_report(3);
+        report.duplicate_clusters[2]
+            .documents
+            .push(member("third member", 0.8));
+        let opts = HtmlOptions { limit: 2 };
+        let shown: Vec<u64> = shown_clusters(&report, &opts)
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(shown, vec![3, 1]);
+        assert_eq!(wanted_ids(&report, &opts).len(), 5);
+        let page = render(&report, &Texts::none("none here"), &opts);
+        assert!(page.contains("Showing 2 of 3 clusters; 1 left out"));
+        assert!(page.contains("Texts not shown: none here."));
+    }
+}

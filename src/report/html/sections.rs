@@ -156,6 +156,13 @@ pub fn summary(out: &mut String, report: &Report) {
         );
     }
     out.push_str("</div>");
+    if !s.skipped_by_reason.is_empty() {
+        out.push_str(r##"<p class="params">skipped by reason: "##);
+        for (reason, n) in &s.skipped_by_reason {
+            w!(out, r#"<span class="tag">{} ×{}</span> "#, Esc(reason), num(*n));
+        }
+        out.push_str(r##"<a href="#skipped">list</a></p>"##);
+    }
     parameters(out, report);
     out.push_str("</section>");
 }
@@ -626,6 +633,42 @@ mod tests {
         assert_eq!(bytes(999), "999 B");
         assert_eq!(bytes(23_000), "23.0 KB");
         assert_eq!(bytes(4_500_000), "4.5 MB");
+    }
+
+    #[test]
+    fn the_text_budget_is_shared_round_by_round_between_clusters() {
+        use crate::report::types::ClusterMember;
+        let member = |id: String| ClusterMember {
+            id,
+            duplicate_of: None,
+            similarity: 0.9,
+            containment: 0.9,
+        };
+        let mut texts = Texts::default();
+        let clusters: Vec<Cluster> = (0..100)
+            .map(|c| {
+                let documents: Vec<ClusterMember> =
+                    (0..6).map(|m| member(format!("c{c}m{m}"))).collect();
+                for d in &documents {
+                    texts.insert(d.id.clone(), "word ".repeat(2000));
+                }
+                Cluster {
+                    id: c + 1,
+                    representative: documents[0].id.clone(),
+                    exact: false,
+                    chained: false,
+                    documents,
+                }
+            })
+            .collect();
+        let shown: Vec<&Cluster> = clusters.iter().collect();
+        let plan = plan_texts(&shown, &texts);
+        // each pair costs 2 × 4000 bytes and a tenth: two rounds fit whole, the third in part
+        let per_pair = 2 * TEXT_BYTES * 11 / 10;
+        let third = (TEXT_BUDGET - 200 * per_pair) / per_pair;
+        assert!(plan.iter().all(|&n| n == 2 || n == 3), "{plan:?}");
+        assert_eq!(plan.iter().filter(|&&n| n == 3).count(), third);
+        assert_eq!(plan[0], 3, "the largest clusters come first within a round");
     }
 
     #[test]

@@ -35,7 +35,8 @@ impl Texts {
         self.by_id.get(id).map(String::as_str)
     }
 
-    fn keep(&mut self, id: String, mut text: String) {
+    /// Adds the text of `id` (the first one given is kept), cut to a size.
+    pub fn insert(&mut self, id: String, mut text: String) {
         if text.len() > MAX_COMPARED_BYTES {
             let cut = super::escape::prefix(&text, MAX_COMPARED_BYTES).len();
             text.truncate(cut);
@@ -78,7 +79,7 @@ pub fn read_scanned(
         .collect();
     let mut texts = Texts::default();
     for (id, text) in found.into_iter().flatten() {
-        texts.keep(id, text);
+        texts.insert(id, text);
     }
     texts
 }
@@ -125,7 +126,7 @@ pub fn read_corpus(root: &Path, report: &Report, wanted: &BTreeSet<String>) -> T
         .collect();
     let mut texts = Texts::default();
     for (id, text) in found.into_iter().flatten() {
-        texts.keep(id, text);
+        texts.insert(id, text);
     }
     texts
 }
