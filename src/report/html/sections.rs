@@ -159,7 +159,12 @@ pub fn summary(out: &mut String, report: &Report) {
     if !s.skipped_by_reason.is_empty() {
         out.push_str(r##"<p class="params">skipped by reason: "##);
         for (reason, n) in &s.skipped_by_reason {
-            w!(out, r#"<span class="tag">{} ×{}</span> "#, Esc(reason), num(*n));
+            w!(
+                out,
+                r#"<span class="tag">{} ×{}</span> "#,
+                Esc(reason),
+                num(*n)
+            );
         }
         out.push_str(r##"<a href="#skipped">list</a></p>"##);
     }
