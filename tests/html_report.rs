@@ -3,7 +3,7 @@
 //! first cluster and member open, tries the filter) and the DOM it dumps is inspected.
 //!
 //! Without Chromium the browser tests say so and pass, unless `NEARDUP_REQUIRE_BROWSER=1`
-//! (CI) makes them fail. Screenshots are saved to `target/tmp/html-report/`.
+//! (CI) makes them fail; `NEARDUP_CHROMIUM=PATH` names another browser binary. Screenshots are saved to `target/tmp/html-report/`.
 
 mod common;
 
@@ -13,12 +13,15 @@ use std::time::{Duration, Instant};
 
 use common::{neardup, samples, write_tree};
 
-/// Chromium, or `None` (with a message) when it is not installed and not required.
+/// Chromium (`NEARDUP_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH), or `None`
+/// (with a message) when it is not installed and not required.
 fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file());
+    let found = match std::env::var_os("NEARDUP_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .flat_map(|dir| [dir.join("chromium"), dir.join("chromium-browser")])
+            .find(|p| p.is_file()),
+    };
     if found.is_none() {
         assert!(
             std::env::var("NEARDUP_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -199,6 +202,10 @@ fn html_attr_as_check(dom: &str) -> String {
     dom.replacen("data-load-ms=", "data-check-load-ms=", 1)
 }
 
+/// A site folder (and so a site name and the start of ids) that would close an attribute.
+const SITE: &str =
+    r#"s"><img src=x onerror="document.documentElement.setAttribute('data-pwned','site')">"#;
+
 /// A corpus whose texts, ids and template lines carry markup that would run if unescaped.
 fn hostile_corpus(root: &Path) {
     let img = r#"<img src=x onerror="document.documentElement.setAttribute('data-pwned','img')">"#;
@@ -218,7 +225,7 @@ fn hostile_corpus(root: &Path) {
     let mut files: Vec<(String, String)> = Vec::new();
     for (name, story) in ["a.txt", "b<i>\"'&.txt", "c.txt"].iter().zip(stories) {
         files.push((
-            format!("evil/{name}"),
+            format!("{SITE}/{name}"),
             format!("{img}\nEvil News | Home | World\n\n{script}\n\n{story}\n\nFooter {img}\n"),
         ));
     }
@@ -261,6 +268,10 @@ fn corpus_markup_is_escaped_everywhere_and_never_runs_in_a_browser() {
     assert!(
         page.contains("b&lt;i&gt;&quot;&#39;&amp;.txt"),
         "ids are escaped"
+    );
+    assert!(
+        page.contains(r#"data-key="s&quot;&gt;&lt;img src=x onerror=&quot;document"#),
+        "site names are escaped in attributes"
     );
     let Some(browser) = chromium() else { return };
     let kept = gallery().join("hostile.html");

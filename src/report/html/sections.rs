@@ -501,7 +501,7 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
             num(entry.occurrences)
         );
         for b in &entry.shown {
-            template_row(out, b);
+            template_row(out, b, site);
         }
         out.push_str("</tbody></table></details>");
     }
@@ -514,10 +514,12 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
     out.push_str("</section>");
 }
 
-fn template_row(out: &mut String, b: &TemplateBlock) {
+/// A template block's row under `site` (named in `data-key`, so that the filter finds it).
+fn template_row(out: &mut String, b: &TemplateBlock, site: &str) {
     w!(
         out,
-        r#"<tr class="tpl" data-row><td class="r">{}</td><td><span class="pos {pos}">{pos}</span></td><td class="text">"#,
+        r#"<tr class="tpl" data-row data-key="{}"><td class="r">{}</td><td><span class="pos {pos}">{pos}</span></td><td class="text">"#,
+        Esc(site),
         num(b.documents),
         pos = b.position
     );

@@ -10,7 +10,9 @@
   function filter() {
     var q = input.value.trim().toLowerCase();
     if (!keys) {
-      keys = rows.map(function (r) { return r.textContent.toLowerCase(); });
+      keys = rows.map(function (r) {
+        return (r.textContent + ' ' + (r.getAttribute('data-key') || '')).toLowerCase();
+      });
     }
     var shown = 0;
     rows.forEach(function (r, i) {
