@@ -279,7 +279,7 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
             .documents
             .iter()
             .filter(|m| m.id != cluster.representative);
-        for (i, m) in others.enumerate() {
+        for (i, m) in others.take(MEMBERS_LISTED).enumerate() {
             let direct = m.duplicate_of.as_deref().unwrap_or(&cluster.representative);
             if i >= compared.len() {
                 member_line(out, m, direct, threshold, "div");
@@ -312,18 +312,31 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
             }
             out.push_str("</details>");
         }
-        if cluster.documents.len() > compared.len() + 1 {
+        let members = cluster.documents.len() - 1;
+        if members > compared.len() {
             w!(
                 out,
-                r#"<p class="cut">Side-by-side views for the first {} members.</p>"#,
+                r#"<p class="cut">Side-by-side views for the first {} members"#,
                 compared.len()
             );
+            if members > MEMBERS_LISTED {
+                w!(
+                    out,
+                    "; {} more members are in the JSON report",
+                    num((members - MEMBERS_LISTED) as u64)
+                );
+            }
+            out.push_str(".</p>");
         }
         out.push_str("</div></details>");
     }
     left_out(out, shown.len(), total, "clusters");
     out.push_str("</section>");
 }
+
+/// Members of a cluster listed (the first of them side by side); a cluster of thousands of
+/// copies would otherwise fill the page.
+const MEMBERS_LISTED: usize = 20;
 
 /// How many of each cluster's compared members show their texts, within [`TEXT_BUDGET`]:
 /// every cluster's first member, then every cluster's second, and so on, so that the largest
@@ -372,6 +385,7 @@ fn cluster_head(out: &mut String, cluster: &Cluster, threshold: f64) {
         rep = Esc(&cluster.representative),
         others = Esc(&clip(
             &others()
+                .take(8)
                 .map(|m| m.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -676,6 +690,45 @@ mod tests {
         assert!(plan.iter().all(|&n| n == 2 || n == 3), "{plan:?}");
         assert_eq!(plan.iter().filter(|&&n| n == 3).count(), third);
         assert_eq!(plan[0], 3, "the largest clusters come first within a round");
+    }
+
+    #[test]
+    fn a_huge_cluster_lists_its_first_members_and_counts_the_rest() {
+        use crate::report::types::ClusterMember;
+        let documents: Vec<ClusterMember> = (0..1000)
+            .map(|i| ClusterMember {
+                id: format!("copy-{i:04}"),
+                duplicate_of: None,
+                similarity: 1.0,
+                containment: 1.0,
+            })
+            .collect();
+        let cluster = Cluster {
+            id: 1,
+            representative: "copy-0000".to_string(),
+            exact: true,
+            chained: false,
+            documents,
+        };
+        let mut report = Report {
+            version: 1,
+            summary: Default::default(),
+            timing: None,
+            skipped: Vec::new(),
+            duplicate_clusters: vec![cluster],
+            template_blocks: Vec::new(),
+            repeated_blocks: Vec::new(),
+        };
+        report.summary.parameters.threshold = 0.7;
+        let mut out = String::new();
+        let shown: Vec<&Cluster> = report.duplicate_clusters.iter().collect();
+        clusters(&mut out, &report, &shown, &Texts::default());
+        assert_eq!(out.matches(r#"class="member""#).count(), MEMBERS_LISTED);
+        assert!(out.contains("copy-0020") && !out.contains("copy-0021"));
+        assert!(out.contains(
+            "Side-by-side views for the first 5 members; 979 more members are in the JSON report."
+        ));
+        assert!(out.len() < 20_000, "{} bytes", out.len());
     }
 
     #[test]
