@@ -54,16 +54,23 @@ fn run_browser(browser: &Path, page: &Path, fragment: &str, extra: &[&str]) -> S
         .stderr(Stdio::null())
         .spawn()
         .expect("chromium starts");
+    // Read the DOM while Chromium writes it: a full pipe would block it for good.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut dom = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut dom).map(|_| dom)
+    });
     let started = Instant::now();
     while child.try_wait().expect("wait").is_none() {
         if started.elapsed() > Duration::from_secs(90) {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("chromium did not finish within 90 s on {url}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().expect("chromium output");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let dom = reader.join().expect("reader").expect("chromium output");
+    String::from_utf8_lossy(&dom).into_owned()
 }
 
 /// The page's DOM after its self-check ran.

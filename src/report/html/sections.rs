@@ -456,7 +456,7 @@ fn side_by_side(out: &mut String, a: (&str, &super::Marked), b: (&str, &super::M
 /// The template blocks of one site.
 #[derive(Default)]
 struct SiteBlocks<'a> {
-    /// The blocks shown (within the page's limit), most pages first.
+    /// The blocks shown (within the page's limit).
     shown: Vec<&'a TemplateBlock>,
     /// Spans marked on the site, over all its blocks.
     occurrences: u64,
@@ -464,8 +464,8 @@ struct SiteBlocks<'a> {
     blocks: usize,
 }
 
-/// Template blocks site by site (the sites with most blocks first), each site's blocks with
-/// most pages first.
+/// Template blocks site by site (the sites with most blocks first), each site's blocks in page
+/// order (header, body, footer), most pages first; the limit keeps the blocks on most pages.
 pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
     let total = report.template_blocks.len();
     w!(
@@ -495,6 +495,12 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         }
     }
     let mut sites: Vec<(&str, SiteBlocks)> = by_site.into_iter().collect();
+    // Within a site, in the order a page has them: header, body, footer.
+    for (_, entry) in &mut sites {
+        entry.shown.sort_by(|a, b| {
+            (a.position, b.documents, &a.text).cmp(&(b.position, a.documents, &b.text))
+        });
+    }
     sites.sort_by(|a, b| b.1.blocks.cmp(&a.1.blocks).then(a.0.cmp(b.0)));
     out.push_str(r#"<p class="hint">What each site stamps on its pages, in the place it usually sits. Pages: distinct documents holding the block (copies counted once).</p>"#);
     for (site, entry) in sites.iter().filter(|(_, e)| !e.shown.is_empty()) {
@@ -540,7 +546,13 @@ fn template_row(out: &mut String, b: &TemplateBlock, site: &str) {
     block_text(out, &b.text);
     out.push_str(r#"</td><td class="ex">"#);
     for e in &b.examples {
-        w!(out, "<code>{}</code>", Esc(e));
+        // Under its site's heading an id reads without the site's folder; the title has it whole.
+        let short = e
+            .strip_prefix(site)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|_| !site.is_empty())
+            .unwrap_or(e);
+        w!(out, r#"<code title="{}">{}</code>"#, Esc(e), Esc(short));
     }
     out.push_str("</td></tr>");
 }
