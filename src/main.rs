@@ -366,6 +366,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         Some(&args.report),
         args.annotations.as_ref(),
         args.pairs.as_ref(),
+        args.html.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -373,7 +374,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
     .count();
     if on_stdout > 1 {
         eprintln!(
-            "neardup: --report, --annotations and --pairs would mix JSON documents on standard output; give all but one of them a file"
+            "neardup: --report, --annotations, --pairs and --html would mix JSON documents and pages on standard output; give all but one of them a file"
         );
         return Err(ExitCode::from(2));
     }
@@ -566,7 +567,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         // Keep stdout clean for JSON when the report or annotations go there.
         let json_on_stdout = write::is_stdout(&args.report)
             || args.annotations.as_deref().is_some_and(write::is_stdout)
-            || args.pairs.as_deref().is_some_and(write::is_stdout);
+            || args.pairs.as_deref().is_some_and(write::is_stdout)
+            || args.html.as_deref().is_some_and(write::is_stdout);
         if json_on_stdout {
             eprint!("{text}");
         } else {

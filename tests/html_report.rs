@@ -491,3 +491,29 @@ fn walk_samples(root: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn the_page_can_go_to_standard_output_but_not_with_the_report() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = samples();
+    let dir = s.to_str().expect("utf-8");
+    let run = neardup(
+        out.path(),
+        &["scan", dir, "--report", "r.json", "--html", "-"],
+    );
+    assert!(run.status.success());
+    let page = String::from_utf8_lossy(&run.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    // the summary went to standard error, out of the page's way
+    assert!(String::from_utf8_lossy(&run.stderr).contains("duplicates  5 clusters"));
+    let run = neardup(out.path(), &["scan", dir, "--report", "-", "--html", "-"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("would mix"));
+    // a page in a folder that does not exist is refused before the scan
+    let run = neardup(
+        out.path(),
+        &["scan", dir, "--html", "no/such/dir/page.html"],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!out.path().join("neardup-report.json").exists());
+}
