@@ -245,6 +245,51 @@ mod tests {
     }
 
     #[test]
+    fn the_page_of_a_huge_report_stays_a_few_megabytes() {
+        // 20,000 clusters of 12, 60,000 template blocks on 40 sites, long texts everywhere
+        let mut report = hostile_report(0);
+        for c in 0..20_000u64 {
+            let ids: Vec<String> = (0..12)
+                .map(|m| format!("site-{:03}/story-{c}-{m}.txt", c % 40))
+                .collect();
+            report.duplicate_clusters.push(Cluster {
+                id: c + 1,
+                representative: ids[0].clone(),
+                exact: false,
+                chained: false,
+                documents: ids.iter().map(|id| member(id, 0.8)).collect(),
+            });
+        }
+        for b in 0..60_000u64 {
+            report.template_blocks.push(TemplateBlock {
+                text: format!("Menu {b} | Home | News | Sport | Weather | Contact | About us"),
+                words: 10,
+                sites: BTreeMap::from([(format!("site-{:03}", b % 40), 3 + b % 7)]),
+                documents: 3 + b % 7,
+                occurrences: 3 + b % 7,
+                position: Position::Footer,
+                examples: vec![format!("site-{:03}/story-{b}-0.txt", b % 40); 3],
+            });
+        }
+        let opts = HtmlOptions::default();
+        let mut texts = Texts::default();
+        for (i, id) in wanted_ids(&report, &opts).into_iter().enumerate() {
+            let words: String = (0..1500)
+                .map(|w| format!("w{} ", (w * 7 + i) % 900))
+                .collect();
+            texts.insert(id, words);
+        }
+        let page = render(&report, &texts, &opts);
+        assert!(page.len() < 4_000_000, "{} bytes", page.len());
+        assert!(
+            page.matches(r#"class="sbs""#).count() >= 200,
+            "every cluster shows a member"
+        );
+        assert!(page.contains("Showing 200 of 20,000 clusters; 19,800 left out"));
+        assert!(page.contains("Showing 200 of 60,001 template blocks"));
+    }
+
+    #[test]
     fn the_largest_clusters_come_first_and_the_limit_holds() {
         let mut report = hostile_report(3);
         report.duplicate_clusters[2]
