@@ -87,17 +87,18 @@ pub fn read_scanned(
 /// The reading options a report's parameters record (fields, sites, size limit).
 pub fn input_options(report: &Report) -> InputOptions {
     let p = &report.summary.parameters;
-    InputOptions {
-        text_field: p.text_field.clone(),
-        id_field: p.id_field.clone(),
-        site_field: p.site_field.clone(),
-        site_mode: if p.site == "none" {
-            SiteMode::None
-        } else {
-            SiteMode::Dir
-        },
-        max_bytes: p.max_bytes,
-    }
+    // From the defaults, so that reading options the report does not record keep theirs.
+    let mut input = crate::Config::new(".").input;
+    input.text_field = p.text_field.clone();
+    input.id_field = p.id_field.clone();
+    input.site_field = p.site_field.clone();
+    input.site_mode = if p.site == "none" {
+        SiteMode::None
+    } else {
+        SiteMode::Dir
+    };
+    input.max_bytes = p.max_bytes;
+    input
 }
 
 /// Reads the `wanted` documents of a saved report from the corpus at `root`, walked again
