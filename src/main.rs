@@ -33,6 +33,8 @@ enum Command {
     Params(ParamsArgs),
     /// Explain why two documents are, or are not, near-duplicates.
     Explain(ExplainArgs),
+    /// Print the summary of a saved report, or write its HTML page (--html).
+    Report(ReportArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -58,6 +60,21 @@ struct ExplainArgs {
     template_min_docs: usize,
     #[command(flatten)]
     input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// A JSON report written by `neardup scan`.
+    report: PathBuf,
+    /// Write the report as one self-contained HTML page to PATH.
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+    /// Where to read the texts of the side-by-side views [default: the corpus the report records].
+    #[arg(long, value_name = "DIR", requires = "html")]
+    corpus: Option<PathBuf>,
+    /// Rows of each list in the HTML page (clusters, template and repeated blocks, skipped inputs).
+    #[arg(long, default_value_t = neardup::report::html::DEFAULT_LIMIT, value_name = "N", requires = "html")]
+    html_limit: usize,
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +184,12 @@ struct OutputArgs {
     /// Write the ids of the documents to drop (duplicates of a kept document), one per line.
     #[arg(long, value_name = "PATH")]
     drop_list: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page (clusters side by side, templates, charts).
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+    /// Rows of each list in the HTML page (clusters, template and repeated blocks, skipped inputs).
+    #[arg(long, default_value_t = neardup::report::html::DEFAULT_LIMIT, value_name = "N")]
+    html_limit: usize,
 }
 
 /// The flags that decide what is found (scan and eval): explain's, and those of candidate
@@ -449,6 +472,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         Some(&args.out.report),
         args.out.annotations.as_ref(),
         args.out.pairs.as_ref(),
+        args.out.html.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -456,7 +480,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
     .count();
     if on_stdout > 1 {
         eprintln!(
-            "neardup: --report, --annotations and --pairs would mix JSON documents on standard output; give all but one of them a file"
+            "neardup: --report, --annotations, --pairs and --html would mix JSON documents and pages on standard output; give all but one of them a file"
         );
         return Err(ExitCode::from(2));
     }
@@ -479,6 +503,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         Some(&args.out.report),
         args.out.annotations.as_ref(),
         args.out.drop_list.as_ref(),
+        args.out.html.as_ref(),
     ];
     for path in files.into_iter().flatten() {
         if write::is_stdout(path) {
@@ -545,6 +570,24 @@ fn check_clean_outside_corpus(args: &ScanArgs) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// `--html`: the page of the scan, its texts read again from the files the scan read.
+fn write_html(args: &ScanArgs, cfg: &Config, out: &neardup::ScanOutput) -> Result<(), ExitCode> {
+    let Some(path) = &args.out.html else {
+        return Ok(());
+    };
+    let opts = neardup::report::html::HtmlOptions {
+        limit: args.out.html_limit,
+    };
+    let (r, files, anns) = (&out.report, &out.files, &out.annotations);
+    neardup::report::html::write_for_scan(path, r, files, anns, &cfg.input, &opts).map_err(|e| {
+        eprintln!(
+            "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
+            path.display()
+        );
+        ExitCode::from(1)
+    })
+}
+
 fn run_scan(args: &ScanArgs) -> ExitCode {
     if let Err(code) = check_clean_outside_corpus(args).and_then(|()| check_outputs(args)) {
         return code;
@@ -596,6 +639,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         if let Some(path) = &args.out.annotations {
             text.push_str(&format!("  annotations {}\n", path.display()));
         }
+        if let Some(path) = &args.out.html {
+            text.push_str(&format!("  html        {}\n", path.display()));
+        }
         // Keep stdout clean for JSON when the report or annotations go there.
         let json_on_stdout = write::is_stdout(&args.out.report)
             || args
@@ -603,7 +649,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 .annotations
                 .as_deref()
                 .is_some_and(write::is_stdout)
-            || args.out.pairs.as_deref().is_some_and(write::is_stdout);
+            || args.out.pairs.as_deref().is_some_and(write::is_stdout)
+            || args.out.html.as_deref().is_some_and(write::is_stdout);
         if json_on_stdout {
             eprint!("{text}");
         } else {
@@ -654,6 +701,7 @@ fn write_outputs(
             return Err(ExitCode::from(1));
         }
     }
+    write_html(args, cfg, out)?;
     let Some(dir) = &args.out.clean else {
         return Ok(None);
     };
@@ -846,6 +894,41 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn run_report(args: &ReportArgs) -> ExitCode {
+    let report: neardup::Report = match std::fs::read_to_string(&args.report)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
+                args.report.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let Some(path) = &args.html else {
+        let corpus = report.timing.as_ref().and_then(|t| t.corpus.clone());
+        let name = corpus.unwrap_or_else(|| args.report.display().to_string());
+        emit(&summary::render(&report, &name));
+        return ExitCode::SUCCESS;
+    };
+    let opts = neardup::report::html::HtmlOptions {
+        limit: args.html_limit,
+    };
+    match neardup::report::html::write_for_report(path, &report, args.corpus.as_deref(), &opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
+                path.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run_explain(args: &ExplainArgs) -> ExitCode {
     let mut cfg = Config::new(args.corpus.clone().unwrap_or_else(|| PathBuf::from(".")));
     args.compare.apply(&mut cfg);
@@ -890,6 +973,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
+        Command::Report(args) => run_report(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "neardup", &mut std::io::stdout());

@@ -165,6 +165,10 @@ pub struct Timing {
     /// were then read again for signing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spill: Option<String>,
+    /// The corpus folder scanned (absolute where it could be resolved): where
+    /// `neardup report --html` reads the texts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus: Option<String>,
 }
 
 /// Wall time of one stage of a scan.

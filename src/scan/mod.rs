@@ -311,6 +311,8 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     if let Some(timing) = out.report.timing.as_mut() {
         timing.cache = cache_status;
         timing.spill = Some(spill.describe());
+        let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
+        timing.corpus = Some(root.display().to_string());
     }
     out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len());
     out.warnings

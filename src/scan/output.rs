@@ -118,6 +118,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             stages: clock.stages,
             cache: None,
             spill: None,
+            corpus: None,
         }),
         skipped,
         duplicate_clusters: clusters,

@@ -1,0 +1,133 @@
+//! The texts the side-by-side views show, read again from the corpus: after a scan from the
+//! files it read, for a saved report by walking the corpus it names.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{InputOptions, SiteMode};
+use crate::corpus::{read_documents, walk, InputFile};
+use crate::report::types::{Annotation, Report};
+
+/// Longest text kept for comparison: enough for any article, bounded for a huge document.
+const MAX_COMPARED_BYTES: usize = 256 * 1024;
+
+/// Texts of the documents a page compares, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    by_id: HashMap<String, String>,
+    /// Why no text could be read at all (no corpus known, corpus gone), said in the page.
+    pub unavailable: Option<String>,
+}
+
+impl Texts {
+    /// No texts, for the reason given (said on the page instead of the side-by-side views).
+    pub fn none(reason: impl Into<String>) -> Texts {
+        Texts {
+            by_id: HashMap::new(),
+            unavailable: Some(reason.into()),
+        }
+    }
+
+    /// The text of a document, if it was read.
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.by_id.get(id).map(String::as_str)
+    }
+
+    /// Adds the text of `id` (the first one given is kept), cut to a size.
+    pub fn insert(&mut self, id: String, mut text: String) {
+        if text.len() > MAX_COMPARED_BYTES {
+            let cut = super::escape::prefix(&text, MAX_COMPARED_BYTES).len();
+            text.truncate(cut);
+        }
+        self.by_id.entry(id).or_insert(text);
+    }
+}
+
+/// Reads the `wanted` documents from the files a scan read; `annotations` (in document order)
+/// give each document's file and its id as the scan named it (a renamed `#2` included).
+pub fn read_scanned(
+    files: &[InputFile],
+    annotations: &[Annotation],
+    input: &InputOptions,
+    wanted: &BTreeSet<String>,
+) -> Texts {
+    let mut ids_by_path: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in annotations {
+        ids_by_path.entry(&a.path).or_default().push(&a.id);
+    }
+    let needed: Vec<(&InputFile, &Vec<&str>)> = files
+        .iter()
+        .filter_map(|f| ids_by_path.get(f.rel.as_str()).map(|ids| (f, ids)))
+        .filter(|(_, ids)| ids.iter().any(|id| wanted.contains(*id)))
+        .collect();
+    let found: Vec<Vec<(String, String)>> = needed
+        .par_iter()
+        .map(|(file, ids)| {
+            let mut got = Vec::new();
+            let mut at = 0;
+            read_documents(file, input, |doc| {
+                // The documents of a file come in the order their annotations do.
+                if let Some(id) = ids.get(at).filter(|id| wanted.contains(**id)) {
+                    got.push((id.to_string(), doc.text));
+                }
+                at += 1;
+            });
+            got
+        })
+        .collect();
+    let mut texts = Texts::default();
+    for (id, text) in found.into_iter().flatten() {
+        texts.insert(id, text);
+    }
+    texts
+}
+
+/// The reading options a report's parameters record (fields, sites, size limit).
+pub fn input_options(report: &Report) -> InputOptions {
+    let p = &report.summary.parameters;
+    // From the defaults, so that reading options the report does not record keep theirs.
+    let mut input = crate::Config::new(".").input;
+    input.text_field = p.text_field.clone();
+    input.id_field = p.id_field.clone();
+    input.site_field = p.site_field.clone();
+    input.site_mode = if p.site == "none" {
+        SiteMode::None
+    } else {
+        SiteMode::Dir
+    };
+    input.max_bytes = p.max_bytes;
+    input
+}
+
+/// Reads the `wanted` documents of a saved report from the corpus at `root`, walked again
+/// with the reading options the report records.
+pub fn read_corpus(root: &Path, report: &Report, wanted: &BTreeSet<String>) -> Texts {
+    if !root.is_dir() {
+        return Texts::none(format!(
+            "the corpus '{}' is not a folder here, so no text could be read again (pass --corpus DIR)",
+            root.display()
+        ));
+    }
+    let input = input_options(report);
+    let tree = walk(root, &input.site_mode);
+    let found: Vec<Vec<(String, String)>> = tree
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut got = Vec::new();
+            read_documents(file, &input, |doc| {
+                if wanted.contains(&doc.id) {
+                    got.push((doc.id, doc.text));
+                }
+            });
+            got
+        })
+        .collect();
+    let mut texts = Texts::default();
+    for (id, text) in found.into_iter().flatten() {
+        texts.insert(id, text);
+    }
+    texts
+}
