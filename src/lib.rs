@@ -32,7 +32,9 @@ mod spill;
 pub mod text;
 
 pub use config::Config;
-pub use corpus::{Compression, Document, Format, InputFile, SkipReason, Skipped};
+pub use corpus::{
+    Boilerplate, BoilerplateReason, Compression, Document, Format, InputFile, SkipReason, Skipped,
+};
 pub use report::{Annotation, Report};
 pub use scan::{scan, ScanError, ScanOutput};
 

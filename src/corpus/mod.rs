@@ -1,10 +1,13 @@
 //! The corpus: walking the tree, reading and decoding files into [`Document`]s.
 
+mod boilerplate;
+mod html;
 mod read;
 mod walk;
 
 use std::path::PathBuf;
 
+pub use boilerplate::{Boilerplate, BoilerplateReason};
 pub(crate) use read::{field_mut, open_regular};
 pub use read::{read_documents, FileOutcome};
 pub use walk::walk;
@@ -16,6 +19,8 @@ pub enum Format {
     Text,
     /// One JSON object per line (`.jsonl`, `.ndjson`).
     JsonLines,
+    /// One HTML page (`.html`, `.htm`), read as one line per block element.
+    Html,
 }
 
 /// How a file is compressed.
@@ -59,8 +64,11 @@ pub struct Document {
     pub site: Option<String>,
     /// Its text (for JSONL: the decoded text field).
     pub text: String,
-    /// Whether invalid UTF-8 was replaced while decoding.
+    /// Whether invalid UTF-8 was replaced while decoding (for HTML: bytes invalid in the
+    /// page's charset, or no charset and no UTF-8).
     pub lossy_utf8: bool,
+    /// For an HTML page: the runs of lines its structure shows to be boilerplate.
+    pub boilerplate: Vec<Boilerplate>,
 }
 
 /// A file, JSONL line or tree entry that was not used, and why.
@@ -117,7 +125,7 @@ pub enum SkipReason {
 }
 
 const UNSUPPORTED: &str =
-    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, optionally .gz or .zst)";
+    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, optionally .gz or .zst)";
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -28,7 +28,7 @@ pub fn read_documents(
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     if file.compression == Compression::None
-        && file.format == Format::Text
+        && matches!(file.format, Format::Text | Format::Html)
         && file.size > opts.max_bytes
     {
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
@@ -44,12 +44,13 @@ pub fn read_documents(
     match file.format {
         Format::Text => read_text(file, opts, reader, &mut outcome, &mut emit),
         Format::JsonLines => read_jsonl(file, opts, reader, &mut outcome, &mut emit),
+        Format::Html => super::html::read_html(file, opts, reader, &mut outcome, &mut emit),
     }
     outcome
 }
 
 impl FileOutcome {
-    fn skip(&mut self, path: &str, reason: SkipReason) {
+    pub(super) fn skip(&mut self, path: &str, reason: SkipReason) {
         self.skipped.push(Skipped {
             path: path.to_string(),
             reason,
@@ -81,7 +82,7 @@ fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
     let f = open_regular(&file.path)?;
     // Plain text files are read whole into a buffer of their size (read_text); a buffer in
     // between would only add a copy, and a large one costs a fresh mapping per file.
-    if file.compression == Compression::None && file.format == Format::Text {
+    if file.compression == Compression::None && matches!(file.format, Format::Text | Format::Html) {
         return Ok(Box::new(f));
     }
     let buffered = BufReader::with_capacity(64 * 1024, f);
@@ -134,7 +135,7 @@ impl<R: BufRead> Read for ZstdFrames<R> {
     }
 }
 
-fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipReason {
+pub(super) fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipReason {
     match file.compression {
         Compression::None => SkipReason::Unreadable(err.to_string()),
         Compression::Gzip => SkipReason::BrokenGzip(err.to_string()),
@@ -181,6 +182,7 @@ fn read_text(
         site: file.site.clone(),
         text,
         lossy_utf8: lossy,
+        boilerplate: Vec::new(),
     });
 }
 
@@ -282,7 +284,7 @@ fn read_line_bounded(
 }
 
 /// A NUL byte in the first 8 KiB marks a binary file, as in most text tools.
-fn looks_binary(bytes: &[u8]) -> bool {
+pub(super) fn looks_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
@@ -384,6 +386,7 @@ fn read_jsonl(
             site,
             text,
             lossy_utf8: lossy,
+            boilerplate: Vec::new(),
         });
     }
 }

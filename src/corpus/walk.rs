@@ -179,6 +179,7 @@ pub fn classify(path: &Path) -> Option<(Format, Compression)> {
     let format = match ext {
         "txt" | "md" | "markdown" | "text" => Format::Text,
         "jsonl" | "ndjson" => Format::JsonLines,
+        "html" | "htm" | "xhtml" => Format::Html,
         _ => return None,
     };
     Some((format, compression))

@@ -146,8 +146,17 @@ pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
     out.trim_start_matches(['\n', '\r']).to_string()
 }
 
-/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain).
+/// The file name a cleaned copy of `rel` gets (compression dropped: the copy is plain; an
+/// HTML page becomes its text, `page.html` → `page.txt`).
 fn plain_name(file: &InputFile) -> String {
+    if file.format == Format::Html {
+        let name = plain_name(&InputFile {
+            format: Format::Text,
+            ..file.clone()
+        });
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        return format!("{stem}.txt");
+    }
     match file.compression {
         Compression::None => file.rel.clone(),
         Compression::Gzip => file.rel.trim_end_matches(".gz").to_string(),
@@ -181,7 +190,7 @@ pub fn write_clean_corpus(
     for file in files {
         let target = out.join(plain_name(file));
         match file.format {
-            Format::Text => {
+            Format::Text | Format::Html => {
                 let mut text = None;
                 read_documents(file, &cfg.input, |doc| text = Some(doc.text));
                 let (Some(text), Some(a)) = (text, by_place.get(&(file.rel.as_str(), 0))) else {
@@ -303,6 +312,7 @@ mod tests {
             end_line: 1,
             start_byte,
             end_byte,
+            reason: None,
         };
         let a = Annotation {
             id: "a".into(),
