@@ -18,6 +18,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod cache;
+pub mod cleaning;
 pub mod config;
 mod corpus;
 mod detect;

@@ -30,6 +30,8 @@ pub enum BoilerplateReason {
     Form,
     /// Inside an element named comments.
     Comments,
+    /// A figure, its caption or a photo gallery.
+    Caption,
     /// Mostly link text: a list or bar of links.
     LinkList,
     /// The `<title>`, repeated by the headline.
@@ -48,6 +50,7 @@ impl BoilerplateReason {
             BoilerplateReason::Aside => "aside",
             BoilerplateReason::Form => "form",
             BoilerplateReason::Comments => "comments",
+            BoilerplateReason::Caption => "caption",
             BoilerplateReason::LinkList => "link list",
             BoilerplateReason::PageTitle => "page title",
             BoilerplateReason::OutsideArticle => "outside the article",
@@ -99,12 +102,18 @@ pub(crate) fn classify(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Bo
 /// The article's blocks: the best-scored block and its siblings that hold prose.
 fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
     let mut score = vec![0f32; nodes.len()];
-    let credit = |score: &mut Vec<f32>, strict: bool| {
-        for l in lines.iter().filter(|l| is_prose(l)) {
-            if strict && l.flags & NOT_ARTICLE != 0 {
-                continue;
-            }
-            let w = l.words as f32;
+    for l in lines
+        .iter()
+        .filter(|l| is_prose(l) && l.flags & role::TITLE == 0)
+    {
+        // Prose the markup calls navigation, footer or sidebar counts for little: a block of
+        // it is the article only where the markup calls everything so.
+        let w = if l.flags & NOT_ARTICLE != 0 {
+            l.words as f32 / 10.0
+        } else {
+            l.words as f32
+        };
+        {
             let parent = nodes[l.node as usize].parent;
             let grandparent = nodes[parent as usize].parent;
             score[l.node as usize] += w;
@@ -115,10 +124,6 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
                 score[grandparent as usize] += w / 2.0;
             }
         }
-    };
-    credit(&mut score, true);
-    if score.iter().all(|&s| s == 0.0) {
-        credit(&mut score, false); // a page whose markup calls everything a sidebar
     }
     let mut in_article = vec![false; nodes.len()];
     // the last of equal scores: the deeper block, children being numbered after parents
@@ -134,12 +139,14 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
         return in_article;
     }
     let parent = nodes[best].parent;
+    // A sibling holding a fifth of the article's prose, or a paragraph of its own (a lead
+    // above the body, a credit line below it), is the article too.
+    let enough = (0.2 * top).min(10.0);
+    let not_article = NOT_ARTICLE | role::FIGURE;
     for (n, node) in nodes.iter().enumerate().skip(1) {
         let sibling = node.parent == parent && n != best;
         if n == best
-            || sibling
-                && score[n] >= 0.2 * top
-                && node.flags & NOT_ARTICLE & !nodes[best].flags == 0
+            || sibling && score[n] >= enough && node.flags & not_article & !nodes[best].flags == 0
         {
             in_article[n] = true;
         }
@@ -167,6 +174,7 @@ fn role_reason(flags: Flags, context: Flags) -> Option<BoilerplateReason> {
     let own = flags & !context;
     let reasons = [
         (role::COMMENTS, BoilerplateReason::Comments),
+        (role::FIGURE, BoilerplateReason::Caption),
         (role::NAV, BoilerplateReason::Navigation),
         (role::FOOTER, BoilerplateReason::Footer),
         (role::ASIDE, BoilerplateReason::Aside),
@@ -236,6 +244,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             let link_list = l.link_density() >= 0.5;
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
+                    // captions and comments are prose that is no part of the article
+                    (
+                        true,
+                        Some(r @ (BoilerplateReason::Caption | BoilerplateReason::Comments)),
+                    ) => Some(r),
                     (true, _) => None,
                     (false, Some(r)) => Some(r),
                     (false, None) if link_list => Some(BoilerplateReason::LinkList),

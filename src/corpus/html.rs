@@ -37,7 +37,7 @@ pub(crate) mod role {
     pub const TITLE: u16 = 1 << 7;
     /// A class or id that says comments.
     pub const COMMENTS: u16 = 1 << 8;
-    /// A figure or its caption.
+    /// A figure, its caption, a photo gallery.
     pub const FIGURE: u16 = 1 << 9;
     /// `<article>`, `<main>`, `role=main` or `itemprop=articleBody`.
     pub const ARTICLE: u16 = 1 << 10;
@@ -275,16 +275,32 @@ fn tag_flags(name: &[u8]) -> Flags {
     }
 }
 
+/// The words of a `class` or `id` value: split at anything but letters and digits and
+/// where camel case starts a word (`galleryCaption001` → gallery, caption, 001).
+fn hint_words(value: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    value
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|part| {
+            let mut words = Vec::new();
+            let mut start = 0;
+            for i in 1..part.len() {
+                if part[i].is_ascii_uppercase() && part[i - 1].is_ascii_lowercase() {
+                    words.push(part[start..i].to_ascii_lowercase());
+                    start = i;
+                }
+            }
+            words.push(part[start..].to_ascii_lowercase());
+            words
+        })
+}
+
 /// The roles a `class`, `id` or `role` attribute names. Words are matched whole (a class
 /// `main-content-with-sidebar` says content as much as sidebar, so it says nothing).
 fn hint_flags(value: &[u8]) -> Flags {
     let mut flags = 0;
     let mut content = false;
-    for word in value
-        .split(|b| !b.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word = word.to_ascii_lowercase();
+    for word in hint_words(value) {
         flags |= match word.as_slice() {
             b"nav" | b"navbar" | b"navigation" | b"menu" | b"breadcrumb" | b"breadcrumbs"
             | b"topnav" | b"subnav" | b"masthead" | b"banner" | b"skip" => role::NAV,
@@ -295,6 +311,7 @@ fn hint_flags(value: &[u8]) -> Flags {
             | b"complementary" | b"widget" | b"toolbar" | b"tools" | b"recommended"
             | b"outbrain" | b"taboola" => role::ASIDE,
             b"comment" | b"comments" | b"disqus" => role::COMMENTS,
+            b"caption" | b"captions" | b"gallery" | b"slideshow" | b"carousel" => role::FIGURE,
             b"article" | b"story" | b"content" | b"body" | b"entry" | b"post" | b"main"
             | b"text" | b"articlebody" => {
                 content = true;
@@ -450,7 +467,13 @@ impl Walker {
             return;
         }
         let (parent, parent_flags) = self.current();
-        let flags = parent_flags | tag_flags(name) | self.tag_flags;
+        // A class on `html` or `body` describes the page (`disable-wide-advert`), not a block.
+        let hints = if name == b"body" || name == b"html" {
+            0
+        } else {
+            self.tag_flags
+        };
+        let flags = parent_flags | tag_flags(name) | hints;
         let node = if kind == Kind::Block {
             self.nodes.push(Node { parent, flags });
             self.nodes.len() as u32 - 1
