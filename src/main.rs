@@ -112,7 +112,8 @@ enum SiteArg {
 
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Corpus directory (.txt, .md, .jsonl, .ndjson, optionally .gz or .zst; nested folders).
+    /// Corpus directory (.txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst;
+    /// nested folders).
     dir: PathBuf,
 
     /// Where to write the JSON report ('-' for standard output).

@@ -4,6 +4,7 @@ mod boilerplate;
 mod html;
 mod read;
 mod walk;
+mod warc;
 
 use std::path::PathBuf;
 
@@ -21,6 +22,8 @@ pub enum Format {
     JsonLines,
     /// One HTML page (`.html`, `.htm`), read as one line per block element.
     Html,
+    /// A WARC archive (`.warc`): each HTML or text response record is a document.
+    Warc,
 }
 
 /// How a file is compressed.
@@ -120,12 +123,21 @@ pub enum SkipReason {
     UnsupportedType,
     /// A JSON Lines file in UTF-16 (its byte-order mark says so).
     Utf16JsonLines,
+    /// A WARC record that ends before its Content-Length.
+    TruncatedRecord,
+    /// A WARC file whose records cannot be read (what is wrong).
+    MalformedWarc(String),
+    /// A WARC response whose payload is not HTML or text (its media type).
+    NotText(String),
+    /// WARC records of other types than `response` (request, metadata, warcinfo…): counted,
+    /// not read.
+    OtherWarcRecords(u64),
     /// A reason read back from a report that this version does not know.
     Other(String),
 }
 
 const UNSUPPORTED: &str =
-    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, optionally .gz or .zst)";
+    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst)";
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -151,6 +163,15 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Utf16JsonLines => {
                 f.write_str("JSON Lines in UTF-16 (convert the file to UTF-8)")
             }
+            SkipReason::TruncatedRecord => f.write_str("truncated WARC record"),
+            SkipReason::MalformedWarc(e) => write!(f, "malformed WARC: {e}"),
+            SkipReason::NotText(t) => write!(f, "WARC response is not HTML or text ({t})"),
+            SkipReason::OtherWarcRecords(n) => {
+                write!(
+                    f,
+                    "{n} WARC records not read (request, metadata, …: not responses)"
+                )
+            }
             SkipReason::Other(text) => f.write_str(text),
         }
     }
@@ -169,6 +190,9 @@ impl SkipReason {
             SkipReason::MalformedJson(_) => "malformed JSON".to_string(),
             SkipReason::MissingField(name) => format!("no '{name}' field"),
             SkipReason::UnsupportedType => "unsupported file type".to_string(),
+            SkipReason::MalformedWarc(_) => "malformed WARC".to_string(),
+            SkipReason::NotText(_) => "WARC response is not HTML or text".to_string(),
+            SkipReason::OtherWarcRecords(_) => "WARC records not read".to_string(),
             other => other.to_string(),
         }
     }
@@ -186,6 +210,7 @@ impl SkipReason {
             SkipReason::NotARegularFile,
             SkipReason::UnsupportedType,
             SkipReason::Utf16JsonLines,
+            SkipReason::TruncatedRecord,
         ];
         if let Some(r) = fixed.into_iter().find(|r| r.to_string() == text) {
             return r;
@@ -204,6 +229,15 @@ impl SkipReason {
             SkipReason::BrokenZstd(e)
         } else if let Some(e) = detail("malformed JSON: ") {
             SkipReason::MalformedJson(e)
+        } else if let Some(e) = detail("malformed WARC: ") {
+            SkipReason::MalformedWarc(e)
+        } else if let Some(t) = quoted("WARC response is not HTML or text (", ")") {
+            SkipReason::NotText(t)
+        } else if let Some(n) = text
+            .strip_suffix(" WARC records not read (request, metadata, …: not responses)")
+            .and_then(|n| n.parse().ok())
+        {
+            SkipReason::OtherWarcRecords(n)
         } else if let Some(n) =
             quoted("file larger than --max-bytes (", " bytes)").and_then(|n| n.parse().ok())
         {

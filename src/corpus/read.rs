@@ -45,6 +45,7 @@ pub fn read_documents(
         Format::Text => read_text(file, opts, reader, &mut outcome, &mut emit),
         Format::JsonLines => read_jsonl(file, opts, reader, &mut outcome, &mut emit),
         Format::Html => super::html::read_html(file, opts, reader, &mut outcome, &mut emit),
+        Format::Warc => super::warc::read_warc(file, opts, reader, &mut outcome, &mut emit),
     }
     outcome
 }

@@ -180,6 +180,7 @@ pub fn classify(path: &Path) -> Option<(Format, Compression)> {
         "txt" | "md" | "markdown" | "text" => Format::Text,
         "jsonl" | "ndjson" => Format::JsonLines,
         "html" | "htm" | "xhtml" => Format::Html,
+        "warc" => Format::Warc,
         _ => return None,
     };
     Some((format, compression))

@@ -207,6 +207,10 @@ pub fn write_clean_corpus(
                 }
                 std::fs::write(&target, cleaned)?;
             }
+            Format::Warc => {
+                let lines = clean_records(file, cfg, &by_place, &mut summary);
+                write_lines(&out.join(format!("{}.jsonl", file.rel)), lines)?;
+            }
             Format::JsonLines => {
                 let lines = clean_jsonl(file, cfg, &by_place, &mut summary)?;
                 if lines.is_empty() {
@@ -225,6 +229,47 @@ pub fn write_clean_corpus(
         }
     }
     Ok(summary)
+}
+
+/// The kept documents of an archive (WARC) as JSON lines `{id, site, text}`, their text
+/// cleaned.
+fn clean_records(
+    file: &InputFile,
+    cfg: &Config,
+    by_place: &HashMap<(&str, u32), &Annotation>,
+    summary: &mut CleanSummary,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    read_documents(file, &cfg.input, |doc| {
+        let Some(a) = by_place.get(&(file.rel.as_str(), doc.line)) else {
+            return;
+        };
+        if a.duplicate_of.is_some() {
+            summary.dropped(doc.text.len());
+            return;
+        }
+        let cleaned = strip_spans(&doc.text, &spans_of(a));
+        summary.kept(&doc.text, &cleaned, a);
+        let record = serde_json::json!({"id": a.id, "site": a.site, "text": cleaned});
+        lines.push(record.to_string());
+    });
+    lines
+}
+
+/// Writes `lines` as a JSON Lines file at `target` (nothing when there are none).
+fn write_lines(target: &Path, lines: Vec<String>) -> io::Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut w = io::BufWriter::new(std::fs::File::create(target)?);
+    for l in lines {
+        w.write_all(l.as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
 }
 
 /// The cleaned lines of a JSONL file: kept documents with their text field stripped.
