@@ -797,6 +797,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any bytes: no panic, text bounded by the input (a byte decodes to at most three
+        /// of UTF-8), boilerplate runs inside the text.
+        #[test]
+        fn any_bytes_are_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let page = read_page(&bytes, None);
+            proptest::prop_assert!(page.text.len() <= 3 * bytes.len());
+            for b in &page.boilerplate {
+                proptest::prop_assert!(b.bytes.0 <= b.bytes.1 && b.bytes.1 as usize <= page.text.len());
+            }
+        }
+
+        /// Markup-shaped input (tags, attributes, entities in any order) too.
+        #[test]
+        fn tag_soup_is_read_without_panic(parts in proptest::collection::vec("<[a-z]{1,6}( class=[a-z]{1,8})?>|</[a-z]{1,6}>|[a-z ]{0,12}|&[a-z]{2,5};|<br>|<!--", 0..80)) {
+            let html = parts.concat();
+            let page = read_page(html.as_bytes(), None);
+            proptest::prop_assert!(page.text.len() <= 3 * html.len());
+        }
+    }
+
     #[test]
     fn malformed_markup_still_gives_text() {
         let html = "<div><p>unclosed <b>bold <i>both</div></span></p>tail<p>x</td></tr>";

@@ -268,6 +268,19 @@ pub(crate) fn site_of(uri: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any bytes as an HTTP response or a URI: no panic.
+        #[test]
+        fn any_response_is_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..1000)) {
+            let mut block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            block.extend_from_slice(&bytes);
+            let _ = response_document(&block, 1 << 20);
+            let _ = response_document(&bytes, 1 << 20);
+            let _ = dechunk(&bytes);
+            let _ = site_of(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
     #[test]
     fn sites_are_hosts_without_www_and_port() {
         assert_eq!(
