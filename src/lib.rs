@@ -42,7 +42,7 @@ pub use scan::{scan, ScanError, ScanOutput};
 /// The stages' own entry points, for the benches and the corpus generator: not a stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::corpus::{read_documents, walk};
+    pub use crate::corpus::{html_page, read_documents, walk};
     pub use crate::detect::cluster::UnionFind;
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;

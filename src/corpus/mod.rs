@@ -13,6 +13,13 @@ pub(crate) use read::{field_mut, open_regular};
 pub use read::{read_documents, FileOutcome};
 pub use walk::walk;
 
+/// An HTML page's text (one line per block element) and the boilerplate runs its structure
+/// shows: the reader's work on one page, for the benches.
+pub fn html_page(bytes: &[u8]) -> (String, Vec<Boilerplate>) {
+    let page = html::read_page(bytes, None);
+    (page.text, page.boilerplate)
+}
+
 /// How a file holds its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
