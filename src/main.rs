@@ -113,7 +113,7 @@ enum SiteArg {
 #[derive(Args, Debug)]
 struct ScanArgs {
     /// Corpus directory (.txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst;
-    /// nested folders).
+    /// .parquet; nested folders).
     dir: PathBuf,
 
     /// Where to write the JSON report ('-' for standard output).

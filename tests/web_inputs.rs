@@ -282,3 +282,100 @@ fn malformed_web_inputs_are_reported_not_fatal() {
     assert_eq!(lossy, ["s/none.htm", "s/wrong.html"]);
     assert_eq!(report.summary.lossy_utf8_documents, 2);
 }
+
+/// Writes string columns as a Parquet file, two rows per row group (snappy, as pyarrow does).
+fn write_parquet(path: &std::path::Path, columns: &[&str], rows: &[Vec<String>]) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let message = format!(
+        "message schema {{ {} }}",
+        columns
+            .iter()
+            .map(|c| format!("REQUIRED BYTE_ARRAY {c} (UTF8);"))
+            .collect::<String>()
+    );
+    let schema = Arc::new(parquet::schema::parser::parse_message_type(&message).expect("schema"));
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .build(),
+    );
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer = SerializedFileWriter::new(file, schema, props).expect("writer");
+    for chunk in rows.chunks(2) {
+        let mut group = writer.next_row_group().expect("row group");
+        let mut c = 0;
+        while let Some(mut col) = group.next_column().expect("column") {
+            let values: Vec<ByteArray> = chunk
+                .iter()
+                .map(|r| ByteArray::from(r[c].as_str()))
+                .collect();
+            col.typed::<ByteArrayType>()
+                .write_batch(&values, None, None)
+                .expect("write");
+            col.close().expect("close column");
+            c += 1;
+        }
+        group.close().expect("close group");
+    }
+    writer.close().expect("close");
+}
+
+#[test]
+fn a_parquet_file_scans_like_the_same_jsonl() {
+    let mut rows = Vec::new();
+    for (h, host) in ["alpha.example", "beta.example"].iter().enumerate() {
+        for (n, story) in STORIES.iter().enumerate() {
+            let text = format!(
+                "{host} home | World | Sport | Arts\n{}\n\n{}\n{}\n{}\n\nCopyright {host} 2024 All rights reserved. Contact us\n",
+                story[0], story[1], story[2], story[3]
+            );
+            let id = format!("{host}/{n}");
+            let url = format!("https://{host}/story/{}", n + 10 * h);
+            rows.push(vec![id, text, url]);
+        }
+    }
+    let jsonl: String = rows
+        .iter()
+        .map(|r| serde_json::json!({"id": r[0], "text": r[1], "url": r[2]}).to_string() + "\n")
+        .collect();
+    let (a, b) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    write_tree(a.path(), &[("shard/d.jsonl", jsonl.as_bytes())]);
+    std::fs::create_dir_all(b.path().join("shard")).expect("mkdir");
+    write_parquet(
+        &b.path().join("shard/d.parquet"),
+        &["id", "text", "url"],
+        &rows,
+    );
+    let scan = |dir: &std::path::Path| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let clean = out.path().join("clean");
+        let (raw, ann, _) = scan_to(
+            dir,
+            out.path(),
+            &[
+                "--site-field",
+                "url",
+                "--clean",
+                clean.to_str().expect("utf-8"),
+            ],
+        );
+        let report: Report = serde_json::from_str(&raw).expect("report");
+        let cleaned = std::fs::read_dir(clean.join("shard"))
+            .expect("clean copy")
+            .count();
+        (report, ann.replace("d.parquet", "d.jsonl"), cleaned)
+    };
+    let (ja, jann, jclean) = scan(a.path());
+    let (pa, pann, pclean) = scan(b.path());
+    assert_eq!(pann, jann);
+    assert!(jann.contains("\"kind\":\"template\""));
+    assert_eq!(pa.summary.documents, 8);
+    assert_eq!(pa.template_blocks.len(), ja.template_blocks.len());
+    assert_eq!((jclean, pclean), (1, 1));
+}

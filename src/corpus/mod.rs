@@ -2,6 +2,7 @@
 
 mod boilerplate;
 mod html;
+mod parquet;
 mod read;
 mod walk;
 mod warc;
@@ -31,6 +32,8 @@ pub enum Format {
     Html,
     /// A WARC archive (`.warc`): each HTML or text response record is a document.
     Warc,
+    /// A Parquet file (`.parquet`, not compressed outside): one document per row.
+    Parquet,
 }
 
 /// How a file is compressed.
@@ -136,6 +139,8 @@ pub enum SkipReason {
     MalformedWarc(String),
     /// A WARC response whose payload is not HTML or text (its media type).
     NotText(String),
+    /// A Parquet file that cannot be read (the reader's reason).
+    MalformedParquet(String),
     /// WARC records of other types than `response` (request, metadata, warcinfo…): counted,
     /// not read.
     OtherWarcRecords(u64),
@@ -144,7 +149,7 @@ pub enum SkipReason {
 }
 
 const UNSUPPORTED: &str =
-    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst)";
+    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst; .parquet)";
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -173,6 +178,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::TruncatedRecord => f.write_str("truncated WARC record"),
             SkipReason::MalformedWarc(e) => write!(f, "malformed WARC: {e}"),
             SkipReason::NotText(t) => write!(f, "WARC response is not HTML or text ({t})"),
+            SkipReason::MalformedParquet(e) => write!(f, "unreadable Parquet: {e}"),
             SkipReason::OtherWarcRecords(n) => {
                 write!(
                     f,
@@ -198,6 +204,7 @@ impl SkipReason {
             SkipReason::MissingField(name) => format!("no '{name}' field"),
             SkipReason::UnsupportedType => "unsupported file type".to_string(),
             SkipReason::MalformedWarc(_) => "malformed WARC".to_string(),
+            SkipReason::MalformedParquet(_) => "unreadable Parquet".to_string(),
             SkipReason::NotText(_) => "WARC response is not HTML or text".to_string(),
             SkipReason::OtherWarcRecords(_) => "WARC records not read".to_string(),
             other => other.to_string(),
@@ -238,6 +245,8 @@ impl SkipReason {
             SkipReason::MalformedJson(e)
         } else if let Some(e) = detail("malformed WARC: ") {
             SkipReason::MalformedWarc(e)
+        } else if let Some(e) = detail("unreadable Parquet: ") {
+            SkipReason::MalformedParquet(e)
         } else if let Some(t) = quoted("WARC response is not HTML or text (", ")") {
             SkipReason::NotText(t)
         } else if let Some(n) = text

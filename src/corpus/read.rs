@@ -34,6 +34,10 @@ pub fn read_documents(
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
         return outcome;
     }
+    if file.format == Format::Parquet {
+        super::parquet::read_parquet(file, opts, &mut outcome, &mut emit);
+        return outcome;
+    }
     let reader = match open(file) {
         Ok(r) => r,
         Err(reason) => {
@@ -46,6 +50,7 @@ pub fn read_documents(
         Format::JsonLines => read_jsonl(file, opts, reader, &mut outcome, &mut emit),
         Format::Html => super::html::read_html(file, opts, reader, &mut outcome, &mut emit),
         Format::Warc => super::warc::read_warc(file, opts, reader, &mut outcome, &mut emit),
+        Format::Parquet => {} // read above: it needs a file it can seek in
     }
     outcome
 }

@@ -207,7 +207,7 @@ pub fn write_clean_corpus(
                 }
                 std::fs::write(&target, cleaned)?;
             }
-            Format::Warc => {
+            Format::Warc | Format::Parquet => {
                 let lines = clean_records(file, cfg, &by_place, &mut summary);
                 write_lines(&out.join(format!("{}.jsonl", file.rel)), lines)?;
             }
