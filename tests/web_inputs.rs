@@ -5,7 +5,7 @@ mod common;
 
 use std::io::Write;
 
-use common::{scan_to, write_tree};
+use common::{neardup, scan_to, write_tree};
 use neardup::{Annotation, Report};
 
 /// Stories different enough not to be near-duplicates of each other.
@@ -106,6 +106,24 @@ fn html_pages_are_read_cleaned_and_explained() {
     ] {
         assert!(!text.contains(gone), "{gone} left in {text}");
     }
+    let explained = neardup(
+        out.path(),
+        &[
+            "explain",
+            "news/p0.html",
+            "news/p1.html",
+            "--corpus",
+            corpus.path().to_str().expect("utf-8"),
+        ],
+    );
+    let said = String::from_utf8_lossy(&explained.stdout);
+    assert!(explained.status.success(), "{said}");
+    assert!(
+        said.contains("boilerplate by the page's structure: 1 (page title), 2-")
+            && said.contains("(navigation)")
+            && said.contains("(footer)"),
+        "{said}"
+    );
 }
 
 /// One WARC record, as crawlers write it.

@@ -85,52 +85,58 @@ pub(super) fn read_parquet(
                     continue;
                 }
             };
-            let value = |name: &str| {
-                row.get_column_iter()
-                    .find(|(n, _)| n.as_str() == name)
-                    .map(|(_, f)| f)
-            };
-            let text = match value(&opts.text_field) {
-                Some(Field::Str(s)) => s.clone(),
-                Some(Field::Null) | None => {
-                    outcome.skip(&at, SkipReason::MissingField(opts.text_field.clone()));
-                    continue;
+            match row_document(&row, file, opts, row_no) {
+                Ok(doc) => {
+                    outcome.bytes += doc.text.len() as u64;
+                    emit(doc);
                 }
-                Some(_) => {
-                    outcome.skip(&at, SkipReason::FieldNotString(opts.text_field.clone()));
-                    continue;
-                }
-            };
-            if text.len() as u64 > opts.max_bytes {
-                outcome.skip(&at, SkipReason::DecompressedTooLarge);
-                continue;
+                Err(reason) => outcome.skip(&at, reason),
             }
-            if text.contains('\0') {
-                outcome.skip(&at, SkipReason::BinaryText);
-                continue;
-            }
-            if text.trim().is_empty() {
-                outcome.skip(&at, SkipReason::Empty);
-                continue;
-            }
-            outcome.bytes += text.len() as u64;
-            let id = scalar(value(&opts.id_field)).unwrap_or_else(|| at.clone());
-            let site = opts
-                .site_field
-                .as_deref()
-                .and_then(|name| scalar(value(name)))
-                .or_else(|| file.site.clone());
-            emit(Document {
-                id,
-                path: file.rel.clone(),
-                line: row_no,
-                site,
-                text,
-                lossy_utf8: false,
-                boilerplate: Vec::new(),
-            });
         }
     }
+}
+
+/// The document of one row, or why it is none.
+fn row_document(
+    row: &parquet::record::Row,
+    file: &InputFile,
+    opts: &InputOptions,
+    row_no: u32,
+) -> Result<Document, SkipReason> {
+    let value = |name: &str| {
+        row.get_column_iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, f)| f)
+    };
+    let text = match value(&opts.text_field) {
+        Some(Field::Str(s)) => s.clone(),
+        Some(Field::Null) | None => return Err(SkipReason::MissingField(opts.text_field.clone())),
+        Some(_) => return Err(SkipReason::FieldNotString(opts.text_field.clone())),
+    };
+    if text.len() as u64 > opts.max_bytes {
+        return Err(SkipReason::DecompressedTooLarge);
+    }
+    if text.contains('\0') {
+        return Err(SkipReason::BinaryText);
+    }
+    if text.trim().is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    let id = scalar(value(&opts.id_field)).unwrap_or_else(|| format!("{}:{row_no}", file.rel));
+    let site = opts
+        .site_field
+        .as_deref()
+        .and_then(|name| scalar(value(name)))
+        .or_else(|| file.site.clone());
+    Ok(Document {
+        id,
+        path: file.rel.clone(),
+        line: row_no,
+        site,
+        text,
+        lossy_utf8: false,
+        boilerplate: Vec::new(),
+    })
 }
 
 /// A string or integer column value as text (ids and sites may be either); `None` when
