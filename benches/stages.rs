@@ -108,6 +108,47 @@ fn text_stages(c: &mut Criterion) {
     g.finish();
 }
 
+/// The same stories as news pages: a site's chrome (navigation, sidebar of links, footer)
+/// around the story's paragraphs, about 3 MB of HTML.
+fn sample_pages() -> Vec<String> {
+    let nav: String = (0..40)
+        .map(|i| format!("<li><a href=\"/section/{i}\" class=\"nav-link\">Section {i}</a></li>"))
+        .collect();
+    synthetic_stories(400, 3)
+        .into_iter()
+        .map(|s| {
+            let paras: String = s.paras.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+            format!(
+                "<!doctype html><html><head><meta charset=utf-8><title>{t} | News</title>\
+                 <script>window.tracking = {{page: 1}};</script><style>p {{ margin: 0 }}</style></head>\
+                 <body><header><div class=\"masthead\"><a href=\"/\">News</a></div>\
+                 <nav><ul>{nav}</ul></nav></header><main><article><h1>{t}</h1>\
+                 <div class=\"story-body\">{paras}</div></article>\
+                 <aside class=\"related\"><ul>{nav}</ul></aside></main>\
+                 <footer><p>Copyright News &amp; Co. All rights reserved.</p></footer></body></html>",
+                t = s.title
+            )
+        })
+        .collect()
+}
+
+/// HTML pages to text with boilerplate runs, beside the text path's segmentation above.
+fn html_pages(c: &mut Criterion) {
+    let pages = sample_pages();
+    let bytes: usize = pages.iter().map(|p| p.len()).sum();
+    let mut g = c.benchmark_group("html");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("extract+classify", |b| {
+        b.iter(|| {
+            pages
+                .iter()
+                .map(|p| neardup::internals::html_page(p.as_bytes()).1.len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
 fn minhash(c: &mut Criterion) {
     let docs = sample_text();
     let sets: Vec<Vec<u64>> = docs
@@ -187,5 +228,5 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, text_stages, minhash, lsh, end_to_end);
+criterion_group!(benches, text_stages, html_pages, minhash, lsh, end_to_end);
 criterion_main!(benches);

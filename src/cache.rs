@@ -62,6 +62,8 @@ pub(crate) struct Snapshot {
     pub shared: PerDoc<SharedBlock>,
     /// Later copies of blocks, down to the repeat floor.
     pub repeats: PerDoc<RepeatRecord>,
+    /// What the structure of HTML pages shows to be boilerplate.
+    pub boilerplate: PerDoc<crate::corpus::Boilerplate>,
     pub sigs: Signatures,
     /// Template decisions documents were signed with.
     pub versions: Vec<TemplateSet>,

@@ -929,6 +929,7 @@ mod tests {
                     end_line,
                     start_byte: 0,
                     end_byte: 0,
+                    reason: None,
                 })
                 .collect(),
         }

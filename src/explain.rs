@@ -26,6 +26,9 @@ pub struct Subject {
     /// 1-based lines that are site chrome (see [`mark_chrome`]): what a thin document is
     /// compared without.
     pub chrome_lines: Vec<u32>,
+    /// For an HTML page of a scanned corpus: the runs its structure shows to be boilerplate,
+    /// with why (shown, not left out: the comparison is the scan's).
+    pub boilerplate: Vec<crate::corpus::Boilerplate>,
 }
 
 /// Why `explain` could not find or read its two documents.
@@ -77,6 +80,7 @@ pub fn from_files(a: &str, b: &str, max_bytes: u64) -> Result<(Subject, Subject)
             template_lines: Vec::new(),
             site: None,
             chrome_lines: Vec::new(),
+            boilerplate: Vec::new(),
         })
     };
     Ok((read(a)?, read(b)?))
@@ -131,12 +135,27 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                         .collect()
                 })
                 .unwrap_or_default();
+            let boilerplate = annotation
+                .map(|x| {
+                    x.spans
+                        .iter()
+                        .filter_map(|s| {
+                            Some(crate::corpus::Boilerplate {
+                                lines: (s.start_line, s.end_line),
+                                bytes: (s.start_byte, s.end_byte),
+                                reason: s.reason?,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             f(&Subject {
                 id: annotation.map_or(doc.id, |x| x.id.clone()),
                 text: doc.text,
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
+                boilerplate,
             });
         });
     }
@@ -196,6 +215,7 @@ pub struct Explanation {
     /// What each was compared on.
     basis: [Basis; 2],
     template_lines: [Vec<(u32, u32)>; 2],
+    boilerplate: [Vec<crate::corpus::Boilerplate>; 2],
     exact: bool,
     jaccard: f64,
     estimate: f64,
@@ -346,6 +366,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         shingles: [sa.len(), sb.len()],
         basis: [sides[0].basis, sides[1].basis],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
+        boilerplate: [a.boilerplate.clone(), b.boilerplate.clone()],
         exact: sides[0].seg.norm == sides[1].seg.norm,
         jaccard,
         estimate,
@@ -430,6 +451,25 @@ impl fmt::Display for Explanation {
                     Basis::Full => " (shorter than one shingle outside chrome: full text compared)",
                 }
             )?;
+            if !self.boilerplate[i].is_empty() {
+                let runs: Vec<String> = self.boilerplate[i]
+                    .iter()
+                    .map(|b| {
+                        let (x, y) = b.lines;
+                        let lines = if x == y {
+                            x.to_string()
+                        } else {
+                            format!("{x}-{y}")
+                        };
+                        format!("{lines} ({})", b.reason.as_str())
+                    })
+                    .collect();
+                writeln!(
+                    f,
+                    "   boilerplate by the page's structure: {}",
+                    runs.join(", ")
+                )?;
+            }
         }
         let (dup, why) = self.verdict();
         writeln!(f)?;
@@ -488,6 +528,7 @@ mod tests {
             template_lines: Vec::new(),
             site: None,
             chrome_lines: Vec::new(),
+            boilerplate: Vec::new(),
         }
     }
 

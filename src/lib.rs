@@ -18,6 +18,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod cache;
+pub mod cleaning;
 pub mod config;
 mod corpus;
 mod detect;
@@ -32,7 +33,9 @@ mod spill;
 pub mod text;
 
 pub use config::Config;
-pub use corpus::{Compression, Document, Format, InputFile, SkipReason, Skipped};
+pub use corpus::{
+    Boilerplate, BoilerplateReason, Compression, Document, Format, InputFile, SkipReason, Skipped,
+};
 pub use report::{Annotation, Report};
 pub use scan::{scan, ScanError, ScanOutput};
 
@@ -40,7 +43,7 @@ pub use scan::{scan, ScanError, ScanOutput};
 #[doc(hidden)]
 pub mod internals {
     pub use crate::cache::decode_snapshot_payload;
-    pub use crate::corpus::{read_bytes, read_documents, walk};
+    pub use crate::corpus::{html_page, read_bytes, read_documents, walk};
     pub use crate::detect::cluster::UnionFind;
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;

@@ -103,12 +103,21 @@ struct ParamsArgs {
 struct EvalArgs {
     /// Labels as JSON: duplicate clusters, template and repeated lines (samples/truth.json), or
     /// page line labels {"site/page.txt": {"content": [..], "boilerplate": [..], "ignore": [..]}}.
-    #[arg(long, value_name = "FILE", required_unless_present = "labels")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["labels", "gold"])]
     truth: Option<PathBuf>,
     /// Labelled pairs as TSV: id_a, id_b, label (1 = duplicate, 0 = not); a header line is skipped.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
+    /// The article text of each page, `site/page.txt` for `site/page.html`: the scan's cleaned
+    /// copy (in a scratch folder) is scored against it, words summed over pages.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["truth", "labels"])]
+    gold: Option<PathBuf>,
+    /// With --gold: DIR is already cleaned text (another extractor's output); score it as it
+    /// is, without a scan.
+    #[arg(long, requires = "gold")]
+    cleaned: bool,
     /// With page line labels: figures per site and the lines got wrong, by text (-vv: all).
+    /// With --gold: the score of each page.
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(flatten)]
@@ -135,8 +144,8 @@ struct ScanArgs {
 /// The corpus and how to scan it (scan and eval).
 #[derive(Args, Debug)]
 struct CorpusArgs {
-    /// Folders (walked: .txt, .md, .jsonl, .ndjson, optionally .gz or .zst), files (read
-    /// whatever their name), or - for JSON Lines on standard input.
+    /// Folders (walked: .txt, .md, .jsonl, .ndjson, .html, .htm, .warc, optionally .gz or .zst;
+    /// .parquet), files (read whatever their name), or - for JSON Lines on standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 
@@ -725,6 +734,9 @@ fn write_outputs(
 const EVAL_SWEEP: [f64; 6] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 fn run_eval(args: &EvalArgs) -> ExitCode {
+    if let Some(gold) = &args.gold {
+        return run_gold_eval(args, gold);
+    }
     // The label files are read first: a bad one fails before the scan.
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).map_err(|e| {
@@ -773,6 +785,67 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
     let code = score_eval(args, &cfg, truth, labels);
     let _ = std::fs::remove_dir_all(&scratch);
     code
+}
+
+/// `eval --gold`: the cleaned copy (made by a scan, or given with --cleaned) scored against
+/// the gold article texts.
+fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
+    let scratch = std::env::temp_dir().join(format!("neardup-gold-{}", std::process::id()));
+    let cleaned = if args.cleaned {
+        match args.scan.paths.as_slice() {
+            [dir] => dir.clone(),
+            _ => {
+                eprintln!("neardup: eval --cleaned scores one folder of cleaned texts; give one");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        let mut cfg = args.scan.to_config();
+        cfg.progress = false;
+        let out = match neardup::scan(&cfg) {
+            Ok(out) => out,
+            Err(e) => {
+                eprintln!("neardup: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let target = scratch.clone();
+        let source = clean::CleanSource {
+            files: &out.files,
+            annotations: &out.annotations,
+            text_hashes: &out.text_hashes,
+        };
+        if let Err(e) = clean::write_clean_corpus(&cfg, source, &target) {
+            eprintln!(
+                "neardup: cannot write the cleaned corpus to '{}': {e}",
+                target.display()
+            );
+            let _ = std::fs::remove_dir_all(&scratch);
+            return ExitCode::from(1);
+        }
+        target
+    };
+    let score = neardup::cleaning::score_dirs(&cleaned, gold);
+    let _ = std::fs::remove_dir_all(&scratch);
+    match score {
+        Ok(score) => {
+            if args.verbose > 0 {
+                for (page, s) in &score.pages {
+                    emit(&format!("  {page:<40} {s}\n"));
+                }
+            }
+            emit(&score.to_string());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "neardup: cannot score '{}' against '{}': {e}",
+                cleaned.display(),
+                gold.display()
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The scan of `eval` and its scores; exit code 2 when a label file names nothing in the scan.

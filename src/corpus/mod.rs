@@ -1,11 +1,16 @@
 //! The corpus: walking the tree, reading and decoding files into [`Document`]s.
 
+mod boilerplate;
+mod html;
 mod names;
+mod parquet;
 mod read;
 mod walk;
+mod warc;
 
 use std::path::PathBuf;
 
+pub use boilerplate::{Boilerplate, BoilerplateReason};
 pub use names::path_of_id;
 pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, open_regular, JsonRecord,
@@ -18,6 +23,13 @@ pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
     walk::overrides(std::path::Path::new("."), globs).map(|_| ())
 }
 
+/// An HTML page's text (one line per block element) and the boilerplate runs its structure
+/// shows: the reader's work on one page, for the benches.
+pub fn html_page(bytes: &[u8]) -> (String, Vec<Boilerplate>) {
+    let page = html::read_page(bytes, None);
+    (page.text, page.boilerplate)
+}
+
 /// How a file holds its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -25,6 +37,12 @@ pub enum Format {
     Text,
     /// One JSON object per line (`.jsonl`, `.ndjson`).
     JsonLines,
+    /// One HTML page (`.html`, `.htm`), read as one line per block element.
+    Html,
+    /// A WARC archive (`.warc`): each HTML or text response record is a document.
+    Warc,
+    /// A Parquet file (`.parquet`, not compressed outside): one document per row.
+    Parquet,
 }
 
 /// How a file is compressed.
@@ -68,8 +86,11 @@ pub struct Document {
     pub site: Option<String>,
     /// Its text (for JSONL: the decoded text field).
     pub text: String,
-    /// Whether invalid UTF-8 was replaced while decoding.
+    /// Whether invalid UTF-8 was replaced while decoding (for HTML: bytes invalid in the
+    /// page's charset, or no charset and no UTF-8).
     pub lossy_utf8: bool,
+    /// For an HTML page: the runs of lines its structure shows to be boilerplate.
+    pub boilerplate: Vec<Boilerplate>,
 }
 
 /// A file, JSONL line or tree entry that was not used, and why.
@@ -124,12 +145,23 @@ pub enum SkipReason {
     /// A document that was different (or gone) when read again after pass 1: the file changed
     /// while it was being scanned, so its results would be incomplete.
     ChangedDuringScan,
+    /// A WARC record that ends before its Content-Length.
+    TruncatedRecord,
+    /// A WARC file whose records cannot be read (what is wrong).
+    MalformedWarc(String),
+    /// A WARC response whose payload is not HTML or text (its media type).
+    NotText(String),
+    /// A Parquet file that cannot be read (the reader's reason).
+    MalformedParquet(String),
+    /// WARC records of other types than `response` (request, metadata, warcinfo…): counted,
+    /// not read.
+    OtherWarcRecords(u64),
     /// A reason read back from a report that this version does not know.
     Other(String),
 }
 
 const UNSUPPORTED: &str =
-    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, optionally .gz or .zst)";
+    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst; .parquet)";
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -158,6 +190,16 @@ impl std::fmt::Display for SkipReason {
             SkipReason::ChangedDuringScan => f.write_str(
                 "changed while it was being scanned (read again with another text, or gone): scan again",
             ),
+            SkipReason::TruncatedRecord => f.write_str("truncated WARC record"),
+            SkipReason::MalformedWarc(e) => write!(f, "malformed WARC: {e}"),
+            SkipReason::NotText(t) => write!(f, "WARC response is not HTML or text ({t})"),
+            SkipReason::MalformedParquet(e) => write!(f, "unreadable Parquet: {e}"),
+            SkipReason::OtherWarcRecords(n) => {
+                write!(
+                    f,
+                    "{n} WARC records not read (request, metadata, …: not responses)"
+                )
+            }
             SkipReason::Other(text) => f.write_str(text),
         }
     }
@@ -177,6 +219,10 @@ impl SkipReason {
             SkipReason::MissingField(name) => format!("no '{name}' field"),
             SkipReason::UnsupportedType => "unsupported file type".to_string(),
             SkipReason::ChangedDuringScan => "changed while scanned".to_string(),
+            SkipReason::MalformedWarc(_) => "malformed WARC".to_string(),
+            SkipReason::MalformedParquet(_) => "unreadable Parquet".to_string(),
+            SkipReason::NotText(_) => "WARC response is not HTML or text".to_string(),
+            SkipReason::OtherWarcRecords(_) => "WARC records not read".to_string(),
             other => other.to_string(),
         }
     }
@@ -195,6 +241,7 @@ impl SkipReason {
             SkipReason::UnsupportedType,
             SkipReason::Utf16JsonLines,
             SkipReason::ChangedDuringScan,
+            SkipReason::TruncatedRecord,
         ];
         if let Some(r) = fixed.into_iter().find(|r| r.to_string() == text) {
             return r;
@@ -213,6 +260,17 @@ impl SkipReason {
             SkipReason::BrokenZstd(e)
         } else if let Some(e) = detail("malformed JSON: ") {
             SkipReason::MalformedJson(e)
+        } else if let Some(e) = detail("malformed WARC: ") {
+            SkipReason::MalformedWarc(e)
+        } else if let Some(e) = detail("unreadable Parquet: ") {
+            SkipReason::MalformedParquet(e)
+        } else if let Some(t) = quoted("WARC response is not HTML or text (", ")") {
+            SkipReason::NotText(t)
+        } else if let Some(n) = text
+            .strip_suffix(" WARC records not read (request, metadata, …: not responses)")
+            .and_then(|n| n.parse().ok())
+        {
+            SkipReason::OtherWarcRecords(n)
         } else if let Some(n) =
             quoted("file larger than --max-bytes (", " bytes)").and_then(|n| n.parse().ok())
         {

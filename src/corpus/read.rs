@@ -55,10 +55,14 @@ pub fn read_documents(
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     if file.compression == Compression::None
-        && file.format == Format::Text
+        && matches!(file.format, Format::Text | Format::Html)
         && file.size > opts.max_bytes
     {
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
+        return outcome;
+    }
+    if file.format == Format::Parquet {
+        super::parquet::read_parquet(file, opts, &mut outcome, &mut emit);
         return outcome;
     }
     match open(file) {
@@ -79,6 +83,9 @@ fn read_from(
     match file.format {
         Format::Text => read_text(file, opts, reader, outcome, emit),
         Format::JsonLines => read_jsonl(file, opts, reader, outcome, emit),
+        Format::Html => super::html::read_html(file, opts, reader, outcome, emit),
+        Format::Warc => super::warc::read_warc(file, opts, reader, outcome, emit),
+        Format::Parquet => {} // read by read_documents: it needs a file it can seek in
     }
 }
 
@@ -100,7 +107,8 @@ pub fn read_bytes(
         size: bytes.len() as u64,
     };
     let mut outcome = FileOutcome::default();
-    if compression == Compression::None && format == Format::Text && file.size > opts.max_bytes {
+    let whole = matches!(format, Format::Text | Format::Html);
+    if compression == Compression::None && whole && file.size > opts.max_bytes {
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
         return outcome;
     }
@@ -112,7 +120,7 @@ pub fn read_bytes(
 }
 
 impl FileOutcome {
-    fn skip(&mut self, path: &str, reason: SkipReason) {
+    pub(super) fn skip(&mut self, path: &str, reason: SkipReason) {
         self.skipped.push(Skipped {
             path: path.to_string(),
             reason,
@@ -145,7 +153,7 @@ pub(crate) fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
     let f = open_regular(&file.path)?;
     // Plain text files are read whole into a buffer of their size (read_text); a buffer in
     // between would only add a copy, and a large one costs a fresh mapping per file.
-    if file.compression == Compression::None && file.format == Format::Text {
+    if file.compression == Compression::None && matches!(file.format, Format::Text | Format::Html) {
         return Ok(Box::new(f));
     }
     decompressed(file.compression, BufReader::with_capacity(64 * 1024, f))
@@ -205,7 +213,7 @@ impl<R: BufRead> Read for ZstdFrames<R> {
     }
 }
 
-fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipReason {
+pub(super) fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipReason {
     match file.compression {
         Compression::None => SkipReason::Unreadable(err.to_string()),
         Compression::Gzip => SkipReason::BrokenGzip(err.to_string()),
@@ -246,6 +254,7 @@ fn read_text(
         site: file.site.clone(),
         text,
         lossy_utf8: lossy,
+        boilerplate: Vec::new(),
     });
 }
 
@@ -285,7 +294,7 @@ fn field<'v>(obj: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v 
 
 /// The site a field's value names: the host of a URL (lower-cased, without `www.`, user or
 /// port: `https://www.Example.org:8080/a` is `example.org`), else the value itself.
-fn site_name(value: &str) -> String {
+pub(super) fn site_name(value: &str) -> String {
     let Some((_, rest)) = value.split_once("://") else {
         return value.to_string();
     };
@@ -388,7 +397,7 @@ fn read_line_bounded(
 }
 
 /// A NUL byte in the first 8 KiB marks a binary file, as in most text tools.
-fn looks_binary(bytes: &[u8]) -> bool {
+pub(super) fn looks_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
@@ -520,6 +529,7 @@ fn json_record(
         site,
         text,
         lossy_utf8: lossy,
+        boilerplate: Vec::new(),
     };
     Ok(JsonRecord { doc, value })
 }

@@ -290,6 +290,10 @@ pub fn classify(path: &Path) -> Option<(Format, Compression)> {
     let format = match ext {
         "txt" | "md" | "markdown" | "text" => Format::Text,
         "jsonl" | "ndjson" => Format::JsonLines,
+        "html" | "htm" | "xhtml" => Format::Html,
+        "warc" => Format::Warc,
+        // a Parquet file compresses its pages itself and is read by seeking
+        "parquet" if compression == Compression::None => Format::Parquet,
         _ => return None,
     };
     Some((format, compression))

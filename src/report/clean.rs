@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::types::{Annotation, SpanKind};
 use crate::config::Config;
-use crate::corpus::{Compression, Format, InputFile, JsonRecord};
+use crate::corpus::{read_documents, Compression, Format, InputFile, JsonRecord};
 
 /// What writing a cleaned corpus did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -221,16 +221,33 @@ pub fn write_clean_corpus(
         )?;
         let mut summary = CleanSummary::default();
         for file in source.files {
-            let target = staging.join(copy_path(&file.rel));
-            let content = match file.format {
-                Format::Text => clean_text(file, cfg, &by_place, &mut summary),
-                Format::JsonLines => clean_jsonl(file, cfg, &by_place, &mut summary),
+            let (name, content) = match file.format {
+                Format::Text => (
+                    file.rel.clone(),
+                    clean_text(file, cfg, &by_place, &mut summary).map(|b| compress(file, b)),
+                ),
+                Format::JsonLines => (
+                    file.rel.clone(),
+                    clean_jsonl(file, cfg, &by_place, &mut summary).map(|b| compress(file, b)),
+                ),
+                // An HTML page becomes its text: `page.html` → `page.txt` (uncompressed).
+                Format::Html => (
+                    text_name(file),
+                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Text).map(Ok),
+                ),
+                // An archive's documents become JSON Lines beside it: `crawl.warc.gz.jsonl`.
+                Format::Warc | Format::Parquet => (
+                    format!("{}.jsonl", file.rel),
+                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Records)
+                        .map(Ok),
+                ),
             };
             if let Some(bytes) = content {
+                let target = staging.join(copy_path(&name));
                 if let Some(dir) = target.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::write(&target, compress(file.compression, bytes)?)?;
+                std::fs::write(&target, bytes?)?;
             }
         }
         Ok(summary)
@@ -289,9 +306,70 @@ fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
     }
 }
 
-/// `bytes` compressed as the input was.
-fn compress(compression: Compression, bytes: Vec<u8>) -> io::Result<Vec<u8>> {
-    Ok(match compression {
+/// The name of an HTML page's text: `page.html` (or `page.html.gz`) → `page.txt`.
+fn text_name(file: &InputFile) -> String {
+    let name = match file.compression {
+        Compression::None => file.rel.as_str(),
+        Compression::Gzip => file.rel.trim_end_matches(".gz"),
+        Compression::Zstd => file.rel.trim_end_matches(".zst"),
+    };
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.ends_with('/') && !stem.is_empty() => stem,
+        _ => name,
+    };
+    format!("{stem}.txt")
+}
+
+/// How the text a reader extracted (HTML, WARC, Parquet) is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExtractedAs {
+    /// The one document's cleaned text.
+    Text,
+    /// One JSON line `{id, site, text}` per kept document.
+    Records,
+}
+
+/// The cleaned extracted text of a file whose documents are not its bytes (HTML pages, WARC
+/// and Parquet records), or `None` when nothing of it is kept.
+fn clean_extracted(
+    file: &InputFile,
+    cfg: &Config,
+    by_place: &HashMap<(&str, u32), Planned>,
+    summary: &mut CleanSummary,
+    as_: ExtractedAs,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    read_documents(file, &cfg.input, |doc| {
+        let Some(planned) = by_place.get(&(file.rel.as_str(), doc.line)) else {
+            summary.changed += 1;
+            return;
+        };
+        if !planned.reads_the_same(&doc.text) {
+            summary.changed += 1;
+            return;
+        }
+        let a = planned.annotation;
+        if a.duplicate_of.is_some() {
+            summary.dropped(doc.text.len());
+            return;
+        }
+        let cleaned = strip_spans(&doc.text, &spans_of(a));
+        summary.kept(&doc.text, &cleaned, a);
+        match as_ {
+            ExtractedAs::Text => out.extend_from_slice(cleaned.as_bytes()),
+            ExtractedAs::Records => {
+                let record = serde_json::json!({"id": a.id, "site": a.site, "text": cleaned});
+                out.extend_from_slice(record.to_string().as_bytes());
+                out.push(b'\n');
+            }
+        }
+    });
+    (!out.is_empty()).then_some(out)
+}
+
+/// `bytes` compressed as the input `file` was.
+fn compress(file: &InputFile, bytes: Vec<u8>) -> io::Result<Vec<u8>> {
+    Ok(match file.compression {
         Compression::None => bytes,
         Compression::Gzip => {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -511,6 +589,7 @@ mod tests {
             end_line: 1,
             start_byte,
             end_byte,
+            reason: None,
         };
         let a = Annotation {
             id: "a".into(),

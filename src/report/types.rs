@@ -82,6 +82,10 @@ pub struct Summary {
     /// Later occurrences of reused blocks marked in the annotations (`reused` spans).
     #[serde(default)]
     pub reused_spans: u64,
+    /// Runs of HTML lines the page's structure shows to be boilerplate (`boilerplate` spans);
+    /// left out of the report when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub boilerplate_spans: u64,
     /// Blocks reused across different documents.
     pub reused_blocks: u64,
     /// Histogram of verified pair similarities (Jaccard), buckets of 0.05 from 0 to 1.
@@ -271,7 +275,7 @@ pub struct Annotation {
 /// A span of a document.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Span {
-    /// `template` or `repeated`.
+    /// `template`, `repeated`, `reused` or `boilerplate`.
     pub kind: SpanKind,
     /// 1-based first line.
     pub start_line: u32,
@@ -281,6 +285,9 @@ pub struct Span {
     pub start_byte: u32,
     /// Byte offset just past its end.
     pub end_byte: u32,
+    /// For a `boilerplate` span: what in the page's structure shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::corpus::BoilerplateReason>,
 }
 
 /// Where on its pages a template block usually sits.
@@ -327,6 +334,10 @@ pub enum SpanKind {
     /// threshold (a paragraph, a license, a caption): strip it, its first occurrence in a kept
     /// document stays.
     Reused,
+    /// Lines of an HTML page that its structure shows to be no part of the article
+    /// (navigation, footer, sidebar, form, comments, link list, outside the article), seen
+    /// once or often: strip it. Its `reason` says which.
+    Boilerplate,
 }
 
 impl SpanKind {
@@ -336,6 +347,7 @@ impl SpanKind {
             SpanKind::Template => "template",
             SpanKind::Repeated => "repeated",
             SpanKind::Reused => "reused",
+            SpanKind::Boilerplate => "boilerplate",
         }
     }
 }
@@ -383,4 +395,9 @@ pub enum JoinedBy {
     Jaccard,
     /// Containment at or above `--containment`: the smaller lies inside the larger.
     Containment,
+}
+
+/// Whether a count is zero (serde leaves such fields out).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

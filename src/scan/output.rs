@@ -61,6 +61,7 @@ impl LineSpan {
             end_line: self.end_line,
             start_byte: self.start_byte,
             end_byte: self.end_byte,
+            reason: None,
         }
     }
 }
@@ -447,6 +448,7 @@ struct SpanCounts {
     template: u64,
     repeated: u64,
     reused: u64,
+    boilerplate: u64,
 }
 
 /// One annotation per document: its cluster, the representative it duplicates, and the spans
@@ -490,7 +492,12 @@ fn annotations(
                         .into_iter()
                         .map(|s| s.to_span(SpanKind::Reused)),
                 )
+                .chain(snap.boilerplate[d].iter().map(|b| Span {
+                    reason: Some(b.reason),
+                    ..LineSpan::new(b.lines, b.bytes).to_span(SpanKind::Boilerplate)
+                }))
                 .collect();
+            counts.boilerplate += snap.boilerplate[d].len() as u64;
             spans.sort_by_key(|s| (s.start_line, s.end_line, s.kind.as_str()));
             let (cluster, duplicate_of) = match cluster_of.of.get(&(d as u32)) {
                 Some(&(id, matched)) if matched != d as u32 => {
@@ -569,6 +576,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         template_spans: counts.template,
         repeated_spans: counts.repeated,
         reused_spans: counts.reused,
+        boilerplate_spans: counts.boilerplate,
         reused_blocks,
         similarity_histogram: histogram(round.verified.iter().map(|p| p.jaccard)),
         near_miss_histogram: histogram(round.near_misses.iter().copied()),

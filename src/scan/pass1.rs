@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::{map_documents, Stopwatch};
 use crate::config::{Config, ShingleKind};
-use crate::corpus::{Document, FieldsSeen, InputFile, Skipped};
+use crate::corpus::{Boilerplate, Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{UnitCounts, WatchList};
@@ -86,6 +86,8 @@ pub(super) struct Pass1 {
     pub watch: WatchList,
     /// Later copies of blocks, down to [`repeat_floor`].
     pub repeats: PerDoc<RepeatRecord>,
+    /// What the structure of HTML pages shows to be boilerplate.
+    pub boilerplate: PerDoc<Boilerplate>,
 }
 
 /// What pass 1 keeps of one document while its chunk waits for counting.
@@ -191,6 +193,7 @@ struct Counter {
     fields: FieldsSeen,
     skipped: Vec<Skipped>,
     repeats: PerDoc<RepeatRecord>,
+    boilerplate: PerDoc<Boilerplate>,
     /// What writing each document's record to the spill gave.
     records: Vec<std::io::Result<Record>>,
 }
@@ -209,6 +212,7 @@ impl Counter {
             fields: FieldsSeen::default(),
             skipped,
             repeats: PerDoc::default(),
+            boilerplate: PerDoc::default(),
             records: Vec::new(),
         }
     }
@@ -221,8 +225,10 @@ impl Counter {
             self.bytes_read += file.bytes;
             self.fields.add(file.fields);
             let file_index = self.first_doc.len() as u32 - 1;
-            for read in file.docs {
+            for mut read in file.docs {
                 self.repeats.push(read.repeats);
+                self.boilerplate
+                    .push(std::mem::take(&mut read.doc.boilerplate));
                 self.records.extend(read.record);
                 let site = self.site_of(&read.doc.site);
                 self.counts.add_document(site, &read.unit_keys);
@@ -263,6 +269,7 @@ impl Counter {
             fields: self.fields,
             renamed: self.renamed,
             repeats: self.repeats,
+            boilerplate: self.boilerplate,
         }
     }
 }

@@ -231,6 +231,7 @@ pub(super) fn sign_corpus(
         hits,
         shared,
         repeats: pass1.repeats,
+        boilerplate: pass1.boilerplate,
         sigs,
         versions: Vec::new(),
         signed_with: vec![SignedWith::Candidates; n],

@@ -1,0 +1,335 @@
+//! Boilerplate from a page's structure: which lines of an HTML page are the article and which
+//! are navigation, footers, sidebars, forms, comment threads and link lists, with the reason.
+//!
+//! The article is found the way readability-style extractors find it: prose lines (several
+//! words, few of them in links, outside navigation, footers and sidebars) credit the block
+//! that holds them and its parent in full and its grandparent in half; the best-scored block
+//! and those of its siblings that hold a good share of prose are the article. The headline is
+//! the heading before it that repeats the page title. Everything else is boilerplate with the
+//! role its ancestors or its links give it. Inside the article only link lists and blocks the
+//! markup marks as navigation, sidebar, form or comments go, never prose. The per-site
+//! repetition the scan counts (templates) removes, beside this, what repeats inside articles.
+
+use serde::{Deserialize, Serialize};
+
+use super::html::{role, Flags, Node, PageLine};
+
+/// Why lines of a page are boilerplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoilerplateReason {
+    /// Inside `<nav>`, a menu or an element named navigation.
+    Navigation,
+    /// Inside the page's `<header>` (banner).
+    Header,
+    /// Inside `<footer>` or an element named footer.
+    Footer,
+    /// Inside `<aside>` or an element named sidebar, related, share, promo, advert…
+    Aside,
+    /// Inside a `<form>`: search boxes, sign-ups, logins.
+    Form,
+    /// Inside an element named comments.
+    Comments,
+    /// A figure, its caption or a photo gallery.
+    Caption,
+    /// Mostly link text: a list or bar of links.
+    LinkList,
+    /// The `<title>`, repeated by the headline.
+    PageTitle,
+    /// Outside the article's blocks, and no prose.
+    OutsideArticle,
+}
+
+impl BoilerplateReason {
+    /// Its name in the report and the annotations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoilerplateReason::Navigation => "navigation",
+            BoilerplateReason::Header => "header",
+            BoilerplateReason::Footer => "footer",
+            BoilerplateReason::Aside => "aside",
+            BoilerplateReason::Form => "form",
+            BoilerplateReason::Comments => "comments",
+            BoilerplateReason::Caption => "caption",
+            BoilerplateReason::LinkList => "link list",
+            BoilerplateReason::PageTitle => "page title",
+            BoilerplateReason::OutsideArticle => "outside the article",
+        }
+    }
+}
+
+/// A run of lines of a page that its structure shows to be boilerplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    /// First and last line, 1-based, inclusive.
+    pub lines: (u32, u32),
+    /// Byte range in the document text.
+    pub bytes: (u32, u32),
+    /// Why.
+    pub reason: BoilerplateReason,
+}
+
+/// Roles that mark a block as no part of an article.
+const NOT_ARTICLE: Flags = role::NAV | role::HEADER | role::FOOTER | role::ASIDE | role::COMMENTS;
+
+/// A line of prose: a sentence's worth of words, mostly outside links.
+fn is_prose(l: &PageLine) -> bool {
+    l.words >= 10 && l.link_density() < 0.3
+}
+
+/// The boilerplate runs of a page's lines (`text` is the page text the lines index).
+pub(crate) fn classify(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Boilerplate> {
+    let verdicts = verdicts(text, lines, nodes);
+    let mut runs: Vec<Boilerplate> = Vec::new();
+    for (i, (line, verdict)) in lines.iter().zip(verdicts).enumerate() {
+        let Some(reason) = verdict else { continue };
+        let n = i as u32 + 1;
+        match runs.last_mut() {
+            Some(r) if r.reason == reason && r.lines.1 + 1 == n => {
+                r.lines.1 = n;
+                r.bytes.1 = line.end;
+            }
+            _ => runs.push(Boilerplate {
+                lines: (n, n),
+                bytes: (line.start, line.end),
+                reason,
+            }),
+        }
+    }
+    runs
+}
+
+/// The article's blocks: the best-scored block and its siblings that hold prose.
+fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
+    let mut score = vec![0f32; nodes.len()];
+    for l in lines
+        .iter()
+        .filter(|l| is_prose(l) && l.flags & role::TITLE == 0)
+    {
+        // Prose the markup calls navigation, footer or sidebar counts for little: a block of
+        // it is the article only where the markup calls everything so.
+        let w = if l.flags & NOT_ARTICLE != 0 {
+            l.words as f32 / 10.0
+        } else {
+            l.words as f32
+        };
+        {
+            let parent = nodes[l.node as usize].parent;
+            let grandparent = nodes[parent as usize].parent;
+            score[l.node as usize] += w;
+            if parent != l.node {
+                score[parent as usize] += w;
+            }
+            if grandparent != parent {
+                score[grandparent as usize] += w / 2.0;
+            }
+        }
+    }
+    let mut in_article = vec![false; nodes.len()];
+    // the last of equal scores: the deeper block, children being numbered after parents
+    let Some((best, &top)) = score
+        .iter()
+        .enumerate()
+        .skip(1)
+        .max_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(&b.0)))
+    else {
+        return in_article;
+    };
+    if top == 0.0 {
+        return in_article;
+    }
+    let parent = nodes[best].parent;
+    // A sibling holding a fifth of the article's prose, or a paragraph of its own (a lead
+    // above the body, a credit line below it), is the article too.
+    let enough = (0.2 * top).min(10.0);
+    let not_article = NOT_ARTICLE | role::FIGURE;
+    for (n, node) in nodes.iter().enumerate().skip(1) {
+        let sibling = node.parent == parent && n != best;
+        if n == best
+            || sibling && score[n] >= enough && node.flags & not_article & !nodes[best].flags == 0
+        {
+            in_article[n] = true;
+        }
+    }
+    in_article
+}
+
+/// Whether line `l` sits in one of the article's blocks.
+fn inside(l: &PageLine, nodes: &[Node], in_article: &[bool]) -> bool {
+    let mut n = l.node as usize;
+    loop {
+        if in_article[n] {
+            return true;
+        }
+        let p = nodes[n].parent as usize;
+        if p == n {
+            return false;
+        }
+        n = p;
+    }
+}
+
+/// The reason the roles of a line give, beyond those of `context` (the article's own).
+fn role_reason(flags: Flags, context: Flags) -> Option<BoilerplateReason> {
+    let own = flags & !context;
+    let reasons = [
+        (role::COMMENTS, BoilerplateReason::Comments),
+        (role::FIGURE, BoilerplateReason::Caption),
+        (role::NAV, BoilerplateReason::Navigation),
+        (role::FOOTER, BoilerplateReason::Footer),
+        (role::ASIDE, BoilerplateReason::Aside),
+        (role::HEADER, BoilerplateReason::Header),
+        (role::FORM, BoilerplateReason::Form),
+    ];
+    reasons
+        .into_iter()
+        .find(|(bit, _)| own & bit != 0)
+        .map(|(_, r)| r)
+}
+
+/// Lower-cased words of a line.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The headline: the heading before the article's first line (or its first line) most of
+/// whose words the page title repeats.
+fn headline(text: &str, lines: &[PageLine], first: usize) -> Option<usize> {
+    let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
+    let title_words = words_of(&text[title.start as usize..title.end as usize]);
+    let shared = |l: &PageLine| {
+        let w = words_of(&text[l.start as usize..l.end as usize]);
+        let n = w.iter().filter(|x| title_words.contains(x)).count();
+        (n, w.len())
+    };
+    (1..=first.min(lines.len() - 1))
+        .rev()
+        .filter(|&i| lines[i].flags & role::HEADING != 0 || i == first)
+        .map(|i| (i, shared(&lines[i])))
+        .filter(|&(_, (n, len))| len > 0 && n * 2 >= len && n >= 2)
+        .max_by_key(|&(i, (n, _))| (n, i))
+        .map(|(i, _)| i)
+}
+
+/// A verdict per line: `None` keeps it.
+fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<BoilerplateReason>> {
+    let in_article = article_nodes(lines, nodes);
+    let inside: Vec<bool> = lines
+        .iter()
+        .map(|l| l.flags & role::TITLE == 0 && inside(l, nodes, &in_article))
+        .collect();
+    let (Some(first), Some(last)) = (
+        inside.iter().position(|&x| x),
+        inside.iter().rposition(|&x| x),
+    ) else {
+        return vec![None; lines.len()]; // no article found: the page is left to the templates
+    };
+    let context = lines[first].flags & lines[last].flags;
+    let head = headline(text, lines, first);
+    let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 && has_title {
+                return head.map(|_| BoilerplateReason::PageTitle);
+            }
+            if Some(i) == head {
+                return None;
+            }
+            let roles = role_reason(l.flags, context);
+            let link_list = l.link_density() >= 0.5;
+            if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
+                return match (is_prose(l), roles) {
+                    // captions and comments are prose that is no part of the article
+                    (
+                        true,
+                        Some(r @ (BoilerplateReason::Caption | BoilerplateReason::Comments)),
+                    ) => Some(r),
+                    (true, _) => None,
+                    (false, Some(r)) => Some(r),
+                    (false, None) if link_list => Some(BoilerplateReason::LinkList),
+                    (false, None) => None,
+                };
+            }
+            Some(roles.unwrap_or(if link_list {
+                BoilerplateReason::LinkList
+            } else {
+                BoilerplateReason::OutsideArticle
+            }))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::html::extract;
+    use super::*;
+
+    fn kept(html: &str) -> Vec<String> {
+        let (text, lines, nodes) = extract(html);
+        let v = verdicts(&text, &lines, &nodes);
+        lines
+            .iter()
+            .zip(v)
+            .filter(|(_, v)| v.is_none())
+            .map(|(l, _)| text[l.start as usize..l.end as usize].to_string())
+            .collect()
+    }
+
+    const PAGE: &str = "<html><head><title>Storm hits the coast | Daily News</title></head>\
+        <body><div id=masthead><a href=/>Daily News</a></div>\
+        <nav><ul><li><a href=/w>World</a><li><a href=/s>Sports</a></ul></nav>\
+        <div class=main><h1>Storm hits the coast</h1><p class=byline>By A. Writer</p>\
+        <div class=story><p>The storm reached the coast on Monday night and left thousands of homes without power.</p>\
+        <p>Officials said the damage would take weeks to repair, and schools stayed closed.</p>\
+        <ul class=related><li><a href=/a>Earlier storm story</a><li><a href=/b>Another one</a></ul>\
+        <p>Residents were told to stay indoors until the wind dropped below gale force.</p></div>\
+        <div class=comments><p>Great article, thanks for writing it up so quickly, very useful.</p></div></div>\
+        <form><input name=q> Sign up for our newsletter</form>\
+        <div id=footer><a href=/c>Contact</a> Copyright 2005 Daily News</div></body></html>";
+
+    #[test]
+    fn keeps_the_article_and_its_headline() {
+        assert_eq!(
+            kept(PAGE),
+            vec![
+                "Storm hits the coast",
+                "The storm reached the coast on Monday night and left thousands of homes without power.",
+                "Officials said the damage would take weeks to repair, and schools stayed closed.",
+                "Residents were told to stay indoors until the wind dropped below gale force.",
+            ]
+        );
+    }
+
+    #[test]
+    fn says_why_each_run_goes() {
+        let (text, lines, nodes) = extract(PAGE);
+        let runs = classify(&text, &lines, &nodes);
+        let reasons: Vec<&str> = runs.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                "page title",
+                "navigation",
+                "outside the article",
+                "aside",
+                "comments",
+                "form",
+                "footer"
+            ]
+        );
+        assert!(runs
+            .iter()
+            .all(|r| r.bytes.0 < r.bytes.1 && r.lines.0 <= r.lines.1));
+    }
+
+    #[test]
+    fn a_page_without_prose_is_left_alone() {
+        assert_eq!(kept("<ul><li><a href=/>Home</a><li>About</ul>").len(), 2);
+        assert!(kept("").is_empty());
+    }
+}

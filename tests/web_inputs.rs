@@ -1,0 +1,399 @@
+//! Crawled inputs: HTML pages and WARC archives read as documents, their boilerplate marked
+//! with reasons, their clean copies written as text; malformed inputs reported, never fatal.
+
+mod common;
+
+use std::io::Write;
+
+use common::{neardup, scan_to, write_tree};
+use neardup::{Annotation, Report};
+
+/// Stories different enough not to be near-duplicates of each other.
+const STORIES: [[&str; 4]; 4] = [
+    [
+        "Harbour opens to larger ships",
+        "The harbour opened on a bright morning, and the fishing boats came in one after another.",
+        "Officials said the new quay would take larger ships and bring work to the old town for years.",
+        "Residents welcomed the change although some worried about traffic on the narrow streets.",
+    ],
+    [
+        "Frost ruins the apple blossom",
+        "A late frost damaged most of the apple blossom in the valley orchards this spring.",
+        "Growers expect the smallest harvest in a decade and warned that cider prices will rise.",
+        "Some farms covered their trees with fleece overnight and saved a good part of the crop.",
+    ],
+    [
+        "Library reopens after repairs",
+        "The city library reopened after two years of repairs to its roof and reading rooms.",
+        "Visitors queued before dawn to see the restored murals in the great hall upstairs.",
+        "The librarian said lending had already doubled compared with the months before closing.",
+    ],
+    [
+        "Runner wins in the fog",
+        "A local runner won the mountain marathon despite heavy rain and thick fog on the ridge.",
+        "She finished four minutes ahead of last year's champion after a fast final descent.",
+        "Organisers praised the volunteers who kept the checkpoints open through the storm.",
+    ],
+];
+
+/// A news page of `host`: the site's chrome around story `n`.
+fn page(host: &str, n: usize) -> String {
+    let [headline, a, b, c] = STORIES[n % STORIES.len()];
+    format!(
+        "<!doctype html><html><head><title>{headline} | {host}</title>\
+         <script>var tracking = 'no text';</script></head><body>\
+         <div id=masthead><a href=/>{host} home</a></div>\
+         <nav><ul><li><a href=/world>World</a><li><a href=/sport>Sport</a><li><a href=/arts>Arts</a></ul></nav>\
+         <div class=content><h1>{headline}</h1>\
+         <div class=story-body><p>{a}</p><p>{b}</p><p>{c}</p></div>\
+         <div class=comments><p>What a lovely story, I grew up near there and remember it all very well.</p></div></div>\
+         <form><input name=q> Sign up for the {host} newsletter today</form>\
+         <div id=footer>Copyright {host} 2024 All rights reserved. Contact us</div></body></html>"
+    )
+}
+
+fn annotations(text: &str) -> Vec<Annotation> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("annotation"))
+        .collect()
+}
+
+#[test]
+fn html_pages_are_read_cleaned_and_explained() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let files: Vec<(String, String)> = (0..4)
+        .map(|n| (format!("news/p{n}.html"), page("news.example", n)))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    write_tree(corpus.path(), &refs);
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    let (raw, ann, _) = scan_to(
+        corpus.path(),
+        out.path(),
+        &["--clean", clean.to_str().expect("utf-8")],
+    );
+    let report: Report = serde_json::from_str(&raw).expect("report");
+    assert_eq!(report.summary.documents, 4);
+    assert!(report.summary.boilerplate_spans > 0);
+    let ann = annotations(&ann);
+    let reasons: Vec<String> = ann[0]
+        .spans
+        .iter()
+        .filter_map(|s| s.reason.map(|r| r.as_str().to_string()))
+        .collect();
+    for wanted in ["page title", "navigation", "comments", "form", "footer"] {
+        assert!(
+            reasons.iter().any(|r| r == wanted),
+            "{wanted} in {reasons:?}"
+        );
+    }
+    let text = std::fs::read_to_string(clean.join("news/p2.txt")).expect("clean copy as .txt");
+    assert!(
+        text.starts_with("Library reopens after repairs\n"),
+        "{text}"
+    );
+    assert!(text.contains("restored murals in the great hall"));
+    for gone in [
+        "World",
+        "newsletter",
+        "Copyright",
+        "lovely story",
+        "tracking",
+    ] {
+        assert!(!text.contains(gone), "{gone} left in {text}");
+    }
+    let explained = neardup(
+        out.path(),
+        &[
+            "explain",
+            "news/p0.html",
+            "news/p1.html",
+            "--corpus",
+            corpus.path().to_str().expect("utf-8"),
+        ],
+    );
+    let said = String::from_utf8_lossy(&explained.stdout);
+    assert!(explained.status.success(), "{said}");
+    assert!(
+        said.contains("boilerplate by the page's structure: 1 (page title), 2-")
+            && said.contains("(navigation)")
+            && said.contains("(footer)"),
+        "{said}"
+    );
+}
+
+/// One WARC record, as crawlers write it.
+fn record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{}>\r\nContent-Type: application/http; msgtype={kind}\r\nContent-Length: {}\r\n\r\n",
+        uri.len(),
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+fn response(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[test]
+fn a_gzipped_warc_is_read_record_by_record() {
+    let mut warc = Vec::new();
+    let mut uris = Vec::new();
+    for host in ["www.alpha.example", "beta.example:8080"] {
+        for n in 0..4 {
+            let uri = format!("https://{host}/story/{n}");
+            warc.extend(gzip(&record("request", &uri, b"GET / HTTP/1.1\r\n\r\n")));
+            let body = response("text/html; charset=utf-8", page(host, n).as_bytes());
+            warc.extend(gzip(&record("response", &uri, &body)));
+            uris.push(uri);
+        }
+    }
+    let image = response("image/png", b"\x89PNG\r\n\x1a\n\0\0\0binary");
+    warc.extend(gzip(&record(
+        "response",
+        "https://alpha.example/logo.png",
+        &image,
+    )));
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(corpus.path(), &[("crawl/part-0.warc.gz", &warc)]);
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    let (raw, ann, _) = scan_to(
+        corpus.path(),
+        out.path(),
+        &["--clean", clean.to_str().expect("utf-8")],
+    );
+    let report: Report = serde_json::from_str(&raw).expect("report");
+    let ann = annotations(&ann);
+    let ids: Vec<&str> = ann.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, uris);
+    let sites: Vec<&str> = ann.iter().filter_map(|a| a.site.as_deref()).collect();
+    assert_eq!(sites[..4], ["alpha.example"; 4]);
+    assert_eq!(sites[4..], ["beta.example"; 4]);
+    // the site chrome repeats on every page of a host: template lines on every page
+    assert!(ann
+        .iter()
+        .all(|a| a.spans.iter().any(|s| s.kind == "template")));
+    let reasons: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|s| s.reason.to_string())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("not HTML or text (image/png)")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("8 WARC records not read")),
+        "{reasons:?}"
+    );
+    let cleaned = std::fs::read_to_string(clean.join("crawl/part-0.warc.gz.jsonl")).expect("jsonl");
+    // the same story on both hosts is one duplicate cluster: one copy of each is written
+    assert_eq!(cleaned.lines().count(), 4);
+    for line in cleaned.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).expect("json");
+        let id = record["id"].as_str().expect("id");
+        assert!(uris.iter().any(|u| u == id));
+        let host = if id.contains("alpha") {
+            "alpha.example"
+        } else {
+            "beta.example"
+        };
+        assert_eq!(record["site"], host);
+        let text = record["text"].as_str().expect("text");
+        assert!(
+            text.lines().count() == 4 && !text.contains("Sport"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn malformed_web_inputs_are_reported_not_fatal() {
+    let good = record(
+        "response",
+        "http://a.example/1",
+        &response("text/html", page("a.example", 1).as_bytes()),
+    );
+    let second = gzip(&record(
+        "response",
+        "http://a.example/2",
+        &response("text/html", page("a.example", 2).as_bytes()),
+    ));
+    let mut truncated = gzip(&good);
+    truncated.extend_from_slice(&second[..second.len() / 2]);
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[
+            ("s/truncated.warc.gz", &truncated),
+            ("s/short.warc", &good[..good.len() / 2]),
+            ("s/garbage.warc", b"this is not an archive\r\n\r\n"),
+            (
+                "s/tags.html",
+                b"<div><p>unclosed <b>tags</div></i></td><p>still read</html",
+            ),
+            (
+                "s/wrong.html",
+                b"<meta charset=utf-8><p>caf\xe9 in the old town</p>",
+            ),
+            ("s/none.htm", b"<p>na\xefve caf\xe9 without a charset</p>"),
+            ("s/binary.html", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            (
+                "s/empty.html",
+                b"<html><head><script>x()</script></head><body> </body></html>",
+            ),
+        ],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
+    let report: Report = serde_json::from_str(&raw).expect("report");
+    let reason = |path: &str| {
+        report
+            .skipped
+            .iter()
+            .find(|s| s.path == path)
+            .map(|s| s.reason.to_string())
+            .unwrap_or_default()
+    };
+    assert!(reason("s/truncated.warc.gz:2").starts_with("broken gzip stream"));
+    assert_eq!(reason("s/short.warc:1"), "truncated WARC record");
+    assert!(reason("s/garbage.warc:1").starts_with("malformed WARC"));
+    assert_eq!(reason("s/binary.html"), "binary file (NUL bytes)");
+    assert_eq!(reason("s/empty.html"), "empty document");
+    let ann = annotations(&ann);
+    let ids: Vec<&str> = ann.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "s/none.htm",
+            "s/tags.html",
+            "http://a.example/1",
+            "s/wrong.html"
+        ]
+    );
+    let lossy: Vec<&str> = ann
+        .iter()
+        .filter(|a| a.lossy_utf8)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(lossy, ["s/none.htm", "s/wrong.html"]);
+    assert_eq!(report.summary.lossy_utf8_documents, 2);
+}
+
+/// Writes string columns as a Parquet file, two rows per row group (snappy, as pyarrow does).
+fn write_parquet(path: &std::path::Path, columns: &[&str], rows: &[Vec<String>]) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let message = format!(
+        "message schema {{ {} }}",
+        columns
+            .iter()
+            .map(|c| format!("REQUIRED BYTE_ARRAY {c} (UTF8);"))
+            .collect::<String>()
+    );
+    let schema = Arc::new(parquet::schema::parser::parse_message_type(&message).expect("schema"));
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .build(),
+    );
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer = SerializedFileWriter::new(file, schema, props).expect("writer");
+    for chunk in rows.chunks(2) {
+        let mut group = writer.next_row_group().expect("row group");
+        let mut c = 0;
+        while let Some(mut col) = group.next_column().expect("column") {
+            let values: Vec<ByteArray> = chunk
+                .iter()
+                .map(|r| ByteArray::from(r[c].as_str()))
+                .collect();
+            col.typed::<ByteArrayType>()
+                .write_batch(&values, None, None)
+                .expect("write");
+            col.close().expect("close column");
+            c += 1;
+        }
+        group.close().expect("close group");
+    }
+    writer.close().expect("close");
+}
+
+#[test]
+fn a_parquet_file_scans_like_the_same_jsonl() {
+    let mut rows = Vec::new();
+    for (h, host) in ["alpha.example", "beta.example"].iter().enumerate() {
+        for (n, story) in STORIES.iter().enumerate() {
+            let text = format!(
+                "{host} home | World | Sport | Arts\n{}\n\n{}\n{}\n{}\n\nCopyright {host} 2024 All rights reserved. Contact us\n",
+                story[0], story[1], story[2], story[3]
+            );
+            let id = format!("{host}/{n}");
+            let url = format!("https://{host}/story/{}", n + 10 * h);
+            rows.push(vec![id, text, url]);
+        }
+    }
+    let jsonl: String = rows
+        .iter()
+        .map(|r| serde_json::json!({"id": r[0], "text": r[1], "url": r[2]}).to_string() + "\n")
+        .collect();
+    let (a, b) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    write_tree(a.path(), &[("shard/d.jsonl", jsonl.as_bytes())]);
+    std::fs::create_dir_all(b.path().join("shard")).expect("mkdir");
+    write_parquet(
+        &b.path().join("shard/d.parquet"),
+        &["id", "text", "url"],
+        &rows,
+    );
+    let scan = |dir: &std::path::Path| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let clean = out.path().join("clean");
+        let (raw, ann, _) = scan_to(
+            dir,
+            out.path(),
+            &[
+                "--site-field",
+                "url",
+                "--clean",
+                clean.to_str().expect("utf-8"),
+            ],
+        );
+        let report: Report = serde_json::from_str(&raw).expect("report");
+        let cleaned = std::fs::read_dir(clean.join("shard"))
+            .expect("clean copy")
+            .count();
+        (report, ann.replace("d.parquet", "d.jsonl"), cleaned)
+    };
+    let (ja, jann, jclean) = scan(a.path());
+    let (pa, pann, pclean) = scan(b.path());
+    assert_eq!(pann, jann);
+    assert!(jann.contains("\"kind\":\"template\""));
+    assert_eq!(pa.summary.documents, 8);
+    assert_eq!(pa.template_blocks.len(), ja.template_blocks.len());
+    assert_eq!((jclean, pclean), (1, 1));
+}
