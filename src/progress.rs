@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::report::summary::human_bytes;
+
 /// The bar's line: stage n of 3, a bar as wide as the terminal leaves room for (the line
 /// fits 80 columns), bytes in the summary's units, files, and the time left.
 const TEMPLATE: &str = "{prefix} [{wide_bar}] {size} {msg} ETA {eta}";
@@ -22,22 +24,6 @@ fn style() -> ProgressStyle {
             )
         })
         .unwrap_or_else(|_| ProgressStyle::default_bar())
-}
-
-/// Bytes as the summary writes them (decimal units, one decimal).
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// A stage as the bars number it: reading, signing, then clustering (its re-signing rounds
