@@ -634,39 +634,43 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         Err(code) => return code,
     };
     if !args.out.quiet {
-        let mut text = summary::render(&out.report, &args.corpus.corpus_name());
-        if let (Some(dir), Some(s)) = (&args.out.clean, &cleaned) {
-            text.push_str(&format!(
-                "  cleaned     {}: {}\n",
-                s.describe(),
-                dir.display()
-            ));
-        }
-        if !write::is_stdout(&args.out.report) {
-            text.push_str(&format!("  report      {}\n", args.out.report.display()));
-        }
-        if let Some(path) = &args.out.annotations {
-            text.push_str(&format!("  annotations {}\n", path.display()));
-        }
-        if let Some(path) = &args.out.html {
-            text.push_str(&format!("  html        {}\n", path.display()));
-        }
-        // Keep stdout clean for JSON when the report or annotations go there.
-        let json_on_stdout = write::is_stdout(&args.out.report)
-            || args
-                .out
-                .annotations
-                .as_deref()
-                .is_some_and(write::is_stdout)
-            || args.out.pairs.as_deref().is_some_and(write::is_stdout)
-            || args.out.html.as_deref().is_some_and(write::is_stdout);
-        if json_on_stdout {
-            eprint!("{text}");
-        } else {
-            emit(&text);
-        }
+        print_summary(args, &out.report, cleaned.as_ref());
     }
     ExitCode::SUCCESS
+}
+
+/// The summary: on standard output, unless JSON goes there (then on standard error).
+fn print_summary(args: &ScanArgs, report: &neardup::Report, cleaned: Option<&clean::CleanSummary>) {
+    let mut text = summary::render(report, &args.corpus.corpus_name());
+    if let (Some(dir), Some(s)) = (&args.out.clean, cleaned) {
+        text.push_str(&format!(
+            "  cleaned     {}: {}\n",
+            s.describe(),
+            dir.display()
+        ));
+    }
+    if !write::is_stdout(&args.out.report) {
+        text.push_str(&format!("  report      {}\n", args.out.report.display()));
+    }
+    if let Some(path) = &args.out.annotations {
+        text.push_str(&format!("  annotations {}\n", path.display()));
+    }
+    if let Some(path) = &args.out.html {
+        text.push_str(&format!("  html        {}\n", path.display()));
+    }
+    // Keep stdout clean for JSON (or the page) when the report or annotations go there.
+    let outputs = [
+        args.out.annotations.as_deref(),
+        args.out.pairs.as_deref(),
+        args.out.html.as_deref(),
+    ];
+    let on_stdout =
+        write::is_stdout(&args.out.report) || outputs.into_iter().flatten().any(write::is_stdout);
+    if on_stdout {
+        eprint!("{text}");
+    } else {
+        emit(&text);
+    }
 }
 
 /// Writes what a scan was asked to write: the report, annotations, pairs, drop list and clean

@@ -4,7 +4,38 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+
+use crate::report::summary::human_bytes;
+
+/// The bar's line: stage n of 3, a bar as wide as the terminal leaves room for (the line
+/// fits 80 columns), bytes in the summary's units, files, and the time left.
+const TEMPLATE: &str = "{prefix} [{wide_bar}] {size} {msg} ETA {eta}";
+
+fn style() -> ProgressStyle {
+    ProgressStyle::with_template(TEMPLATE)
+        .map(|s| {
+            s.progress_chars("=> ").with_key(
+                "size",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let total = state.len().unwrap_or(0);
+                    let _ = write!(w, "{}/{}", human_bytes(state.pos()), human_bytes(total));
+                },
+            )
+        })
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// A stage as the bars number it: reading, signing, then clustering (its re-signing rounds
+/// and exact checks), which a scan from the cache starts at.
+fn numbered(stage: &str) -> String {
+    let n = match stage {
+        "reading" => 1,
+        "signing" => 2,
+        _ => 3,
+    };
+    format!("[{n}/3] {stage}")
+}
 
 /// A progress bar over files and bytes, or nothing.
 #[derive(Debug, Clone)]
@@ -23,13 +54,8 @@ impl Progress {
                 Some(total_bytes),
                 ProgressDrawTarget::stderr_with_hz(10),
             );
-            let style = ProgressStyle::with_template(
-                "{prefix:>8} [{bar:30}] {bytes}/{total_bytes} ({binary_bytes_per_sec}) {msg}",
-            )
-            .map(|s| s.progress_chars("=> "))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-            bar.set_style(style);
-            bar.set_prefix(stage.to_string());
+            bar.set_style(style());
+            bar.set_prefix(numbered(stage));
             bar
         });
         Progress {
@@ -53,5 +79,32 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_number_their_stage_and_count_bytes_as_the_summary_does() {
+        assert_eq!(numbered("reading"), "[1/3] reading");
+        assert_eq!(numbered("signing"), "[2/3] signing");
+        assert_eq!(numbered("re-signing"), "[3/3] re-signing");
+        assert_eq!(numbered("verifying"), "[3/3] verifying");
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(23_000), "23.0 KB");
+        assert_eq!(human_bytes(62_300_000), "62.3 MB");
+        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+        // everything but the bar at its widest: the bar keeps room on an 80-column terminal
+        let widest = format!(
+            "{} [] {}/{} {} ETA {}",
+            numbered("re-signing"),
+            human_bytes(999_900_000_000),
+            human_bytes(999_900_000_000),
+            "9999999/9999999 files",
+            "59m"
+        );
+        assert!(widest.chars().count() <= 70, "{widest}");
     }
 }

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::detect::units::Unit;
+use crate::report::summary::human_bytes;
 use crate::text::{shingle_word, Segmented};
 
 /// A line of a document, without its text.
@@ -395,23 +396,11 @@ fn lacks_room(dir: &std::path::Path, needed: u64) -> Option<String> {
     (free < needed).then(|| {
         format!(
             "not used: {} free in '{}', the temporary file may need {} (free some, or set --temp-dir)",
-            human(free),
+            human_bytes(free),
             dir.display(),
-            human(needed)
+            human_bytes(needed)
         )
     })
-}
-
-/// Bytes in decimal units, as the summary writes them.
-fn human(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b < 1e6 {
-        format!("{:.1} KB", b / 1e3)
-    } else if b < 1e9 {
-        format!("{:.1} MB", b / 1e6)
-    } else {
-        format!("{:.1} GB", b / 1e9)
-    }
 }
 
 impl SpillState {
@@ -480,7 +469,7 @@ impl SpillState {
     pub fn describe(&self) -> String {
         match &self.file {
             Some(f) if self.status.is_empty() && !self.records.is_empty() => {
-                format!("{} in a temporary file", human(f.len()))
+                format!("{} in a temporary file", human_bytes(f.len()))
             }
             Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
             _ => self.status.clone(),

@@ -102,3 +102,28 @@ fn eval_does_not_offer_outputs_it_would_not_write() {
         assert!(scan.iter().any(|f| f == wanted), "scan lacks --{wanted}");
     }
 }
+
+#[test]
+fn params_puts_the_design_point_on_the_curve() {
+    let dir = std::env::temp_dir();
+    let out = neardup(&dir, &["params"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("designed for Jaccard 0.364"), "{text}");
+    assert!(
+        text.contains("half of a document at containment 0.8"),
+        "{text}"
+    );
+    let design = text
+        .lines()
+        .find(|l| l.ends_with("<- design (half copy)"))
+        .expect("the design point marked");
+    assert!(design.trim_start().starts_with("0.36"), "{design}");
+    assert!(text.lines().any(|l| l.ends_with("<- threshold")));
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    // without containment the design point is the threshold, and the curve starts at 0.5
+    let out = neardup(&dir, &["params", "--no-containment"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("<- design"));
+    assert!(text.contains("  0.50 "));
+    assert!(!text.contains("  0.45 "));
+}

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use super::{Compression, Format, InputFile, SkipReason, Skipped};
 use crate::config::{Config, InputOptions, SiteMode};
@@ -53,6 +54,10 @@ pub fn walk_inputs(cfg: &Config) -> Walk {
             take_file(input, &mut out);
         }
     }
+    // A folder's entries are listed by one thread; their sizes are asked for on all.
+    out.files.par_iter_mut().for_each(|f| {
+        f.size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+    });
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     // A file named twice (`scan a/ a/x.txt`) is read once.
     out.files.dedup_by(|a, b| a.rel == b.rel);
@@ -150,7 +155,11 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
         .threads(rayon::current_num_threads())
         .build_parallel()
         .run(|| {
-            let found = &found;
+            // Each thread collects into its own list, handed over when the walk ends.
+            let mut mine = Collected {
+                walk: Walk::default(),
+                into: &found,
+            };
             let name = &name;
             Box::new(move |entry| {
                 let item = match entry {
@@ -164,20 +173,16 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
                         }))
                     }
                 };
-                let Some(item) = item else {
-                    return WalkState::Continue;
-                };
-                if let Ok(mut found) = found.lock() {
-                    match item {
-                        Ok(mut file) => {
-                            file.rel = name(std::mem::take(&mut file.rel));
-                            found.files.push(file);
-                        }
-                        Err(mut skipped) => {
-                            skipped.path = name(std::mem::take(&mut skipped.path));
-                            found.skipped.push(skipped);
-                        }
+                match item {
+                    Some(Ok(mut file)) => {
+                        file.rel = name(std::mem::take(&mut file.rel));
+                        mine.walk.files.push(file);
                     }
+                    Some(Err(mut skipped)) => {
+                        skipped.path = name(std::mem::take(&mut skipped.path));
+                        mine.walk.skipped.push(skipped);
+                    }
+                    None => {}
                 }
                 WalkState::Continue
             })
@@ -185,6 +190,21 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
     let found = found.into_inner().unwrap_or_default();
     out.files.extend(found.files);
     out.skipped.extend(found.skipped);
+}
+
+/// One walker thread's findings, added to the shared list when the thread is done.
+struct Collected<'a> {
+    walk: Walk,
+    into: &'a Mutex<Walk>,
+}
+
+impl Drop for Collected<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut all) = self.into.lock() {
+            all.files.append(&mut self.walk.files);
+            all.skipped.append(&mut self.walk.skipped);
+        }
+    }
 }
 
 /// One walked entry: an input file, a skipped entry, or nothing (folders).
@@ -210,7 +230,6 @@ fn visit(
             reason: SkipReason::UnsupportedType,
         }));
     };
-    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
     let site = match site_mode {
         SiteMode::None => None,
         SiteMode::Dir => site_of(&rel),
@@ -221,7 +240,7 @@ fn visit(
         site,
         format,
         compression,
-        size,
+        size: 0, // read by `walk_inputs` on every thread: a flat folder's are listed by one
     }))
 }
 

@@ -4,7 +4,9 @@ use std::fmt::Write;
 
 use super::types::Report;
 
-fn human_bytes(n: u64) -> String {
+/// Bytes in decimal units with one decimal (`23.0 KB`), as the summary, the progress bars and
+/// the report's account of the temporary file write them.
+pub(crate) fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut v = n as f64;
     let mut u = 0;

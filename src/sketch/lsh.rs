@@ -176,14 +176,32 @@ pub fn describe(
         num_perm,
         design
     );
+    if let Some(c) = thresholds
+        .containment
+        .filter(|_| design < thresholds.jaccard)
+    {
+        let _ = writeln!(
+            out,
+            "  (the Jaccard of a copy that holds half of a document at containment {c})"
+        );
+    }
     let _ = writeln!(out, "\nprobability that a pair becomes a candidate:");
     let _ = writeln!(out, "  Jaccard   P(candidate)");
-    for i in 0..=10 {
-        let s = 0.5 + i as f64 * 0.05;
+    // From 0.5, or from below the design point when containment lowers it, so that the point
+    // the bands were chosen for is on the curve.
+    let first = (((design - 0.1) / 0.05).floor() as i64).clamp(1, 10);
+    let mut points: Vec<f64> = (first..=20).map(|i| i as f64 * 0.05).collect();
+    if !points.iter().any(|s| (s - design).abs() < 1e-9) {
+        points.push(design);
+        points.sort_by(f64::total_cmp);
+    }
+    for s in points {
         let pr = catch_probability(s, p);
         let bar = "#".repeat((pr * 40.0).round() as usize);
         let mark = if (s - thresholds.jaccard).abs() < 1e-9 {
             " <- threshold"
+        } else if (s - design).abs() < 1e-9 {
+            " <- design (half copy)"
         } else {
             ""
         };
