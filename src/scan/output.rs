@@ -748,17 +748,50 @@ fn reused_spans(
             .filter(|&&c| c == b'\n')
             .count() as u32
     };
-    let spans = map_ranges(ctx, &wanted, |text, (a, b)| {
-        LineSpan::new(
-            (line_of(text, a), line_of(text, b.saturating_sub(1))),
-            (a, b),
-        )
+    // The documents' records know their lines: no page is read (and parsed) again for them.
+    let spans = spans_from_records(ctx, &wanted).unwrap_or_else(|| {
+        map_ranges(ctx, &wanted, |text, (a, b)| {
+            LineSpan::new(
+                (line_of(text, a), line_of(text, b.saturating_sub(1))),
+                (a, b),
+            )
+        })
     });
     let mut by_doc: HashMap<u32, Vec<LineSpan>> = HashMap::default();
     for ((d, _), span) in spans {
         by_doc.entry(d).or_default().push(span);
     }
     by_doc
+}
+
+/// The line spans of the byte ranges `wanted[doc]`, from the documents' spill records (the
+/// line holding each end); `None` without a spill or when a record cannot be read back.
+fn spans_from_records(
+    ctx: &Ctx,
+    wanted: &BTreeMap<u32, Vec<(u32, u32)>>,
+) -> Option<HashMap<TextAt, LineSpan>> {
+    let spill = ctx.spill?;
+    let per_doc: Vec<Option<Vec<(TextAt, LineSpan)>>> = wanted
+        .par_iter()
+        .map(|(&d, ranges)| {
+            let parts = spill.read(ctx.records[d as usize]).ok()?;
+            let line_at = |byte: u32| -> Option<u32> {
+                let i = parts.lines.partition_point(|l| l.bytes.0 <= byte);
+                Some(parts.lines.get(i.checked_sub(1)?)?.number)
+            };
+            ranges
+                .iter()
+                .map(|&(a, b)| {
+                    let lines = (line_at(a)?, line_at(b.saturating_sub(1))?);
+                    Some(((d, (a, b)), LineSpan::new(lines, (a, b))))
+                })
+                .collect()
+        })
+        .collect();
+    per_doc
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .map(|v| v.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
