@@ -255,6 +255,10 @@ fn a_folder_of_other_files_is_refused_and_an_old_copy_replaced() {
         "refused before scanning"
     );
     assert_eq!(files_under(&theirs), ["notes.txt"]);
+    // A new folder in a folder that does not exist: refused, as for the other outputs.
+    let o = scan_clean(&corpus, &tmp.path().join("missing/clean"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
     // A copy neardup wrote is replaced whole: a page gone from the corpus goes from the copy.
     let clean = tmp.path().join("clean");
     assert!(scan_clean(&corpus, &clean, &[]).status.success());

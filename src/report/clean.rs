@@ -67,7 +67,7 @@ impl CleanSummary {
 }
 
 fn human(bytes: u64) -> String {
-    indicatif::HumanBytes(bytes).to_string()
+    super::summary::human_bytes(bytes) // the summary's units
 }
 
 /// Bytes covered by template spans, by repeated spans outside them, and by reused spans
@@ -137,7 +137,14 @@ pub const CLEAN_MARKER: &str = ".neardup-clean";
 pub fn check_clean_target(dir: &Path) -> Result<(), String> {
     let shown = dir.display();
     match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        // A new folder, in a folder that exists (as for the other outputs).
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() && !p.is_dir() => Err(format!(
+                "cannot use --clean '{shown}': the folder '{}' does not exist",
+                p.display()
+            )),
+            _ => Ok(()),
+        },
         Err(e) => Err(format!("cannot use --clean '{shown}': {e}")),
         Ok(m) if !m.is_dir() => Err(format!(
             "--clean '{shown}' is not a folder: give a new or empty folder"

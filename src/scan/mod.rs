@@ -314,7 +314,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
         timing.corpus = Some(root.display().to_string());
     }
-    out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len());
+    out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len(), snap.skipped.len());
     out.warnings
         .extend(spill.warning().filter(|_| read_documents));
     out.files = files;
@@ -323,7 +323,12 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
 
 /// Warnings about the input: nothing read, or a named field that no JSON record holds (the
 /// scan then fell back to the folder, the `path:line` id, or skipped every record).
-fn input_warnings(cfg: &Config, fields: &FieldsSeen, documents: usize) -> Vec<String> {
+fn input_warnings(
+    cfg: &Config,
+    fields: &FieldsSeen,
+    documents: usize,
+    skipped: usize,
+) -> Vec<String> {
     let mut out = Vec::new();
     let named = |flag: &str, name: &str, seen: u64, fallback: &str| {
         (fields.records > 0 && seen == 0).then(|| {
@@ -362,8 +367,13 @@ fn input_warnings(cfg: &Config, fields: &FieldsSeen, documents: usize) -> Vec<St
             .iter()
             .map(|p| p.display().to_string())
             .collect();
+        let found = if skipped == 0 {
+            "no file neardup reads was found (.txt, .md, .jsonl, .html, .warc, .parquet…; hidden files need --hidden)".to_string()
+        } else {
+            format!("see 'skipped' in the report for the {skipped} inputs found and why")
+        };
         out.push(format!(
-            "no document was read from {} (see 'skipped' in the report for what was found)",
+            "no document was read from {}: {found}",
             names.join(" ")
         ));
     }
