@@ -516,7 +516,7 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         };
         w!(
             out,
-            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{count}</span> <span class="sub">{} spans marked</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
+            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{count}</span> <span class="sub">{} occurrences on its pages</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
             Esc(name),
             num(entry.occurrences)
         );
