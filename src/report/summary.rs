@@ -186,13 +186,6 @@ fn render_templates(out: &mut String, report: &Report) {
         "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks ({} later copies)",
         s.template_blocks, s.template_spans, s.repeated_spans, s.reused_blocks, s.reused_spans
     );
-    if s.boilerplate_spans > 0 {
-        let _ = writeln!(
-            out,
-            "  boilerplate {} runs of page lines by their structure (navigation, footers, link lists…)",
-            s.boilerplate_spans
-        );
-    }
     for t in report.template_blocks.iter().take(5) {
         let _ = writeln!(
             out,
@@ -200,6 +193,13 @@ fn render_templates(out: &mut String, report: &Report) {
             t.documents,
             t.position,
             clip(&t.text, 60)
+        );
+    }
+    if s.boilerplate_spans > 0 {
+        let _ = writeln!(
+            out,
+            "  boilerplate {} runs of page lines by their structure (navigation, footers, link lists…)",
+            s.boilerplate_spans
         );
     }
     histogram(

@@ -128,13 +128,17 @@ pub fn summary(out: &mut String, report: &Report) {
     );
     stat(
         num(kept),
-        "kept by a cleaned corpus",
+        "a cleaned corpus would keep",
         format!(
-            "{}; stripped: {} template, {} repeated, {} reused spans",
+            "{}; stripped: {} template, {} repeated, {} reused spans{}",
             percent(kept, s.documents),
             num(s.template_spans),
             num(s.repeated_spans),
-            num(s.reused_spans)
+            num(s.reused_spans),
+            match s.boilerplate_spans {
+                0 => String::new(),
+                n => format!(", {} boilerplate runs (page structure)", num(n)),
+            }
         ),
     );
     stat(
