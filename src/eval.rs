@@ -84,12 +84,7 @@ impl Score {
 
     /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
 
     fn of_sets<T: Ord>(predicted: &BTreeSet<T>, labelled: &BTreeSet<T>) -> Score {
@@ -494,6 +489,15 @@ impl SiteLines {
     /// Share of the recurring boilerplate lines flagged; 1 when there are none.
     pub fn recall(&self) -> f64 {
         ratio(self.recurring_found, self.recurring)
+    }
+}
+
+/// The harmonic mean of a precision and a recall (0 when both are).
+pub(crate) fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
     }
 }
 

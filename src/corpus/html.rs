@@ -27,7 +27,7 @@ impl<E: Emitter> ForwardingEmitter for Quiet<E> {
 }
 
 use super::boilerplate::{classify, Boilerplate};
-use super::read::{looks_binary, read_error_reason, FileOutcome};
+use super::read::{looks_binary, FileOutcome};
 use super::{Document, InputFile, SkipReason};
 use crate::config::InputOptions;
 
@@ -116,16 +116,13 @@ pub(super) fn read_html(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(file.size.min(opts.max_bytes) as usize + 1);
-    if let Err(err) = reader.take(opts.max_bytes + 1).read_to_end(&mut bytes) {
-        outcome.skip(&file.rel, read_error_reason(file, &err));
-        return;
-    }
-    if bytes.len() as u64 > opts.max_bytes {
-        outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
-        return;
-    }
+    let bytes = match super::read::read_whole(file, opts, reader) {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            outcome.skip(&file.rel, reason);
+            return;
+        }
+    };
     match page_document(&bytes, None) {
         Ok(page) => {
             outcome.bytes += bytes.len() as u64;

@@ -221,6 +221,25 @@ pub(super) fn read_error_reason(file: &InputFile, err: &std::io::Error) -> SkipR
     }
 }
 
+/// The bytes of a whole-file document (`reader`: the file with compression undone), read no
+/// further than one byte past `--max-bytes`, which tells an oversized file from one exactly at
+/// the limit.
+pub(crate) fn read_whole(
+    file: &InputFile,
+    opts: &InputOptions,
+    reader: Box<dyn Read>,
+) -> Result<Vec<u8>, SkipReason> {
+    let mut bytes = Vec::with_capacity(file.size.min(opts.max_bytes) as usize + 1);
+    reader
+        .take(opts.max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| read_error_reason(file, &err))?;
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(SkipReason::DecompressedTooLarge);
+    }
+    Ok(bytes)
+}
+
 fn read_text(
     file: &InputFile,
     opts: &InputOptions,
@@ -228,17 +247,14 @@ fn read_text(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    let mut bytes = Vec::with_capacity(file.size.min(opts.max_bytes) as usize + 1);
-    // One byte past the limit tells an oversized decompressed file from one exactly at it.
-    if let Err(err) = reader.take(opts.max_bytes + 1).read_to_end(&mut bytes) {
-        outcome.skip(&file.rel, read_error_reason(file, &err));
-        return;
-    }
+    let bytes = match read_whole(file, opts, reader) {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            outcome.skip(&file.rel, reason);
+            return;
+        }
+    };
     let read = bytes.len() as u64;
-    if bytes.len() as u64 > opts.max_bytes {
-        outcome.skip(&file.rel, SkipReason::DecompressedTooLarge);
-        return;
-    }
     let (text, lossy) = match decode_text(bytes) {
         Ok(decoded) => decoded,
         Err(reason) => {

@@ -2,7 +2,7 @@
 //! and repeated spans removed) and a list of the documents to drop.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -191,6 +191,31 @@ impl Planned<'_> {
     }
 }
 
+/// The annotation of document `line` of `file` (read again as `text`) when the copy keeps it;
+/// `None`, counted, for a document the scan did not see there or that changed since, and for
+/// a duplicate.
+fn kept_annotation<'a>(
+    by_place: &HashMap<(&str, u32), Planned<'a>>,
+    file: &InputFile,
+    line: u32,
+    text: &str,
+    summary: &mut CleanSummary,
+) -> Option<&'a Annotation> {
+    let Some(planned) = by_place
+        .get(&(file.rel.as_str(), line))
+        .filter(|p| p.reads_the_same(text))
+    else {
+        summary.changed += 1;
+        return None;
+    };
+    let a = planned.annotation;
+    if a.duplicate_of.is_some() {
+        summary.dropped(text.len());
+        return None;
+    }
+    Some(a)
+}
+
 /// Writes the cleaned corpus of a scan into `out`: every document that is not the duplicate of
 /// another, without its template, repeated and reused spans, at its own path and in its own
 /// format (a `.gz` or `.zst` input is written compressed the same way, JSONL lines keep their
@@ -347,19 +372,9 @@ fn clean_extracted(
 ) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     read_documents(file, &cfg.input, |doc| {
-        let Some(planned) = by_place.get(&(file.rel.as_str(), doc.line)) else {
-            summary.changed += 1;
+        let Some(a) = kept_annotation(by_place, file, doc.line, &doc.text, summary) else {
             return;
         };
-        if !planned.reads_the_same(&doc.text) {
-            summary.changed += 1;
-            return;
-        }
-        let a = planned.annotation;
-        if a.duplicate_of.is_some() {
-            summary.dropped(doc.text.len());
-            return;
-        }
         let cleaned = strip_spans(&doc.text, &spans_of(a));
         summary.kept(&doc.text, &cleaned, a);
         match as_ {
@@ -400,20 +415,15 @@ fn clean_text(
     by_place: &HashMap<(&str, u32), Planned>,
     summary: &mut CleanSummary,
 ) -> Option<Vec<u8>> {
-    let planned = by_place.get(&(file.rel.as_str(), 0))?;
-    let raw = raw_bytes(file, cfg)
-        .filter(|raw| raw.len() as u64 <= cfg.input.max_bytes)
-        .and_then(|raw| Some((crate::corpus::decode_text(raw.clone()).ok()?, raw)))
-        .filter(|((text, _), _)| planned.reads_the_same(text));
-    let Some(((text, _), raw)) = raw else {
-        summary.changed += 1;
+    by_place.get(&(file.rel.as_str(), 0))?; // a file the scan took no document from
+    let read = crate::corpus::open(file)
+        .and_then(|reader| crate::corpus::read_whole(file, &cfg.input, reader))
+        .and_then(|raw| Ok((crate::corpus::decode_text(raw.clone())?.0, raw)));
+    let Ok((text, raw)) = read else {
+        summary.changed += 1; // unreadable now
         return None;
     };
-    let a = planned.annotation;
-    if a.duplicate_of.is_some() {
-        summary.dropped(text.len());
-        return None;
-    }
+    let a = kept_annotation(by_place, file, 0, &text, summary)?;
     let cleaned = strip_spans(&text, &spans_of(a));
     summary.kept(&text, &cleaned, a);
     if crate::corpus::is_utf16(&raw) {
@@ -425,17 +435,6 @@ fn clean_text(
         .map(|(x, y)| (map.to_raw(x), map.to_raw(y)))
         .collect();
     Some(strip_byte_spans(&raw, &spans))
-}
-
-/// The decompressed bytes of a file, read no further than one byte past `--max-bytes`.
-fn raw_bytes(file: &InputFile, cfg: &Config) -> Option<Vec<u8>> {
-    let mut raw = Vec::new();
-    crate::corpus::open(file)
-        .ok()?
-        .take(cfg.input.max_bytes + 1)
-        .read_to_end(&mut raw)
-        .ok()?;
-    Some(raw)
 }
 
 /// Offsets in a lossily decoded text mapped back to the bytes it was decoded from: each
@@ -528,25 +527,16 @@ fn clean_jsonl(
     let mut outcome = crate::corpus::FileOutcome::default();
     crate::corpus::for_each_json_record(file, &cfg.input, reader, &mut outcome, |record| {
         let JsonRecord { doc, mut value } = record;
-        let Some(planned) = by_place.get(&(file.rel.as_str(), doc.line)) else {
-            summary.changed += 1; // a document the scan did not see there
+        let Some(a) = kept_annotation(by_place, file, doc.line, &doc.text, summary) else {
             return;
         };
-        if !planned.reads_the_same(&doc.text) {
-            summary.changed += 1;
-            return;
-        }
-        let a = planned.annotation;
-        if a.duplicate_of.is_some() {
-            summary.dropped(doc.text.len());
-            return;
-        }
         if let Some(Value::String(text)) =
             crate::corpus::field_mut(&mut value, &cfg.input.text_field)
         {
-            // The field as written (lone CRs kept); offsets are the same as in the document.
+            // The field as written (lone CRs kept): its bytes stand where the document's do,
+            // so its spans and the byte counts are the same.
             let cleaned = strip_spans(text, &spans_of(a));
-            summary.kept(&doc.text, &strip_spans(&doc.text, &spans_of(a)), a);
+            summary.kept(text, &cleaned, a);
             *text = cleaned;
         }
         out.extend_from_slice(value.to_string().as_bytes());
