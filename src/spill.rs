@@ -57,6 +57,10 @@ pub struct DocParts {
     pub words: Vec<u32>,
     /// The normalised text, kept only for character shingles (empty otherwise).
     pub norm: String,
+    /// The document's text, kept only where reading it again costs more than storing it
+    /// (an HTML page's extracted text is a tenth of its markup and needs a parse to get
+    /// again; see [`crate::corpus::Format::costly_to_read_again`]); empty otherwise.
+    pub text: String,
 }
 
 impl DocParts {
@@ -90,6 +94,7 @@ impl DocParts {
             } else {
                 String::new()
             },
+            text: String::new(),
         }
     }
 

@@ -229,6 +229,44 @@ fn a_gzipped_warc_is_read_record_by_record() {
 }
 
 #[test]
+fn pages_kept_in_the_spill_report_what_reading_them_again_reports() {
+    // The spill keeps the extracted text of pages (no second parse for template texts);
+    // --no-spill parses them again. Both must give the same report and annotations.
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let mut files: Vec<(String, Vec<u8>)> = (0..4)
+        .map(|n| {
+            (
+                format!("news/p{n}.html"),
+                page("news.example", n).into_bytes(),
+            )
+        })
+        .collect();
+    let mut warc = Vec::new();
+    for n in 0..4 {
+        let uri = format!("https://other.example/story/{n}");
+        let body = response("text/html", page("other.example", n + 1).as_bytes());
+        warc.extend(gzip(&record("response", &uri, &body)));
+    }
+    files.push(("crawl/part-0.warc.gz".to_string(), warc));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (p.as_str(), &t[..])).collect();
+    write_tree(corpus.path(), &refs);
+    let spilled_dir = tempfile::tempdir().expect("tempdir");
+    let reread_dir = tempfile::tempdir().expect("tempdir");
+    let (spilled, spilled_ann, _) = scan_to(corpus.path(), spilled_dir.path(), &[]);
+    let (reread, reread_ann, _) = scan_to(corpus.path(), reread_dir.path(), &["--no-spill"]);
+    let report: Report = serde_json::from_str(&spilled).expect("report");
+    assert!(
+        report
+            .template_blocks
+            .iter()
+            .any(|b| b.text.contains("All rights reserved")),
+        "{spilled}"
+    );
+    assert_eq!(spilled, reread);
+    assert_eq!(spilled_ann, reread_ann);
+}
+
+#[test]
 fn malformed_web_inputs_are_reported_not_fatal() {
     let good = record(
         "response",

@@ -46,6 +46,15 @@ pub enum Format {
     Parquet,
 }
 
+impl Format {
+    /// Whether a document of this format costs more to read again than to keep its text
+    /// (an HTML page or WARC record is parsed and extracted again, a Parquet row group is
+    /// decompressed whole), so that the scan keeps the text with the document's record.
+    pub fn costly_to_read_again(self) -> bool {
+        matches!(self, Format::Html | Format::Warc | Format::Parquet)
+    }
+}
+
 /// How a file is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {

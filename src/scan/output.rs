@@ -293,7 +293,7 @@ fn blocks(
     templates: &Finalized,
 ) -> (Vec<TemplateBlock>, Vec<RepeatedBlock>) {
     let (hits, shared) = (&snap.hits, &snap.shared);
-    let mut wanted: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut wanted: WantedRanges = BTreeMap::new();
     let mut want = |d: u32, bytes: (u32, u32)| {
         wanted.entry(d).or_default().push(bytes);
         (d, bytes)
@@ -413,7 +413,7 @@ fn retry_changed_examples(
         if missing.is_empty() {
             return;
         }
-        let mut again: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        let mut again: WantedRanges = BTreeMap::new();
         for &(_, (d, bytes)) in &missing {
             again.entry(d).or_default().push(bytes);
         }
@@ -668,8 +668,11 @@ fn merge_spans(spans: &[LineSpan]) -> Vec<LineSpan> {
     out
 }
 
+/// The byte ranges wanted of each document's text.
+type WantedRanges = BTreeMap<u32, Vec<(u32, u32)>>;
+
 /// Reads the byte ranges `wanted[doc]` of the given documents' texts.
-fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<TextAt, String> {
+fn fetch_texts(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<TextAt, String> {
     map_ranges(ctx, wanted, |text, (a, b)| {
         text.get(a as usize..b as usize).unwrap_or("").to_string()
     })
@@ -678,9 +681,12 @@ fn fetch_texts(ctx: &Ctx, wanted: &BTreeMap<u32, Vec<(u32, u32)>>) -> HashMap<Te
 /// `f(text, range)` for the byte ranges `wanted[doc]` of the given documents (read again).
 fn map_ranges<T: Send>(
     ctx: &Ctx,
-    wanted: &BTreeMap<u32, Vec<(u32, u32)>>,
+    wanted: &WantedRanges,
     f: impl Fn(&str, (u32, u32)) -> T + Sync,
 ) -> HashMap<TextAt, T> {
+    // Texts the documents' records keep (pages: no parse again); the rest from the files.
+    let (kept, wanted) = texts_from_records(ctx, wanted, &f);
+    let wanted = &wanted;
     let mut files: Vec<u32> = wanted.keys().map(|&d| ctx.metas[d as usize].file).collect();
     files.dedup();
     let found: Vec<Vec<(TextAt, T)>> = files
@@ -709,7 +715,42 @@ fn map_ranges<T: Send>(
             out
         })
         .collect();
-    found.into_iter().flatten().collect()
+    found.into_iter().flatten().chain(kept).collect()
+}
+
+/// `f(text, range)` for the documents whose spill record keeps their text, and the ranges
+/// still wanted (of the other documents, or all of them without a spill).
+fn texts_from_records<T: Send>(
+    ctx: &Ctx,
+    wanted: &WantedRanges,
+    f: &(impl Fn(&str, (u32, u32)) -> T + Sync),
+) -> (Vec<(TextAt, T)>, WantedRanges) {
+    let Some(spill) = ctx.spill else {
+        return (Vec::new(), wanted.clone());
+    };
+    let costly = |d: u32| {
+        let file = ctx.metas[d as usize].file as usize;
+        ctx.files[file].format.costly_to_read_again()
+    };
+    let found: Vec<(u32, Vec<(TextAt, T)>)> = wanted
+        .par_iter()
+        .filter(|(&d, _)| costly(d))
+        .filter_map(|(&d, ranges)| {
+            let parts = spill.read(ctx.records[d as usize]).ok()?;
+            if parts.text.is_empty() {
+                return None;
+            }
+            let texts = ranges.iter().map(|&r| ((d, r), f(&parts.text, r)));
+            Some((d, texts.collect()))
+        })
+        .collect();
+    let mut rest = wanted.clone();
+    let mut kept = Vec::new();
+    for (d, texts) in found {
+        rest.remove(&d);
+        kept.extend(texts);
+    }
+    (kept, rest)
 }
 
 /// The spans of reused blocks to strip: every occurrence but the first in a kept document
@@ -721,7 +762,7 @@ fn reused_spans(
     cluster_of: &ClusterOf,
 ) -> HashMap<u32, Vec<LineSpan>> {
     let kept = |d: u32| cluster_of.of.get(&d).is_none_or(|&(_, m)| m == d);
-    let mut wanted: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut wanted: WantedRanges = BTreeMap::new();
     for r in &templates.reused {
         let mut holders = r.documents.iter().copied().filter(|&d| kept(d));
         holders.next(); // the first occurrence stays
@@ -766,10 +807,7 @@ fn reused_spans(
 
 /// The line spans of the byte ranges `wanted[doc]`, from the documents' spill records (the
 /// line holding each end); `None` without a spill or when a record cannot be read back.
-fn spans_from_records(
-    ctx: &Ctx,
-    wanted: &BTreeMap<u32, Vec<(u32, u32)>>,
-) -> Option<HashMap<TextAt, LineSpan>> {
+fn spans_from_records(ctx: &Ctx, wanted: &WantedRanges) -> Option<HashMap<TextAt, LineSpan>> {
     let spill = ctx.spill?;
     let per_doc: Vec<Option<Vec<(TextAt, LineSpan)>>> = wanted
         .par_iter()

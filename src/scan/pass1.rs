@@ -126,13 +126,19 @@ pub(super) fn read_corpus(
             .par_iter()
             .map(|file| {
                 let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
-                    let (parts, seg) = document_parts(cfg, &doc.text);
+                    let (mut parts, seg) = document_parts(cfg, &doc.text);
                     let exact = xxh3_128(seg.norm.as_bytes());
                     let unit_keys = parts.units.iter().map(|u| u.key).collect();
                     let repeats = repeat_records(&seg, cfg);
-                    let record = spill_file.map(|s| s.write(&parts));
                     let text_hash = text_hash(&doc.text);
-                    doc.text = String::new(); // only compact data outlives the pass
+                    drop(seg);
+                    // Only compact data outlives the pass; the text goes to the spill
+                    // where reading the document again would cost a parse.
+                    let text = std::mem::take(&mut doc.text);
+                    if file.format.costly_to_read_again() {
+                        parts.text = text;
+                    }
+                    let record = spill_file.map(|s| s.write(&parts));
                     ReadDocument {
                         doc,
                         exact,
