@@ -151,7 +151,79 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
             in_article[n] = true;
         }
     }
+    extend_by_shape(lines, nodes, best, &mut in_article);
     in_article
+}
+
+/// The shape of a line's block: the tag and class of its element, its parent and its
+/// grandparent; `None` where none of them has a class (bare tags say too little).
+fn path_shape(l: &PageLine, nodes: &[Node]) -> Option<u64> {
+    let n = &nodes[l.node as usize];
+    let p = &nodes[n.parent as usize];
+    let g = &nodes[p.parent as usize];
+    (n.classed || p.classed || g.classed).then(|| {
+        u64::from(n.shape) ^ u64::from(p.shape).rotate_left(21) ^ u64::from(g.shape).rotate_left(42)
+    })
+}
+
+/// A story the page splits into several blocks (columns, cards, sections between photos)
+/// is one article: prose elsewhere on the page in blocks of the shape of the article's own
+/// paragraphs (same tags and classes three levels up, seen on at least two of its lines)
+/// joins it, with the block that holds it (so that its subheadings come along).
+fn extend_by_shape(lines: &[PageLine], nodes: &[Node], best: usize, in_article: &mut [bool]) {
+    let context = nodes[best].flags;
+    let mut article_shapes: Vec<(u64, u32)> = Vec::new();
+    for l in lines
+        .iter()
+        .filter(|l| is_prose(l) && inside(l, nodes, in_article))
+    {
+        if let Some(shape) = path_shape(l, nodes) {
+            match article_shapes.iter_mut().find(|(s, _)| *s == shape) {
+                Some((_, n)) => *n += 1,
+                None => article_shapes.push((shape, 1)),
+            }
+        }
+    }
+    article_shapes.retain(|&(_, n)| n >= 2);
+    if article_shapes.is_empty() {
+        return;
+    }
+    let not_article = NOT_ARTICLE | role::FIGURE;
+    let joining: Vec<u32> = lines
+        .iter()
+        .filter(|l| is_prose(l) && l.flags & role::TITLE == 0)
+        .filter(|l| l.flags & not_article & !context == 0)
+        .filter(|l| !inside(l, nodes, in_article))
+        .filter(|l| {
+            path_shape(l, nodes).is_some_and(|s| article_shapes.iter().any(|&(a, _)| a == s))
+        })
+        .map(|l| {
+            // the block holding the paragraph, unless that block holds the article itself
+            let parent = nodes[l.node as usize].parent;
+            if is_ancestor(parent as usize, best, nodes) {
+                l.node
+            } else {
+                parent
+            }
+        })
+        .collect();
+    for n in joining {
+        in_article[n as usize] = true;
+    }
+}
+
+/// Whether `a` is `n` or one of its ancestors.
+fn is_ancestor(a: usize, mut n: usize, nodes: &[Node]) -> bool {
+    loop {
+        if n == a {
+            return true;
+        }
+        let p = nodes[n].parent as usize;
+        if p == n {
+            return false;
+        }
+        n = p;
+    }
 }
 
 /// Whether line `l` sits in one of the article's blocks.
@@ -325,6 +397,54 @@ mod tests {
         assert!(runs
             .iter()
             .all(|r| r.bytes.0 < r.bytes.1 && r.lines.0 <= r.lines.1));
+    }
+
+    #[test]
+    fn a_story_split_into_columns_is_one_article() {
+        // Paragraphs in sibling columns (a newspaper's companion columns, cards, sections
+        // between photos): the best-scored column alone is not the story; blocks of its
+        // paragraphs' shape are. A teaser of another shape stays out.
+        let column = |a: &str, b: &str| {
+            format!(
+                "<div class=column><div class=inner><p class=para>{a}</p><h2>Subheading here</h2>\
+                 <p class=para>{b}</p></div></div>"
+            )
+        };
+        let page = format!(
+            "<html><head><title>Trade war keeps the world guessing</title></head><body>\
+             <h1>Trade war keeps the world guessing</h1><section class=story>{}\
+             <div class=promo-box><p>Sign in to read more stories like this one every single day of the week.</p></div>{}</section>\
+             <div class=teasers><div class=card><p class=blurb>Another story about tariffs that you may want to read after this one today.</p></div></div>\
+             </body></html>",
+            column(
+                "When the advisers suggested that the buyers resume purchases of farm produce, the president wanted more.",
+                "The approach has not yet produced the deal that businesses around the world had been hoping for."
+            ),
+            column(
+                "Executives say they have no choice but to postpone some hiring and investment until the dispute ends.",
+                "The uncertainty is weighing on the economy, particularly manufacturing, which has slumped for months."
+            ),
+        );
+        let kept = kept(&page);
+        assert!(
+            kept.iter().any(|l| l.starts_with("When the advisers")),
+            "{kept:?}"
+        );
+        assert!(
+            kept.iter().any(|l| l.starts_with("Executives say")),
+            "{kept:?}"
+        );
+        assert!(
+            kept.iter().any(|l| l.starts_with("The uncertainty")),
+            "{kept:?}"
+        );
+        assert_eq!(
+            kept.iter().filter(|l| *l == "Subheading here").count(),
+            2,
+            "{kept:?}"
+        );
+        assert!(!kept.iter().any(|l| l.contains("tariffs")), "{kept:?}");
+        assert!(!kept.iter().any(|l| l.starts_with("Sign in")), "{kept:?}");
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub(crate) struct Node {
     pub parent: u32,
     /// Its own roles and its ancestors'.
     pub flags: Flags,
+    /// Its tag and `class` value, hashed: blocks of one kind on a page (the paragraphs of
+    /// its story) share it. 0 for the root.
+    pub shape: u32,
+    /// Whether it has a `class` (a shape of bare tags says little).
+    pub classed: bool,
 }
 
 /// One line of the extracted text and the page's evidence about it.
@@ -368,6 +373,8 @@ struct Walker {
     /// The start tag being read.
     tag: Vec<u8>,
     tag_flags: Flags,
+    /// xxh3 of the start tag's `class` value (0: none).
+    tag_class: u64,
     tag_href: bool,
     attr: Vec<u8>,
     in_start_tag: bool,
@@ -383,6 +390,8 @@ impl Walker {
             nodes: vec![Node {
                 parent: 0,
                 flags: 0,
+                shape: 0,
+                classed: false,
             }],
             lines: Vec::new(),
             text: String::with_capacity(capacity / 4),
@@ -395,6 +404,7 @@ impl Walker {
             skipping: 0,
             tag: Vec::new(),
             tag_flags: 0,
+            tag_class: 0,
             tag_href: false,
             attr: Vec::new(),
             in_start_tag: false,
@@ -411,6 +421,7 @@ impl Walker {
                 self.tag.clear();
                 self.tag.extend_from_slice(name);
                 self.tag_flags = 0;
+                self.tag_class = 0;
                 self.tag_href = false;
                 self.in_start_tag = true;
             }
@@ -422,6 +433,9 @@ impl Walker {
                 }
             }
             CallbackEvent::AttributeValue { value } if self.in_start_tag => {
+                if self.attr == b"class" && !value.is_empty() {
+                    self.tag_class = xxhash_rust::xxh3::xxh3_64(value) | 1;
+                }
                 self.tag_flags |= match self.attr.as_slice() {
                     b"class" | b"id" => hint_flags(value),
                     b"role" => match value {
@@ -486,7 +500,13 @@ impl Walker {
         };
         let flags = parent_flags | tag_flags(name) | hints;
         let node = if kind == Kind::Block {
-            self.nodes.push(Node { parent, flags });
+            let tag = xxhash_rust::xxh3::xxh3_64(name);
+            self.nodes.push(Node {
+                parent,
+                flags,
+                shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
+                classed: self.tag_class != 0,
+            });
             self.nodes.len() as u32 - 1
         } else {
             parent
