@@ -184,7 +184,10 @@ fn extend_by_shape(lines: &[PageLine], nodes: &[Node], best: usize, in_article: 
             }
         }
     }
-    article_shapes.retain(|&(_, n)| n >= 2);
+    // a recurring paragraph form; a lone paragraph's own form when that is all there is
+    if article_shapes.len() > 1 || article_shapes.iter().any(|&(_, n)| n >= 2) {
+        article_shapes.retain(|&(_, n)| n >= 2);
+    }
     if article_shapes.is_empty() {
         return;
     }
