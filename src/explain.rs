@@ -7,7 +7,9 @@ use std::io::Read as _;
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
 use crate::report::SpanKind;
-use crate::scan::{content_shingles, document_parts, Basis, ScanOutput, CHROME_SHARE};
+use crate::scan::{
+    content_shingles, document_parts, mark_boilerplate, Basis, ScanOutput, CHROME_SHARE,
+};
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
 use crate::text::{intersection_size, word_shingles_of_hashes, Segmented};
@@ -241,7 +243,7 @@ struct Side {
 
 fn side(subject: &Subject, cfg: &Config) -> Side {
     let (parts, seg) = document_parts(cfg, &subject.text);
-    let excluded: Vec<bool> = parts
+    let mut excluded: Vec<bool> = parts
         .lines
         .iter()
         .map(|l| {
@@ -251,11 +253,14 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
                 .any(|&(a, b)| l.number >= a && l.number <= b)
         })
         .collect();
-    let chrome: Vec<bool> = parts
+    let mut chrome: Vec<bool> = parts
         .lines
         .iter()
         .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
         .collect();
+    // as in the scan: a page's structural boilerplate is no part of what it is compared on
+    mark_boilerplate(&parts, &subject.boilerplate, &mut excluded);
+    mark_boilerplate(&parts, &subject.boilerplate, &mut chrome);
     let content = content_shingles(&parts, &excluded, || chrome.as_slice(), cfg);
     let mut set = content.shingles;
     set.sort_unstable();

@@ -266,6 +266,70 @@ fn pages_kept_in_the_spill_report_what_reading_them_again_reports() {
     assert_eq!(spilled_ann, reread_ann);
 }
 
+/// A page of `host` with heavy chrome (a long menu, a "most read" list of teasers, a long
+/// footer) around story `n`.
+fn heavy_page(host: &str, n: usize) -> String {
+    let [headline, a, b, c] = STORIES[n % STORIES.len()];
+    let menu: String = (0..30)
+        .map(|i| format!("<li><a href=/s{i}>Section number {i}</a>"))
+        .collect();
+    let teasers: String = (0..10)
+        .map(|i| {
+            format!(
+                "<li><a href=/t{i}>Most read story {i} of the week</a><p>A summary of the \
+                 most read story number {i}, which readers of {host} shared widely this week.</p>"
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html><head><title>{headline} | {host}</title></head><body>\
+         <nav><ul>{menu}</ul></nav><article><h1>{headline}</h1><p>{a}</p><p>{b}</p><p>{c}</p></article>\
+         <aside class=most-read><h2>Most read</h2><ul>{teasers}</ul></aside>\
+         <footer><p>{host} is published by the {host} company, registered in the town, with \
+         offices in five cities and a newsroom open day and night to readers who write in.</p></footer></body></html>"
+    )
+}
+
+#[test]
+fn pages_are_compared_on_their_articles_not_their_chrome() {
+    // Two different stories on one small site (too few pages for templates) share a menu,
+    // teasers and a footer that outweigh the stories: not copies. One story on two sites
+    // with different chrome: copies.
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let files = [
+        ("one.example/a.html", heavy_page("one.example", 0)),
+        ("one.example/b.html", heavy_page("one.example", 1)),
+        ("two.example/a.html", heavy_page("two.example", 2)),
+        ("three.example/a.html", page("three.example", 2)),
+    ];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    write_tree(corpus.path(), &refs);
+    let out = tempfile::tempdir().expect("tempdir");
+    let (raw, _, _) = scan_to(corpus.path(), out.path(), &[]);
+    let report: Report = serde_json::from_str(&raw).expect("report");
+    let clusters: Vec<Vec<&str>> = report
+        .duplicate_clusters
+        .iter()
+        .map(|c| c.documents.iter().map(|d| d.id.as_str()).collect())
+        .collect();
+    assert_eq!(
+        clusters,
+        vec![vec!["three.example/a.html", "two.example/a.html"]],
+        "{raw}"
+    );
+    // explain compares what the scan compares
+    let root = corpus.path().to_str().expect("utf-8");
+    for (a, b, verdict) in [
+        ("one.example/a.html", "one.example/b.html", "not duplicates"),
+        ("two.example/a.html", "three.example/a.html", "DUPLICATES"),
+    ] {
+        let explained = neardup(out.path(), &["explain", a, b, "--corpus", root]);
+        let said = String::from_utf8_lossy(&explained.stdout);
+        let line = said.lines().find(|l| l.starts_with("verdict")).unwrap_or("");
+        assert!(line.contains(verdict), "{a} {b}: {line}");
+    }
+}
+
 #[test]
 fn malformed_web_inputs_are_reported_not_fatal() {
     let good = record(

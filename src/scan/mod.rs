@@ -22,16 +22,20 @@ use rayon::prelude::*;
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{
-    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile, SkipReason, Skipped,
+    read_documents, walk_inputs, Boilerplate, Document, FieldsSeen, FileOutcome, InputFile,
+    SkipReason, Skipped,
 };
 use crate::detect::near::Thresholds;
+use crate::detect::per_doc::PerDoc;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
 
 pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
-pub(crate) use sign::{content_shingles, Basis, Chrome, ContentFigures, CHROME_SHARE};
+pub(crate) use sign::{
+    content_shingles, mark_boilerplate, Basis, Chrome, ContentFigures, CHROME_SHARE,
+};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -92,6 +96,9 @@ struct Ctx<'a> {
     chrome: &'a Chrome<'a>,
     /// Documents that were different or gone when read again.
     changed: &'a ChangedDocs,
+    /// The runs of each page that its structure shows to be boilerplate: no part of what
+    /// the page is compared on.
+    boilerplate: &'a PerDoc<Boilerplate>,
 }
 
 impl Ctx<'_> {
@@ -274,6 +281,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
         spill: spill.file.as_ref().filter(|_| spill_usable),
         records: &spill.records,
+        boilerplate: &snap.boilerplate,
     };
     let state = RoundState {
         watch: &snap.watch,

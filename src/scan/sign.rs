@@ -9,7 +9,7 @@ use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
 use super::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
 use crate::cache::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
-use crate::corpus::InputFile;
+use crate::corpus::{Boilerplate, InputFile};
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
@@ -187,6 +187,7 @@ pub(super) fn sign_corpus(
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
         spill: spill.file.as_ref(),
         records: &spill.records,
+        boilerplate: &pass1.boilerplate,
     };
     let n = pass1.metas.len();
     let mut sigs = Signatures::new(cfg.near.num_perm, n);
@@ -355,17 +356,25 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     // Which lines are site chrome, computed once and only when something needs it; in pass 2
     // together with the candidates, from the same look-ups.
     let chrome: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
-    let excluded = match job.exclusion {
+    // A page's structural boilerplate is neither content nor text outside chrome.
+    let boilerplate = &ctx.boilerplate[d as usize];
+    let mut excluded = match job.exclusion {
         Exclusion::Candidates(watch) => {
-            let (candidate, chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
+            let (candidate, mut chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
+            mark_boilerplate(parts, boilerplate, &mut chrome_mask);
             let _ = chrome.set(chrome_mask);
             candidate
         }
         Exclusion::Final(_) => excluded_lines(parts, |key| job.exclusion.excludes(d, site, key)),
     };
+    mark_boilerplate(parts, boilerplate, &mut excluded);
     let chrome_lines = || {
         chrome
-            .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key)))
+            .get_or_init(|| {
+                let mut mask = excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key));
+                mark_boilerplate(parts, boilerplate, &mut mask);
+                mask
+            })
             .as_slice()
     };
     let (hits, shared) = match job.only {
@@ -394,6 +403,21 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         hits,
         shared,
         set: job.keep_sets.then_some(shingles),
+    }
+}
+
+/// Marks the lines of `parts` that the runs of structural `boilerplate` cover (both sorted
+/// by line).
+pub(crate) fn mark_boilerplate(parts: &DocParts, boilerplate: &[Boilerplate], mask: &mut [bool]) {
+    if boilerplate.is_empty() {
+        return;
+    }
+    let mut runs = boilerplate.iter().peekable();
+    for (line, out) in parts.lines.iter().zip(mask.iter_mut()) {
+        while runs.next_if(|r| r.lines.1 < line.number).is_some() {}
+        if runs.peek().is_some_and(|r| r.lines.0 <= line.number) {
+            *out = true;
+        }
     }
 }
 
