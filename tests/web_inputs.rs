@@ -325,7 +325,10 @@ fn pages_are_compared_on_their_articles_not_their_chrome() {
     ] {
         let explained = neardup(out.path(), &["explain", a, b, "--corpus", root]);
         let said = String::from_utf8_lossy(&explained.stdout);
-        let line = said.lines().find(|l| l.starts_with("verdict")).unwrap_or("");
+        let line = said
+            .lines()
+            .find(|l| l.starts_with("verdict"))
+            .unwrap_or("");
         assert!(line.contains(verdict), "{a} {b}: {line}");
     }
 }

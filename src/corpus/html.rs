@@ -684,6 +684,7 @@ fn closes_p(name: &[u8]) -> bool {
 
 /// The text of `html` (one line per block element), its lines' evidence and the block tree.
 pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
+    let html = &*close_broken_title(html);
     let mut walker = Walker::new(html.len());
     {
         let mut emitter =
@@ -728,6 +729,41 @@ pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
     (text, lines, nodes)
 }
 
+/// `html` with its first `<title>` closed where markup starts inside it, when its end tag is
+/// missing or mangled (`</titl>`, bytes lost in a crawl). A title is raw text up to
+/// `</title>`, so such a page would be all title: no body text, and its markup read as
+/// words. Old browsers and libxml2 end the title at the first tag instead; so does this.
+fn close_broken_title(html: &str) -> Cow<'_, str> {
+    let head = &html.as_bytes()[..html.len().min(64 * 1024)];
+    let Some(open) = find_ascii_ci(head, b"<title") else {
+        return Cow::Borrowed(html);
+    };
+    let Some(body) = head[open..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map(|i| open + i + 1)
+    else {
+        return Cow::Borrowed(html);
+    };
+    // the first `<` inside the title that starts a tag, an end tag or a comment
+    let tag = head[body..]
+        .windows(2)
+        .position(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    let Some(at) = tag.map(|i| body + i) else {
+        return Cow::Borrowed(html);
+    };
+    if head[at..].len() >= 8 && head[at..at + 8].eq_ignore_ascii_case(b"</title>") {
+        return Cow::Borrowed(html); // closed properly
+    }
+    Cow::Owned(format!("{}</title>{}", &html[..at], &html[at..]))
+}
+
+/// The first place `needle` (ASCII) occurs in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// The page's first `<title>`, white space collapsed.
 fn title_of(html: &str) -> Option<String> {
     let mut state = 0u8; // 0 before, 1 inside, 2 done
@@ -762,6 +798,20 @@ mod tests {
 
     fn text_of(html: &str) -> String {
         extract(html).0
+    }
+
+    #[test]
+    fn a_title_without_its_end_tag_ends_at_the_first_tag() {
+        // `</titl>` or bytes lost in a crawl: the page is not all title, its markup no text
+        for html in [
+            "<html><head><title>Storm hits</titavaScript\" src=a.js></script></head><body><p>The storm came.</p></body></html>",
+            "<html><head><title>Storm hits<!-- i library--></head><body><p>The storm came.</p></body></html>",
+        ] {
+            assert_eq!(text_of(html), "Storm hits\nThe storm came.", "{html}");
+        }
+        // a proper title, and one holding a lone `<`, are left alone
+        assert_eq!(text_of("<title>a < b</title><p>x</p>"), "a < b\nx");
+        assert_eq!(text_of("<TITLE>T</TITLE><p>x</p>"), "T\nx");
     }
 
     #[test]
