@@ -305,7 +305,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     let context = lines[first].flags & lines[last].flags;
     let head = headline(text, lines, first);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
-    lines
+    let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -336,7 +336,77 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                 BoilerplateReason::OutsideArticle
             }))
         })
-        .collect()
+        .collect();
+    mark_comment_thread(text, lines, (first, last), &mut verdicts);
+    verdicts
+}
+
+/// Article prose (words) that must come before a line that opens a comment thread: a
+/// "Comments" link beside the headline opens nothing.
+const PROSE_BEFORE_COMMENTS: u32 = 80;
+
+/// A comment thread the markup does not name (old table layouts, blogs): from a kept line
+/// that opens one ("Comments", "Post a comment", "Posted by … on …") after the article's
+/// prose, to the end of the article's range, with prose after it, the lines are comments.
+fn mark_comment_thread(
+    text: &str,
+    lines: &[PageLine],
+    (first, last): (usize, usize),
+    verdicts: &mut [Option<BoilerplateReason>],
+) {
+    let kept = |i: usize| verdicts[i].is_none();
+    let mut prose_words = 0;
+    let mut opener = None;
+    for (i, l) in lines.iter().enumerate().take(last + 1).skip(first) {
+        if kept(i) && is_prose(l) {
+            prose_words += l.words;
+        } else if kept(i)
+            && prose_words >= PROSE_BEFORE_COMMENTS
+            && opens_comments(&text[l.start as usize..l.end as usize])
+        {
+            opener = Some(i);
+            break;
+        }
+    }
+    let Some(opener) = opener else { return };
+    let prose_after = (opener + 1..=last)
+        .filter(|&i| kept(i) && is_prose(&lines[i]))
+        .count();
+    if prose_after < 2 {
+        return;
+    }
+    for v in &mut verdicts[opener..=last] {
+        if v.is_none() {
+            *v = Some(BoilerplateReason::Comments);
+        }
+    }
+}
+
+/// Whether a short line opens a comment thread: "Comments", "12 comments", "Comments (3)",
+/// "Reader comments", "Comments are closed", "Post a comment", "Leave a reply", "Have your
+/// say", "Join the discussion", or a comment's signature "Posted by NAME on DATE".
+fn opens_comments(line: &str) -> bool {
+    let words: Vec<String> = line
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    if w.len() > 12 {
+        return false;
+    }
+    match w.as_slice() {
+        ["comments" | "comment"]
+        | ["reader" | "readers" | "user" | "your", "comments"]
+        | ["have", "your", "say"]
+        | ["join", "the", "discussion" | "conversation"] => true,
+        ["comments", "are", "closed" | "now", ..]
+        | ["post" | "add" | "leave", "a" | "your", "comment" | "reply", ..] => w.len() <= 6,
+        ["posted", "by", rest @ ..] => {
+            rest.len() >= 2 && rest[1..].iter().any(|x| matches!(*x, "on" | "at"))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -448,6 +518,41 @@ mod tests {
         );
         assert!(!kept.iter().any(|l| l.contains("tariffs")), "{kept:?}");
         assert!(!kept.iter().any(|l| l.starts_with("Sign in")), "{kept:?}");
+    }
+
+    #[test]
+    fn a_comment_thread_the_markup_does_not_name_goes() {
+        let para = |s: &str| {
+            format!("<p>{s} and the rest of the sentence goes on for a while longer.</p>")
+        };
+        let story: String = (0..6)
+            .map(|i| para(&format!("Paragraph {i} of the story says what happened")))
+            .collect();
+        let page = format!(
+            "<html><head><title>Manager leaves the club</title></head><body><table><tr><td>\
+             <h1>Manager leaves the club</h1><p>Comments (12)</p>{story}<b>Comments</b>\
+             {}<p>Posted by Idealist on January 10, 2008 5:58 PM</p>{}</td></tr></table></body></html>",
+            para("What a marvellous opportunity for him, I doubt many will think that way"),
+            para("Newcastle must be barking mad to change managers with the frequency they do"),
+        );
+        let kept = kept(&page);
+        assert_eq!(
+            kept.iter().filter(|l| l.starts_with("Paragraph")).count(),
+            6,
+            "{kept:?}"
+        );
+        assert!(
+            !kept
+                .iter()
+                .any(|l| l.contains("marvellous") || l.contains("barking")),
+            "{kept:?}"
+        );
+        assert!(opens_comments("Posted by John on January 10, 2008 5:29 PM"));
+        assert!(opens_comments("34 Comments"));
+        assert!(!opens_comments("Posted by"));
+        assert!(!opens_comments(
+            "Comments from the minister angered the opposition"
+        ));
     }
 
     #[test]
