@@ -140,7 +140,9 @@ fn render_duplicates(out: &mut String, report: &Report) {
             s.documents_without_shingles
         );
     }
-    // The largest clusters first (ties in report order).
+    // The largest clusters first (ties in report order). A report lists them so already and
+    // numbers them in that order; the sort keeps a report saved by an older version, numbered
+    // by first member, largest first too.
     let mut largest: Vec<&crate::report::Cluster> = report.duplicate_clusters.iter().collect();
     largest.sort_by_key(|c| std::cmp::Reverse(c.documents.len()));
     for c in largest.into_iter().take(5) {
