@@ -25,6 +25,7 @@ use crate::corpus::{
     read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile, SkipReason, Skipped,
 };
 use crate::detect::near::Thresholds;
+use crate::plural::count;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
@@ -370,7 +371,8 @@ fn input_warnings(
         let found = if skipped == 0 {
             "no file neardup reads was found (.txt, .md, .jsonl, .html, .warc, .parquet…; hidden files need --hidden)".to_string()
         } else {
-            format!("see 'skipped' in the report for the {skipped} inputs found and why")
+            let found = count(skipped as u64, "input");
+            format!("see 'skipped' in the report for the {found} found and why")
         };
         out.push(format!(
             "no document was read from {}: {found}",
