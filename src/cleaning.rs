@@ -5,6 +5,7 @@
 //! summed over pages before dividing: precision = shared words / words kept, recall = shared
 //! words / gold words.
 
+use crate::plural::{count, noun};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -51,11 +52,11 @@ impl std::fmt::Display for WordScore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "P {:.3} R {:.3} F1 {:.3} ({} words kept, {} gold)",
+            "P {:.3} R {:.3} F1 {:.3} ({} kept, {} gold)",
             self.precision(),
             self.recall(),
             self.f1(),
-            self.kept,
+            count(self.kept, "word"),
             self.gold
         )
     }
@@ -82,7 +83,12 @@ impl std::fmt::Display for CleaningScore {
         }
         writeln!(f, "  {:<24} {}", "overall", self.overall)?;
         if self.missing > 0 {
-            writeln!(f, "  {} gold pages have no cleaned file", self.missing)?;
+            writeln!(
+                f,
+                "  {} {} no cleaned file",
+                count(self.missing, "gold page"),
+                noun(self.missing, "has")
+            )?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::plural::{count, noun};
 use crate::report::{Annotation, Report};
 
 /// Labels for a corpus.
@@ -575,17 +576,17 @@ impl LineEvaluation {
             self.flagged_content
         ));
         s.push_str(&format!(
-            "recurring boilerplate recall {:.4}  ({} of {} lines on >= {RECURRING_MIN_PAGES} \
+            "recurring boilerplate recall {:.4}  ({} of {} on >= {RECURRING_MIN_PAGES} \
              pages of their site flagged, {} missed = FN)\n",
             self.recall(),
             self.recurring_found,
-            self.recurring,
+            count(self.recurring, "line"),
             self.recurring - self.recurring_found
         ));
         s.push_str(&format!(
-            "all boilerplate       {} of {} lines flagged ({:.4})\n",
+            "all boilerplate       {} of {} flagged ({:.4})\n",
             self.boilerplate_flagged,
-            boilerplate,
+            count(boilerplate, "line"),
             ratio(self.boilerplate_flagged, boilerplate)
         ));
         if !self.missing_pages.is_empty() {
@@ -631,9 +632,10 @@ impl LineEvaluation {
         let list = |s: &mut String, title: &str, misses: &[LineMiss]| {
             let total: u64 = misses.iter().map(|m| m.lines).sum();
             s.push_str(&format!(
-                "\n{title}: {total} lines, {} distinct texts\n  (lines × text, site, pages \
+                "\n{title}: {}, {}\n  (lines × text, site, pages \
                  of the site holding it, T = a template block of the site in the report, digits as 0)\n",
-                misses.len()
+                count(total, "line"),
+                count(misses.len() as u64, "distinct text")
             ));
             for m in misses.iter().take(limit) {
                 let mut text: String = m.text.chars().take(100).collect();
@@ -641,10 +643,11 @@ impl LineEvaluation {
                     text.push('…');
                 }
                 s.push_str(&format!(
-                    "  {:>3} × {:<16} {:>3} pages {} {:?}  e.g. {}\n",
+                    "  {:>3} × {:<16} {:>3} {:<5} {} {:?}  e.g. {}\n",
                     m.lines,
                     m.site,
                     m.pages,
+                    noun(m.pages, "page"),
                     if m.template_block { "T" } else { " " },
                     text,
                     m.examples.join(" ")
@@ -652,8 +655,8 @@ impl LineEvaluation {
             }
             if misses.len() > limit {
                 s.push_str(&format!(
-                    "  … {} more texts (-vv lists all)\n",
-                    misses.len() - limit
+                    "  … {} more (-vv lists all)\n",
+                    count((misses.len() - limit) as u64, "text")
                 ));
             }
         };
@@ -1090,6 +1093,13 @@ mod tests {
         assert!(!text.contains("per site"), "{text}");
         let text = ev.render(1);
         assert!(text.contains("per site"), "{text}");
+        // one line of one text on one page, each said in the singular
+        assert!(
+            text.contains("content lines flagged as template (FP): 1 line, 1 distinct text\n"),
+            "{text}"
+        );
+        assert!(text.contains("  1 × s                  1 page  "), "{text}");
+        assert!(text.contains(": 3 lines, 2 distinct texts\n"), "{text}");
         assert!(
             text.contains("\"© 2013\"  e.g. s/b.txt:4 s/c.txt:4"),
             "{text}"

@@ -6,6 +6,7 @@ use std::io::Read as _;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
+use crate::plural::count;
 use crate::report::SpanKind;
 use crate::scan::{
     content_shingles, document_parts, mark_boilerplate, Basis, ScanOutput, CHROME_SHARE,
@@ -73,7 +74,8 @@ pub fn from_files(a: &str, b: &str, max_bytes: u64) -> Result<(Subject, Subject)
             .map_err(|e| unreadable(e.to_string()))?;
         if bytes.len() as u64 > max_bytes {
             return Err(unreadable(format!(
-                "larger than --max-bytes ({max_bytes} bytes)"
+                "larger than --max-bytes ({})",
+                count(max_bytes, "byte")
             )));
         }
         Ok(Subject {
@@ -444,11 +446,11 @@ impl fmt::Display for Explanation {
         for (i, name) in ["A", "B"].iter().enumerate() {
             writeln!(
                 f,
-                "{name}: {} — {} words, {} content words, {} shingles; template lines left out: {}{}",
+                "{name}: {} — {}, {}, {}; template lines left out: {}{}",
                 self.ids[i],
-                self.words[i],
-                self.content_words[i],
-                self.shingles[i],
+                count(self.words[i], "word"),
+                count(self.content_words[i] as u64, "content word"),
+                count(self.shingles[i] as u64, "shingle"),
                 ranges(&self.template_lines[i]),
                 match self.basis[i] {
                     Basis::Content => "",
@@ -479,11 +481,11 @@ impl fmt::Display for Explanation {
         let (dup, why) = self.verdict();
         writeln!(f)?;
         writeln!(f, "exact Jaccard of content shingles   {:.4}", self.jaccard)?;
-        writeln!(
-            f,
-            "estimated Jaccard ({} values)      {:.4}",
-            self.num_perm, self.estimate
-        )?;
+        let estimated = format!(
+            "estimated Jaccard ({})",
+            count(self.num_perm as u64, "value")
+        );
+        writeln!(f, "{estimated:<36}{:.4}", self.estimate)?;
         writeln!(
             f,
             "containment of A in B               {:.4}",
@@ -511,9 +513,9 @@ impl fmt::Display for Explanation {
         let shared_words: usize = self.passages.iter().map(|p| p.split(' ').count()).sum();
         writeln!(
             f,
-            "shared passages: {} ({} words of A's content)",
+            "shared passages: {} ({} of A's content)",
             self.passages.len(),
-            shared_words
+            count(shared_words as u64, "word")
         )?;
         for p in self.passages.iter().take(5) {
             writeln!(f, "  | {}", clip(p, 100))?;

@@ -25,6 +25,7 @@ mod detect;
 pub mod eval;
 pub mod explain;
 mod files;
+mod plural;
 mod progress;
 pub mod report;
 mod scan;
@@ -39,7 +40,8 @@ pub use corpus::{
 pub use report::{Annotation, Report};
 pub use scan::{scan, ScanError, ScanOutput};
 
-/// The stages' own entry points, for the benches and the corpus generator: not a stable API.
+/// The stages' own entry points, for the benches and the corpus generator, and the command
+/// line's count-and-noun helper: not a stable API.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::cache::decode_snapshot_payload;
@@ -48,5 +50,6 @@ pub mod internals {
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;
     pub use crate::detect::units::units;
+    pub use crate::plural::{count, noun};
     pub use crate::spill::{DocParts, Spill};
 }

@@ -12,6 +12,7 @@ use neardup::config::{
     DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
+use neardup::internals::count;
 use neardup::report::{clean, summary, write};
 use neardup::Config;
 
@@ -881,8 +882,8 @@ fn score_eval(
                 emit(&eval::evaluate(&out.report, &out.annotations, &truth).to_string());
             } else {
                 eprintln!(
-                    "neardup: nothing to score: none of the {} documents named in '{}' is in '{dir}'",
-                    ids.len(),
+                    "neardup: nothing to score: none of the {} named in '{}' is in '{dir}'",
+                    count(ids.len() as u64, "document"),
                     path.display(),
                 );
                 code = ExitCode::from(2);
@@ -896,8 +897,8 @@ fn score_eval(
                 emit(&ev.render(args.verbose));
             } else {
                 eprintln!(
-                    "neardup: nothing to score: none of the {} pages labelled in '{}' is in '{dir}'",
-                    lines.len(),
+                    "neardup: nothing to score: none of the {} labelled in '{}' is in '{dir}'",
+                    count(lines.len() as u64, "page"),
                     path.display(),
                 );
                 code = ExitCode::from(2);
@@ -912,10 +913,10 @@ fn score_eval(
         }
         if scored.unknown_pairs > 0 {
             eprintln!(
-                "neardup: {}: {} of {} pairs not scored, a document is not in '{dir}' (e.g. {})",
+                "neardup: {}: {} of {} not scored, a document is not in '{dir}' (e.g. {})",
                 path.display(),
                 scored.unknown_pairs,
-                scored.pairs,
+                count(scored.pairs, "pair"),
                 scored.unknown_ids.join(", ")
             );
         }

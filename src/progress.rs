@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::plural::noun;
 use crate::report::summary::human_bytes;
 
 /// The bar's line: stage n of 3, a bar as wide as the terminal leaves room for (the line
@@ -35,6 +36,11 @@ fn numbered(stage: &str) -> String {
         _ => 3,
     };
     format!("[{n}/3] {stage}")
+}
+
+/// The bar's count of files: `3/10 files`, `1/1 file`.
+fn files_message(done: u64, total: u64) -> String {
+    format!("{done}/{total} {}", noun(total, "file"))
 }
 
 /// A progress bar over files and bytes, or nothing.
@@ -70,7 +76,7 @@ impl Progress {
         if let Some(bar) = &self.bar {
             let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
             bar.inc(bytes);
-            bar.set_message(format!("{done}/{} files", self.files_total));
+            bar.set_message(files_message(done, self.files_total));
         }
     }
 
@@ -96,13 +102,15 @@ mod tests {
         assert_eq!(human_bytes(23_000), "23.0 KB");
         assert_eq!(human_bytes(62_300_000), "62.3 MB");
         assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+        assert_eq!(files_message(3, 10), "3/10 files");
+        assert_eq!(files_message(1, 1), "1/1 file");
         // everything but the bar at its widest: the bar keeps room on an 80-column terminal
         let widest = format!(
             "{} [] {}/{} {} ETA {}",
             numbered("re-signing"),
             human_bytes(999_900_000_000),
             human_bytes(999_900_000_000),
-            "9999999/9999999 files",
+            files_message(9_999_999, 9_999_999),
             "59m"
         );
         assert!(widest.chars().count() <= 70, "{widest}");

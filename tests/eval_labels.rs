@@ -115,5 +115,5 @@ fn bad_label_files_fail_with_exit_code_2() {
     std::fs::write(dir.path().join("pairs.tsv"), "a\tb\tlabel\nx\ty\t1\n").expect("write");
     let (ok, code, _, err) = run(dir.path(), &["eval", "corpus", "--labels", "pairs.tsv"]);
     assert!(!ok && code == Some(2), "{code:?} {err}");
-    assert!(err.contains("1 of 1 pairs not scored"), "{err}");
+    assert!(err.contains("1 of 1 pair not scored"), "{err}");
 }

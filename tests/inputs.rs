@@ -340,3 +340,40 @@ fn a_temporary_folder_without_room_is_refused_up_front_and_the_scan_goes_on() {
     let spill = report.timing.and_then(|t| t.spill).expect("spill status");
     assert!(spill.starts_with("not used:"), "{spill}");
 }
+
+#[test]
+fn a_malformed_json_line_is_named_by_its_line_and_column_in_the_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stdin = b"{\"id\":\"a\",\"text\":\"a first document\"}\n\n{\"id\": \"b\" \"text\": \"x\"}\n{\"id\":\"c\",\"text\":\"cut off\n";
+    let out = neardup_with_stdin(
+        dir.path(),
+        &["scan", "-", "--report", "-", "--quiet", "--no-timing"],
+        stdin,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: neardup::Report = serde_json::from_slice(&out.stdout).expect("report");
+    let skipped: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.clone(), s.reason.to_string()))
+        .collect();
+    // the path names the line; the reason the column inside that one-line record, never
+    // serde's "line 1" (or "line 2" for the line end of a record cut off inside a string)
+    assert_eq!(
+        skipped,
+        vec![
+            (
+                "stdin:3".to_string(),
+                "malformed JSON: expected `,` or `}` at column 12".to_string()
+            ),
+            (
+                "stdin:4".to_string(),
+                "malformed JSON: EOF while parsing a string at column 25".to_string()
+            ),
+        ]
+    );
+}

@@ -363,6 +363,75 @@ fn summary_is_printed_and_default_report_written() {
     assert!(dir.path().join("neardup-report.json").exists());
 }
 
+/// The numbers after `#` in `text`, in the order they appear (`prefix` before each).
+fn numbers_after(text: &str, prefix: &str) -> Vec<u64> {
+    text.split(prefix)
+        .skip(1)
+        .map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().expect("a number after the prefix")
+        })
+        .collect()
+}
+
+#[test]
+fn cluster_numbers_follow_the_order_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("report.html");
+    let out = neardup(
+        dir.path(),
+        &[
+            "scan",
+            samples().to_str().expect("path"),
+            "--annotations",
+            "ann.jsonl",
+            "--html",
+            html.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Report = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("neardup-report.json")).expect("report"),
+    )
+    .expect("report parses");
+    let clusters = &report.duplicate_clusters;
+    assert!(clusters.len() >= 3, "{clusters:?}");
+    // The report lists the clusters largest first, numbered 1..n in that order.
+    let ids: Vec<u64> = clusters.iter().map(|c| c.id).collect();
+    assert_eq!(ids, (1..=clusters.len() as u64).collect::<Vec<_>>());
+    let sizes: Vec<usize> = clusters.iter().map(|c| c.documents.len()).collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]),
+        "not largest first: sizes {sizes:?}"
+    );
+    // The terminal summary shows the first five in that order.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let shown = numbers_after(&text, "    #");
+    assert_eq!(
+        shown,
+        (1..=shown.len().min(5) as u64).collect::<Vec<_>>(),
+        "{text}"
+    );
+    // The HTML page shows the same numbers in the same order.
+    let page = std::fs::read_to_string(&html).expect("page");
+    assert_eq!(numbers_after(&page, "<span class=\"cid\">#"), ids);
+    // Each annotation's cluster number names the cluster that holds the document.
+    let anns = annotations(&std::fs::read_to_string(dir.path().join("ann.jsonl")).expect("ann"));
+    for a in anns.iter().filter(|a| a.cluster.is_some()) {
+        let c = &clusters[a.cluster.expect("cluster") as usize - 1];
+        assert!(
+            c.documents.iter().any(|m| m.id == a.id),
+            "{} not in #{}",
+            a.id,
+            c.id
+        );
+    }
+}
+
 #[test]
 fn report_to_stdout_keeps_stdout_json() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -502,3 +502,69 @@ fn a_parquet_file_scans_like_the_same_jsonl() {
     assert_eq!(pa.template_blocks.len(), ja.template_blocks.len());
     assert_eq!((jclean, pclean), (1, 1));
 }
+
+#[test]
+fn a_warc_cut_off_after_its_last_record_names_no_record_that_is_not_there() {
+    let members: Vec<Vec<u8>> = (1..=2)
+        .map(|n| {
+            let body = response("text/html", page("a.example", n).as_bytes());
+            gzip(&record("response", &format!("http://a.example/{n}"), &body))
+        })
+        .collect();
+    let whole = members.concat();
+    // cut inside the last member's gzip trailer: record 2 was read whole, its member is not
+    let trailer_cut = &whole[..whole.len() - 4];
+    // a third member cut after a few bytes: nothing of record 3 can be read
+    let third = gzip(&record(
+        "response",
+        "http://a.example/3",
+        b"HTTP/1.1 200 OK\r\n\r\n",
+    ));
+    let mut third_cut = whole.clone();
+    third_cut.extend_from_slice(&third[..6]);
+    // cut inside record 2's payload: record 2 itself is the entry
+    let mut body_cut = members[0].clone();
+    body_cut.extend_from_slice(&members[1][..members[1].len() / 2]);
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[
+            ("s/trailer.warc.gz", trailer_cut),
+            ("s/third.warc.gz", &third_cut),
+            ("s/body.warc.gz", &body_cut),
+        ],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
+    let report: Report = serde_json::from_str(&raw).expect("report");
+    let skipped: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.clone(), s.reason.to_string()))
+        .collect();
+    assert_eq!(skipped.len(), 3, "one entry per cut archive: {skipped:?}");
+    let entry = |path: &str| {
+        skipped
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, r)| r.as_str())
+            .unwrap_or_else(|| panic!("no entry {path} in {skipped:?}"))
+    };
+    for file in ["s/trailer.warc.gz", "s/third.warc.gz"] {
+        let reason = entry(file);
+        assert!(
+            reason.starts_with("broken gzip stream: ")
+                && reason.ends_with("(the archive is cut off after record 2)"),
+            "{file}: {reason}"
+        );
+    }
+    assert!(entry("s/body.warc.gz:2").starts_with("broken gzip stream: "));
+    assert!(
+        !skipped.iter().any(|(p, _)| p.ends_with(":3")),
+        "no record 3 in these archives: {skipped:?}"
+    );
+    // both records of the first two archives are documents, record 1 of the third
+    let ids: Vec<String> = annotations(&ann).into_iter().map(|a| a.id).collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert_eq!(report.summary.skipped_by_reason["broken gzip stream"], 3);
+}

@@ -8,6 +8,7 @@ mod read;
 mod walk;
 mod warc;
 
+use crate::plural::count;
 use std::path::PathBuf;
 
 pub use boilerplate::{Boilerplate, BoilerplateReason};
@@ -179,7 +180,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
             SkipReason::BrokenGzip(e) => write!(f, "broken gzip stream: {e}"),
             SkipReason::BrokenZstd(e) => write!(f, "broken zstd stream: {e}"),
-            SkipReason::FileTooLarge(n) => write!(f, "file larger than --max-bytes ({n} bytes)"),
+            SkipReason::FileTooLarge(n) => {
+                write!(f, "file larger than --max-bytes ({})", count(*n, "byte"))
+            }
             SkipReason::DecompressedTooLarge => {
                 f.write_str("decompressed text larger than --max-bytes")
             }
@@ -207,7 +210,8 @@ impl std::fmt::Display for SkipReason {
             SkipReason::OtherWarcRecords(n) => {
                 write!(
                     f,
-                    "{n} WARC records not read (request, metadata, …: not responses)"
+                    "{} not read (request, metadata, …: not responses)",
+                    count(*n, "WARC record")
                 )
             }
             SkipReason::Other(text) => f.write_str(text),
@@ -276,13 +280,19 @@ impl SkipReason {
             SkipReason::MalformedParquet(e)
         } else if let Some(t) = quoted("WARC response is not HTML or text (", ")") {
             SkipReason::NotText(t)
-        } else if let Some(n) = text
-            .strip_suffix(" WARC records not read (request, metadata, …: not responses)")
+        } else if let Some(n) = [" WARC records", " WARC record"]
+            .into_iter()
+            .find_map(|noun| {
+                text.strip_suffix(" not read (request, metadata, …: not responses)")?
+                    .strip_suffix(noun)
+            })
             .and_then(|n| n.parse().ok())
         {
             SkipReason::OtherWarcRecords(n)
-        } else if let Some(n) =
-            quoted("file larger than --max-bytes (", " bytes)").and_then(|n| n.parse().ok())
+        } else if let Some(n) = [" bytes)", " byte)"]
+            .into_iter()
+            .find_map(|suffix| quoted("file larger than --max-bytes (", suffix))
+            .and_then(|n| n.parse().ok())
         {
             SkipReason::FileTooLarge(n)
         } else if let Some(name) = quoted("field '", "' is not a string") {
@@ -305,5 +315,31 @@ impl<'de> serde::Deserialize<'de> for SkipReason {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SkipReason, D::Error> {
         let text = String::deserialize(d)?;
         Ok(SkipReason::parse(&text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_reasons_read_in_the_singular_and_read_back() {
+        let one = SkipReason::OtherWarcRecords(1);
+        assert_eq!(
+            one.to_string(),
+            "1 WARC record not read (request, metadata, …: not responses)"
+        );
+        assert_eq!(
+            SkipReason::FileTooLarge(1).to_string(),
+            "file larger than --max-bytes (1 byte)"
+        );
+        for reason in [
+            one,
+            SkipReason::OtherWarcRecords(3),
+            SkipReason::FileTooLarge(1),
+            SkipReason::FileTooLarge(70_000_000),
+        ] {
+            assert_eq!(SkipReason::parse(&reason.to_string()), reason);
+        }
     }
 }

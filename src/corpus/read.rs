@@ -495,7 +495,18 @@ pub(crate) fn for_each_json_record(
     }
 }
 
-/// The document of JSON line `line_no` (its bytes without the line end), or why it is none.
+/// What is wrong with a JSON Lines record: serde's message with the column in the record, not
+/// serde's line (always 1: the skipped entry's path `file:line` names the file's line).
+fn json_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&position) {
+        Some(message) if err.line() == 1 => format!("{message} at column {}", err.column()),
+        _ => text,
+    }
+}
+
+/// The document of JSON line `line_no` (its bytes with their line end), or why it is none.
 fn json_record(
     file: &InputFile,
     opts: &InputOptions,
@@ -504,8 +515,13 @@ fn json_record(
     seen: &mut FieldsSeen,
 ) -> Result<JsonRecord, SkipReason> {
     let (line, lossy) = decode_utf8(line);
+    // The record without its line end, so that serde sees one line and its column is one in
+    // the record (a record cut off inside a string ends there, not at a control character on
+    // "line 2").
+    let record = line.strip_suffix('\n').unwrap_or(&line);
+    let record = record.strip_suffix('\r').unwrap_or(record);
     let value: Value =
-        serde_json::from_str(&line).map_err(|err| SkipReason::MalformedJson(err.to_string()))?;
+        serde_json::from_str(record).map_err(|err| SkipReason::MalformedJson(json_error(&err)))?;
     let obj = value.as_object().ok_or(SkipReason::NotAnObject)?;
     seen.records += 1;
     seen.text += u64::from(field(obj, &opts.text_field).is_some());

@@ -38,7 +38,15 @@ pub(super) fn read_warc(
         let header = match read_header(&mut reader, file) {
             Ok(Some(h)) => h,
             Ok(None) => break,
-            Err(reason) => {
+            Err(HeaderError::CutOff(reason)) if number > 0 => {
+                // Nothing of another record was read: the last record's gzip member ends
+                // early (its trailer), or the next one does before its first line. Either
+                // way there is no record `number + 1` to name; the file and the record the
+                // cut follows are what is true.
+                outcome.skip(&file.rel, cut_off_after(reason, number));
+                break;
+            }
+            Err(HeaderError::CutOff(reason) | HeaderError::Record(reason)) => {
                 outcome.skip(&format!("{}:{}", file.rel, number + 1), reason);
                 break;
             }
@@ -99,18 +107,39 @@ pub(super) fn read_warc(
     }
 }
 
+/// Why the next record's header was not read.
+#[derive(Debug)]
+enum HeaderError {
+    /// The archive could not be read further before any byte of another record: a gzip
+    /// member cut off in the previous record's trailer or before the next record's first line.
+    CutOff(SkipReason),
+    /// A record starts but its header is cut off or malformed.
+    Record(SkipReason),
+}
+
+/// A read error met between records, said as what it is: the archive cut off after record
+/// `number` (the error's own words kept).
+fn cut_off_after(reason: SkipReason, number: u32) -> SkipReason {
+    let said = |e: String| format!("{e} (the archive is cut off after record {number})");
+    match reason {
+        SkipReason::BrokenGzip(e) => SkipReason::BrokenGzip(said(e)),
+        SkipReason::BrokenZstd(e) => SkipReason::BrokenZstd(said(e)),
+        SkipReason::Unreadable(e) => SkipReason::Unreadable(said(e)),
+        other => other,
+    }
+}
+
 /// The next record's header, `None` at the end of the archive. The blank lines that end the
 /// previous record are passed over.
 fn read_header(
     reader: &mut impl BufRead,
     file: &InputFile,
-) -> Result<Option<RecordHeader>, SkipReason> {
-    let read_line = |reader: &mut _, line: &mut _| read_line(reader, line, file);
+) -> Result<Option<RecordHeader>, HeaderError> {
     let mut line = Vec::new();
     // the version line, after the CRLF CRLF that ends the previous record
     loop {
         line.clear();
-        let n = read_line(reader, &mut line)?;
+        let n = read_line(reader, &mut line, file).map_err(HeaderError::CutOff)?;
         if n == 0 {
             return Ok(None);
         }
@@ -118,7 +147,20 @@ fn read_header(
             break;
         }
     }
-    if !line.starts_with(b"WARC/") {
+    record_header(reader, file, &line)
+        .map(Some)
+        .map_err(HeaderError::Record)
+}
+
+/// The header of a record whose first line is `first`: its fields up to the blank line.
+fn record_header(
+    reader: &mut impl BufRead,
+    file: &InputFile,
+    first: &[u8],
+) -> Result<RecordHeader, SkipReason> {
+    let read_line = |reader: &mut _, line: &mut _| read_line(reader, line, file);
+    let mut line = Vec::new();
+    if !first.starts_with(b"WARC/") {
         return Err(SkipReason::MalformedWarc(
             "a record does not start with a WARC/1.x version line".into(),
         ));
@@ -156,7 +198,7 @@ fn read_header(
     }
     header.length = length
         .ok_or_else(|| SkipReason::MalformedWarc("a record has no valid Content-Length".into()))?;
-    Ok(Some(header))
+    Ok(header)
 }
 
 /// Reads one line through its `\n`, at most [`MAX_HEADER`] bytes of it.

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::types::{Annotation, SpanKind};
 use crate::config::Config;
 use crate::corpus::{read_documents, Compression, Format, InputFile, JsonRecord};
+use crate::plural::{count, noun};
 
 /// What writing a cleaned corpus did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,16 +53,20 @@ impl CleanSummary {
     /// One line for the summary: what the clean copy kept and removed, by kind.
     pub fn describe(&self) -> String {
         format!(
-            "{} documents kept, {} duplicates dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks",
-            self.kept,
-            self.dropped,
+            "{} kept, {} dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks",
+            count(self.kept, "document"),
+            count(self.dropped, "duplicate"),
             human(self.dropped_bytes),
             human(self.template_bytes),
             human(self.repeated_bytes),
             human(self.reused_bytes)
         ) + &match self.changed {
             0 => String::new(),
-            n => format!("; {n} documents changed since the scan were not written (scan again)"),
+            n => format!(
+                "; {} changed since the scan {} not written (scan again)",
+                count(n, "document"),
+                noun(n, "was")
+            ),
         }
     }
 }

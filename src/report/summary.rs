@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::types::Report;
+use crate::plural::{count, noun};
 
 /// Bytes in decimal units with one decimal (`23.0 KB`), as the summary, the progress bars and
 /// the report's account of the temporary file write them.
@@ -73,7 +74,10 @@ fn render_inputs(out: &mut String, report: &Report, root: &str) {
     let time = report
         .timing
         .as_ref()
-        .map(|t| format!(" in {:.2} s ({} threads)", t.seconds, t.threads))
+        .map(|t| {
+            let threads = count(t.threads as u64, "thread");
+            format!(" in {:.2} s ({threads})", t.seconds)
+        })
         .unwrap_or_default();
     let _ = writeln!(out, "neardup: scanned {root}{time}");
     if let Some(cache) = report.timing.as_ref().and_then(|t| t.cache.as_ref()) {
@@ -93,10 +97,10 @@ fn render_inputs(out: &mut String, report: &Report, root: &str) {
     }
     let _ = writeln!(
         out,
-        "  documents   {} read ({}) from {} files; {} skipped; {} decoded lossily",
+        "  documents   {} read ({}) from {}; {} skipped; {} decoded lossily",
         s.documents,
         human_bytes(s.bytes),
-        s.files,
+        count(s.files, "file"),
         s.skipped,
         s.lossy_utf8_documents
     );
@@ -116,31 +120,35 @@ fn render_duplicates(out: &mut String, report: &Report) {
     let p = &s.parameters;
     let _ = writeln!(
         out,
-        "  duplicates  {} clusters ({} exact), {} documents to drop",
-        s.duplicate_clusters, s.exact_duplicate_clusters, s.duplicate_documents
+        "  duplicates  {} ({} exact), {} to drop",
+        count(s.duplicate_clusters, "cluster"),
+        s.exact_duplicate_clusters,
+        count(s.duplicate_documents, "document")
     );
     let _ = writeln!(
         out,
-        "              threshold {} (containment {}), {} {}-grams, {} perms, LSH {} bands × {} rows; {} candidate pairs ({} checked exactly), {} verified",
+        "              threshold {} (containment {}), {} {}-grams, {}, LSH {} × {}; {} ({} checked exactly), {} verified",
         p.threshold,
         p.containment.map(|c| c.to_string()).unwrap_or_else(|| "off".to_string()),
         p.shingle,
         p.ngram,
-        p.num_perm,
-        p.bands,
-        p.rows,
-        s.candidate_pairs,
+        count(p.num_perm as u64, "perm"),
+        count(p.bands as u64, "band"),
+        count(p.rows as u64, "row"),
+        count(s.candidate_pairs, "candidate pair"),
         s.exactly_checked_pairs,
         s.verified_pairs
     );
     if s.documents_without_shingles > 0 {
         let _ = writeln!(
             out,
-            "              {} documents too short to shingle (matched exactly only)",
-            s.documents_without_shingles
+            "              {} too short to shingle (matched exactly only)",
+            count(s.documents_without_shingles, "document")
         );
     }
-    // The largest clusters first (ties in report order).
+    // The largest clusters first (ties in report order). A report lists them so already and
+    // numbers them in that order; the sort keeps a report saved by an older version, numbered
+    // by first member, largest first too.
     let mut largest: Vec<&crate::report::Cluster> = report.duplicate_clusters.iter().collect();
     largest.sort_by_key(|c| std::cmp::Reverse(c.documents.len()));
     for c in largest.into_iter().take(5) {
@@ -183,14 +191,19 @@ fn render_templates(out: &mut String, report: &Report) {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "  templates   {} template blocks ({} spans); {} repeated spans; {} reused blocks ({} later copies)",
-        s.template_blocks, s.template_spans, s.repeated_spans, s.reused_blocks, s.reused_spans
+        "  templates   {} ({}); {}; {} ({})",
+        count(s.template_blocks, "template block"),
+        count(s.template_spans, "span"),
+        count(s.repeated_spans, "repeated span"),
+        count(s.reused_blocks, "reused block"),
+        count(s.reused_spans, "later copy")
     );
     for t in report.template_blocks.iter().take(5) {
         let _ = writeln!(
             out,
-            "    {:>5} docs  {:<7} {}",
+            "    {:>5} {:<4}  {:<7} {}",
             t.documents,
+            noun(t.documents, "doc"),
             t.position,
             clip(&t.text, 60)
         );
@@ -198,8 +211,8 @@ fn render_templates(out: &mut String, report: &Report) {
     if s.boilerplate_spans > 0 {
         let _ = writeln!(
             out,
-            "  boilerplate {} runs of page lines by their structure (navigation, footers, link lists…)",
-            s.boilerplate_spans
+            "  boilerplate {} of page lines by their structure (navigation, footers, link lists…)",
+            count(s.boilerplate_spans, "run")
         );
     }
     histogram(

@@ -23,7 +23,7 @@ pub struct Report {
     pub timing: Option<Timing>,
     /// Files, JSONL lines and tree entries not used, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Groups of duplicate documents.
+    /// Groups of duplicate documents, largest first, numbered 1..n in this order.
     pub duplicate_clusters: Vec<Cluster>,
     /// Lines and paragraphs that sites repeat on many pages.
     pub template_blocks: Vec<TemplateBlock>,
@@ -187,7 +187,8 @@ pub struct StageTime {
 /// A group of duplicate documents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Cluster {
-    /// 1-based, in order of the clusters' smallest member.
+    /// 1-based, in the report's order: largest cluster first, ties in order of their
+    /// smallest member (the first document in file order).
     pub id: u64,
     /// The id of the document kept.
     pub representative: String,

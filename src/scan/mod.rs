@@ -27,6 +27,7 @@ use crate::corpus::{
 };
 use crate::detect::near::Thresholds;
 use crate::detect::per_doc::PerDoc;
+use crate::plural::count;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
@@ -378,7 +379,8 @@ fn input_warnings(
         let found = if skipped == 0 {
             "no file neardup reads was found (.txt, .md, .jsonl, .html, .warc, .parquet…; hidden files need --hidden)".to_string()
         } else {
-            format!("see 'skipped' in the report for the {skipped} inputs found and why")
+            let found = count(skipped as u64, "input");
+            format!("see 'skipped' in the report for the {found} found and why")
         };
         out.push(format!(
             "no document was read from {}: {found}",

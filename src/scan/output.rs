@@ -231,7 +231,7 @@ fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, Cluster
             snap.figures[d as usize].content_words as u64
         })
     };
-    let found = cluster(&ClusterInput {
+    let mut found = cluster(&ClusterInput {
         documents: metas.len(),
         pairs: &round.verified,
         jaccard: ctx.cfg.near.threshold,
@@ -240,6 +240,10 @@ fn clusters(ctx: &Ctx, snap: &Snapshot, round: &Round) -> (Vec<Cluster>, Cluster
         choose: &choose,
         matches: true,
     });
+    // Numbered in the order everything shows them: largest first, then by smallest member
+    // (the order `cluster` gives, kept by the stable sort), so the numbers never depend on
+    // thread timing.
+    found.sort_by_key(|c| std::cmp::Reverse(c.members.len()));
     let mut clusters = Vec::with_capacity(found.len());
     let mut of = ClusterOf {
         of: HashMap::default(),

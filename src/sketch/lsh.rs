@@ -7,6 +7,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::plural::count;
+
 /// Bands and rows of an LSH index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LshParams {
@@ -159,21 +161,21 @@ pub fn describe(
     let design = thresholds.lsh_design_threshold();
     let _ = writeln!(
         out,
-        "threshold {} (containment {}), {} permutations",
+        "threshold {} (containment {}), {}",
         thresholds.jaccard,
         thresholds
             .containment
             .map(|c| c.to_string())
             .unwrap_or_else(|| "off".to_string()),
-        num_perm
+        count(num_perm as u64, "permutation")
     );
     let _ = writeln!(
         out,
-        "LSH: {} bands x {} rows ({} of {} values used), designed for Jaccard {:.3}",
-        p.bands,
-        p.rows,
+        "LSH: {} x {} ({} of {} used), designed for Jaccard {:.3}",
+        count(p.bands as u64, "band"),
+        count(p.rows as u64, "row"),
         p.bands * p.rows,
-        num_perm,
+        count(num_perm as u64, "value"),
         design
     );
     if let Some(c) = thresholds

@@ -54,7 +54,8 @@ impl Default for HtmlOptions {
     }
 }
 
-/// The clusters a page shows, largest first (then by id).
+/// The clusters a page shows, largest first (then by id): the report's own order, which its
+/// ids number, unless it was saved by an older version that numbered clusters by first member.
 fn shown_clusters<'a>(report: &'a Report, opts: &HtmlOptions) -> Vec<&'a Cluster> {
     let mut clusters: Vec<&Cluster> = report.duplicate_clusters.iter().collect();
     clusters.sort_by(|a, b| {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::escape::{clip, Esc};
 use super::highlight::mark_shared;
 use super::{charts, compared_pairs, HtmlOptions, Texts, TEXT_BUDGET, TEXT_BYTES};
+use crate::plural::noun;
 use crate::report::types::{Cluster, ClusterMember, Report, TemplateBlock};
 use crate::sketch::lsh::LshParams;
 
@@ -30,6 +31,11 @@ fn num(n: u64) -> String {
     out
 }
 
+/// `n` with its thousands separated and its noun: `1 file`, `12,345 files`.
+fn counted(n: u64, singular: &str) -> String {
+    format!("{} {}", num(n), noun(n, singular))
+}
+
 fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if n < 1000 {
@@ -47,14 +53,15 @@ fn percent(part: u64, whole: u64) -> String {
     format!("{:.0}%", 100.0 * part as f64 / whole.max(1) as f64)
 }
 
-/// "Showing the first 200 of 3,972 …; 3,772 left out" when a list was cut.
-fn left_out(out: &mut String, shown: usize, total: usize, what: &str) {
+/// "Showing the first 200 of 3,972 clusters; 3,772 left out" when a list of `what` (singular;
+/// `order` after it) was cut.
+fn left_out(out: &mut String, shown: usize, total: usize, what: &str, order: &str) {
     if shown < total {
         w!(
             out,
-            r#"<p class="cut">Showing {} of {} {what}; {} left out (raise <code>--html-limit</code> to see more).</p>"#,
+            r#"<p class="cut">Showing {} of {}{order}; {} left out (raise <code>--html-limit</code> to see more).</p>"#,
             num(shown as u64),
-            num(total as u64),
+            counted(total as u64, what),
             num((total - shown) as u64)
         );
     }
@@ -104,23 +111,27 @@ pub fn summary(out: &mut String, report: &Report) {
     };
     stat(
         num(s.documents),
-        "documents",
-        format!("{} of text from {} files", bytes(s.bytes), num(s.files)),
+        &noun(s.documents, "document"),
+        format!(
+            "{} of text from {}",
+            bytes(s.bytes),
+            counted(s.files, "file")
+        ),
     );
     stat(
         num(s.duplicate_clusters),
-        "duplicate clusters",
+        &noun(s.duplicate_clusters, "duplicate cluster"),
         format!(
-            "{} exact, {} chained; {} of {} candidate pairs verified",
+            "{} exact, {} chained; {} of {} verified",
             num(s.exact_duplicate_clusters),
             num(s.chained_clusters),
             num(s.verified_pairs),
-            num(s.candidate_pairs)
+            counted(s.candidate_pairs, "candidate pair")
         ),
     );
     stat(
         num(s.duplicate_documents),
-        "documents to drop",
+        &format!("{} to drop", noun(s.duplicate_documents, "document")),
         format!(
             "{} of the corpus",
             percent(s.duplicate_documents, s.documents)
@@ -130,33 +141,36 @@ pub fn summary(out: &mut String, report: &Report) {
         num(kept),
         "a cleaned corpus would keep",
         format!(
-            "{}; stripped: {} template, {} repeated, {} reused spans{}",
+            "{}; stripped: {} template, {} repeated, {}{}",
             percent(kept, s.documents),
             num(s.template_spans),
             num(s.repeated_spans),
-            num(s.reused_spans),
+            counted(s.reused_spans, "reused span"),
             match s.boilerplate_spans {
                 0 => String::new(),
-                n => format!(", {} boilerplate runs (page structure)", num(n)),
+                n => format!(", {} (page structure)", counted(n, "boilerplate run")),
             }
         ),
     );
     stat(
         num(s.template_blocks),
-        "template blocks",
-        format!("{} reused blocks", num(s.reused_blocks)),
+        &noun(s.template_blocks, "template block"),
+        counted(s.reused_blocks, "reused block"),
     );
     let reasons = match s.skipped_by_reason.len() {
         0 => "every input was read".to_string(),
-        1 => "one reason; see Skipped".to_string(),
-        n => format!("{n} reasons; see Skipped"),
+        n => format!("{}; see Skipped", counted(n as u64, "reason")),
     };
-    stat(num(s.skipped), "inputs skipped", reasons);
+    stat(
+        num(s.skipped),
+        &format!("{} skipped", noun(s.skipped, "input")),
+        reasons,
+    );
     if let Some(t) = &report.timing {
         stat(
             format!("{:.2} s", t.seconds),
             "scan time",
-            format!("{} threads", t.threads),
+            counted(t.threads as u64, "thread"),
         );
     }
     out.push_str("</div>");
@@ -184,17 +198,17 @@ fn parameters(out: &mut String, report: &Report) {
         .map_or_else(|| "off".to_string(), |c| c.to_string());
     w!(
         out,
-        r#"<p class="params">threshold <b>{}</b> · containment <b>{}</b> · {} {}-grams · {} permutations · LSH {} bands × {} rows · verify {} · keep {} · template ≥ {} documents</p>"#,
+        r#"<p class="params">threshold <b>{}</b> · containment <b>{}</b> · {} {}-grams · {} · LSH {} × {} · verify {} · keep {} · template ≥ {}</p>"#,
         p.threshold,
         Esc(&containment),
         Esc(&p.shingle),
         p.ngram,
-        p.num_perm,
-        p.bands,
-        p.rows,
+        counted(p.num_perm as u64, "permutation"),
+        counted(p.bands as u64, "band"),
+        counted(p.rows as u64, "row"),
         Esc(&p.verify),
         Esc(&p.keep),
-        p.template_min_docs
+        counted(p.template_min_docs as u64, "document")
     );
     out.push_str(
         r#"<details class="allparams"><summary>All parameters</summary><table class="kv">"#,
@@ -231,9 +245,9 @@ pub fn charts(out: &mut String, report: &Report) {
     out.push_str("</figure>");
     w!(
         out,
-        r#"<figure><figcaption>Chance that a pair becomes a candidate ({} bands × {} rows)</figcaption>"#,
-        p.bands,
-        p.rows
+        r#"<figure><figcaption>Chance that a pair becomes a candidate ({} × {})</figcaption>"#,
+        counted(p.bands as u64, "band"),
+        counted(p.rows as u64, "row")
     );
     if p.bands > 0 && p.rows > 0 {
         let params = LshParams {
@@ -320,21 +334,24 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
         if members > compared.len() {
             w!(
                 out,
-                r#"<p class="cut">Side-by-side views for the first {} members"#,
-                compared.len()
+                r#"<p class="cut">Side-by-side views for the first {}"#,
+                counted(compared.len() as u64, "member")
             );
             if members > MEMBERS_LISTED {
+                let more = (members - MEMBERS_LISTED) as u64;
                 w!(
                     out,
-                    "; {} more members are in the JSON report",
-                    num((members - MEMBERS_LISTED) as u64)
+                    "; {} more {} {} in the JSON report",
+                    num(more),
+                    noun(more, "member"),
+                    noun(more, "is")
                 );
             }
             out.push_str(".</p>");
         }
         out.push_str("</div></details>");
     }
-    left_out(out, shown.len(), total, "clusters");
+    left_out(out, shown.len(), total, "cluster", "");
     out.push_str("</section>");
 }
 
@@ -511,18 +528,18 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         let name = if site.is_empty() { "(no site)" } else { site };
         let count = if entry.shown.len() < entry.blocks {
             format!(
-                "{} of {} blocks",
+                "{} of {}",
                 num(entry.shown.len() as u64),
-                num(entry.blocks as u64)
+                counted(entry.blocks as u64, "block")
             )
         } else {
-            format!("{} blocks", num(entry.blocks as u64))
+            counted(entry.blocks as u64, "block")
         };
         w!(
             out,
-            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{count}</span> <span class="sub">{} occurrences on its pages</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
+            r#"<details class="site" data-group open><summary><b>{}</b> <span class="n">{count}</span> <span class="sub">{} on its pages</span></summary><table class="blocks"><thead><tr><th class="r">pages</th><th>where</th><th>text</th><th>example pages</th></tr></thead><tbody>"#,
             Esc(name),
-            num(entry.occurrences)
+            counted(entry.occurrences, "occurrence")
         );
         for b in &entry.shown {
             template_row(out, b, site);
@@ -533,7 +550,8 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         out,
         opts.limit.min(total),
         total,
-        "template blocks (most pages first)",
+        "template block",
+        " (most pages first)",
     );
     out.push_str("</section>");
 }
@@ -616,7 +634,7 @@ pub fn repeats(out: &mut String, report: &Report, opts: &HtmlOptions) {
         out.push_str("</td></tr>");
     }
     out.push_str("</tbody></table>");
-    left_out(out, opts.limit.min(total), total, "repeated blocks");
+    left_out(out, opts.limit.min(total), total, "repeated block", "");
     out.push_str("</section>");
 }
 
@@ -653,7 +671,7 @@ pub fn skipped(out: &mut String, report: &Report, opts: &HtmlOptions) {
         );
     }
     out.push_str("</tbody></table>");
-    left_out(out, opts.limit.min(total), total, "skipped inputs");
+    left_out(out, opts.limit.min(total), total, "skipped input", "");
     out.push_str("</section>");
 }
 
@@ -750,10 +768,13 @@ mod tests {
     #[test]
     fn a_cut_list_says_how_many_were_left_out() {
         let mut out = String::new();
-        left_out(&mut out, 200, 3972, "clusters");
+        left_out(&mut out, 200, 3972, "cluster", "");
         assert!(out.contains("Showing 200 of 3,972 clusters; 3,772 left out"));
+        let mut one = String::new();
+        left_out(&mut one, 0, 1, "skipped input", "");
+        assert!(one.contains("Showing 0 of 1 skipped input; 1 left out"));
         let mut none = String::new();
-        left_out(&mut none, 5, 5, "clusters");
+        left_out(&mut none, 5, 5, "cluster", "");
         assert!(none.is_empty());
     }
 }
