@@ -126,8 +126,13 @@ struct EvalArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum SiteArg {
-    /// The top-level folder under DIR.
+    /// The top-level folder under DIR; a URL (a WARC record's, a --site-field value) gives its
+    /// host without www. and port (news.example.com stays its own site).
     Dir,
+    /// As dir, with hosts reduced to their registrable domain by the Public Suffix List
+    /// (news.bbc.co.uk → bbc.co.uk): URL hosts, and folder names and field values that are host
+    /// names; IP addresses, localhost and other names stay as they are.
+    Domain,
     /// No sites: the whole corpus is one site.
     None,
 }
@@ -417,6 +422,7 @@ impl InputArgs {
         cfg.input.site_field = self.site_field.clone();
         cfg.input.site_mode = match self.site {
             SiteArg::Dir => SiteMode::Dir,
+            SiteArg::Domain => SiteMode::Domain,
             SiteArg::None => SiteMode::None,
         };
         cfg.input.max_bytes = self.max_bytes;

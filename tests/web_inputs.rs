@@ -435,3 +435,85 @@ fn a_parquet_file_scans_like_the_same_jsonl() {
     assert_eq!(pa.template_blocks.len(), ja.template_blocks.len());
     assert_eq!((jclean, pclean), (1, 1));
 }
+
+/// `--site domain`: two hosts of one registrable domain in a WARC are one site, and so are a
+/// folder named by a third host of it and a JSON Lines field holding a URL on a fourth; the
+/// default keeps each host its own site; `--site none` gives the archive no site at all.
+#[test]
+fn hosts_of_one_domain_are_one_site_with_site_domain() {
+    let mut warc = Vec::new();
+    for (h, host) in ["news.example.co.uk", "www.sport.example.co.uk:8080"]
+        .iter()
+        .enumerate()
+    {
+        for n in 0..3 {
+            let uri = format!("https://{host}/story/{n}");
+            let body = response("text/html", page("example.co.uk", n + h).as_bytes());
+            warc.extend(gzip(&record("response", &uri, &body)));
+        }
+    }
+    let [_, a, b, c] = STORIES[3];
+    let jsonl = serde_json::json!({"id": "feed-1", "url": "https://Weather.Example.co.uk/x",
+        "text": format!("{a}\n\n{b}\n\n{c}")})
+    .to_string();
+    let html = page("example.co.uk", 2);
+    write_tree_and_scan_sites(&warc, &html, &jsonl);
+}
+
+fn write_tree_and_scan_sites(warc: &[u8], html: &str, jsonl: &str) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[
+            ("crawl/part-0.warc.gz", warc),
+            ("Local.Example.co.uk/p.html", html.as_bytes()),
+            ("feeds/f.jsonl", jsonl.as_bytes()),
+        ],
+    );
+    let sites = |extra: &[&str]| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let mut args = vec!["--site-field", "url"];
+        args.extend_from_slice(extra);
+        let (raw, ann, _) = scan_to(corpus.path(), out.path(), &args);
+        let report: Report = serde_json::from_str(&raw).expect("report");
+        let mut sites: Vec<Option<String>> =
+            annotations(&ann).into_iter().map(|a| a.site).collect();
+        sites.dedup();
+        (report.summary.parameters.site, sites)
+    };
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        sites(&[]),
+        (
+            "dir".to_string(),
+            vec![
+                s("Local.Example.co.uk"),
+                s("news.example.co.uk"),
+                s("sport.example.co.uk"),
+                s("weather.example.co.uk")
+            ]
+        )
+    );
+    assert_eq!(
+        sites(&["--site", "domain"]),
+        ("domain".to_string(), vec![s("example.co.uk")])
+    );
+    // --site none makes the corpus one site: an archive's hosts too
+    let out = tempfile::tempdir().expect("tempdir");
+    let (raw, ann, _) = scan_to(corpus.path(), out.path(), &["--site", "none"]);
+    assert!(annotations(&ann).iter().all(|a| a.site.is_none()), "{ann}");
+    assert!(raw.contains("\"site\": \"none\""), "{raw}");
+    let refused = neardup(
+        out.path(),
+        &[
+            "scan",
+            corpus.path().to_str().expect("utf-8"),
+            "--site",
+            "none",
+            "--site-field",
+            "url",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("leave one of them out"));
+}

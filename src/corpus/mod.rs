@@ -5,6 +5,7 @@ mod html;
 mod names;
 mod parquet;
 mod read;
+mod site;
 mod walk;
 mod warc;
 
