@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read as _;
+use std::path::Path;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
@@ -45,6 +45,36 @@ pub enum ExplainError {
     /// The corpus could not be scanned.
     #[error(transparent)]
     Scan(#[from] crate::ScanError),
+    /// A file of several documents was given without naming one.
+    #[error(
+        "'{path}' holds {documents} documents ({}{}): name one as '{path}#ID' (its id, or its line, record or row number), or compare documents of a corpus with --corpus",
+        ids.join(", "),
+        if *documents > ids.len() { ", …" } else { "" }
+    )]
+    SeveralDocuments {
+        /// The file as given.
+        path: String,
+        /// How many documents it holds.
+        documents: usize,
+        /// The first few of their ids.
+        ids: Vec<String>,
+    },
+    /// `FILE#ID` names no document of the file.
+    #[error(
+        "no document '{id}' in '{path}', which holds {documents} ({}{})",
+        ids.join(", "),
+        if *documents > ids.len() { ", …" } else { "" }
+    )]
+    NotInFile {
+        /// The id asked for.
+        id: String,
+        /// The file.
+        path: String,
+        /// How many documents it holds.
+        documents: usize,
+        /// The first few of their ids.
+        ids: Vec<String>,
+    },
     /// No document of the corpus has this id.
     #[error("no document '{id}' in '{corpus}' (ids are paths under it, or JSONL ids)")]
     NoSuchDocument {
@@ -55,35 +85,100 @@ pub enum ExplainError {
     },
 }
 
-/// Two files read as they are (no template lines known).
-pub fn from_files(a: &str, b: &str, max_bytes: u64) -> Result<(Subject, Subject), ExplainError> {
-    let read = |p: &str| -> Result<Subject, ExplainError> {
-        let unreadable = |reason: String| ExplainError::Unreadable {
-            path: p.to_string(),
-            reason,
-        };
-        // Never blocks on a FIFO, and never reads more than --max-bytes (a link to /dev/zero).
-        let file = crate::corpus::open_regular(std::path::Path::new(p))
-            .map_err(|r| unreadable(r.to_string()))?;
-        let mut bytes = Vec::new();
-        std::io::Read::take(file, max_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.to_string()))?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(unreadable(format!(
-                "larger than --max-bytes ({max_bytes} bytes)"
-            )));
-        }
-        Ok(Subject {
-            id: p.to_string(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            template_lines: Vec::new(),
-            site: None,
-            chrome_lines: Vec::new(),
-            boilerplate: Vec::new(),
-        })
+/// Two files read as the scan reads them (no template lines known): an HTML page as its
+/// text with its boilerplate runs, a compressed file decompressed, a JSON Lines, WARC or
+/// Parquet file as its documents. A file of several documents names one as `FILE#ID` (its
+/// id, or its line, record or row number).
+pub fn from_files(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> {
+    Ok((from_file(cfg, a)?, from_file(cfg, b)?))
+}
+
+/// How many ids of a file of several documents an error lists.
+const IDS_SHOWN: usize = 3;
+
+/// One document of a file, read through the scan's own readers.
+fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
+    let (path, wanted) = split_document_arg(arg);
+    let unreadable = |reason: String| ExplainError::Unreadable {
+        path: path.to_string(),
+        reason,
     };
-    Ok((read(a)?, read(b)?))
+    if Path::new(path).is_dir() {
+        return Err(unreadable(
+            "it is a folder: give two files, or two ids of the folder with --corpus".to_string(),
+        ));
+    }
+    let mut one = Config::new(path);
+    one.input = cfg.input.clone();
+    let walk = crate::corpus::walk_inputs(&one);
+    let Some(file) = walk.files.first() else {
+        let reason = walk.skipped.first().map(|s| s.reason.to_string());
+        return Err(unreadable(
+            reason.unwrap_or_else(|| "not a file".to_string()),
+        ));
+    };
+    let number: Option<u32> = wanted.and_then(|w| w.parse().ok());
+    let (mut first, mut by_id, mut by_number) = (None, None, None);
+    let mut ids: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    let outcome = crate::corpus::read_documents(file, &cfg.input, |doc| {
+        count += 1;
+        if ids.len() < IDS_SHOWN {
+            ids.push(doc.id.clone());
+        }
+        match wanted {
+            Some(w) if by_id.is_none() && doc.id == w => by_id = Some(doc),
+            Some(_) if by_number.is_none() && number == Some(doc.line) => by_number = Some(doc),
+            None if first.is_none() => first = Some(doc),
+            _ => {}
+        }
+    });
+    let doc = match (wanted, by_id.or(by_number), first) {
+        (Some(id), None, _) => {
+            return Err(ExplainError::NotInFile {
+                id: id.to_string(),
+                path: path.to_string(),
+                documents: count,
+                ids,
+            })
+        }
+        (Some(_), Some(doc), _) => doc,
+        (None, _, Some(doc)) if count == 1 => doc,
+        (None, _, Some(_)) => {
+            return Err(ExplainError::SeveralDocuments {
+                path: path.to_string(),
+                documents: count,
+                ids,
+            })
+        }
+        (None, _, None) => {
+            let reason = outcome.skipped.first().map(|s| s.reason.to_string());
+            return Err(unreadable(
+                reason.unwrap_or_else(|| "no document in it".to_string()),
+            ));
+        }
+    };
+    Ok(Subject {
+        id: arg.to_string(),
+        text: doc.text,
+        template_lines: Vec::new(),
+        site: None,
+        chrome_lines: Vec::new(),
+        boilerplate: doc.boilerplate,
+    })
+}
+
+/// `FILE#ID` split into the file and the id of one of its documents: at the first `#` that
+/// ends the path of a file (ids and URIs may hold `#` too). A path that exists whole is a
+/// file (`notes#1.txt`), with no id.
+fn split_document_arg(arg: &str) -> (&str, Option<&str>) {
+    if std::fs::symlink_metadata(arg).is_ok() {
+        return (arg, None);
+    }
+    arg.match_indices('#')
+        .map(|(at, _)| (&arg[..at], &arg[at + 1..]))
+        .find(|(path, _)| Path::new(path).is_file())
+        .map_or((arg, None), |(path, id)| (path, Some(id)))
 }
 
 /// Two documents of a corpus, by id, with the template lines a scan of the corpus finds.

@@ -46,9 +46,11 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct ExplainArgs {
-    /// First document: a file, or an id in --corpus.
+    /// First document: a file, read as a scan reads it (an HTML page's text, a .gz or .zst
+    /// decompressed; FILE#ID for one document of a JSONL, WARC or Parquet file, by id or line,
+    /// record or row number), or an id in --corpus.
     a: String,
-    /// Second document: a file, or an id in --corpus.
+    /// Second document: as the first.
     b: String,
     /// A corpus directory: A and B are document ids in it, and its template lines are left out.
     #[arg(long, value_name = "DIR")]
@@ -1023,7 +1025,7 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
     }
     let subjects = match &args.corpus {
         Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
-        None => neardup::explain::from_files(&args.a, &args.b, cfg.input.max_bytes),
+        None => neardup::explain::from_files(&cfg, &args.a, &args.b),
     };
     match subjects {
         Ok((a, b)) => {

@@ -517,3 +517,84 @@ fn write_tree_and_scan_sites(warc: &[u8], html: &str, jsonl: &str) {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("leave one of them out"));
 }
+
+/// `explain` with plain paths reads each file through the scan's readers: a page as its
+/// extracted text with its boilerplate marked, a gzipped file decompressed, one document of a
+/// JSON Lines or WARC file named as `FILE#ID`; a file of several documents without an id is
+/// refused with the ids it holds.
+#[test]
+fn explain_reads_files_as_the_scan_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = "https://news.example/story/1#top";
+    let warc = gzip(&record(
+        "response",
+        uri,
+        &response("text/html", page("news.example", 1).as_bytes()),
+    ));
+    let [_, a, b, c] = STORIES[1];
+    let story = format!("{a}\n\n{b}\n\n{c}\n");
+    let jsonl = [
+        serde_json::json!({"id": "x", "text": story}).to_string(),
+        serde_json::json!({"id": "y", "text": "something else entirely, not the story"})
+            .to_string(),
+    ]
+    .join("\n");
+    write_tree(
+        dir.path(),
+        &[
+            ("p0.html", page("news.example", 1).as_bytes()),
+            ("p1.html.gz", &gzip(page("other.example", 1).as_bytes())),
+            ("story.txt.gz", &gzip(story.as_bytes())),
+            ("feed.jsonl", jsonl.as_bytes()),
+            ("crawl.warc.gz", &warc),
+        ],
+    );
+    let explain = |a: &str, b: &str| {
+        let out = neardup(dir.path(), &["explain", a, b]);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.code(), said, err)
+    };
+    // two pages: their text, not their markup, with the boilerplate their structure shows
+    let (code, said, _) = explain("p0.html", "p1.html.gz");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("boilerplate by the page's structure: 1 (page title)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("<div") && !said.contains("tracking"),
+        "{said}"
+    );
+    assert!(said.contains("DUPLICATES"), "{said}");
+    // a gzipped text file and a JSON Lines document, by id and by line number
+    let (code, said, err) = explain("story.txt.gz", "feed.jsonl#x");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("same normalised text"), "{said}");
+    let (_, by_line, _) = explain("story.txt.gz", "feed.jsonl#1");
+    assert_eq!(by_line, said.replace("feed.jsonl#x", "feed.jsonl#1"));
+    // a WARC record by its URI, which holds a '#' itself
+    let (code, said, err) = explain(&format!("crawl.warc.gz#{uri}"), "p0.html");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("same normalised text"), "{said}");
+    assert!(
+        said.contains(&format!("A: crawl.warc.gz#{uri} — ")),
+        "{said}"
+    );
+    // several documents and no id; an id the file does not hold
+    let (code, _, err) = explain("feed.jsonl", "p0.html");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("'feed.jsonl' holds 2 documents (x, y): name one as 'feed.jsonl#ID'"),
+        "{err}"
+    );
+    let (code, _, err) = explain("p0.html", "feed.jsonl#z");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no document 'z' in 'feed.jsonl', which holds 2 (x, y)"),
+        "{err}"
+    );
+    let (code, _, err) = explain("p0.html", ".");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("it is a folder"), "{err}");
+}

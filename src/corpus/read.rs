@@ -696,7 +696,8 @@ mod tests {
         let (docs, out) = read_all(&f);
         assert!(docs.is_empty());
         assert_eq!(out.skipped[0].reason, SkipReason::NotARegularFile);
-        let err = crate::explain::from_files(f.path.to_str().expect("path"), "x", 1 << 20);
+        let cfg = Config::new(".");
+        let err = crate::explain::from_files(&cfg, f.path.to_str().expect("path"), "x");
         assert!(err.is_err());
     }
 
