@@ -7,7 +7,9 @@ use std::path::Path;
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
 use crate::report::SpanKind;
-use crate::scan::{content_shingles, document_parts, Basis, ScanOutput, CHROME_SHARE};
+use crate::scan::{
+    content_shingles, document_parts, left_out_lines, Basis, ScanOutput, CHROME_SHARE,
+};
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
 use crate::text::{intersection_size, word_shingles_of_hashes, Segmented};
@@ -230,27 +232,13 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                         .collect()
                 })
                 .unwrap_or_default();
-            let boilerplate = annotation
-                .map(|x| {
-                    x.spans
-                        .iter()
-                        .filter_map(|s| {
-                            Some(crate::corpus::Boilerplate {
-                                lines: (s.start_line, s.end_line),
-                                bytes: (s.start_byte, s.end_byte),
-                                reason: s.reason?,
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
             f(&Subject {
                 id: annotation.map_or(doc.id, |x| x.id.clone()),
                 text: doc.text,
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
-                boilerplate,
+                boilerplate: doc.boilerplate,
             });
         });
     }
@@ -262,7 +250,7 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
 pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let parts: Vec<DocParts> = subjects
         .iter()
-        .map(|s| document_parts(cfg, &s.text).0)
+        .map(|s| document_parts(cfg, &s.text, &s.boilerplate).0)
         .collect();
     let mut wanted: HashMap<(Option<String>, u64), u32> = HashMap::new();
     for (s, p) in subjects.iter().zip(&parts) {
@@ -273,7 +261,7 @@ pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let mut site_docs: HashMap<Option<String>, u32> = HashMap::new();
     for_each_subject(cfg, out, |doc| {
         *site_docs.entry(doc.site.clone()).or_default() += 1;
-        let (p, _) = document_parts(cfg, &doc.text);
+        let (p, _) = document_parts(cfg, &doc.text, &doc.boilerplate);
         let mut keys: Vec<u64> = p.units.iter().map(|u| u.key).collect();
         keys.sort_unstable();
         keys.dedup();
@@ -310,6 +298,8 @@ pub struct Explanation {
     /// What each was compared on.
     basis: [Basis; 2],
     template_lines: [Vec<(u32, u32)>; 2],
+    /// Lines that are never content (a page title its headline repeats), 1-based.
+    not_content: [Vec<u32>; 2],
     boilerplate: [Vec<crate::corpus::Boilerplate>; 2],
     exact: bool,
     jaccard: f64,
@@ -332,10 +322,14 @@ struct Side {
     /// Sorted distinct content shingles.
     set: Vec<u64>,
     basis: Basis,
+    /// Per line (of `seg.lines`): left out of what is compared.
+    left_out: Vec<bool>,
+    /// 1-based numbers of the lines that are never content.
+    not_content: Vec<u32>,
 }
 
 fn side(subject: &Subject, cfg: &Config) -> Side {
-    let (parts, seg) = document_parts(cfg, &subject.text);
+    let (parts, seg) = document_parts(cfg, &subject.text, &subject.boilerplate);
     let excluded: Vec<bool> = parts
         .lines
         .iter()
@@ -355,19 +349,43 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();
-    let mask = match content.basis {
-        Basis::Content => excluded,
-        Basis::Core => chrome,
-        Basis::Full => vec![false; parts.lines.len()],
-    };
-    let (words, hashes) = content_words(&parts, &seg, &mask);
+    let left_out = left_out_lines(&parts, &excluded, &chrome, content.basis);
+    let (words, hashes) = content_words(&parts, &seg, &left_out);
+    let not_content = parts
+        .not_content
+        .iter()
+        .filter_map(|&i| parts.lines.get(i as usize).map(|l| l.number))
+        .collect();
     Side {
         seg,
         words,
         hashes,
         set,
         basis: content.basis,
+        left_out,
+        not_content,
     }
+}
+
+/// The paragraphs of `a` (whose text is `text`) that `b` holds too, each wholly inside the
+/// text both compare: a paragraph of template, chrome or a left-out page title is no
+/// evidence, as it is none for the shingles.
+fn identical_paragraphs(a: &Side, text: &str, b: &Side) -> Vec<String> {
+    let compared = |s: &Side, block: &crate::text::Block| {
+        block.words > 0 && !s.left_out[block.lines.clone()].iter().any(|&x| x)
+    };
+    a.seg
+        .blocks
+        .iter()
+        .filter(|block| compared(a, block))
+        .filter(|block| {
+            b.seg
+                .blocks
+                .iter()
+                .any(|o| o.hash == block.hash && compared(b, o))
+        })
+        .map(|block| text[block.bytes.clone()].to_string())
+        .collect()
 }
 
 /// The words (and word hashes) of the lines not excluded.
@@ -446,13 +464,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         estimate_jaccard(&hasher.signature(sa), &hasher.signature(sb))
     };
 
-    // Identical paragraphs.
-    let mut shared_blocks = Vec::new();
-    for block in &sides[0].seg.blocks {
-        if block.words > 0 && sides[1].seg.blocks.iter().any(|o| o.hash == block.hash) {
-            shared_blocks.push(a.text[block.bytes.clone()].to_string());
-        }
-    }
+    let shared_blocks = identical_paragraphs(&sides[0], &a.text, &sides[1]);
 
     Explanation {
         ids: [a.id.clone(), b.id.clone()],
@@ -461,6 +473,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         shingles: [sa.len(), sb.len()],
         basis: [sides[0].basis, sides[1].basis],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
+        not_content: [sides[0].not_content.clone(), sides[1].not_content.clone()],
         boilerplate: [a.boilerplate.clone(), b.boilerplate.clone()],
         exact: sides[0].seg.norm == sides[1].seg.norm,
         jaccard,
@@ -534,12 +547,19 @@ impl fmt::Display for Explanation {
         for (i, name) in ["A", "B"].iter().enumerate() {
             writeln!(
                 f,
-                "{name}: {} — {} words, {} content words, {} shingles; template lines left out: {}{}",
+                "{name}: {} — {} words, {} content words, {} shingles; template lines left out: {}{}{}",
                 self.ids[i],
                 self.words[i],
                 self.content_words[i],
                 self.shingles[i],
                 ranges(&self.template_lines[i]),
+                if self.not_content[i].is_empty() {
+                    String::new()
+                } else {
+                    let lines: Vec<(u32, u32)> =
+                        self.not_content[i].iter().map(|&n| (n, n)).collect();
+                    format!("; page title left out: {}", ranges(&lines))
+                },
                 match self.basis[i] {
                     Basis::Content => "",
                     Basis::Core => " (content thin: its text outside site chrome compared)",
@@ -652,12 +672,53 @@ mod tests {
         cfg.near.thin_words = 5;
         let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 11);
+        assert_eq!(e.shared_blocks, ["Site header line here"]);
         sa.template_lines = vec![(1, 1)];
         sb.template_lines = vec![(1, 1)];
         let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 7);
         assert_eq!(e.jaccard(), 0.0);
         assert!(!e.verdict().0);
+        // a template paragraph is no identical paragraph of the compared text
+        assert!(e.shared_blocks.is_empty(), "{e}");
+        assert!(e.to_string().contains("identical paragraphs: 0"), "{e}");
+    }
+
+    /// One story on two sites, each page's `<title>` naming its site: the title, which the
+    /// headline repeats, is no content, so the two compare as the same text.
+    #[test]
+    fn a_page_title_the_headline_repeats_is_left_out() {
+        let page = |site: &str| {
+            let (text, boilerplate) = crate::corpus::html_page(
+                format!(
+                    "<html><head><title>Storm hits the coast | {site}</title></head><body>\
+                     <article><h1>Storm hits the coast</h1>\
+                     <p>The storm reached the coast on Monday night and left thousands of homes without power.</p>\
+                     <p>Officials said the damage would take weeks to repair, and schools stayed closed.</p>\
+                     </article></body></html>"
+                )
+                .as_bytes(),
+            );
+            Subject {
+                boilerplate,
+                ..subject(site, &text)
+            }
+        };
+        let (a, b) = (page("Daily News"), page("The Evening Post of Elsewhere"));
+        let e = explain(&a, &b, &Config::new("."));
+        assert_eq!(e.jaccard(), 1.0, "{e}");
+        assert_eq!(e.content_words, [32, 32]);
+        assert_eq!(e.verdict(), (true, "Jaccard at or above the threshold"));
+        let said = e.to_string();
+        assert!(said.contains("page title left out: 1\n"), "{said}");
+        assert!(said.contains("identical paragraphs: 3"), "{said}");
+        // without its boilerplate runs (a text file) the title is content
+        let plain = explain(
+            &subject("a", &a.text),
+            &subject("b", &b.text),
+            &Config::new("."),
+        );
+        assert!(plain.jaccard() < 0.9, "{plain}");
     }
 
     /// Two notices of one fund for different months: the form lines are template, and the

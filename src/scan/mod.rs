@@ -31,7 +31,9 @@ use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
 
 pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
-pub(crate) use sign::{content_shingles, Basis, Chrome, ContentFigures, CHROME_SHARE};
+pub(crate) use sign::{
+    content_shingles, left_out_lines, Basis, Chrome, ContentFigures, CHROME_SHARE,
+};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
