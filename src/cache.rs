@@ -118,7 +118,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 12;
+const CACHE_VERSION: u32 = 13;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {

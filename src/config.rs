@@ -37,8 +37,14 @@ pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 #[serde(rename_all = "lowercase")]
 pub enum SiteMode {
     /// The top-level folder under the corpus root (`DIR/site/...`); JSONL documents may
-    /// override it with a field when [`InputOptions::site_field`] is set.
+    /// override it with a field when [`InputOptions::site_field`] is set. A URL (a WARC
+    /// record's target URI, a field holding a URL) gives its host without `www.` and port.
     Dir,
+    /// As [`SiteMode::Dir`], with every host reduced to its registrable domain by the Public
+    /// Suffix List (`news.bbc.co.uk` → `bbc.co.uk`): a URL's host, and a folder name or field
+    /// value that is a host name. IP addresses and names without a known public suffix are
+    /// kept as they are.
+    Domain,
     /// The whole corpus is one site.
     None,
 }
@@ -283,6 +289,14 @@ impl Config {
         if !(0.0..=1.0).contains(&ts) {
             return Err(format!("--thin-share must be in [0, 1], got {ts}"));
         }
+        if self.input.site_mode == SiteMode::None {
+            if let Some(field) = &self.input.site_field {
+                return Err(format!(
+                    "--site none makes the corpus one site, and --site-field {field} would give \
+                     each document its own: leave one of them out"
+                ));
+            }
+        }
         crate::corpus::check_globs(&self.input.globs)?;
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {
@@ -317,6 +331,10 @@ mod tests {
             .unwrap_err()
             .0
             .contains("cannot exceed --num-perm"));
+        let mut c = Config::new("x");
+        c.input.site_mode = SiteMode::None;
+        c.input.site_field = Some("url".into());
+        assert!(c.validate().unwrap_err().0.contains("--site none"));
         let mut c = Config::new("x");
         c.input.max_bytes = 5 << 30;
         assert!(c.validate().unwrap_err().0.contains("--max-bytes"));

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read as _;
+use std::path::Path;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
 use crate::plural::count;
 use crate::report::SpanKind;
 use crate::scan::{
-    content_shingles, document_parts, mark_boilerplate, Basis, ScanOutput, CHROME_SHARE,
+    content_shingles, document_parts, left_out_lines, Basis, ScanOutput, CHROME_SHARE,
 };
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
@@ -48,6 +48,36 @@ pub enum ExplainError {
     /// The corpus could not be scanned.
     #[error(transparent)]
     Scan(#[from] crate::ScanError),
+    /// A file of several documents was given without naming one.
+    #[error(
+        "'{path}' holds {documents} documents ({}{}): name one as '{path}#ID' (its id, or its line, record or row number), or compare documents of a corpus with --corpus",
+        ids.join(", "),
+        if *documents > ids.len() { ", …" } else { "" }
+    )]
+    SeveralDocuments {
+        /// The file as given.
+        path: String,
+        /// How many documents it holds.
+        documents: usize,
+        /// The first few of their ids.
+        ids: Vec<String>,
+    },
+    /// `FILE#ID` names no document of the file.
+    #[error(
+        "no document '{id}' in '{path}', which holds {documents} ({}{})",
+        ids.join(", "),
+        if *documents > ids.len() { ", …" } else { "" }
+    )]
+    NotInFile {
+        /// The id asked for.
+        id: String,
+        /// The file.
+        path: String,
+        /// How many documents it holds.
+        documents: usize,
+        /// The first few of their ids.
+        ids: Vec<String>,
+    },
     /// No document of the corpus has this id.
     #[error("no document '{id}' in '{corpus}' (ids are paths under it, or JSONL ids)")]
     NoSuchDocument {
@@ -58,36 +88,100 @@ pub enum ExplainError {
     },
 }
 
-/// Two files read as they are (no template lines known).
-pub fn from_files(a: &str, b: &str, max_bytes: u64) -> Result<(Subject, Subject), ExplainError> {
-    let read = |p: &str| -> Result<Subject, ExplainError> {
-        let unreadable = |reason: String| ExplainError::Unreadable {
-            path: p.to_string(),
-            reason,
-        };
-        // Never blocks on a FIFO, and never reads more than --max-bytes (a link to /dev/zero).
-        let file = crate::corpus::open_regular(std::path::Path::new(p))
-            .map_err(|r| unreadable(r.to_string()))?;
-        let mut bytes = Vec::new();
-        std::io::Read::take(file, max_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.to_string()))?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(unreadable(format!(
-                "larger than --max-bytes ({})",
-                count(max_bytes, "byte")
-            )));
-        }
-        Ok(Subject {
-            id: p.to_string(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            template_lines: Vec::new(),
-            site: None,
-            chrome_lines: Vec::new(),
-            boilerplate: Vec::new(),
-        })
+/// Two files read as the scan reads them (no template lines known): an HTML page as its
+/// text with its boilerplate runs, a compressed file decompressed, a JSON Lines, WARC or
+/// Parquet file as its documents. A file of several documents names one as `FILE#ID` (its
+/// id, or its line, record or row number).
+pub fn from_files(cfg: &Config, a: &str, b: &str) -> Result<(Subject, Subject), ExplainError> {
+    Ok((from_file(cfg, a)?, from_file(cfg, b)?))
+}
+
+/// How many ids of a file of several documents an error lists.
+const IDS_SHOWN: usize = 3;
+
+/// One document of a file, read through the scan's own readers.
+fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
+    let (path, wanted) = split_document_arg(arg);
+    let unreadable = |reason: String| ExplainError::Unreadable {
+        path: path.to_string(),
+        reason,
     };
-    Ok((read(a)?, read(b)?))
+    if Path::new(path).is_dir() {
+        return Err(unreadable(
+            "it is a folder: give two files, or two ids of the folder with --corpus".to_string(),
+        ));
+    }
+    let mut one = Config::new(path);
+    one.input = cfg.input.clone();
+    let walk = crate::corpus::walk_inputs(&one);
+    let Some(file) = walk.files.first() else {
+        let reason = walk.skipped.first().map(|s| s.reason.to_string());
+        return Err(unreadable(
+            reason.unwrap_or_else(|| "not a file".to_string()),
+        ));
+    };
+    let number: Option<u32> = wanted.and_then(|w| w.parse().ok());
+    let (mut first, mut by_id, mut by_number) = (None, None, None);
+    let mut ids: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    let outcome = crate::corpus::read_documents(file, &cfg.input, |doc| {
+        count += 1;
+        if ids.len() < IDS_SHOWN {
+            ids.push(doc.id.clone());
+        }
+        match wanted {
+            Some(w) if by_id.is_none() && doc.id == w => by_id = Some(doc),
+            Some(_) if by_number.is_none() && number == Some(doc.line) => by_number = Some(doc),
+            None if first.is_none() => first = Some(doc),
+            _ => {}
+        }
+    });
+    let doc = match (wanted, by_id.or(by_number), first) {
+        (Some(id), None, _) => {
+            return Err(ExplainError::NotInFile {
+                id: id.to_string(),
+                path: path.to_string(),
+                documents: count,
+                ids,
+            })
+        }
+        (Some(_), Some(doc), _) => doc,
+        (None, _, Some(doc)) if count == 1 => doc,
+        (None, _, Some(_)) => {
+            return Err(ExplainError::SeveralDocuments {
+                path: path.to_string(),
+                documents: count,
+                ids,
+            })
+        }
+        (None, _, None) => {
+            let reason = outcome.skipped.first().map(|s| s.reason.to_string());
+            return Err(unreadable(
+                reason.unwrap_or_else(|| "no document in it".to_string()),
+            ));
+        }
+    };
+    Ok(Subject {
+        id: arg.to_string(),
+        text: doc.text,
+        template_lines: Vec::new(),
+        site: None,
+        chrome_lines: Vec::new(),
+        boilerplate: doc.boilerplate,
+    })
+}
+
+/// `FILE#ID` split into the file and the id of one of its documents: at the first `#` that
+/// ends the path of a file (ids and URIs may hold `#` too). A path that exists whole is a
+/// file (`notes#1.txt`), with no id.
+fn split_document_arg(arg: &str) -> (&str, Option<&str>) {
+    if std::fs::symlink_metadata(arg).is_ok() {
+        return (arg, None);
+    }
+    arg.match_indices('#')
+        .map(|(at, _)| (&arg[..at], &arg[at + 1..]))
+        .find(|(path, _)| Path::new(path).is_file())
+        .map_or((arg, None), |(path, id)| (path, Some(id)))
 }
 
 /// Two documents of a corpus, by id, with the template lines a scan of the corpus finds.
@@ -139,27 +233,13 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                         .collect()
                 })
                 .unwrap_or_default();
-            let boilerplate = annotation
-                .map(|x| {
-                    x.spans
-                        .iter()
-                        .filter_map(|s| {
-                            Some(crate::corpus::Boilerplate {
-                                lines: (s.start_line, s.end_line),
-                                bytes: (s.start_byte, s.end_byte),
-                                reason: s.reason?,
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
             f(&Subject {
                 id: annotation.map_or(doc.id, |x| x.id.clone()),
                 text: doc.text,
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
-                boilerplate,
+                boilerplate: doc.boilerplate,
             });
         });
     }
@@ -171,7 +251,7 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
 pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let parts: Vec<DocParts> = subjects
         .iter()
-        .map(|s| document_parts(cfg, &s.text).0)
+        .map(|s| document_parts(cfg, &s.text, &s.boilerplate).0)
         .collect();
     let mut wanted: HashMap<(Option<String>, u64), u32> = HashMap::new();
     for (s, p) in subjects.iter().zip(&parts) {
@@ -182,7 +262,7 @@ pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let mut site_docs: HashMap<Option<String>, u32> = HashMap::new();
     for_each_subject(cfg, out, |doc| {
         *site_docs.entry(doc.site.clone()).or_default() += 1;
-        let (p, _) = document_parts(cfg, &doc.text);
+        let (p, _) = document_parts(cfg, &doc.text, &doc.boilerplate);
         let mut keys: Vec<u64> = p.units.iter().map(|u| u.key).collect();
         keys.sort_unstable();
         keys.dedup();
@@ -241,11 +321,13 @@ struct Side {
     /// Sorted distinct content shingles.
     set: Vec<u64>,
     basis: Basis,
+    /// Per line (of `seg.lines`): left out of what is compared.
+    left_out: Vec<bool>,
 }
 
 fn side(subject: &Subject, cfg: &Config) -> Side {
-    let (parts, seg) = document_parts(cfg, &subject.text);
-    let mut excluded: Vec<bool> = parts
+    let (parts, seg) = document_parts(cfg, &subject.text, &subject.boilerplate);
+    let excluded: Vec<bool> = parts
         .lines
         .iter()
         .map(|l| {
@@ -255,31 +337,46 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
                 .any(|&(a, b)| l.number >= a && l.number <= b)
         })
         .collect();
-    let mut chrome: Vec<bool> = parts
+    let chrome: Vec<bool> = parts
         .lines
         .iter()
         .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
         .collect();
-    // as in the scan: a page's structural boilerplate is no part of what it is compared on
-    mark_boilerplate(&parts, &subject.boilerplate, &mut excluded);
-    mark_boilerplate(&parts, &subject.boilerplate, &mut chrome);
     let content = content_shingles(&parts, &excluded, || chrome.as_slice(), cfg);
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();
-    let mask = match content.basis {
-        Basis::Content => excluded,
-        Basis::Core => chrome,
-        Basis::Full => vec![false; parts.lines.len()],
-    };
-    let (words, hashes) = content_words(&parts, &seg, &mask);
+    let left_out = left_out_lines(&parts, &excluded, &chrome, content.basis);
+    let (words, hashes) = content_words(&parts, &seg, &left_out);
     Side {
         seg,
         words,
         hashes,
         set,
         basis: content.basis,
+        left_out,
     }
+}
+
+/// The paragraphs of `a` (whose text is `text`) that `b` holds too, each wholly inside the
+/// text both compare: a paragraph of template, chrome or a left-out page title is no
+/// evidence, as it is none for the shingles.
+fn identical_paragraphs(a: &Side, text: &str, b: &Side) -> Vec<String> {
+    let compared = |s: &Side, block: &crate::text::Block| {
+        block.words > 0 && !s.left_out[block.lines.clone()].iter().any(|&x| x)
+    };
+    a.seg
+        .blocks
+        .iter()
+        .filter(|block| compared(a, block))
+        .filter(|block| {
+            b.seg
+                .blocks
+                .iter()
+                .any(|o| o.hash == block.hash && compared(b, o))
+        })
+        .map(|block| text[block.bytes.clone()].to_string())
+        .collect()
 }
 
 /// The words (and word hashes) of the lines not excluded.
@@ -358,13 +455,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         estimate_jaccard(&hasher.signature(sa), &hasher.signature(sb))
     };
 
-    // Identical paragraphs.
-    let mut shared_blocks = Vec::new();
-    for block in &sides[0].seg.blocks {
-        if block.words > 0 && sides[1].seg.blocks.iter().any(|o| o.hash == block.hash) {
-            shared_blocks.push(a.text[block.bytes.clone()].to_string());
-        }
-    }
+    let shared_blocks = identical_paragraphs(&sides[0], &a.text, &sides[1]);
 
     Explanation {
         ids: [a.id.clone(), b.id.clone()],
@@ -473,7 +564,7 @@ impl fmt::Display for Explanation {
                     .collect();
                 writeln!(
                     f,
-                    "   boilerplate by the page's structure: {}",
+                    "   boilerplate by the page's structure (left out): {}",
                     runs.join(", ")
                 )?;
             }
@@ -564,12 +655,56 @@ mod tests {
         cfg.near.thin_words = 5;
         let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 11);
+        assert_eq!(e.shared_blocks, ["Site header line here"]);
         sa.template_lines = vec![(1, 1)];
         sb.template_lines = vec![(1, 1)];
         let e = explain(&sa, &sb, &cfg);
         assert_eq!(e.content_words[0], 7);
         assert_eq!(e.jaccard(), 0.0);
         assert!(!e.verdict().0);
+        // a template paragraph is no identical paragraph of the compared text
+        assert!(e.shared_blocks.is_empty(), "{e}");
+        assert!(e.to_string().contains("identical paragraphs: 0"), "{e}");
+    }
+
+    /// One story on two sites, each page's `<title>` naming its site: the title, which the
+    /// headline repeats, is no content, so the two compare as the same text.
+    #[test]
+    fn a_page_title_the_headline_repeats_is_left_out() {
+        let page = |site: &str| {
+            let (text, boilerplate) = crate::corpus::html_page(
+                format!(
+                    "<html><head><title>Storm hits the coast | {site}</title></head><body>\
+                     <article><h1>Storm hits the coast</h1>\
+                     <p>The storm reached the coast on Monday night and left thousands of homes without power.</p>\
+                     <p>Officials said the damage would take weeks to repair, and schools stayed closed.</p>\
+                     </article></body></html>"
+                )
+                .as_bytes(),
+            );
+            Subject {
+                boilerplate,
+                ..subject(site, &text)
+            }
+        };
+        let (a, b) = (page("Daily News"), page("The Evening Post of Elsewhere"));
+        let e = explain(&a, &b, &Config::new("."));
+        assert_eq!(e.jaccard(), 1.0, "{e}");
+        assert_eq!(e.content_words, [32, 32]);
+        assert_eq!(e.verdict(), (true, "Jaccard at or above the threshold"));
+        let said = e.to_string();
+        assert!(
+            said.contains("boilerplate by the page's structure (left out): 1 (page title)"),
+            "{said}"
+        );
+        assert!(said.contains("identical paragraphs: 3"), "{said}");
+        // without its boilerplate runs (a text file) the title is content
+        let plain = explain(
+            &subject("a", &a.text),
+            &subject("b", &b.text),
+            &Config::new("."),
+        );
+        assert!(plain.jaccard() < 0.9, "{plain}");
     }
 
     /// Two notices of one fund for different months: the form lines are template, and the

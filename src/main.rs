@@ -47,9 +47,11 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct ExplainArgs {
-    /// First document: a file, or an id in --corpus.
+    /// First document: a file, read as a scan reads it (an HTML page's text, a .gz or .zst
+    /// decompressed; FILE#ID for one document of a JSONL, WARC or Parquet file, by id or line,
+    /// record or row number), or an id in --corpus.
     a: String,
-    /// Second document: a file, or an id in --corpus.
+    /// Second document: as the first.
     b: String,
     /// A corpus directory: A and B are document ids in it, and its template lines are left out.
     #[arg(long, value_name = "DIR")]
@@ -127,8 +129,13 @@ struct EvalArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum SiteArg {
-    /// The top-level folder under DIR.
+    /// The top-level folder under DIR; a URL (a WARC record's, a --site-field value) gives its
+    /// host without www. and port (news.example.com stays its own site).
     Dir,
+    /// As dir, with hosts reduced to their registrable domain by the Public Suffix List
+    /// (news.bbc.co.uk → bbc.co.uk): URL hosts, and folder names and field values that are host
+    /// names; IP addresses, localhost and other names stay as they are.
+    Domain,
     /// No sites: the whole corpus is one site.
     None,
 }
@@ -418,6 +425,7 @@ impl InputArgs {
         cfg.input.site_field = self.site_field.clone();
         cfg.input.site_mode = match self.site {
             SiteArg::Dir => SiteMode::Dir,
+            SiteArg::Domain => SiteMode::Domain,
             SiteArg::None => SiteMode::None,
         };
         cfg.input.max_bytes = self.max_bytes;
@@ -1018,7 +1026,7 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
     }
     let subjects = match &args.corpus {
         Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
-        None => neardup::explain::from_files(&args.a, &args.b, cfg.input.max_bytes),
+        None => neardup::explain::from_files(&cfg, &args.a, &args.b),
     };
     match subjects {
         Ok((a, b)) => {

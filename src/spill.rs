@@ -57,6 +57,11 @@ pub struct DocParts {
     pub words: Vec<u32>,
     /// The normalised text, kept only for character shingles (empty otherwise).
     pub norm: String,
+    /// Indexes into `lines` of the lines the document's own structure shows to be no part of
+    /// its content whatever the templates say: an HTML page's boilerplate runs (menus,
+    /// teaser lists, footers, the `<title>` its headline repeats). They are left out of every
+    /// basis a document is compared on.
+    pub not_content: Vec<u32>,
     /// The document's text, kept only where reading it again costs more than storing it
     /// (an HTML page's extracted text is a tenth of its markup and needs a parse to get
     /// again; see [`crate::corpus::Format::costly_to_read_again`]); empty otherwise.
@@ -94,6 +99,7 @@ impl DocParts {
             } else {
                 String::new()
             },
+            not_content: Vec::new(),
             text: String::new(),
         }
     }

@@ -119,7 +119,7 @@ fn html_pages_are_read_cleaned_and_explained() {
     let said = String::from_utf8_lossy(&explained.stdout);
     assert!(explained.status.success(), "{said}");
     assert!(
-        said.contains("boilerplate by the page's structure: 1 (page title), 2-")
+        said.contains("boilerplate by the page's structure (left out): 1 (page title), 2-")
             && said.contains("(navigation)")
             && said.contains("(footer)"),
         "{said}"
@@ -567,4 +567,167 @@ fn a_warc_cut_off_after_its_last_record_names_no_record_that_is_not_there() {
     let ids: Vec<String> = annotations(&ann).into_iter().map(|a| a.id).collect();
     assert_eq!(ids.len(), 5, "{ids:?}");
     assert_eq!(report.summary.skipped_by_reason["broken gzip stream"], 3);
+}
+
+/// `--site domain`: two hosts of one registrable domain in a WARC are one site, and so are a
+/// folder named by a third host of it and a JSON Lines field holding a URL on a fourth; the
+/// default keeps each host its own site; `--site none` gives the archive no site at all.
+#[test]
+fn hosts_of_one_domain_are_one_site_with_site_domain() {
+    let mut warc = Vec::new();
+    for (h, host) in ["news.example.co.uk", "www.sport.example.co.uk:8080"]
+        .iter()
+        .enumerate()
+    {
+        for n in 0..3 {
+            let uri = format!("https://{host}/story/{n}");
+            let body = response("text/html", page("example.co.uk", n + h).as_bytes());
+            warc.extend(gzip(&record("response", &uri, &body)));
+        }
+    }
+    let [_, a, b, c] = STORIES[3];
+    let jsonl = serde_json::json!({"id": "feed-1", "url": "https://Weather.Example.co.uk/x",
+        "text": format!("{a}\n\n{b}\n\n{c}")})
+    .to_string();
+    let html = page("example.co.uk", 2);
+    write_tree_and_scan_sites(&warc, &html, &jsonl);
+}
+
+fn write_tree_and_scan_sites(warc: &[u8], html: &str, jsonl: &str) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[
+            ("crawl/part-0.warc.gz", warc),
+            ("Local.Example.co.uk/p.html", html.as_bytes()),
+            ("feeds/f.jsonl", jsonl.as_bytes()),
+        ],
+    );
+    let sites = |extra: &[&str]| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let mut args = vec!["--site-field", "url"];
+        args.extend_from_slice(extra);
+        let (raw, ann, _) = scan_to(corpus.path(), out.path(), &args);
+        let report: Report = serde_json::from_str(&raw).expect("report");
+        let mut sites: Vec<Option<String>> =
+            annotations(&ann).into_iter().map(|a| a.site).collect();
+        sites.dedup();
+        (report.summary.parameters.site, sites)
+    };
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        sites(&[]),
+        (
+            "dir".to_string(),
+            vec![
+                s("Local.Example.co.uk"),
+                s("news.example.co.uk"),
+                s("sport.example.co.uk"),
+                s("weather.example.co.uk")
+            ]
+        )
+    );
+    assert_eq!(
+        sites(&["--site", "domain"]),
+        ("domain".to_string(), vec![s("example.co.uk")])
+    );
+    // --site none makes the corpus one site: an archive's hosts too
+    let out = tempfile::tempdir().expect("tempdir");
+    let (raw, ann, _) = scan_to(corpus.path(), out.path(), &["--site", "none"]);
+    assert!(annotations(&ann).iter().all(|a| a.site.is_none()), "{ann}");
+    assert!(raw.contains("\"site\": \"none\""), "{raw}");
+    let refused = neardup(
+        out.path(),
+        &[
+            "scan",
+            corpus.path().to_str().expect("utf-8"),
+            "--site",
+            "none",
+            "--site-field",
+            "url",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("leave one of them out"));
+}
+
+/// `explain` with plain paths reads each file through the scan's readers: a page as its
+/// extracted text with its boilerplate marked, a gzipped file decompressed, one document of a
+/// JSON Lines or WARC file named as `FILE#ID`; a file of several documents without an id is
+/// refused with the ids it holds.
+#[test]
+fn explain_reads_files_as_the_scan_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = "https://news.example/story/1#top";
+    let warc = gzip(&record(
+        "response",
+        uri,
+        &response("text/html", page("news.example", 1).as_bytes()),
+    ));
+    let [_, a, b, c] = STORIES[1];
+    let story = format!("{a}\n\n{b}\n\n{c}\n");
+    let jsonl = [
+        serde_json::json!({"id": "x", "text": story}).to_string(),
+        serde_json::json!({"id": "y", "text": "something else entirely, not the story"})
+            .to_string(),
+    ]
+    .join("\n");
+    write_tree(
+        dir.path(),
+        &[
+            ("p0.html", page("news.example", 1).as_bytes()),
+            ("p1.html.gz", &gzip(page("other.example", 1).as_bytes())),
+            ("story.txt.gz", &gzip(story.as_bytes())),
+            ("feed.jsonl", jsonl.as_bytes()),
+            ("crawl.warc.gz", &warc),
+        ],
+    );
+    let explain = |a: &str, b: &str| {
+        let out = neardup(dir.path(), &["explain", a, b]);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.code(), said, err)
+    };
+    // two pages: their text, not their markup, with the boilerplate their structure shows
+    let (code, said, _) = explain("p0.html", "p1.html.gz");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("boilerplate by the page's structure (left out): 1 (page title)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("<div") && !said.contains("tracking"),
+        "{said}"
+    );
+    assert!(said.contains("DUPLICATES"), "{said}");
+    // a gzipped text file and a JSON Lines document, by id and by line number
+    let (code, said, err) = explain("story.txt.gz", "feed.jsonl#x");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("same normalised text"), "{said}");
+    let (_, by_line, _) = explain("story.txt.gz", "feed.jsonl#1");
+    assert_eq!(by_line, said.replace("feed.jsonl#x", "feed.jsonl#1"));
+    // a WARC record by its URI, which holds a '#' itself
+    let (code, said, err) = explain(&format!("crawl.warc.gz#{uri}"), "p0.html");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("same normalised text"), "{said}");
+    assert!(
+        said.contains(&format!("A: crawl.warc.gz#{uri} — ")),
+        "{said}"
+    );
+    // several documents and no id; an id the file does not hold
+    let (code, _, err) = explain("feed.jsonl", "p0.html");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("'feed.jsonl' holds 2 documents (x, y): name one as 'feed.jsonl#ID'"),
+        "{err}"
+    );
+    let (code, _, err) = explain("p0.html", "feed.jsonl#z");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no document 'z' in 'feed.jsonl', which holds 2 (x, y)"),
+        "{err}"
+    );
+    let (code, _, err) = explain("p0.html", ".");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("it is a folder"), "{err}");
 }

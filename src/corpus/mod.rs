@@ -5,6 +5,7 @@ mod html;
 mod names;
 mod parquet;
 mod read;
+mod site;
 mod walk;
 mod warc;
 
@@ -14,8 +15,7 @@ use std::path::PathBuf;
 pub use boilerplate::{Boilerplate, BoilerplateReason};
 pub use names::path_of_id;
 pub(crate) use read::{
-    decode_text, field_mut, for_each_json_record, is_utf16, open, open_regular, read_whole,
-    JsonRecord,
+    decode_text, field_mut, for_each_json_record, is_utf16, open, read_whole, JsonRecord,
 };
 pub use read::{read_bytes, read_documents, FieldsSeen, FileOutcome};
 pub use walk::{walk, walk_inputs};

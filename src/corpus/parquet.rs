@@ -128,8 +128,8 @@ fn row_document(
         .as_deref()
         .and_then(|name| scalar(value(name)))
         .filter(|s| !s.is_empty())
-        .map(|s| super::read::site_name(&s)) // a URL gives its host, as in JSON Lines
-        .or_else(|| file.site.clone());
+        .map(|s| super::site::of_value(&s, &opts.site_mode)) // a URL gives its host, as in JSON Lines
+        .unwrap_or_else(|| file.site.clone());
     Ok(Document {
         id,
         path: file.rel.clone(),
@@ -231,6 +231,11 @@ pub(crate) mod tests {
             vec![None, Some("third text"), None],
             vec![Some("d"), Some("  "), Some("y.example")],
             vec![Some("e"), Some("fifth text"), Some("y.example")],
+            vec![
+                Some("f"),
+                Some("sixth text"),
+                Some("https://www.news.x.co.uk/a"),
+            ],
         ];
         write_parquet(&path, &["id", "text", "url"], &rows, 2);
         let mut cfg = Config::new(".");
@@ -247,9 +252,20 @@ pub(crate) mod tests {
             vec![
                 ("a", 1, Some("x.example")),
                 ("d.parquet:3", 3, Some("s")),
-                ("e", 5, Some("y.example"))
+                ("e", 5, Some("y.example")),
+                ("f", 6, Some("news.x.co.uk"))
             ]
         );
+        // --site domain: a URL's host reduced to its registrable domain
+        cfg.input.site_mode = crate::config::SiteMode::Domain;
+        let mut sites = Vec::new();
+        read_parquet(
+            &input(&path),
+            &cfg.input,
+            &mut FileOutcome::default(),
+            &mut |d| sites.push(d.site),
+        );
+        assert_eq!(sites.last(), Some(&Some("x.co.uk".to_string())));
         let reasons: Vec<String> = out.skipped.iter().map(|s| s.reason.to_string()).collect();
         assert_eq!(
             reasons,

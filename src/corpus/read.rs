@@ -308,27 +308,6 @@ fn field<'v>(obj: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v 
     Some(value)
 }
 
-/// The site a field's value names: the host of a URL (lower-cased, without `www.`, user or
-/// port: `https://www.Example.org:8080/a` is `example.org`), else the value itself.
-pub(super) fn site_name(value: &str) -> String {
-    let Some((_, rest)) = value.split_once("://") else {
-        return value.to_string();
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or(v6)
-    } else {
-        host_port.split(':').next().unwrap_or(host_port)
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    match host.strip_prefix("www.") {
-        Some(bare) if !bare.is_empty() => bare.to_string(),
-        _ if host.is_empty() => value.to_string(),
-        _ => host,
-    }
-}
-
 /// [`field`], for changing the value (the clean copy writes the cleaned text back).
 pub(crate) fn field_mut<'v>(value: &'v mut Value, name: &str) -> Option<&'v mut Value> {
     let obj = value.as_object_mut()?;
@@ -548,8 +527,8 @@ fn json_record(
     };
     let site = match &opts.site_field {
         Some(name) => match field(obj, name) {
-            Some(Value::String(s)) if !s.is_empty() => Some(site_name(s)),
-            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::String(s)) if !s.is_empty() => super::site::of_value(s, &opts.site_mode),
+            Some(Value::Number(n)) => super::site::of_name(&n.to_string(), &opts.site_mode),
             _ => file.site.clone(),
         },
         None => file.site.clone(),
@@ -733,24 +712,9 @@ mod tests {
         let (docs, out) = read_all(&f);
         assert!(docs.is_empty());
         assert_eq!(out.skipped[0].reason, SkipReason::NotARegularFile);
-        let err = crate::explain::from_files(f.path.to_str().expect("path"), "x", 1 << 20);
+        let cfg = Config::new(".");
+        let err = crate::explain::from_files(&cfg, f.path.to_str().expect("path"), "x");
         assert!(err.is_err());
-    }
-
-    #[test]
-    fn a_url_names_its_host_as_site() {
-        assert_eq!(
-            site_name("https://www.Example.org:8080/a/b?c"),
-            "example.org"
-        );
-        assert_eq!(
-            site_name("http://user:pw@news.example.co.uk/x"),
-            "news.example.co.uk"
-        );
-        assert_eq!(site_name("http://[::1]:80/"), "::1");
-        assert_eq!(site_name("example.org"), "example.org");
-        assert_eq!(site_name("file:///tmp/x"), "file:///tmp/x");
-        assert_eq!(site_name("http://www./"), "www");
     }
 
     #[test]

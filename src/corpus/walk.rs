@@ -230,10 +230,7 @@ fn visit(
             reason: SkipReason::UnsupportedType,
         }));
     };
-    let site = match site_mode {
-        SiteMode::None => None,
-        SiteMode::Dir => site_of(&rel),
-    };
+    let site = site_of(&rel).and_then(|top| super::site::of_name(&top, site_mode));
     Some(Ok(InputFile {
         path: entry.path().to_path_buf(),
         rel,

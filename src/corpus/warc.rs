@@ -86,7 +86,8 @@ pub(super) fn read_warc(
             Ok(page) => {
                 outcome.bytes += block.len() as u64;
                 emit(Document {
-                    site: site_of(&header.uri).or_else(|| file.site.clone()),
+                    site: super::site::of_url(&header.uri, &opts.site_mode)
+                        .or_else(|| file.site.clone()),
                     id: if header.uri.is_empty() {
                         at.clone()
                     } else {
@@ -290,28 +291,12 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The site of a URI: its host, lower-cased, without a port and without a leading `www.`
-/// (`https://www.Example.com:8080/a` → `example.com`).
-pub(crate) fn site_of(uri: &str) -> Option<String> {
-    let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if host.starts_with('[') {
-        host.split_inclusive(']').next().unwrap_or(host)
-    } else {
-        host.split(':').next().unwrap_or(host)
-    };
-    let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    (!host.is_empty()).then_some(host)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Any bytes as an HTTP response or a URI: no panic.
+        /// Any bytes as an HTTP response: no panic.
         #[test]
         fn any_response_is_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..1000)) {
             let mut block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
@@ -319,22 +304,7 @@ mod tests {
             let _ = response_document(&block, 1 << 20);
             let _ = response_document(&bytes, 1 << 20);
             let _ = dechunk(&bytes);
-            let _ = site_of(&String::from_utf8_lossy(&bytes));
         }
-    }
-
-    #[test]
-    fn sites_are_hosts_without_www_and_port() {
-        assert_eq!(
-            site_of("https://www.Example.com:8080/a?b").as_deref(),
-            Some("example.com")
-        );
-        assert_eq!(
-            site_of("http://user@news.example.org/x").as_deref(),
-            Some("news.example.org")
-        );
-        assert_eq!(site_of("http://[::1]:80/").as_deref(), Some("[::1]"));
-        assert_eq!(site_of(""), None);
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub struct Parameters {
     pub repeat_similarity: f64,
     /// Least words of a repeated block.
     pub repeat_min_words: usize,
-    /// `dir` or `none`.
+    /// `dir`, `domain` or `none` (`--site`).
     pub site: String,
     /// JSONL text field.
     pub text_field: String,

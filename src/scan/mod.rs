@@ -22,11 +22,9 @@ use rayon::prelude::*;
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{
-    read_documents, walk_inputs, Boilerplate, Document, FieldsSeen, FileOutcome, InputFile,
-    SkipReason, Skipped,
+    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile, SkipReason, Skipped,
 };
 use crate::detect::near::Thresholds;
-use crate::detect::per_doc::PerDoc;
 use crate::plural::count;
 use crate::progress::Progress;
 use crate::report::{Annotation, PairRecord, Report, StageTime};
@@ -35,7 +33,7 @@ use crate::spill::{Record, Spill, SpillState};
 
 pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
 pub(crate) use sign::{
-    content_shingles, mark_boilerplate, Basis, Chrome, ContentFigures, CHROME_SHARE,
+    content_shingles, left_out_lines, Basis, Chrome, ContentFigures, CHROME_SHARE,
 };
 
 /// What a scan produces.
@@ -97,9 +95,6 @@ struct Ctx<'a> {
     chrome: &'a Chrome<'a>,
     /// Documents that were different or gone when read again.
     changed: &'a ChangedDocs,
-    /// The runs of each page that its structure shows to be boilerplate: no part of what
-    /// the page is compared on.
-    boilerplate: &'a PerDoc<Boilerplate>,
 }
 
 impl Ctx<'_> {
@@ -282,7 +277,6 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
         spill: spill.file.as_ref().filter(|_| spill_usable),
         records: &spill.records,
-        boilerplate: &snap.boilerplate,
     };
     let state = RoundState {
         watch: &snap.watch,

@@ -632,6 +632,7 @@ fn parameters(cfg: &Config, params: LshParams) -> Parameters {
         repeat_min_words: cfg.blocks.repeat_min_words,
         site: match cfg.input.site_mode {
             SiteMode::Dir => "dir",
+            SiteMode::Domain => "domain",
             SiteMode::None => "none",
         }
         .to_string(),

@@ -126,7 +126,7 @@ pub(super) fn read_corpus(
             .par_iter()
             .map(|file| {
                 let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
-                    let (mut parts, seg) = document_parts(cfg, &doc.text);
+                    let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
                     let exact = xxh3_128(seg.norm.as_bytes());
                     let unit_keys = parts.units.iter().map(|u| u.key).collect();
                     let repeats = repeat_records(&seg, cfg);
@@ -296,12 +296,32 @@ fn unique_id(id: String, seen: &mut HashSet<u128>, renamed: &mut u64) -> String 
     }
 }
 
-/// A document's parts (see [`DocParts`]) and its segmentation.
-pub(crate) fn document_parts(cfg: &Config, text: &str) -> (DocParts, Segmented) {
+/// A document's parts (see [`DocParts`]) and its segmentation; `boilerplate` is what the
+/// structure of an HTML page shows (empty for other documents).
+pub(crate) fn document_parts(
+    cfg: &Config,
+    text: &str,
+    boilerplate: &[Boilerplate],
+) -> (DocParts, Segmented) {
     let seg = segment(text, cfg.fold_digits);
     let doc_units = units(text, &seg);
     let keep_norm = cfg.near.shingle == ShingleKind::Chars;
-    (DocParts::of(&seg, doc_units, keep_norm), seg)
+    let mut parts = DocParts::of(&seg, doc_units, keep_norm);
+    parts.not_content = not_content(&parts, boilerplate);
+    (parts, seg)
+}
+
+/// The lines of a page that are never its content ([`DocParts::not_content`]): the runs its
+/// structure shows to be boilerplate (menus, teaser lists, footers, the `<title>` its
+/// headline repeats). Two stories of one site do not match on a shared menu, and one story
+/// on two sites matches whatever surrounds it.
+fn not_content(parts: &DocParts, boilerplate: &[Boilerplate]) -> Vec<u32> {
+    boilerplate
+        .iter()
+        .flat_map(|b| b.lines.0..=b.lines.1)
+        .filter_map(|n| parts.lines.binary_search_by_key(&n, |l| l.number).ok())
+        .map(|i| i as u32)
+        .collect()
 }
 
 /// The blocks of a document that repeat earlier ones, found down to a floor and filtered by

@@ -2,6 +2,8 @@
 //! template) → shingles → MinHash signature; in pass 2 also the spans of its watched units
 //! (possible template lines) and the long blocks it shares with other documents.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -9,7 +11,7 @@ use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
 use super::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
 use crate::cache::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
-use crate::corpus::{Boilerplate, InputFile};
+use crate::corpus::InputFile;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
@@ -187,7 +189,6 @@ pub(super) fn sign_corpus(
         hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
         spill: spill.file.as_ref(),
         records: &spill.records,
-        boilerplate: &pass1.boilerplate,
     };
     let n = pass1.metas.len();
     let mut sigs = Signatures::new(cfg.near.num_perm, n);
@@ -329,7 +330,7 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
                 if !wanted(&job, d) || !ctx.same_text(d, &doc.text) {
                     return None;
                 }
-                let (parts, _) = document_parts(ctx.cfg, &doc.text);
+                let (parts, _) = document_parts(ctx.cfg, &doc.text, &doc.boilerplate);
                 Some(analyze(ctx, d, &parts, job))
             });
             out.truncate((hi - lo) as usize);
@@ -356,25 +357,17 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     // Which lines are site chrome, computed once and only when something needs it; in pass 2
     // together with the candidates, from the same look-ups.
     let chrome: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
-    // A page's structural boilerplate is neither content nor text outside chrome.
-    let boilerplate = &ctx.boilerplate[d as usize];
-    let mut excluded = match job.exclusion {
+    let excluded = match job.exclusion {
         Exclusion::Candidates(watch) => {
-            let (candidate, mut chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
-            mark_boilerplate(parts, boilerplate, &mut chrome_mask);
+            let (candidate, chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
             let _ = chrome.set(chrome_mask);
             candidate
         }
         Exclusion::Final(_) => excluded_lines(parts, |key| job.exclusion.excludes(d, site, key)),
     };
-    mark_boilerplate(parts, boilerplate, &mut excluded);
     let chrome_lines = || {
         chrome
-            .get_or_init(|| {
-                let mut mask = excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key));
-                mark_boilerplate(parts, boilerplate, &mut mask);
-                mask
-            })
+            .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key)))
             .as_slice()
     };
     let (hits, shared) = match job.only {
@@ -403,21 +396,6 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         hits,
         shared,
         set: job.keep_sets.then_some(shingles),
-    }
-}
-
-/// Marks the lines of `parts` that the runs of structural `boilerplate` cover (both sorted
-/// by line).
-pub(crate) fn mark_boilerplate(parts: &DocParts, boilerplate: &[Boilerplate], mask: &mut [bool]) {
-    if boilerplate.is_empty() {
-        return;
-    }
-    let mut runs = boilerplate.iter().peekable();
-    for (line, out) in parts.lines.iter().zip(mask.iter_mut()) {
-        while runs.next_if(|r| r.lines.1 < line.number).is_some() {}
-        if runs.peek().is_some_and(|r| r.lines.0 <= line.number) {
-            *out = true;
-        }
     }
 }
 
@@ -494,7 +472,8 @@ pub(crate) struct ContentShingles {
 
 /// The one definition of what a document is compared on, used by the scan and by `explain`.
 ///
-/// Its content (the lines not `excluded` as template) when that is substantial. Content is
+/// Its content (the lines not `excluded` as template, nor by the document's own structure:
+/// [`DocParts::not_content`], a page's structural boilerplate) when that is substantial. Content is
 /// *thin* when it has fewer than `--thin-words` words, or less than `--thin-share` of the words
 /// outside `chrome`: what template removal left is then no evidence, and the document is
 /// compared on its text outside chrome instead (three pages of one story, each with a line of
@@ -516,24 +495,27 @@ pub(crate) fn content_shingles<'c>(
             .map(|(l, _)| l.words as usize)
             .sum()
     };
-    let content_words = words_outside(excluded);
+    let excluded = with_not_content(parts, excluded);
+    let content_words = words_outside(&excluded);
     let all_words = parts.words.len();
     // The text outside chrome is at most the whole text: content above the share of the whole
     // needs no chrome to be judged.
     let may_be_thin = content_words < cfg.near.thin_words.max(min_units)
         || (content_words as f64) < cfg.near.thin_share * all_words as f64;
-    let chrome: &[bool] = if may_be_thin { chrome() } else { excluded };
+    let chrome_mask = may_be_thin.then(|| with_not_content(parts, chrome()));
+    let chrome: &[bool] = chrome_mask.as_deref().unwrap_or(&excluded);
     let core_words = if may_be_thin {
         words_outside(chrome)
     } else {
         content_words
     };
-    let all = vec![false; parts.lines.len()];
+    let none = vec![false; parts.lines.len()];
+    let all = with_not_content(parts, &none);
     let thin = content_words < cfg.near.thin_words
         || (content_words as f64) < cfg.near.thin_share * core_words as f64;
     let (mask, basis): (&[bool], Basis) =
         if content_words >= min_units && (!thin || content_words >= core_words) {
-            (excluded, Basis::Content)
+            (&excluded, Basis::Content)
         } else if core_words >= min_units && core_words > content_words {
             (chrome, Basis::Core)
         } else {
@@ -564,6 +546,39 @@ pub(crate) fn content_shingles<'c>(
         }
     }
     out
+}
+
+/// `mask` (lines left out) with the lines that are never content
+/// ([`DocParts::not_content`]) left out too.
+fn with_not_content<'m>(parts: &DocParts, mask: &'m [bool]) -> Cow<'m, [bool]> {
+    if parts.not_content.is_empty() {
+        return Cow::Borrowed(mask);
+    }
+    let mut mask = mask.to_vec();
+    for &i in &parts.not_content {
+        if let Some(out) = mask.get_mut(i as usize) {
+            *out = true;
+        }
+    }
+    Cow::Owned(mask)
+}
+
+/// The lines a document is compared without, once [`content_shingles`] chose its `basis`:
+/// the template lines (`excluded`), the chrome lines, or none, and the lines that are never
+/// content. `explain` shows the words and paragraphs of the rest.
+pub(crate) fn left_out_lines(
+    parts: &DocParts,
+    excluded: &[bool],
+    chrome: &[bool],
+    basis: Basis,
+) -> Vec<bool> {
+    let none = vec![false; parts.lines.len()];
+    let mask = match basis {
+        Basis::Content => excluded,
+        Basis::Core => chrome,
+        Basis::Full => &none,
+    };
+    with_not_content(parts, mask).into_owned()
 }
 
 /// The normalised text of the lines not excluded, and its word count.
