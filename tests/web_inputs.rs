@@ -334,6 +334,30 @@ fn pages_are_compared_on_their_articles_not_their_chrome() {
 }
 
 #[test]
+fn a_headline_that_repeats_the_title_is_kept_in_the_clean_copy() {
+    // The <title> goes as `page_title`; the <h1> that repeats it word for word is the one
+    // copy kept, not a later `repeated` copy of a removed line.
+    let headline = "Dead Boston Marathon bomber was an avid boxer";
+    let page = format!(
+        "<html><head><title>{headline}</title></head><body><h1>{headline}</h1>\
+         <p>The older of the two brothers had trained at a boxing gym in the city for years, friends said.</p>\
+         <p>He had hoped to fight for the national team before an injury ended his career early.</p></body></html>"
+    );
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(corpus.path(), &[("news/boston.html", page.as_bytes())]);
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    let (raw, _, _) = scan_to(
+        corpus.path(),
+        out.path(),
+        &["--clean", clean.to_str().expect("utf-8")],
+    );
+    let text = std::fs::read_to_string(clean.join("news/boston.txt")).expect("clean copy");
+    assert!(text.starts_with(&format!("{headline}\n")), "{text}\n{raw}");
+    assert_eq!(text.matches(headline).count(), 1, "{text}");
+}
+
+#[test]
 fn malformed_web_inputs_are_reported_not_fatal() {
     let good = record(
         "response",

@@ -289,6 +289,24 @@ fn headline(text: &str, lines: &[PageLine], first: usize) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// Lines before the article a headline the title does not repeat may stand (a `<title>` that
+/// is only the site's name): the heading right above the story.
+const HEADLINE_REACH: usize = 3;
+
+/// The heading just above the article's first line (within [`HEADLINE_REACH`] lines), when
+/// the title names none: not mostly links, not in navigation, a sidebar or a footer.
+fn heading_above(lines: &[PageLine], first: usize) -> Option<usize> {
+    (first.saturating_sub(HEADLINE_REACH)..first)
+        .rev()
+        .find(|&i| {
+            let l = &lines[i];
+            l.flags & role::HEADING != 0
+                && l.flags & (role::TITLE | NOT_ARTICLE) == 0
+                && l.words >= 2
+                && l.link_density() < 0.5
+        })
+}
+
 /// A verdict per line: `None` keeps it.
 fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<BoilerplateReason>> {
     let in_article = article_nodes(lines, nodes);
@@ -304,15 +322,19 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     };
     let context = lines[first].flags & lines[last].flags;
     let head = headline(text, lines, first);
+    let head_above = head
+        .is_none()
+        .then(|| heading_above(lines, first))
+        .flatten();
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
             if i == 0 && has_title {
-                return head.map(|_| BoilerplateReason::PageTitle);
+                return head.or(head_above).map(|_| BoilerplateReason::PageTitle);
             }
-            if Some(i) == head {
+            if Some(i) == head || Some(i) == head_above {
                 return None;
             }
             let roles = role_reason(l.flags, context);
@@ -553,6 +575,21 @@ mod tests {
         assert!(!opens_comments(
             "Comments from the minister angered the opposition"
         ));
+    }
+
+    #[test]
+    fn a_title_that_only_names_the_site_leaves_the_heading_above_the_story() {
+        let page = "<html><head><title>Cape Argus</title></head><body>\
+            <div class=top><h1>No promises made to the striking teachers</h1></div>\
+            <div class=story><p>The minister said on Monday that no promises had been made to the teachers who went on strike.</p>\
+            <p>Talks will resume next week, a spokesman said, and schools are expected to stay open.</p></div></body></html>";
+        let k = kept(page);
+        assert_eq!(
+            k.first().map(String::as_str),
+            Some("No promises made to the striking teachers"),
+            "{k:?}"
+        );
+        assert!(!k.iter().any(|l| l == "Cape Argus"), "{k:?}");
     }
 
     #[test]

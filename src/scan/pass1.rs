@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::{map_documents, Stopwatch};
 use crate::config::{Config, ShingleKind};
-use crate::corpus::{Boilerplate, Document, FieldsSeen, InputFile, Skipped};
+use crate::corpus::{Boilerplate, BoilerplateReason, Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{UnitCounts, WatchList};
@@ -129,7 +129,7 @@ pub(super) fn read_corpus(
                     let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
                     let exact = xxh3_128(seg.norm.as_bytes());
                     let unit_keys = parts.units.iter().map(|u| u.key).collect();
-                    let repeats = repeat_records(&seg, cfg);
+                    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
                     let text_hash = text_hash(&doc.text);
                     drop(seg);
                     // Only compact data outlives the pass; the text goes to the spill
@@ -327,9 +327,22 @@ fn not_content(parts: &DocParts, boilerplate: &[Boilerplate]) -> Vec<u32> {
 /// The blocks of a document that repeat earlier ones, found down to a floor and filtered by
 /// `--repeat-similarity` when the output is built (so a cached scan can change that threshold
 /// without reading documents again). They do not depend on templates: pass 1 finds them.
-fn repeat_records(seg: &Segmented, cfg: &Config) -> Vec<RepeatRecord> {
+/// The later copies of blocks inside the document. A copy of the page's `<title>` (the
+/// headline that repeats it) is no repeat: the title, metadata more than text, goes as
+/// `page_title`, and the headline is the one copy kept. (Other text whose first copy is
+/// boilerplate stays a repeat: a "Share this" bar twice is boilerplate twice.)
+fn repeat_records(seg: &Segmented, cfg: &Config, boilerplate: &[Boilerplate]) -> Vec<RepeatRecord> {
+    let in_boilerplate = |first: u32, last: u32| {
+        boilerplate.iter().any(|b| {
+            b.reason == BoilerplateReason::PageTitle && b.lines.0 <= last && first <= b.lines.1
+        })
+    };
     find_repeats(seg, cfg.blocks.repeat_min_words, repeat_floor(cfg))
         .iter()
+        .filter(|r| {
+            let o = &seg.blocks[r.of_block];
+            !in_boilerplate(o.start_line, o.end_line)
+        })
         .map(|r| {
             let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
             RepeatRecord {
