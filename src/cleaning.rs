@@ -73,6 +73,8 @@ pub struct CleaningScore {
     pub pages: Vec<(String, WordScore)>,
     /// Gold pages the cleaned copy has no file for (scored as nothing kept).
     pub missing: u64,
+    /// Their paths under the gold folder.
+    pub missing_pages: Vec<String>,
 }
 
 impl std::fmt::Display for CleaningScore {
@@ -150,6 +152,8 @@ pub fn score_dirs(cleaned: &Path, gold: &Path) -> std::io::Result<CleaningScore>
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 score.missing += 1;
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                score.missing_pages.push(rel);
                 String::new()
             }
             Err(e) => return Err(e),

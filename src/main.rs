@@ -803,6 +803,16 @@ fn run_eval(args: &EvalArgs) -> ExitCode {
 /// `eval --gold`: the cleaned copy (made by a scan, or given with --cleaned) scored against
 /// the gold article texts.
 fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
+    if !gold.is_dir() {
+        eprintln!(
+            "neardup: the gold folder '{}' is not a folder: give the folder of gold texts \
+             (GOLD/site/page.txt for DIR/site/page.html)",
+            gold.display()
+        );
+        return ExitCode::from(2);
+    }
+    // the clean-copy paths of pages a scan dropped as duplicates (a clean copy keeps one)
+    let mut dropped: std::collections::HashSet<String> = std::collections::HashSet::new();
     let scratch = std::env::temp_dir().join(format!("neardup-gold-{}", std::process::id()));
     let cleaned = if args.cleaned {
         match args.scan.paths.as_slice() {
@@ -822,6 +832,11 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
+            let stem = a.path.trim_end_matches(".gz").trim_end_matches(".zst");
+            let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+            dropped.insert(format!("{stem}.txt"));
+        }
         let target = scratch.clone();
         let source = clean::CleanSource {
             files: &out.files,
@@ -848,6 +863,26 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 }
             }
             emit(&score.to_string());
+            let as_duplicates = score
+                .missing_pages
+                .iter()
+                .filter(|p| dropped.contains(*p))
+                .count() as u64;
+            if as_duplicates > 0 {
+                emit(&format!(
+                    "  {as_duplicates} of them {} dropped as a near-duplicate of another page \
+                     (a clean copy keeps one copy; its words count as lost here)\n",
+                    neardup::internals::noun(as_duplicates, "was")
+                ));
+            }
+            if score.missing > 0 && score.missing as usize == score.pages.len() {
+                eprintln!(
+                    "neardup: no gold page has a cleaned file: the gold folder must mirror the \
+                     corpus (GOLD/site/page.txt for DIR/site/page.html); WARC and Parquet inputs \
+                     are cleaned to JSON Lines, which --gold cannot score"
+                );
+                return ExitCode::from(2);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -358,6 +358,56 @@ fn a_headline_that_repeats_the_title_is_kept_in_the_clean_copy() {
 }
 
 #[test]
+fn eval_gold_says_what_it_could_not_score() {
+    // two copies of one story (one is dropped from the clean copy) and a third page
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let gold = tempfile::tempdir().expect("tempdir");
+    let pages = [
+        ("a.example/one.html", page("a.example", 0)),
+        ("b.example/one.html", page("b.example", 0)),
+        ("a.example/two.html", page("a.example", 1)),
+    ];
+    let refs: Vec<(&str, &[u8])> = pages.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    write_tree(corpus.path(), &refs);
+    let golds: Vec<(String, String)> = pages
+        .iter()
+        .zip([0, 0, 1])
+        .map(|((p, _), n)| (p.replace(".html", ".txt"), STORIES[n][1..].join("\n")))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = golds
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    write_tree(gold.path(), &refs);
+    let (root, gold_root) = (
+        corpus.path().to_str().expect("utf-8"),
+        gold.path().to_str().expect("utf-8"),
+    );
+    let out = neardup(corpus.path(), &["eval", root, "--gold", gold_root]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("1 gold page has no cleaned file"), "{said}");
+    assert!(
+        said.contains("1 of them was dropped as a near-duplicate"),
+        "{said}"
+    );
+    // a gold folder one level off matches nothing: an error, not a score of 0
+    let off = neardup(
+        corpus.path(),
+        &["eval", &format!("{root}/a.example"), "--gold", gold_root],
+    );
+    assert_eq!(off.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&off.stderr).contains("must mirror the corpus"));
+    // a missing gold folder is refused before the scan
+    let missing = neardup(
+        corpus.path(),
+        &["eval", root, "--gold", "/nonexistent/gold"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("is not a folder"));
+}
+
+#[test]
 fn malformed_web_inputs_are_reported_not_fatal() {
     let good = record(
         "response",
