@@ -29,6 +29,8 @@ pub struct CleanSummary {
     pub repeated_bytes: u64,
     /// Of those, bytes of reused spans (later occurrences of a block other documents share).
     pub reused_bytes: u64,
+    /// Of those, bytes of an HTML page's structural boilerplate not counted above.
+    pub boilerplate_bytes: u64,
     /// Documents not written because their text changed since the scan (or is gone).
     pub changed: u64,
 }
@@ -38,10 +40,11 @@ impl CleanSummary {
     fn kept(&mut self, text: &str, cleaned: &str, a: &Annotation) {
         self.kept += 1;
         self.stripped_bytes += (text.len() - cleaned.len().min(text.len())) as u64;
-        let [template, repeated, reused] = bytes_by_kind(a, text.len());
+        let [template, repeated, reused, boilerplate] = bytes_by_kind(a, text.len());
         self.template_bytes += template;
         self.repeated_bytes += repeated;
         self.reused_bytes += reused;
+        self.boilerplate_bytes += boilerplate;
     }
 
     /// Counts one dropped duplicate of `bytes` bytes.
@@ -53,13 +56,17 @@ impl CleanSummary {
     /// One line for the summary: what the clean copy kept and removed, by kind.
     pub fn describe(&self) -> String {
         format!(
-            "{} kept, {} dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks",
+            "{} kept, {} dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks{}",
             count(self.kept, "document"),
             count(self.dropped, "duplicate"),
             human(self.dropped_bytes),
             human(self.template_bytes),
             human(self.repeated_bytes),
-            human(self.reused_bytes)
+            human(self.reused_bytes),
+            match self.boilerplate_bytes {
+                0 => String::new(),
+                n => format!(", {} of pages' boilerplate", human(n)),
+            }
         ) + &match self.changed {
             0 => String::new(),
             n => format!(
@@ -75,9 +82,9 @@ fn human(bytes: u64) -> String {
     super::summary::human_bytes(bytes) // the summary's units
 }
 
-/// Bytes covered by template spans, by repeated spans outside them, and by reused spans
-/// outside both, in a text of `len` bytes.
-fn bytes_by_kind(a: &Annotation, len: usize) -> [u64; 3] {
+/// Bytes covered by template spans, by repeated spans outside them, by reused spans outside
+/// both, and by a page's boilerplate spans outside all three, in a text of `len` bytes.
+fn bytes_by_kind(a: &Annotation, len: usize) -> [u64; 4] {
     let covered = |kind: SpanKind, skip: &[(usize, usize)]| -> Vec<(usize, usize)> {
         let mut r: Vec<(usize, usize)> = a
             .spans
@@ -119,7 +126,14 @@ fn bytes_by_kind(a: &Annotation, len: usize) -> [u64; 3] {
     let repeated = covered(SpanKind::Repeated, &template);
     let counted: Vec<(usize, usize)> = template.iter().chain(&repeated).copied().collect();
     let reused = covered(SpanKind::Reused, &counted);
-    [total(&template), total(&repeated), total(&reused)]
+    let counted: Vec<(usize, usize)> = counted.iter().chain(&reused).copied().collect();
+    let boilerplate = covered(SpanKind::Boilerplate, &counted);
+    [
+        total(&template),
+        total(&repeated),
+        total(&reused),
+        total(&boilerplate),
+    ]
 }
 
 /// `text` without the byte ranges of `spans`, with runs of blank lines the removal leaves
@@ -607,8 +621,11 @@ mod tests {
                 span(SpanKind::Repeated, 15, 40),
             ],
         };
-        assert_eq!(bytes_by_kind(&a, 100), [20, 20, 0]);
-        assert_eq!(bytes_by_kind(&a, 30), [20, 10, 0]);
+        assert_eq!(bytes_by_kind(&a, 100), [20, 20, 0, 0]);
+        assert_eq!(bytes_by_kind(&a, 30), [20, 10, 0, 0]);
+        let mut page = a.clone();
+        page.spans.push(span(SpanKind::Boilerplate, 35, 60));
+        assert_eq!(bytes_by_kind(&page, 100), [20, 20, 0, 20]);
     }
 
     #[test]
