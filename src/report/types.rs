@@ -256,7 +256,8 @@ pub struct Annotation {
     pub id: String,
     /// Relative path of its file.
     pub path: String,
-    /// JSONL line, for documents from JSONL files.
+    /// Its place in a file of several documents: the JSONL line, the WARC record or the
+    /// Parquet row (1-based); none for a whole-file document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     /// Its site, if any.
