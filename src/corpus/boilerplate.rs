@@ -4,11 +4,14 @@
 //! The article is found the way readability-style extractors find it: prose lines (several
 //! words, few of them in links, outside navigation, footers and sidebars) credit the block
 //! that holds them and its parent in full and its grandparent in half; the best-scored block
-//! and those of its siblings that hold a good share of prose are the article. The headline is
-//! the heading before it that repeats the page title. Everything else is boilerplate with the
-//! role its ancestors or its links give it. Inside the article only link lists and blocks the
-//! markup marks as navigation, sidebar, form or comments go, never prose. The per-site
-//! repetition the scan counts (templates) removes, beside this, what repeats inside articles.
+//! and those of its siblings that hold a good share of prose are the article, widened to the
+//! blocks of its paragraphs' shape (a story in columns or cards). The headline is the heading
+//! before it that repeats the page title (or, when the title only names the site, the heading
+//! just above it). Everything else is boilerplate with the role its ancestors or its links
+//! give it. Inside the article only link lists and blocks the markup marks as navigation,
+//! sidebar, form or comments go, and a comment thread a line such as "Comments" opens after
+//! the story; never other prose. The per-site repetition the scan counts (templates)
+//! removes, beside this, what repeats inside articles.
 
 use serde::{Deserialize, Serialize};
 
