@@ -49,6 +49,26 @@ pub enum SiteMode {
     None,
 }
 
+impl SiteMode {
+    /// Its name, as `--site` takes it and the report's parameters record it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SiteMode::Dir => "dir",
+            SiteMode::Domain => "domain",
+            SiteMode::None => "none",
+        }
+    }
+
+    /// The mode a report's parameters name (`dir` for a name it does not know).
+    pub fn from_name(name: &str) -> SiteMode {
+        match name {
+            "none" => SiteMode::None,
+            "domain" => SiteMode::Domain,
+            _ => SiteMode::Dir,
+        }
+    }
+}
+
 pub use crate::text::ShingleKind;
 
 /// How LSH candidate pairs are verified.

@@ -832,10 +832,12 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        let file_of: std::collections::HashMap<&str, _> =
+            out.files.iter().map(|f| (f.rel.as_str(), f)).collect();
         for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            let stem = a.path.trim_end_matches(".gz").trim_end_matches(".zst");
-            let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-            dropped.insert(format!("{stem}.txt"));
+            if let Some(file) = file_of.get(a.path.as_str()) {
+                dropped.insert(clean::copy_name(file));
+            }
         }
         let target = scratch.clone();
         let source = clean::CleanSource {

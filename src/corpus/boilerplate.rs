@@ -218,33 +218,22 @@ fn extend_by_shape(lines: &[PageLine], nodes: &[Node], best: usize, in_article: 
     }
 }
 
+/// Node `n` and its ancestors, up to the root (its own parent).
+fn ancestors(n: usize, nodes: &[Node]) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(Some(n), move |&m| {
+        let p = nodes[m].parent as usize;
+        (p != m).then_some(p)
+    })
+}
+
 /// Whether `a` is `n` or one of its ancestors.
-fn is_ancestor(a: usize, mut n: usize, nodes: &[Node]) -> bool {
-    loop {
-        if n == a {
-            return true;
-        }
-        let p = nodes[n].parent as usize;
-        if p == n {
-            return false;
-        }
-        n = p;
-    }
+fn is_ancestor(a: usize, n: usize, nodes: &[Node]) -> bool {
+    ancestors(n, nodes).any(|m| m == a)
 }
 
 /// Whether line `l` sits in one of the article's blocks.
 fn inside(l: &PageLine, nodes: &[Node], in_article: &[bool]) -> bool {
-    let mut n = l.node as usize;
-    loop {
-        if in_article[n] {
-            return true;
-        }
-        let p = nodes[n].parent as usize;
-        if p == n {
-            return false;
-        }
-        n = p;
-    }
+    ancestors(l.node as usize, nodes).any(|m| in_article[m])
 }
 
 /// The reason the roles of a line give, beyond those of `context` (the article's own).

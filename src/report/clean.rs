@@ -272,29 +272,23 @@ pub fn write_clean_corpus(
         )?;
         let mut summary = CleanSummary::default();
         for file in source.files {
-            let (name, content) = match file.format {
-                Format::Text => (
-                    file.rel.clone(),
-                    clean_text(file, cfg, &by_place, &mut summary).map(|b| compress(file, b)),
-                ),
-                Format::JsonLines => (
-                    file.rel.clone(),
-                    clean_jsonl(file, cfg, &by_place, &mut summary).map(|b| compress(file, b)),
-                ),
-                // An HTML page becomes its text: `page.html` → `page.txt` (uncompressed).
-                Format::Html => (
-                    text_name(file),
-                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Text).map(Ok),
-                ),
-                // An archive's documents become JSON Lines beside it: `crawl.warc.gz.jsonl`.
-                Format::Warc | Format::Parquet => (
-                    format!("{}.jsonl", file.rel),
+            let content = match file.format {
+                Format::Text => {
+                    clean_text(file, cfg, &by_place, &mut summary).map(|b| compress(file, b))
+                }
+                Format::JsonLines => {
+                    clean_jsonl(file, cfg, &by_place, &mut summary).map(|b| compress(file, b))
+                }
+                Format::Html => {
+                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Text).map(Ok)
+                }
+                Format::Warc | Format::Parquet => {
                     clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Records)
-                        .map(Ok),
-                ),
+                        .map(Ok)
+                }
             };
             if let Some(bytes) = content {
-                let target = staging.join(copy_path(&name));
+                let target = staging.join(copy_path(&copy_name(file)));
                 if let Some(dir) = target.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
@@ -354,6 +348,17 @@ fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::rename(staging, out)
+    }
+}
+
+/// The name of a file's copy in the clean folder, `/`-separated: its own for text and JSON
+/// Lines; an HTML page's text for a page (`page.html` or `page.html.gz` → `page.txt`); JSON
+/// Lines beside an archive (`crawl.warc.gz` → `crawl.warc.gz.jsonl`).
+pub fn copy_name(file: &InputFile) -> String {
+    match file.format {
+        Format::Text | Format::JsonLines => file.rel.clone(),
+        Format::Html => text_name(file),
+        Format::Warc | Format::Parquet => format!("{}.jsonl", file.rel),
     }
 }
 

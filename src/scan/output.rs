@@ -10,7 +10,7 @@ use super::rounds::Round;
 use super::Basis;
 use super::{thresholds, Ctx, ScanOutput, Stopwatch};
 use crate::cache::Snapshot;
-use crate::config::{Config, KeepPolicy, ShingleKind, SiteMode, VerifyMode};
+use crate::config::{Config, KeepPolicy, ShingleKind, VerifyMode};
 use crate::corpus::{read_documents, Skipped};
 use crate::detect::cluster::{cluster, representative, ClusterInput};
 use crate::detect::per_doc::PerDoc;
@@ -630,12 +630,7 @@ fn parameters(cfg: &Config, params: LshParams) -> Parameters {
         template_min_docs: cfg.blocks.template_min_docs,
         repeat_similarity: cfg.blocks.repeat_similarity,
         repeat_min_words: cfg.blocks.repeat_min_words,
-        site: match cfg.input.site_mode {
-            SiteMode::Dir => "dir",
-            SiteMode::Domain => "domain",
-            SiteMode::None => "none",
-        }
-        .to_string(),
+        site: cfg.input.site_mode.name().to_string(),
         text_field: cfg.input.text_field.clone(),
         id_field: cfg.input.id_field.clone(),
         site_field: cfg.input.site_field.clone(),

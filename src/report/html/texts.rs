@@ -92,11 +92,7 @@ pub fn input_options(report: &Report) -> InputOptions {
     input.text_field = p.text_field.clone();
     input.id_field = p.id_field.clone();
     input.site_field = p.site_field.clone();
-    input.site_mode = match p.site.as_str() {
-        "none" => SiteMode::None,
-        "domain" => SiteMode::Domain,
-        _ => SiteMode::Dir,
-    };
+    input.site_mode = SiteMode::from_name(&p.site);
     input.max_bytes = p.max_bytes;
     input
 }
