@@ -509,6 +509,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         );
         return Err(ExitCode::from(2));
     }
+    check_distinct_outputs(args)?;
     if let Some(dir) = args.corpus.temp_dir.as_ref().filter(|d| !d.is_dir()) {
         eprintln!(
             "neardup: --temp-dir '{}' is not a folder (create it, or leave the flag out to use TMPDIR)",
@@ -538,6 +539,61 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         }
     }
     Ok(())
+}
+
+/// Refuses two outputs that name one file (by another name, `./`, `..` or a symbolic link),
+/// and an output file inside the `--clean` folder (which is replaced whole): one would
+/// silently replace the other.
+fn check_distinct_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
+    let outputs = [
+        ("--report", Some(&args.out.report)),
+        ("--annotations", args.out.annotations.as_ref()),
+        ("--pairs", args.out.pairs.as_ref()),
+        ("--drop-list", args.out.drop_list.as_ref()),
+        ("--html", args.out.html.as_ref()),
+    ];
+    let mut seen: Vec<(&str, &PathBuf, PathBuf)> = Vec::new();
+    for (flag, path) in outputs {
+        let Some(path) = path.filter(|p| !write::is_stdout(p)) else {
+            continue;
+        };
+        let target = link_target(path);
+        if let Some((other, other_path, _)) = seen.iter().find(|(_, _, t)| *t == target) {
+            eprintln!(
+                "neardup: {other} '{}' and {flag} '{}' name the same file; give each its own path",
+                other_path.display(),
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+        if let Some(clean) = &args.out.clean {
+            if target.starts_with(resolved_path(clean)) {
+                eprintln!(
+                    "neardup: {flag} '{}' lies inside --clean '{}', which is replaced whole; write it elsewhere",
+                    path.display(),
+                    clean.display()
+                );
+                return Err(ExitCode::from(2));
+            }
+        }
+        seen.push((flag, path, target));
+    }
+    Ok(())
+}
+
+/// The file `p` names once symbolic links (even to a file not there yet) are followed.
+fn link_target(p: &std::path::Path) -> PathBuf {
+    let mut path = p.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        };
+    }
+    resolved_path(&path)
 }
 
 /// A path as it will be once created, resolved through its longest existing ancestor.
@@ -832,11 +888,16 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let file_of: std::collections::HashMap<&str, _> =
-            out.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+        let names = clean::copy_names(&out.files);
+        let name_of: std::collections::HashMap<&str, &String> = out
+            .files
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| (f.rel.as_str(), name))
+            .collect();
         for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            if let Some(file) = file_of.get(a.path.as_str()) {
-                dropped.insert(clean::copy_name(file));
+            if let Some(name) = name_of.get(a.path.as_str()) {
+                dropped.insert((*name).clone());
             }
         }
         let target = scratch.clone();

@@ -378,6 +378,9 @@ struct Walker {
     tag_href: bool,
     attr: Vec<u8>,
     in_start_tag: bool,
+    /// Skipped elements (`script`, `style`…) opened past [`MAX_DEPTH`]: not on the stack, still
+    /// skipped until their end tags, which come before any end tag of the stack.
+    deep_skipped: usize,
 }
 
 /// Deepest stack kept: past it, elements are not pushed (their text still counts).
@@ -408,6 +411,7 @@ impl Walker {
             tag_href: false,
             attr: Vec::new(),
             in_start_tag: false,
+            deep_skipped: 0,
         }
     }
 
@@ -487,7 +491,7 @@ impl Walker {
         }
         if self.stack.len() >= MAX_DEPTH {
             if kind == Kind::Skipped {
-                self.skipping -= 1;
+                self.deep_skipped += 1;
             }
             return;
         }
@@ -563,6 +567,11 @@ impl Walker {
     fn end_tag(&mut self, name: &[u8]) {
         if name == b"br" || name == b"p" && !self.stack.iter().any(|o| &*o.name == b"p") {
             self.end_line();
+            return;
+        }
+        if self.deep_skipped > 0 && kind_of(name) == Kind::Skipped {
+            self.deep_skipped -= 1;
+            self.skipping = self.skipping.saturating_sub(1);
             return;
         }
         let link_name: &[u8] = if name == b"a" { b"a+" } else { b"" };
