@@ -132,7 +132,14 @@ fn parameters(report: &Report) -> BTreeMap<String, String> {
     };
     map.iter()
         .filter(|(k, _)| k.as_str() != "s_curve")
-        .map(|(k, v)| (k.clone(), v.to_string().trim_matches('"').to_string()))
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::Null => "none".to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
         .collect()
 }
 
@@ -273,6 +280,15 @@ impl fmt::Display for ReportDiff {
         }
         write_drops(f, "newly dropped (in B)", &self.newly_dropped)?;
         write_drops(f, "newly kept (dropped in A)", &self.newly_kept)?;
+        let same_clusters = self.joined.is_empty()
+            && self.split.is_empty()
+            && self.new.is_empty()
+            && self.gone.is_empty()
+            && self.newly_dropped.is_empty()
+            && self.newly_kept.is_empty();
+        if same_clusters && !self.parameters.is_empty() {
+            writeln!(f, "the same clusters and documents to drop")?;
+        }
         if self.is_empty() {
             writeln!(
                 f,
