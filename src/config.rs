@@ -96,9 +96,52 @@ pub enum KeepPolicy {
     Shortest,
 }
 
+/// How the files of the inputs are read (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// By the file name: `.txt`, `.md`, `.jsonl`, `.json` (JSON Lines when its first record
+    /// parses as one), `.html`, `.warc`, `.parquet`…, optionally `.gz` or `.zst`.
+    Auto,
+    /// Every file is one document of plain text.
+    Text,
+    /// Every file holds one JSON object per line.
+    Jsonl,
+    /// Every file is one HTML page.
+    Html,
+    /// Every file is a WARC archive.
+    Warc,
+    /// Every file is a Parquet file.
+    Parquet,
+}
+
+impl InputFormat {
+    /// Its name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Text => "text",
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::Html => "html",
+            InputFormat::Warc => "warc",
+            InputFormat::Parquet => "parquet",
+        }
+    }
+
+    /// Whether documents of this format have named fields (`--text-field`…); `Auto` may.
+    pub fn has_fields(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Auto | InputFormat::Jsonl | InputFormat::Parquet
+        )
+    }
+}
+
 /// Options for reading the corpus.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputOptions {
+    /// How files are read: by their names (`Auto`), or all in one format.
+    pub format: InputFormat,
     /// JSONL field holding a document's text.
     pub text_field: String,
     /// JSONL field holding a document's id (falls back to `path:line`).
@@ -213,6 +256,7 @@ impl Config {
             temp_dir: None,
             fold_digits: false,
             input: InputOptions {
+                format: InputFormat::Auto,
                 text_field: "text".to_string(),
                 id_field: "id".to_string(),
                 site_field: None,
@@ -317,6 +361,7 @@ impl Config {
                 ));
             }
         }
+        self.check_fields_have_a_format()?;
         crate::corpus::check_globs(&self.input.globs)?;
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {
@@ -358,6 +403,33 @@ mod tests {
         let mut c = Config::new("x");
         c.input.max_bytes = 5 << 30;
         assert!(c.validate().unwrap_err().0.contains("--max-bytes"));
+    }
+}
+
+impl Config {
+    /// A field flag given with a `--format` whose documents have no fields would be ignored:
+    /// refused instead.
+    fn check_fields_have_a_format(&self) -> Result<(), String> {
+        let input = &self.input;
+        if input.format.has_fields() {
+            return Ok(());
+        }
+        let named = [
+            (
+                "--text-field",
+                Some(&input.text_field).filter(|f| *f != "text"),
+            ),
+            ("--id-field", Some(&input.id_field).filter(|f| *f != "id")),
+            ("--site-field", input.site_field.as_ref()),
+        ];
+        match named.iter().find(|(_, v)| v.is_some()) {
+            Some((flag, Some(name))) => Err(format!(
+                "{flag} {name} names a field, but --format {} documents have no fields (a file is \
+                 read whole): use --format jsonl or parquet, or leave {flag} out",
+                input.format.name()
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -136,6 +136,27 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
             _ => {}
         }
     });
+    if count == 0 {
+        // Nothing read: say why (a text field its records lack, with the fields they have).
+        let reason = outcome.skipped.first().map_or_else(
+            || "no document in it".to_string(),
+            |s| {
+                format!(
+                    "no document in it: {} skipped, the first for: {}",
+                    crate::plural::count(outcome.skipped.len() as u64, "entry"),
+                    s.reason
+                )
+            },
+        );
+        let fields = match outcome.fields.records {
+            0 => String::new(),
+            _ => format!(
+                "; its records have the fields {} (name the text with --text-field)",
+                outcome.fields.listed()
+            ),
+        };
+        return Err(unreadable(format!("{reason}{fields}")));
+    }
     let doc = match (wanted, by_id.or(by_number), first) {
         (Some(id), None, _) => {
             return Err(ExplainError::NotInFile {
@@ -169,6 +190,133 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
         chrome_lines: Vec::new(),
         boilerplate: doc.boilerplate,
     })
+}
+
+/// Where `explain` of two files takes its site context from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// A scan of this folder, the deepest holding both files: its template lines are left out
+    /// as that scan leaves them out.
+    Folder(std::path::PathBuf),
+    /// The two files alone, and why (no template lines known).
+    Alone(String),
+}
+
+/// How far above a file its context folder may lie, and how much that folder may hold.
+const CONTEXT_LEVELS: usize = 3;
+const CONTEXT_FILES: usize = 20_000;
+const CONTEXT_BYTES: u64 = 512 << 20;
+
+/// The folder whose scan gives two files their site context: the deepest folder holding
+/// both, when it lies at most three levels above each and holds at most 20,000 input files
+/// and 512 MB; else why they are compared alone.
+pub fn context_of(cfg: &Config, a: &str, b: &str) -> Context {
+    let folder = |arg: &str| {
+        let (path, _) = split_document_arg(arg);
+        std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+    };
+    let (Some(fa), Some(fb)) = (folder(a), folder(b)) else {
+        return Context::Alone("a file cannot be found".to_string());
+    };
+    let common: std::path::PathBuf = fa
+        .components()
+        .zip(fb.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect();
+    let depth = |f: &Path| f.components().count() - common.components().count();
+    if depth(&fa).max(depth(&fb)) > CONTEXT_LEVELS {
+        return Context::Alone(format!(
+            "the folder holding both, '{}', lies more than {CONTEXT_LEVELS} levels above them",
+            common.display()
+        ));
+    }
+    let mut probe = cfg.clone();
+    probe.root = common.clone();
+    probe.more_roots.clear();
+    let walk = crate::corpus::walk_inputs(&probe);
+    let bytes: u64 = walk.files.iter().map(|f| f.size).sum();
+    if walk.files.len() > CONTEXT_FILES || bytes > CONTEXT_BYTES {
+        return Context::Alone(format!(
+            "the folder holding both, '{}', holds {} ({} MB): too much to scan for one comparison",
+            common.display(),
+            count(walk.files.len() as u64, "file"),
+            bytes >> 20
+        ));
+    }
+    Context::Folder(common)
+}
+
+/// Two files compared as a scan of `folder` compares them: its template lines left out, its
+/// site chrome known. The subjects keep the names given.
+pub fn from_files_in(
+    cfg: &Config,
+    folder: &Path,
+    a: &str,
+    b: &str,
+) -> Result<(Subject, Subject), ExplainError> {
+    let mut in_folder = cfg.clone();
+    in_folder.root = folder.to_path_buf();
+    in_folder.more_roots.clear();
+    let out = crate::scan(&in_folder)?;
+    let x = subject_in_scan(&in_folder, &out, a)?;
+    let y = subject_in_scan(&in_folder, &out, b)?;
+    let mut both = [x, y];
+    mark_chrome(&in_folder, &out, &mut both);
+    let [x, y] = both;
+    Ok((x, y))
+}
+
+/// The document `arg` (`FILE` or `FILE#ID`) among the files a scan read, with its template
+/// lines from the scan's annotations.
+fn subject_in_scan(cfg: &Config, out: &ScanOutput, arg: &str) -> Result<Subject, ExplainError> {
+    let (path, wanted) = split_document_arg(arg);
+    let target = std::fs::canonicalize(path).ok();
+    let file = out
+        .files
+        .iter()
+        .find(|f| target.is_some() && std::fs::canonicalize(&f.path).ok() == target);
+    let Some(file) = file else {
+        // not a file the scan reads (an extension it skips): compared alone
+        return from_file(cfg, arg);
+    };
+    let number: Option<u32> = wanted.and_then(|w| w.parse().ok());
+    let mut found: Option<Subject> = None;
+    crate::corpus::read_documents(file, &cfg.input, |doc| {
+        let hit = match wanted {
+            None => found.is_none(),
+            Some(w) => found.is_none() && (doc.id == w || number == Some(doc.line)),
+        };
+        if !hit {
+            return;
+        }
+        let annotation = out
+            .annotations
+            .iter()
+            .find(|x| x.path == file.rel && x.line.unwrap_or(0) == doc.line);
+        found = Some(Subject {
+            id: arg.to_string(),
+            template_lines: annotation
+                .map(|x| {
+                    x.spans
+                        .iter()
+                        .filter(|s| s.kind == SpanKind::Template)
+                        .map(|s| (s.start_line, s.end_line))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            site: annotation.and_then(|x| x.site.clone()),
+            text: doc.text,
+            chrome_lines: Vec::new(),
+            boilerplate: doc.boilerplate,
+        });
+    });
+    match found {
+        Some(subject) => Ok(subject),
+        None => from_file(cfg, arg),
+    }
 }
 
 /// `FILE#ID` split into the file and the id of one of its documents: at the first `#` that

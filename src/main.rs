@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
+    InputFormat, KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
     DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
@@ -36,13 +36,31 @@ enum Command {
     Explain(ExplainArgs),
     /// Print the summary of a saved report, or write its HTML page (--html).
     Report(ReportArgs),
+    /// Say what a re-run changed between two saved reports: parameters, clusters joined or
+    /// split, documents newly dropped or kept.
+    Diff(DiffArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), from the same definitions as --help.
-    Man,
+    /// Print the manual page (roff), from the same definitions as --help; with a command, that
+    /// command's page (neardup man scan > neardup-scan.1).
+    Man {
+        /// The command whose page to print [default: the top page].
+        command: Option<String>,
+    },
+}
+
+/// Exit code of a scan that read no document, or whose named field no record has.
+const EXIT_NOTHING_READ: u8 = 3;
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The earlier report (written by `neardup scan`).
+    a: PathBuf,
+    /// The later report.
+    b: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -54,8 +72,13 @@ struct ExplainArgs {
     /// Second document: as the first.
     b: String,
     /// A corpus directory: A and B are document ids in it, and its template lines are left out.
+    /// Without it, two files are compared as a scan of the folder holding both compares them
+    /// (when it lies at most 3 levels above them and holds at most 20,000 files, 512 MB).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
+    /// Compare two files alone, without the site context of their folder.
+    #[arg(long, conflicts_with = "corpus")]
+    alone: bool,
     #[command(flatten)]
     compare: CompareArgs,
     /// With --corpus: different documents of one site that must hold a line for it to be template.
@@ -106,7 +129,7 @@ struct ParamsArgs {
 struct EvalArgs {
     /// Labels as JSON: duplicate clusters, template and repeated lines (samples/truth.json), or
     /// page line labels {"site/page.txt": {"content": [..], "boilerplate": [..], "ignore": [..]}}.
-    #[arg(long, value_name = "FILE", required_unless_present_any = ["labels", "gold"])]
+    #[arg(long, value_name = "FILE")]
     truth: Option<PathBuf>,
     /// Labelled pairs as TSV: id_a, id_b, label (1 = duplicate, 0 = not); a header line is skipped.
     #[arg(long, value_name = "FILE")]
@@ -226,7 +249,8 @@ struct DetectArgs {
     /// every candidate).
     #[arg(long, value_enum, default_value_t = VerifyMode::Auto, help_heading = "Near-duplicates")]
     verify: VerifyMode,
-    /// Which member of a cluster to keep.
+    /// Which member of a cluster to keep: first = the smallest id (path order), not the
+    /// cleanest copy; longest keeps the most complete one.
     #[arg(long, value_enum, default_value_t = KeepPolicy::First, help_heading = "Near-duplicates")]
     keep: KeepPolicy,
     /// Documents with fewer content words are matched exactly only (0: the shingle size).
@@ -308,6 +332,10 @@ struct InputArgs {
         help_heading = "Input"
     )]
     globs: Vec<String>,
+    /// How files are read: by their names (auto: .json as JSON Lines when its first record
+    /// is one), or every file in one format (compression still from .gz / .zst).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, help_heading = "Input")]
+    format: InputFormat,
     /// How documents get their site (template blocks are counted per site).
     #[arg(long, value_enum, default_value_t = SiteArg::Dir, help_heading = "Input")]
     site: SiteArg,
@@ -420,6 +448,7 @@ impl CompareArgs {
 
 impl InputArgs {
     fn apply(&self, cfg: &mut Config) {
+        cfg.input.format = self.format;
         cfg.input.text_field = self.text_field.clone();
         cfg.input.id_field = self.id_field.clone();
         cfg.input.site_field = self.site_field.clone();
@@ -689,6 +718,13 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     for warning in &out.warnings {
         eprintln!("neardup: warning: {warning}");
     }
+    // At the default threshold the note is a property of the defaults, not news: it is for a
+    // user who set --threshold and would otherwise read its effect into the result.
+    let threshold_given = args.corpus.detect.compare.threshold != DEFAULT_THRESHOLD;
+    let note = summary::threshold_note(cfg.near.threshold, cfg.near.containment);
+    if let Some(note) = note.filter(|_| threshold_given) {
+        eprintln!("neardup: warning: {note}");
+    }
     if args.out.no_timing {
         out.report.timing = None;
     }
@@ -701,7 +737,17 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     if !args.out.quiet {
         print_summary(args, &out.report, cleaned.as_ref());
     }
-    ExitCode::SUCCESS
+    match &out.input_error {
+        Some(error) => {
+            let unwritten = match (&args.out.clean, &args.out.drop_list) {
+                (None, None) => String::new(),
+                _ => " (no clean copy or drop list was written)".to_string(),
+            };
+            eprintln!("neardup: error: {error}{unwritten}");
+            ExitCode::from(EXIT_NOTHING_READ)
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// The summary: on standard output, unless JSON goes there (then on standard error).
@@ -770,6 +816,12 @@ fn write_outputs(
             return Err(ExitCode::from(1));
         }
     }
+    // A scan that read nothing (or not the field named) has nothing to act on: no drop list,
+    // no clean copy, which would be empty or lack every record (exit code 3).
+    if out.input_error.is_some() {
+        write_html(args, cfg, out)?;
+        return Ok(None);
+    }
     if let Some(path) = &args.out.drop_list {
         if let Err(e) = write::write_drop_list(path, &out.annotations) {
             eprintln!(
@@ -805,6 +857,14 @@ const EVAL_SWEEP: [f64; 6] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 fn run_eval(args: &EvalArgs) -> ExitCode {
     if let Some(gold) = &args.gold {
         return run_gold_eval(args, gold);
+    }
+    if args.truth.is_none() && args.labels.is_none() {
+        eprintln!(
+            "neardup: eval needs labels to score against: --truth FILE (duplicate clusters, \
+             template and repeated lines as samples/truth.json, or page line labels), --labels \
+             FILE (pairs: id_a<TAB>id_b<TAB>1|0) or --gold DIR (the article text of each page)"
+        );
+        return ExitCode::from(2);
     }
     // The label files are read first: a bad one fails before the scan.
     let read = |path: &PathBuf| {
@@ -888,6 +948,10 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        if let Some(error) = &out.input_error {
+            eprintln!("neardup: error: {error}");
+            return ExitCode::from(EXIT_NOTHING_READ);
+        }
         let names = clean::copy_names(&out.files);
         let name_of: std::collections::HashMap<&str, &String> = out
             .files
@@ -976,6 +1040,10 @@ fn score_eval(
     };
     for warning in &out.warnings {
         eprintln!("neardup: warning: {warning}");
+    }
+    if let Some(error) = &out.input_error {
+        eprintln!("neardup: error: {error}");
+        return ExitCode::from(EXIT_NOTHING_READ);
     }
     let dir = args.scan.corpus_name();
     let mut code = ExitCode::SUCCESS;
@@ -1069,28 +1137,37 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
     };
-    emit(&neardup::sketch::lsh::describe(
+    let mut text = neardup::sketch::lsh::describe(
         &thresholds,
         cfg.near.num_perm,
         cfg.near.bands,
         cfg.near.rows,
-    ));
+    );
+    text.push_str(&joins(cfg.near.threshold, cfg.near.containment));
+    emit(&text);
     ExitCode::SUCCESS
 }
 
+/// `params`: which rule joins a pair at these thresholds, and whether the threshold matters.
+fn joins(threshold: f64, containment: Option<f64>) -> String {
+    let Some(c) = containment else {
+        return format!("\njoined: pairs with Jaccard ≥ {threshold} (containment off)\n");
+    };
+    let mut text = format!(
+        "\njoined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside the \
+         larger (containment; copies of similar length reach it from Jaccard {:.2})\n",
+        c / (2.0 - c)
+    );
+    if let Some(note) = summary::threshold_note(threshold, containment) {
+        text.push_str(&format!("warning: {note}\n"));
+    }
+    text
+}
+
 fn run_report(args: &ReportArgs) -> ExitCode {
-    let report: neardup::Report = match std::fs::read_to_string(&args.report)
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
-    {
+    let report = match read_report(&args.report) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
-                args.report.display()
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let Some(path) = &args.html else {
         let corpus = report.timing.as_ref().and_then(|t| t.corpus.clone());
@@ -1122,13 +1199,15 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
         eprintln!("neardup: {msg}");
         return ExitCode::from(2);
     }
-    let subjects = match &args.corpus {
-        Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
-        None => neardup::explain::from_files(&cfg, &args.a, &args.b),
+    let (subjects, context) = match &args.corpus {
+        Some(_) => (neardup::explain::from_corpus(&cfg, &args.a, &args.b), None),
+        None => explain_files(args, &cfg),
     };
     match subjects {
         Ok((a, b)) => {
-            emit(&neardup::explain::explain(&a, &b, &cfg).to_string());
+            let mut text = context.map(|c| format!("{c}\n\n")).unwrap_or_default();
+            text.push_str(&neardup::explain::explain(&a, &b, &cfg).to_string());
+            emit(&text);
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -1136,6 +1215,46 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+type Subjects =
+    Result<(neardup::explain::Subject, neardup::explain::Subject), neardup::explain::ExplainError>;
+
+/// `explain A B` of two files: in the site context of the folder holding both (as a scan of
+/// it compares them), or alone; and the line that says which.
+fn explain_files(args: &ExplainArgs, cfg: &Config) -> (Subjects, Option<String>) {
+    use neardup::explain::{self, Context};
+    // Read alone first: a file that cannot be read, or that holds several documents and names
+    // none, is refused the same way in either context.
+    let alone = explain::from_files(cfg, &args.a, &args.b);
+    if alone.is_err() {
+        return (alone, None);
+    }
+    let why = if args.alone {
+        "--alone".to_string()
+    } else {
+        match explain::context_of(cfg, &args.a, &args.b) {
+            Context::Folder(dir) => {
+                let line = format!(
+                    "site context: a scan of '{}', the folder holding both (its template lines \
+                     left out as that scan leaves them; --corpus DIR for another folder, --alone \
+                     for none)",
+                    dir.display()
+                );
+                return (
+                    explain::from_files_in(cfg, &dir, &args.a, &args.b),
+                    Some(line),
+                );
+            }
+            Context::Alone(why) => why,
+        }
+    };
+    let line = format!(
+        "site context: none ({why}): the two files are compared alone, template lines \
+         included; --corpus DIR (the folder a scan reads) leaves out their sites' template \
+         lines, as that scan does"
+    );
+    (alone, Some(line))
 }
 
 /// Writes to standard output; a closed pipe (`neardup … | head`) ends the output quietly
@@ -1158,24 +1277,76 @@ fn main() -> ExitCode {
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
         Command::Report(args) => run_report(args),
+        Command::Diff(args) => run_diff(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "neardup", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                // `neardup man | head`: the reader stopped, nothing went wrong
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("neardup: cannot write the manual page: {e}");
-                    ExitCode::from(1)
+        Command::Man { command } => run_man(command.as_deref()),
+    }
+}
+
+/// `neardup man [COMMAND]`: the top page, or one command's page.
+fn run_man(command: Option<&str>) -> ExitCode {
+    let top = <Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => top,
+        Some(name) => {
+            let names: Vec<String> = top
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            match top.find_subcommand(name) {
+                Some(sub) => sub.clone().display_name(format!("neardup-{name}")),
+                None => {
+                    eprintln!(
+                        "neardup: no command '{name}': the commands are {}",
+                        names.join(", ")
+                    );
+                    return ExitCode::from(2);
                 }
             }
         }
+    };
+    match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `neardup man | head`: the reader stopped, nothing went wrong
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("neardup: cannot write the manual page: {e}");
+            ExitCode::from(1)
+        }
     }
+}
+
+/// Reads a saved report; the message says what to give instead.
+fn read_report(path: &std::path::Path) -> Result<neardup::Report, ExitCode> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            eprintln!(
+                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
+                path.display()
+            );
+            ExitCode::from(2)
+        })
+}
+
+/// `neardup diff A B`: what changed from report A to report B.
+fn run_diff(args: &DiffArgs) -> ExitCode {
+    let (a, b) = match (read_report(&args.a), read_report(&args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    emit(&format!(
+        "A: {}\nB: {}\n{}",
+        args.a.display(),
+        args.b.display(),
+        neardup::diff::diff(&a, &b)
+    ));
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ fn read_chunks<R: ChunkReader + 'static>(
         Ok(Err(e)) => return outcome.skip(&file.rel, malformed(e.to_string())),
         Err(panic) => return outcome.skip(&file.rel, malformed(panic)),
     };
-    let projection = match projection(&reader, opts) {
+    let projection = match projection(&reader, opts, outcome) {
         Ok(p) => p,
         Err(reason) => return outcome.skip(&file.rel, reason),
     };
@@ -113,6 +113,7 @@ fn read_chunks<R: ChunkReader + 'static>(
 fn projection<R: ChunkReader + 'static>(
     reader: &SerializedFileReader<R>,
     opts: &InputOptions,
+    outcome: &mut FileOutcome,
 ) -> Result<Type, SkipReason> {
     let schema = reader
         .metadata()
@@ -120,6 +121,10 @@ fn projection<R: ChunkReader + 'static>(
         .schema_descr()
         .root_schema();
     let has = |name: &str| schema.get_fields().iter().any(|f| f.name() == name);
+    // The columns count as JSON Lines fields do: a field no row has is reported, with the
+    // columns the file does have.
+    let rows = reader.metadata().file_metadata().num_rows().max(0) as u64;
+    note_columns(outcome, schema, rows, opts, &has);
     if !has(&opts.text_field) {
         return Err(SkipReason::MissingField(opts.text_field.clone()));
     }
@@ -168,6 +173,39 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .unwrap_or_else(|| "no message".to_string());
         format!("the Parquet reader failed on a damaged file ({message})")
     })
+}
+
+/// Counts the rows of a file as records holding the named fields its columns hold, and notes
+/// the column names (a nested column by its dotted path, which the reader does not reach).
+fn note_columns(
+    outcome: &mut FileOutcome,
+    schema: &Type,
+    rows: u64,
+    opts: &InputOptions,
+    has: &dyn Fn(&str) -> bool,
+) {
+    let seen = &mut outcome.fields;
+    seen.records += rows;
+    seen.text += if has(&opts.text_field) { rows } else { 0 };
+    seen.id += if has(&opts.id_field) { rows } else { 0 };
+    if let Some(site) = &opts.site_field {
+        seen.site += if has(site) { rows } else { 0 };
+    }
+    let mut names = serde_json::Map::new();
+    for f in schema.get_fields() {
+        let inner = if f.is_group() {
+            let nested: serde_json::Map<String, serde_json::Value> = f
+                .get_fields()
+                .iter()
+                .map(|c| (c.name().to_string(), serde_json::Value::Null))
+                .collect();
+            serde_json::Value::Object(nested)
+        } else {
+            serde_json::Value::Null
+        };
+        names.insert(f.name().to_string(), inner);
+    }
+    seen.note_fields(&names);
 }
 
 /// The document of one row, or why it is none.
@@ -289,6 +327,7 @@ pub(crate) mod tests {
             size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             path: path.to_path_buf(),
             rel: "d.parquet".into(),
+            clean_rel: "d.parquet".into(),
             site: Some("s".into()),
             format: super::super::Format::Parquet,
             compression: super::super::Compression::None,

@@ -415,18 +415,18 @@ fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
 /// Lines beside an archive (`crawl.warc.gz` → `crawl.warc.gz.jsonl`).
 pub fn copy_name(file: &InputFile) -> String {
     match file.format {
-        Format::Text | Format::JsonLines => file.rel.clone(),
+        Format::Text | Format::JsonLines => file.clean_rel.clone(),
         Format::Html => text_name(file),
-        Format::Warc | Format::Parquet => format!("{}.jsonl", file.rel),
+        Format::Warc | Format::Parquet => format!("{}.jsonl", file.clean_rel),
     }
 }
 
 /// The name of an HTML page's text: `page.html` (or `page.html.gz`) → `page.txt`.
 fn text_name(file: &InputFile) -> String {
     let name = match file.compression {
-        Compression::None => file.rel.as_str(),
-        Compression::Gzip => file.rel.trim_end_matches(".gz"),
-        Compression::Zstd => file.rel.trim_end_matches(".zst"),
+        Compression::None => file.clean_rel.as_str(),
+        Compression::Gzip => file.clean_rel.trim_end_matches(".gz"),
+        Compression::Zstd => file.clean_rel.trim_end_matches(".zst"),
     };
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.ends_with('/') && !stem.is_empty() => stem,

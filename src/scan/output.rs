@@ -133,6 +133,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         files: Vec::new(),
         text_hashes: ctx.metas.iter().map(|m| m.text_hash).collect(),
         warnings: Vec::new(),
+        input_error: None,
     }
 }
 
