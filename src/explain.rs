@@ -577,9 +577,9 @@ impl fmt::Display for Explanation {
                     Basis::Core =>
                         " (content thin: its own text compared, outside site chrome and frequent text)",
                     Basis::Whole =>
-                        " (own text shorter than one shingle: compared whole, joined only to the same text)",
+                        " (too little text of its own: its own words anywhere on the page, compared whole, joined only to the same words)",
                     Basis::Page =>
-                        " (nothing of its own in its article: its own words anywhere on the page compared)",
+                        " (too little text of its own in its article: its own words anywhere on the page compared)",
                 }
             )?;
             writeln!(f, "   {}", self.shingling[i])?;

@@ -43,22 +43,16 @@ pub enum Basis {
     /// frequent text (units on more than `--frequent-docs` pages of its site; see
     /// [`content_shingles`]).
     Core,
-    /// Its own text, shorter than one shingle, taken whole as one shingle: the document is
-    /// joined only to one with the same own text (two versions of a constant's page), never on
-    /// chrome or shared text.
+    /// Too little text of its own: its own words anywhere on the page (see [`Basis::Page`]),
+    /// shorter than one shingle, taken whole as one shingle: the document is joined only to one
+    /// with the same own words (two versions of a constant's page), never on chrome or shared
+    /// text.
     Whole,
-    /// Nothing of its own in the text its structure keeps as content: its own words anywhere
-    /// on the page (outside site chrome and frequent text), structural boilerplate included
-    /// (the title, heading and signature of a reference page); taken whole when shorter than
-    /// one shingle.
+    /// Too little text of its own in what its structure keeps as content: its own words
+    /// anywhere on the page, structural boilerplate included (the title, heading and signature
+    /// of a reference page whose article is the lists it shares), never template, site chrome
+    /// or frequent text.
     Page,
-}
-
-impl Basis {
-    /// Whether a basis of `words` words is one whole shingle.
-    fn is_whole(self, words: usize, min_units: usize) -> bool {
-        self == Basis::Whole || (self == Basis::Page && words < min_units)
-    }
 }
 
 /// Site chrome: units held by so many documents of a site that no copy group explains them
@@ -550,9 +544,10 @@ pub(crate) struct ContentShingles {
 /// chrome nor frequent (`not_own`): three pages of one story, each with a line of its own,
 /// match on the story, but a reference page with one line of docs above the blanket-impl lists
 /// of hundreds of pages is never compared on those lists. Own text shorter than one shingle
-/// (or than `--min-words`) is one shingle, the whole of it ([`Basis::Whole`]): only the same
-/// own text joins it; a document with no text of its own at all is one shingle of all it has
-/// (less its structural boilerplate), joined only to the same text.
+/// (or than `--min-words`) means the document is compared on its own words anywhere on the
+/// page, structural boilerplate included ([`Basis::Page`]: a reference page's title, heading
+/// and signature), and those too short for a shingle are one shingle, the whole of them
+/// ([`Basis::Whole`]): only the same own words join it.
 pub(crate) fn content_shingles<'c>(
     parts: &DocParts,
     excluded: &[bool],
@@ -569,6 +564,7 @@ pub(crate) fn content_shingles<'c>(
             .map(|(l, _)| l.words as usize)
             .sum()
     };
+    let excluded_raw = excluded;
     let excluded = with_not_content(parts, excluded);
     let content_words = words_outside(&excluded);
     let all_words = parts.words.len();
@@ -586,20 +582,26 @@ pub(crate) fn content_shingles<'c>(
     };
     let thin = content_words < cfg.near.thin_words
         || (content_words as f64) < cfg.near.thin_share * own_words as f64;
+    // Too little of its own in the text its structure keeps: its own words anywhere on the
+    // page (its title, heading and signature; structural boilerplate included, never
+    // template, chrome or frequent text), one whole shingle when shorter than one.
+    let page_mask: Vec<bool> = match not_own_raw {
+        Some(raw) => raw
+            .iter()
+            .zip(excluded_raw)
+            .map(|(&a, &b)| a || b)
+            .collect(),
+        None => excluded_raw.to_vec(),
+    };
     let (mask, basis): (&[bool], Basis) =
         if content_words >= min_units && (!thin || content_words >= own_words) {
             (&excluded, Basis::Content)
         } else if own_words >= min_units && own_words > content_words {
             (own, Basis::Core)
-        } else if own_words >= content_words && own_words > 0 {
-            (own, Basis::Whole)
-        } else if content_words > 0 {
-            (&excluded, Basis::Whole)
+        } else if words_outside(&page_mask) >= min_units {
+            (&page_mask, Basis::Page)
         } else {
-            // Nothing of its own in the text its structure keeps (a reference page whose
-            // article is the shared lists): its own words anywhere on the page, its title,
-            // heading and signature, never the chrome or the lists it shares.
-            (not_own_raw.unwrap_or(&excluded), Basis::Page)
+            (&page_mask, Basis::Whole)
         };
     let mut out = ContentShingles {
         basis,
@@ -614,18 +616,18 @@ pub(crate) fn content_shingles<'c>(
             }
             out.content_words = words.len();
             // Whole: one shingle of all its words (a k-gram of another k than any shingle).
-            let k = match basis.is_whole(words.len(), min_units) {
-                true => words.len(),
-                false => cfg.near.ngram,
+            let k = match basis {
+                Basis::Whole => words.len(),
+                _ => cfg.near.ngram,
             };
             word_shingles_of_hashes(&words, k, &mut out.shingles);
         }
         ShingleKind::Chars => {
             let (text, words) = content_text(parts, mask);
             out.content_words = words;
-            let k = match basis.is_whole(words, min_units) {
-                true => text.chars().count(),
-                false => cfg.near.ngram,
+            let k = match basis {
+                Basis::Whole => text.chars().count(),
+                _ => cfg.near.ngram,
             };
             if k > 0 {
                 shingle_into(&text, cfg.near.shingle, k, &mut out.shingles);
@@ -659,29 +661,17 @@ pub(crate) fn left_out_lines(
     not_own: &[bool],
     basis: Basis,
 ) -> Vec<bool> {
-    let own_words = |mask: &[bool]| -> usize {
-        parts
-            .lines
-            .iter()
-            .zip(mask)
-            .filter(|(_, &out)| !out)
-            .map(|(l, _)| l.words as usize)
-            .sum()
-    };
-    let none = vec![false; parts.lines.len()];
-    let (own, content) = (
-        own_words(&with_not_content(parts, not_own)),
-        own_words(&with_not_content(parts, excluded)),
-    );
-    // as content_shingles chose: the own text unless the content is more, else all it has
     let mask = match basis {
         Basis::Content => excluded,
         Basis::Core => not_own,
-        Basis::Whole if own >= content && own > 0 => not_own,
-        Basis::Whole if content > 0 => excluded,
-        Basis::Whole => &none,
         // structural boilerplate included
-        Basis::Page => return not_own.to_vec(),
+        Basis::Page | Basis::Whole => {
+            return not_own
+                .iter()
+                .zip(excluded)
+                .map(|(&a, &b)| a || b)
+                .collect();
+        }
     };
     with_not_content(parts, mask).into_owned()
 }
