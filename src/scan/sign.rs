@@ -582,9 +582,9 @@ pub(crate) fn content_shingles<'c>(
     };
     let thin = content_words < cfg.near.thin_words
         || (content_words as f64) < cfg.near.thin_share * own_words as f64;
-    // Too little of its own in the text its structure keeps: its own words anywhere on the
-    // page (its title, heading and signature; structural boilerplate included, never
-    // template, chrome or frequent text), one whole shingle when shorter than one.
+    // Thin, and no more text of its own in what its structure keeps: its own words anywhere
+    // on the page (its title, heading and signature, prose its structure took for boilerplate;
+    // never template, chrome or frequent text), one whole shingle when shorter than one.
     let page_mask: Vec<bool> = match not_own_raw {
         Some(raw) => raw
             .iter()
@@ -593,16 +593,15 @@ pub(crate) fn content_shingles<'c>(
             .collect(),
         None => excluded_raw.to_vec(),
     };
-    let (mask, basis): (&[bool], Basis) =
-        if content_words >= min_units && (!thin || content_words >= own_words) {
-            (&excluded, Basis::Content)
-        } else if own_words >= min_units && own_words > content_words {
-            (own, Basis::Core)
-        } else if words_outside(&page_mask) >= min_units {
-            (&page_mask, Basis::Page)
-        } else {
-            (&page_mask, Basis::Whole)
-        };
+    let (mask, basis): (&[bool], Basis) = if content_words >= min_units && !thin {
+        (&excluded, Basis::Content)
+    } else if own_words >= min_units && own_words > content_words {
+        (own, Basis::Core)
+    } else if words_outside(&page_mask) >= min_units {
+        (&page_mask, Basis::Page)
+    } else {
+        (&page_mask, Basis::Whole)
+    };
     let mut out = ContentShingles {
         basis,
         ..ContentShingles::default()
