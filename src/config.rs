@@ -21,6 +21,13 @@ pub const DEFAULT_THIN_WORDS: usize = 20;
 /// Default `--thin-share`: content under a quarter of the text outside site chrome means the
 /// template candidates took the document's own text (a story on several pages of its site).
 pub const DEFAULT_THIN_SHARE: f64 = 0.25;
+/// Default `--frequent-docs`: a story republished on a site's print, mobile and archive pages
+/// is on a handful of its pages, where a documentation site's blanket-impl lists and shared
+/// method docs are on hundreds; a thin page is compared on neither chrome nor such text.
+pub const DEFAULT_FREQUENT_DOCS: usize = 10;
+/// Default `--containment-min-shingles`: a document of fewer shingles (a short list, a
+/// sentence) lying inside a large page is a quotation of it, not a truncated copy.
+pub const DEFAULT_CONTAINMENT_MIN_SHINGLES: usize = 30;
 /// Default number of distinct documents (near-duplicate copies counted once) of one site that
 /// must hold a line or paragraph before it counts as template.
 pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
@@ -188,6 +195,12 @@ pub struct NearDupOptions {
     /// thin. Thin documents are compared on their text outside site chrome, not on what
     /// template removal left of them.
     pub thin_share: f64,
+    /// A unit held by more documents of a site than this is frequent: shared text, never a
+    /// thin document's own (see [`DEFAULT_FREQUENT_DOCS`]).
+    pub frequent_docs: usize,
+    /// A document joins another by containment only with at least this many distinct
+    /// shingles (see [`DEFAULT_CONTAINMENT_MIN_SHINGLES`]).
+    pub containment_min_shingles: usize,
     /// Seed of the MinHash permutations.
     pub seed: u64,
 }
@@ -278,6 +291,8 @@ impl Config {
                 min_words: 0,
                 thin_words: DEFAULT_THIN_WORDS,
                 thin_share: DEFAULT_THIN_SHARE,
+                frequent_docs: DEFAULT_FREQUENT_DOCS,
+                containment_min_shingles: DEFAULT_CONTAINMENT_MIN_SHINGLES,
                 seed: 0x6e65_6172_6475_7030,
             },
             blocks: BlockOptions {

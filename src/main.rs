@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    InputFormat, KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
-    DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
+    InputFormat, KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT,
+    DEFAULT_CONTAINMENT_MIN_SHINGLES, DEFAULT_FREQUENT_DOCS, DEFAULT_NGRAM, DEFAULT_NUM_PERM,
+    DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY, DEFAULT_TEMPLATE_MIN_DOCS,
+    DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::internals::count;
 use neardup::report::{clean, summary, write};
@@ -304,6 +305,12 @@ struct CompareArgs {
     /// Content under this share of the text outside site chrome is thin (0 turns the share test off).
     #[arg(long, default_value_t = DEFAULT_THIN_SHARE, value_name = "S", help_heading = "Near-duplicates")]
     thin_share: f64,
+    /// Lines on more pages of a site than this are shared text: never a thin page's own words.
+    #[arg(long, default_value_t = DEFAULT_FREQUENT_DOCS, value_name = "N", help_heading = "Near-duplicates")]
+    frequent_docs: usize,
+    /// Join a document by containment only if it has at least this many distinct shingles.
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT_MIN_SHINGLES, value_name = "N", help_heading = "Near-duplicates")]
+    containment_min_shingles: usize,
     /// Fold every digit to 0 before comparing documents (dates, counts and prices stop mattering).
     #[arg(long, help_heading = "Near-duplicates")]
     fold_digits: bool,
@@ -442,6 +449,8 @@ impl CompareArgs {
         cfg.near.num_perm = self.num_perm;
         cfg.near.thin_words = self.thin_words;
         cfg.near.thin_share = self.thin_share;
+        cfg.near.frequent_docs = self.frequent_docs;
+        cfg.near.containment_min_shingles = self.containment_min_shingles;
         cfg.near.seed = self.seed;
     }
 }
@@ -1136,6 +1145,7 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
     let thresholds = neardup::sketch::Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
+        containment_min_shingles: cfg.near.containment_min_shingles,
     };
     let mut text = neardup::sketch::lsh::describe(
         &thresholds,

@@ -50,10 +50,16 @@ pub struct Summary {
     pub renamed_duplicate_ids: u64,
     /// Documents with too little content to shingle: matched exactly only.
     pub documents_without_shingles: u64,
-    /// Documents whose content (text less template) was too short, shingled on their full text.
+    /// No longer produced (0): a document with too little text of its own is compared whole
+    /// (`documents_compared_whole`), never on its full text with its chrome.
     pub documents_shingled_in_full: u64,
+    /// Documents whose own text (outside template, site chrome and frequent text) is shorter
+    /// than one shingle: compared as one whole, joined only to a document with the same own
+    /// text (two versions of one constant's page), never on chrome or shared lists.
+    #[serde(default)]
+    pub documents_compared_whole: u64,
     /// Documents whose content was thin (see `--thin-words`, `--thin-share`), compared on
-    /// their text outside site chrome.
+    /// their own text: outside site chrome and frequent text (`--frequent-docs`).
     #[serde(default)]
     pub documents_judged_outside_chrome: u64,
     /// Clusters whose members all have the same normalised text.
@@ -129,6 +135,12 @@ pub struct Parameters {
     /// Content under this share of the text outside site chrome is thin (`--thin-share`).
     #[serde(default)]
     pub thin_share: f64,
+    /// `--frequent-docs`.
+    #[serde(default)]
+    pub frequent_docs: usize,
+    /// `--containment-min-shingles`.
+    #[serde(default)]
+    pub containment_min_shingles: usize,
     /// Seed of the MinHash permutations.
     #[serde(default)]
     pub seed: u64,
