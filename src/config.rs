@@ -36,6 +36,9 @@ pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
 pub const DEFAULT_REPEAT_SIMILARITY: f64 = 0.9;
 /// Default minimum number of words of a block that can count as a repeat.
 pub const DEFAULT_REPEAT_MIN_WORDS: usize = 4;
+/// Default share of its words under which stripping later copies of shared text would leave a
+/// document a stub (`--stub-share`): it keeps them instead.
+pub const DEFAULT_STUB_SHARE: f64 = 0.5;
 /// Default largest document (and file, for non-JSONL inputs) read, in bytes.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -89,6 +92,31 @@ pub enum VerifyMode {
     Signature,
     /// Exact Jaccard and containment from re-shingled documents (slower, re-reads candidates).
     Exact,
+}
+
+/// Whether the annotations strip later copies of shared text (`reused` spans: blocks other
+/// documents hold, and long runs of frequent content inside a page's article).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum StripReused {
+    /// Strip them, except in a document they would leave with under `--stub-share` of its
+    /// words (it keeps them: kept whole rather than a stub).
+    Auto,
+    /// Strip them everywhere, whatever is left.
+    Always,
+    /// Never strip them: only template, repeated blocks and page boilerplate go.
+    Never,
+}
+
+impl StripReused {
+    /// The name the flag takes and the report states.
+    pub fn name(self) -> &'static str {
+        match self {
+            StripReused::Auto => "auto",
+            StripReused::Always => "always",
+            StripReused::Never => "never",
+        }
+    }
 }
 
 /// Which member of a duplicate cluster is kept as its representative.
@@ -215,6 +243,11 @@ pub struct BlockOptions {
     pub repeat_similarity: f64,
     /// Blocks with fewer words never count as repeats.
     pub repeat_min_words: usize,
+    /// Whether later copies of shared text are stripped.
+    pub strip_reused: StripReused,
+    /// With [`StripReused::Auto`], a document that stripping later copies would leave with
+    /// under this share of its words (outside template and boilerplate) keeps them.
+    pub stub_share: f64,
 }
 
 /// A whole scan's configuration.
@@ -299,6 +332,8 @@ impl Config {
                 template_min_docs: DEFAULT_TEMPLATE_MIN_DOCS,
                 repeat_similarity: DEFAULT_REPEAT_SIMILARITY,
                 repeat_min_words: DEFAULT_REPEAT_MIN_WORDS,
+                strip_reused: StripReused::Auto,
+                stub_share: DEFAULT_STUB_SHARE,
             },
         }
     }
@@ -381,6 +416,10 @@ impl Config {
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {
             return Err(format!("--repeat-similarity must be in (0, 1], got {rs}"));
+        }
+        let ss = self.blocks.stub_share;
+        if !(0.0..=1.0).contains(&ss) {
+            return Err(format!("--stub-share must be in [0, 1], got {ss}"));
         }
         Ok(())
     }

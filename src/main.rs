@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    InputFormat, KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT,
+    InputFormat, KeepPolicy, ShingleKind, SiteMode, StripReused, VerifyMode, DEFAULT_CONTAINMENT,
     DEFAULT_CONTAINMENT_MIN_SHINGLES, DEFAULT_FREQUENT_DOCS, DEFAULT_NGRAM, DEFAULT_NUM_PERM,
-    DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY, DEFAULT_TEMPLATE_MIN_DOCS,
-    DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
+    DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY, DEFAULT_STUB_SHARE,
+    DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::internals::count;
 use neardup::report::{clean, summary, write};
@@ -272,6 +272,12 @@ struct DetectArgs {
     /// Blocks with fewer words never count as repeats.
     #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
     repeat_min_words: usize,
+    /// Strip later copies of shared text: auto (except where it would leave a document a stub), always, never.
+    #[arg(long, value_enum, default_value_t = StripReused::Auto, value_name = "WHEN", help_heading = "Templates and repeats")]
+    strip_reused: StripReused,
+    /// With --strip-reused auto, a document that stripping would leave with under this share of its words keeps its copies.
+    #[arg(long, default_value_t = DEFAULT_STUB_SHARE, value_name = "S", help_heading = "Templates and repeats")]
+    stub_share: f64,
 
     #[command(flatten)]
     input: InputArgs,
@@ -436,6 +442,8 @@ impl DetectArgs {
         cfg.blocks.template_min_docs = self.template_min_docs;
         cfg.blocks.repeat_similarity = self.repeat_similarity;
         cfg.blocks.repeat_min_words = self.repeat_min_words;
+        cfg.blocks.strip_reused = self.strip_reused;
+        cfg.blocks.stub_share = self.stub_share;
     }
 }
 

@@ -94,12 +94,43 @@ pub struct Summary {
     pub boilerplate_spans: u64,
     /// Blocks reused across different documents.
     pub reused_blocks: u64,
+    /// What the rules that keep shared text did (see [`SharedTextCounts`]); left out of the
+    /// report when no rule applied.
+    #[serde(default, skip_serializing_if = "SharedTextCounts::is_empty")]
+    pub shared_text: SharedTextCounts,
     /// Histogram of verified pair similarities (Jaccard), buckets of 0.05 from 0 to 1.
     pub similarity_histogram: Vec<u64>,
     /// Histogram of rejected candidate similarities (near misses), same buckets.
     pub near_miss_histogram: Vec<u64>,
     /// The parameters used.
     pub parameters: Parameters,
+}
+
+/// How many documents each rule that keeps shared text touched.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SharedTextCounts {
+    /// Documents whose frequent text inside their article (lines that are template by
+    /// repetition, not chrome by place) stays in them: short runs everywhere, long runs in
+    /// one document.
+    #[serde(default)]
+    pub frequent_content_documents: u64,
+    /// Documents that keep a long run of frequent article text as its one copy.
+    #[serde(default)]
+    pub frequent_content_kept_once: u64,
+    /// Documents whose own headline stayed although an earlier document held it too.
+    #[serde(default)]
+    pub own_headlines_kept: u64,
+    /// Documents kept whole: stripping later copies would have left them under
+    /// `--stub-share` of their words.
+    #[serde(default)]
+    pub kept_whole: u64,
+}
+
+impl SharedTextCounts {
+    /// Whether no rule applied.
+    pub fn is_empty(&self) -> bool {
+        *self == SharedTextCounts::default()
+    }
 }
 
 /// The parameters a scan ran with (defaults and derived values included).
@@ -152,6 +183,12 @@ pub struct Parameters {
     pub repeat_similarity: f64,
     /// Least words of a repeated block.
     pub repeat_min_words: usize,
+    /// `auto`, `always` or `never` (`--strip-reused`).
+    #[serde(default)]
+    pub strip_reused: String,
+    /// Share of its words under which a document keeps its later copies (`--stub-share`).
+    #[serde(default)]
+    pub stub_share: f64,
     /// `dir`, `domain` or `none` (`--site`).
     pub site: String,
     /// JSONL text field.
