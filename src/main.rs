@@ -1093,14 +1093,41 @@ fn joins(threshold: f64, containment: Option<f64>) -> String {
         return format!("\njoined: pairs with Jaccard ≥ {threshold} (containment off)\n");
     };
     let mut text = format!(
-        "\njoined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside the \
-         larger (containment; copies of similar length reach it from Jaccard {:.2})\n",
-        c / (2.0 - c)
+        "\n{}",
+        wrapped(&format!(
+            "joined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside \
+             the larger (containment; copies of similar length reach it from Jaccard {:.2})",
+            c / (2.0 - c)
+        ))
     );
     if let Some(note) = summary::threshold_note(threshold, containment) {
-        text.push_str(&format!("warning: {note}\n"));
+        text.push_str(&wrapped(&format!("note: {note}")));
     }
     text
+}
+
+/// `text` in lines of at most 80 columns (params fits a terminal), the lines after the first
+/// indented by two spaces.
+fn wrapped(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if line.trim().is_empty() {
+            line.push_str(word);
+            continue;
+        }
+        if line.chars().count() + 1 + word.chars().count() > 80 {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("  {word}");
+        } else {
+            line.push(' ');
+            line.push_str(word);
+        }
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {
