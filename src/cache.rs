@@ -118,7 +118,7 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 13;
+const CACHE_VERSION: u32 = 14;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
@@ -163,6 +163,7 @@ pub fn fingerprint_parts(cfg: &Config, files: &[InputFile], repeat_floor: f64) -
         "min_words": cfg.near.min_words,
         "thin_words": cfg.near.thin_words,
         "thin_share": cfg.near.thin_share,
+        "frequent_docs": cfg.near.frequent_docs,
         "repeat_min_words": cfg.blocks.repeat_min_words,
         "repeat_floor": repeat_floor,
     });

@@ -13,7 +13,7 @@ use crate::scan::{
 };
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
-use crate::text::{intersection_size, word_shingles_of_hashes, Segmented};
+use crate::text::{intersection_size, word_shingles_of_hashes, Segmented, Shingling};
 
 /// One document to explain, with the lines a scan found to be template (left out).
 #[derive(Debug, Clone)]
@@ -26,9 +26,12 @@ pub struct Subject {
     pub template_lines: Vec<(u32, u32)>,
     /// Its site, in a scanned corpus.
     pub site: Option<String>,
-    /// 1-based lines that are site chrome (see [`mark_chrome`]): what a thin document is
-    /// compared without.
+    /// 1-based lines that are not the document's own text, site chrome or frequent text (see
+    /// [`mark_chrome`]): what a thin document is compared without.
     pub chrome_lines: Vec<u32>,
+    /// 1-based lines of frequent text (on more than `--frequent-docs` pages of the site):
+    /// left out of every basis, as template is out of the content.
+    pub frequent_lines: Vec<u32>,
     /// For an HTML page of a scanned corpus: the runs its structure shows to be boilerplate,
     /// with why (shown, not left out: the comparison is the scan's).
     pub boilerplate: Vec<crate::corpus::Boilerplate>,
@@ -188,6 +191,7 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
         template_lines: Vec::new(),
         site: None,
         chrome_lines: Vec::new(),
+        frequent_lines: Vec::new(),
         boilerplate: doc.boilerplate,
     })
 }
@@ -387,15 +391,17 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
+                frequent_lines: Vec::new(),
                 boilerplate: doc.boilerplate,
             });
         });
     }
 }
 
-/// Sets the chrome lines of `subjects`, documents of the scanned corpus: the lines of units
-/// that so many documents of their site hold that no copy group explains them (the scan's
-/// rule, counted again over the files the scan read).
+/// Sets the chrome and frequent lines of `subjects`, documents of the scanned corpus: the
+/// lines of units that so many documents of their site hold that no copy group explains them,
+/// or more than `--frequent-docs` (the scan's rule, counted again over the files the scan
+/// read).
 pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let parts: Vec<DocParts> = subjects
         .iter()
@@ -426,14 +432,22 @@ pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
             .blocks
             .template_min_docs
             .max((CHROME_SHARE * docs as f64).ceil() as usize);
-        s.chrome_lines = p
-            .units
-            .iter()
-            .filter(|u| wanted[&(s.site.clone(), u.key)] as usize >= min)
-            .flat_map(|u| p.lines[u.lines.clone()].iter().map(|l| l.number))
-            .collect();
-        s.chrome_lines.sort_unstable();
-        s.chrome_lines.dedup();
+        let lines_where = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
+            let mut lines: Vec<u32> = p
+                .units
+                .iter()
+                .filter(|u| keep(wanted[&(s.site.clone(), u.key)] as usize))
+                .flat_map(|u| p.lines[u.lines.clone()].iter().map(|l| l.number))
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            lines
+        };
+        let frequent = cfg.near.frequent_docs;
+        // The scan counts a unit from the documents that make a candidate up.
+        let counted = |n: usize| n >= cfg.blocks.template_min_docs;
+        s.chrome_lines = lines_where(&|n| counted(n) && (n >= min || n > frequent));
+        s.frequent_lines = lines_where(&|n| counted(n) && n > frequent);
     }
 }
 
@@ -444,6 +458,8 @@ pub struct Explanation {
     words: [u64; 2],
     content_words: [usize; 2],
     shingles: [usize; 2],
+    /// How each was shingled: `--shingle`, and under words the scripts of its compared text.
+    shingling: [&'static str; 2],
     /// What each was compared on.
     basis: [Basis; 2],
     template_lines: [Vec<(u32, u32)>; 2],
@@ -483,6 +499,7 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
                 .template_lines
                 .iter()
                 .any(|&(a, b)| l.number >= a && l.number <= b)
+                || subject.frequent_lines.binary_search(&l.number).is_ok()
         })
         .collect();
     let chrome: Vec<bool> = parts
@@ -503,6 +520,15 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         set,
         basis: content.basis,
         left_out,
+    }
+}
+
+/// How a side was shingled, as `explain` says it: by characters with `--shingle chars`; by
+/// words otherwise, each character of a script written without spaces a word of its own.
+fn shingling(side: &Side, cfg: &Config) -> &'static str {
+    match cfg.near.shingle {
+        ShingleKind::Chars => "shingled by characters (--shingle chars)",
+        ShingleKind::Words => Shingling::of_normalized(&side.words.join(" ")).describe(),
     }
 }
 
@@ -610,6 +636,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         words: [sides[0].seg.words(), sides[1].seg.words()],
         content_words: [sides[0].words.len(), sides[1].words.len()],
         shingles: [sa.len(), sb.len()],
+        shingling: [shingling(&sides[0], cfg), shingling(&sides[1], cfg)],
         basis: [sides[0].basis, sides[1].basis],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
         boilerplate: [a.boilerplate.clone(), b.boilerplate.clone()],
@@ -620,6 +647,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         thresholds: Thresholds {
             jaccard: cfg.near.threshold,
             containment: cfg.near.containment,
+            containment_min_shingles: cfg.near.containment_min_shingles,
         },
         num_perm: cfg.near.num_perm,
         shared_blocks,
@@ -634,7 +662,8 @@ impl Explanation {
             return (true, "same normalised text");
         }
         let c = self.containment[0].max(self.containment[1]);
-        if !self.thresholds.accept(self.jaccard, c) {
+        let smaller = self.shingles[0].min(self.shingles[1]);
+        if !self.thresholds.accept(self.jaccard, c, smaller) {
             return (false, "below both thresholds");
         }
         if self.jaccard >= self.thresholds.jaccard {
@@ -693,10 +722,15 @@ impl fmt::Display for Explanation {
                 ranges(&self.template_lines[i]),
                 match self.basis[i] {
                     Basis::Content => "",
-                    Basis::Core => " (content thin: its text outside site chrome compared)",
-                    Basis::Full => " (shorter than one shingle outside chrome: full text compared)",
+                    Basis::Core =>
+                        " (content thin: its own text compared, outside site chrome and frequent text)",
+                    Basis::Whole =>
+                        " (too little text of its own: its own words anywhere on the page, compared whole, joined only to the same words)",
+                    Basis::Page =>
+                        " (too little text of its own in its article: its own words anywhere on the page compared)",
                 }
             )?;
+            writeln!(f, "   {}", self.shingling[i])?;
             if !self.boilerplate[i].is_empty() {
                 let runs: Vec<String> = self.boilerplate[i]
                     .iter()
@@ -774,6 +808,7 @@ mod tests {
             template_lines: Vec::new(),
             site: None,
             chrome_lines: Vec::new(),
+            frequent_lines: Vec::new(),
             boilerplate: Vec::new(),
         }
     }

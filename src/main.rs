@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    InputFormat, KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
+    InputFormat, KeepPolicy, ShingleKind, SiteMode, StripReused, VerifyMode, DEFAULT_CONTAINMENT,
+    DEFAULT_CONTAINMENT_MIN_SHINGLES, DEFAULT_FREQUENT_DOCS, DEFAULT_NGRAM, DEFAULT_NUM_PERM,
+    DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY, DEFAULT_STUB_SHARE,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::internals::count;
@@ -271,6 +272,12 @@ struct DetectArgs {
     /// Blocks with fewer words never count as repeats.
     #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
     repeat_min_words: usize,
+    /// Strip later copies of shared text: auto (except where it would leave a document a stub), always, never.
+    #[arg(long, value_enum, default_value_t = StripReused::Auto, value_name = "WHEN", help_heading = "Templates and repeats")]
+    strip_reused: StripReused,
+    /// With --strip-reused auto, a document that stripping would leave with under this share of its words keeps its copies.
+    #[arg(long, default_value_t = DEFAULT_STUB_SHARE, value_name = "S", help_heading = "Templates and repeats")]
+    stub_share: f64,
 
     #[command(flatten)]
     input: InputArgs,
@@ -304,6 +311,12 @@ struct CompareArgs {
     /// Content under this share of the text outside site chrome is thin (0 turns the share test off).
     #[arg(long, default_value_t = DEFAULT_THIN_SHARE, value_name = "S", help_heading = "Near-duplicates")]
     thin_share: f64,
+    /// Lines on more pages of a site than this are shared text: never a thin page's own words.
+    #[arg(long, default_value_t = DEFAULT_FREQUENT_DOCS, value_name = "N", help_heading = "Near-duplicates")]
+    frequent_docs: usize,
+    /// Join a document by containment only if it has at least this many distinct shingles.
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT_MIN_SHINGLES, value_name = "N", help_heading = "Near-duplicates")]
+    containment_min_shingles: usize,
     /// Fold every digit to 0 before comparing documents (dates, counts and prices stop mattering).
     #[arg(long, help_heading = "Near-duplicates")]
     fold_digits: bool,
@@ -429,6 +442,8 @@ impl DetectArgs {
         cfg.blocks.template_min_docs = self.template_min_docs;
         cfg.blocks.repeat_similarity = self.repeat_similarity;
         cfg.blocks.repeat_min_words = self.repeat_min_words;
+        cfg.blocks.strip_reused = self.strip_reused;
+        cfg.blocks.stub_share = self.stub_share;
     }
 }
 
@@ -442,6 +457,8 @@ impl CompareArgs {
         cfg.near.num_perm = self.num_perm;
         cfg.near.thin_words = self.thin_words;
         cfg.near.thin_share = self.thin_share;
+        cfg.near.frequent_docs = self.frequent_docs;
+        cfg.near.containment_min_shingles = self.containment_min_shingles;
         cfg.near.seed = self.seed;
     }
 }
@@ -538,6 +555,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         );
         return Err(ExitCode::from(2));
     }
+    check_distinct_outputs(args)?;
     if let Some(dir) = args.corpus.temp_dir.as_ref().filter(|d| !d.is_dir()) {
         eprintln!(
             "neardup: --temp-dir '{}' is not a folder (create it, or leave the flag out to use TMPDIR)",
@@ -567,6 +585,61 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         }
     }
     Ok(())
+}
+
+/// Refuses two outputs that name one file (by another name, `./`, `..` or a symbolic link),
+/// and an output file inside the `--clean` folder (which is replaced whole): one would
+/// silently replace the other.
+fn check_distinct_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
+    let outputs = [
+        ("--report", Some(&args.out.report)),
+        ("--annotations", args.out.annotations.as_ref()),
+        ("--pairs", args.out.pairs.as_ref()),
+        ("--drop-list", args.out.drop_list.as_ref()),
+        ("--html", args.out.html.as_ref()),
+    ];
+    let mut seen: Vec<(&str, &PathBuf, PathBuf)> = Vec::new();
+    for (flag, path) in outputs {
+        let Some(path) = path.filter(|p| !write::is_stdout(p)) else {
+            continue;
+        };
+        let target = link_target(path);
+        if let Some((other, other_path, _)) = seen.iter().find(|(_, _, t)| *t == target) {
+            eprintln!(
+                "neardup: {other} '{}' and {flag} '{}' name the same file; give each its own path",
+                other_path.display(),
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+        if let Some(clean) = &args.out.clean {
+            if target.starts_with(resolved_path(clean)) {
+                eprintln!(
+                    "neardup: {flag} '{}' lies inside --clean '{}', which is replaced whole; write it elsewhere",
+                    path.display(),
+                    clean.display()
+                );
+                return Err(ExitCode::from(2));
+            }
+        }
+        seen.push((flag, path, target));
+    }
+    Ok(())
+}
+
+/// The file `p` names once symbolic links (even to a file not there yet) are followed.
+fn link_target(p: &std::path::Path) -> PathBuf {
+    let mut path = p.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        };
+    }
+    resolved_path(&path)
 }
 
 /// A path as it will be once created, resolved through its longest existing ancestor.
@@ -896,11 +969,16 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
             eprintln!("neardup: error: {error}");
             return ExitCode::from(EXIT_NOTHING_READ);
         }
-        let file_of: std::collections::HashMap<&str, _> =
-            out.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+        let names = clean::copy_names(&out.files);
+        let name_of: std::collections::HashMap<&str, &String> = out
+            .files
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| (f.rel.as_str(), name))
+            .collect();
         for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            if let Some(file) = file_of.get(a.path.as_str()) {
-                dropped.insert(clean::copy_name(file));
+            if let Some(name) = name_of.get(a.path.as_str()) {
+                dropped.insert((*name).clone());
             }
         }
         let target = scratch.clone();
@@ -1075,6 +1153,7 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
     let thresholds = neardup::sketch::Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
+        containment_min_shingles: cfg.near.containment_min_shingles,
     };
     let mut text = neardup::sketch::lsh::describe(
         &thresholds,

@@ -111,6 +111,11 @@ pub fn read_documents(
         super::parquet::read_parquet(file, opts, &mut outcome, &mut emit);
         return outcome;
     }
+    if file.format == Format::Warc {
+        let open = || super::warc::warc_stream(open_regular(&file.path)?, file.compression);
+        super::warc::read_warc(file, opts, &open, &mut outcome, &mut emit);
+        return outcome;
+    }
     match open(file) {
         Ok(reader) => read_from(file, opts, reader, &mut outcome, &mut emit),
         Err(reason) => outcome.skip(&file.rel, reason),
@@ -130,8 +135,8 @@ fn read_from(
         Format::Text => read_text(file, opts, reader, outcome, emit),
         Format::JsonLines => read_jsonl(file, opts, reader, outcome, emit),
         Format::Html => super::html::read_html(file, opts, reader, outcome, emit),
-        Format::Warc => super::warc::read_warc(file, opts, reader, outcome, emit),
-        Format::Parquet => {} // read by read_documents: it needs a file it can seek in
+        // read by read_documents and read_bytes: they need a file they can open again
+        Format::Warc | Format::Parquet => {}
     }
 }
 
@@ -157,6 +162,16 @@ pub fn read_bytes(
     let whole = matches!(format, Format::Text | Format::Html);
     if compression == Compression::None && whole && file.size > opts.max_bytes {
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
+        return outcome;
+    }
+    if format == Format::Warc {
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
+        let open = || super::warc::warc_stream(std::io::Cursor::new(bytes.clone()), compression);
+        super::warc::read_warc(&file, opts, &open, &mut outcome, &mut emit);
+        return outcome;
+    }
+    if format == Format::Parquet {
+        super::parquet::read_parquet_bytes(bytes, &file, opts, &mut outcome, &mut emit);
         return outcome;
     }
     match decompressed(compression, std::io::Cursor::new(bytes)) {
@@ -207,7 +222,7 @@ pub(crate) fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
 }
 
 /// `source` with its compression undone.
-fn decompressed(
+pub(super) fn decompressed(
     compression: Compression,
     source: impl BufRead + 'static,
 ) -> Result<Box<dyn Read>, SkipReason> {

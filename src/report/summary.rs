@@ -198,6 +198,13 @@ fn render_duplicates(out: &mut String, report: &Report) {
             count(s.documents_without_shingles, "document")
         );
     }
+    if s.documents_compared_whole > 0 {
+        let _ = writeln!(
+            out,
+            "              {} with too little text of their own, compared whole (joined only to the same text)",
+            count(s.documents_compared_whole, "document")
+        );
+    }
     // The largest clusters first (ties in report order). A report lists them so already and
     // numbers them in that order; the sort keeps a report saved by an older version, numbered
     // by first member, largest first too.

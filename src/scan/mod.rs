@@ -215,6 +215,7 @@ fn thresholds(cfg: &Config) -> Thresholds {
     Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
+        containment_min_shingles: cfg.near.containment_min_shingles,
     }
 }
 
@@ -276,7 +277,12 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     // The context borrows what the rounds only read; the rounds borrow the rest.
     let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
     let site_docs = sign::site_doc_counts(&snap.metas);
-    let chrome = Chrome::new(&snap.watch, &site_docs, cfg.blocks.template_min_docs);
+    let chrome = Chrome::new(
+        &snap.watch,
+        &site_docs,
+        cfg.blocks.template_min_docs,
+        cfg.near.frequent_docs,
+    );
     let changed = ChangedDocs::default();
     let ctx = Ctx {
         changed: &changed,
