@@ -1091,7 +1091,8 @@ fn stubs(
 /// records (or their texts read again and segmented).
 fn line_words(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<u32, Vec<(u32, u32)>> {
     if let Some(spill) = ctx.spill {
-        let read: Option<Vec<(u32, Vec<(u32, u32)>)>> = wanted
+        type DocLines = (u32, Vec<(u32, u32)>);
+        let read: Option<Vec<DocLines>> = wanted
             .par_iter()
             .map(|(&d, _)| {
                 let parts = spill.read(ctx.records[d as usize]).ok()?;
