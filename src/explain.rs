@@ -127,13 +127,16 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
     let (mut first, mut by_id, mut by_number) = (None, None, None);
     let mut ids: Vec<String> = Vec::new();
     let mut count = 0usize;
+    // Ids as the scan names them: a URI crawled twice is `URI#2` the second time.
+    let (mut seen, mut renamed) = (rustc_hash::FxHashSet::default(), 0u64);
     let outcome = crate::corpus::read_documents(file, &cfg.input, |doc| {
         count += 1;
+        let name = crate::scan::unique_id(doc.id.clone(), &mut seen, &mut renamed);
         if ids.len() < IDS_SHOWN {
-            ids.push(doc.id.clone());
+            ids.push(name.clone());
         }
         match wanted {
-            Some(w) if by_id.is_none() && doc.id == w => by_id = Some(doc),
+            Some(w) if by_id.is_none() && name == w => by_id = Some(doc),
             Some(_) if by_number.is_none() && number == Some(doc.line) => by_number = Some(doc),
             None if first.is_none() => first = Some(doc),
             _ => {}

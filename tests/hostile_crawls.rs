@@ -617,3 +617,53 @@ fn f09_parquet_of_every_common_codec_is_read() {
     );
     assert!(report.skipped.is_empty());
 }
+
+/// F12: `explain FILE#URI#2` finds the record the scan named `URI#2` (a URI crawled twice),
+/// and not a record whose URI really ends in `#2`.
+#[test]
+fn f12_explain_resolves_ids_as_the_scan_names_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut warc = Vec::new();
+    for (uri, name) in [
+        ("https://x.org/a", "one"),
+        ("https://x.org/a#2", "literal"),
+        ("https://x.org/a", "two"),
+    ] {
+        warc.extend(record("response", uri, None, &page(name)));
+    }
+    write_tree(dir.path(), &[("r.warc", &warc)]);
+    scan(dir.path(), "r.warc", &["--annotations", "a.jsonl"]);
+    let ann = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("annotations");
+    let ids: Vec<String> = common::annotations(&ann)
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        ids,
+        ["https://x.org/a", "https://x.org/a#2", "https://x.org/a#3"]
+    );
+    // the scan's `#2` is the literal record; the second crawl of `a` is `#3`
+    let out = run(
+        dir.path(),
+        &["explain", "r.warc#https://x.org/a#3", "r.warc#3"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("exact Jaccard of content shingles   1.0000"),
+        "{said}"
+    );
+    let out = run(
+        dir.path(),
+        &["explain", "r.warc#https://x.org/a#2", "r.warc#2"],
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("exact Jaccard of content shingles   1.0000"),
+        "{said}"
+    );
+}

@@ -15,6 +15,9 @@ mod pass1;
 mod rounds;
 mod sign;
 
+/// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
+pub(crate) use pass1::unique_id;
+
 use std::time::Instant;
 
 use rayon::prelude::*;
