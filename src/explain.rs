@@ -511,11 +511,22 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         .iter()
         .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
         .collect();
-    let content = content_shingles(&parts, &excluded, || chrome.as_slice(), cfg);
+    let frequent: Vec<bool> = parts
+        .lines
+        .iter()
+        .map(|l| subject.frequent_lines.binary_search(&l.number).is_ok())
+        .collect();
+    let content = content_shingles(
+        &parts,
+        &excluded,
+        || chrome.as_slice(),
+        || frequent.clone(),
+        cfg,
+    );
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();
-    let left_out = left_out_lines(&parts, &excluded, &chrome, content.basis);
+    let left_out = left_out_lines(&parts, &excluded, &chrome, &frequent, content.basis);
     let (words, hashes) = content_words(&parts, &seg, &left_out);
     Side {
         seg,
@@ -730,6 +741,8 @@ impl fmt::Display for Explanation {
                         " (content thin: its own text compared, outside site chrome and frequent text)",
                     Basis::Whole =>
                         " (too little text of its own: its own words anywhere on the page, compared whole, joined only to the same words)",
+                    Basis::Full =>
+                        " (too little text of its own: its text outside frequent text compared)",
                     Basis::Page =>
                         " (too little text of its own in its article: its own words anywhere on the page compared)",
                 }
@@ -821,7 +834,12 @@ mod tests {
     fn truncated_copy_is_explained_by_containment() {
         let full = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen";
         let half = "one two three four five six seven eight";
+        // four shingles are too few to join by containment at the defaults
         let e = explain(&subject("a", full), &subject("b", half), &Config::new("."));
+        assert_eq!(e.verdict(), (false, "below both thresholds"));
+        let mut cfg = Config::new(".");
+        cfg.near.containment_min_shingles = 4;
+        let e = explain(&subject("a", full), &subject("b", half), &cfg);
         assert!(e.jaccard() < 0.7);
         assert!(e.containment()[1] > 0.99);
         assert_eq!(

@@ -50,8 +50,8 @@ pub struct Summary {
     pub renamed_duplicate_ids: u64,
     /// Documents with too little content to shingle: matched exactly only.
     pub documents_without_shingles: u64,
-    /// No longer produced (0): a document with too little text of its own is compared whole
-    /// (`documents_compared_whole`), never on its full text with its chrome.
+    /// Documents whose own words were shorter than one shingle, compared on their text outside
+    /// frequent text (on a small site, a story on half of its pages counts as chrome).
     pub documents_shingled_in_full: u64,
     /// Documents whose own text (outside template, site chrome and frequent text) is shorter
     /// than one shingle: compared as one whole, joined only to a document with the same own

@@ -582,7 +582,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         lossy_utf8_documents: ctx.metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: snap.renamed,
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
-        documents_shingled_in_full: 0,
+        documents_shingled_in_full: count_basis(Basis::Full),
         documents_compared_whole: count_basis(Basis::Whole),
         documents_judged_outside_chrome: count_basis(Basis::Core) + count_basis(Basis::Page),
         exact_duplicate_clusters: exact_clusters,
