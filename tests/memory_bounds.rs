@@ -12,7 +12,9 @@ use std::sync::Mutex;
 /// One measured run at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Runs `neardup args` in `cwd`; its exit code and peak resident memory in MB.
+/// Runs `neardup args` in `cwd`; its exit code and peak resident memory in MB. The child is
+/// waited for by `wait4` (for its rusage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn peak_mb(cwd: &Path, args: &[&str]) -> (i32, u64) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let child = Command::new(env!("CARGO_BIN_EXE_neardup"))
