@@ -358,34 +358,8 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     if let Some(timing) = out.report.timing.as_mut() {
         timing.cache = cache_status;
         timing.spill = Some(spill.describe());
-        let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
-        timing.corpus = Some(root.display().to_string());
-        // Ids are paths as given when there are several inputs or a file: all are recorded.
-        let inputs = cfg.inputs();
-        if inputs.len() > 1 || !cfg.root.is_dir() {
-            timing.inputs = inputs
-                .iter()
-                .filter(|p| p.as_os_str() != "-")
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            timing.working_dir = std::env::current_dir()
-                .ok()
-                .map(|d| d.display().to_string());
-        }
     }
-    if out.report.timing.is_some() {
-        let shown = crate::report::html::wanted_ids(&out.report, &Default::default());
-        let hashes = out
-            .annotations
-            .iter()
-            .zip(&out.text_hashes)
-            .filter(|(a, _)| shown.contains(&a.id))
-            .map(|(a, h)| (a.id.clone(), format!("{h:016x}")))
-            .collect();
-        if let Some(timing) = out.report.timing.as_mut() {
-            timing.text_hashes = hashes;
-        }
-    }
+    record_where_texts_are(cfg, &mut out);
     let read = InputsRead {
         fields: &snap.fields,
         documents: snap.metas.len(),
@@ -398,6 +372,41 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         .extend(spill.warning().filter(|_| read_documents));
     out.files = files;
     out
+}
+
+/// Records in the report's timing where `neardup report --html` reads the texts again (the
+/// corpus; every input, as given, and the working folder when there are several or a file)
+/// and the hashes of the texts its page compares.
+fn record_where_texts_are(cfg: &Config, out: &mut ScanOutput) {
+    if out.report.timing.is_none() {
+        return;
+    }
+    let shown = crate::report::html::wanted_ids(&out.report, &Default::default());
+    let hashes = out
+        .annotations
+        .iter()
+        .zip(&out.text_hashes)
+        .filter(|(a, _)| shown.contains(&a.id))
+        .map(|(a, h)| (a.id.clone(), format!("{h:016x}")))
+        .collect();
+    let Some(timing) = out.report.timing.as_mut() else {
+        return;
+    };
+    timing.text_hashes = hashes;
+    let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
+    timing.corpus = Some(root.display().to_string());
+    // Ids are paths as given when there are several inputs or a file: all are recorded.
+    let inputs = cfg.inputs();
+    if inputs.len() > 1 || !cfg.root.is_dir() {
+        timing.inputs = inputs
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        timing.working_dir = std::env::current_dir()
+            .ok()
+            .map(|d| d.display().to_string());
+    }
 }
 
 /// What reading the inputs gave, for the messages about it.

@@ -272,6 +272,32 @@ pub fn charts(out: &mut String, report: &Report) {
     out.push_str("</figure></div></section>");
 }
 
+/// Says how many texts read again are not the ones the scan read (their hashes differ).
+fn changed_texts(out: &mut String, texts: &Texts) {
+    if !texts.changed.is_empty() {
+        w!(
+            out,
+            r#"<p class="warn">{} changed since the scan: the figures beside them are of the text the scan read, not of the text shown.</p>"#,
+            Esc(&crate::plural::count(texts.changed.len() as u64, "text"))
+        );
+    }
+}
+
+/// Says which of a pair shown side by side changed since the scan.
+fn changed_pair(out: &mut String, texts: &Texts, pair: [&str; 2]) {
+    let changed: Vec<&str> = pair
+        .into_iter()
+        .filter(|id| texts.changed.contains(*id))
+        .collect();
+    if !changed.is_empty() {
+        w!(
+            out,
+            r#"<p class="warn">Changed since the scan: {} (the figures are of the text the scan read).</p>"#,
+            Esc(&changed.join(", "))
+        );
+    }
+}
+
 /// The duplicate clusters, largest first; each opens to its members, side by side with the
 /// document each matches.
 pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &Texts) {
@@ -292,13 +318,7 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
     if let Some(why) = &texts.unavailable {
         w!(out, r#"<p class="warn">Texts not shown: {}.</p>"#, Esc(why));
     }
-    if !texts.changed.is_empty() {
-        w!(
-            out,
-            r#"<p class="warn">{} changed since the scan: the figures beside them are of the text the scan read, not of the text shown.</p>"#,
-            Esc(&crate::plural::count(texts.changed.len() as u64, "text"))
-        );
-    }
+    changed_texts(out, texts);
     let ngram = if report.summary.parameters.shingle == "words" {
         report.summary.parameters.ngram.clamp(3, 8)
     } else {
@@ -324,17 +344,7 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
             let (a, b) = compared[i];
             match (texts.get(a), texts.get(b)) {
                 (Some(ta), Some(tb)) if i < n_text => {
-                    let changed: Vec<&str> = [a, b]
-                        .into_iter()
-                        .filter(|id| texts.changed.contains(*id))
-                        .collect();
-                    if !changed.is_empty() {
-                        w!(
-                            out,
-                            r#"<p class="warn">Changed since the scan: {} (the figures are of the text the scan read).</p>"#,
-                            Esc(&changed.join(", "))
-                        );
-                    }
+                    changed_pair(out, texts, [a, b]);
                     let (ma, mb) = mark_shared(ta, tb, ngram, fold, TEXT_BYTES);
                     side_by_side(out, (a, &ma), (b, &mb));
                 }
