@@ -330,7 +330,10 @@ fn a_short_list_does_not_join_a_large_page_by_containment() {
     let said = explain(&[]);
     assert!(said.contains("not duplicates"), "{said}");
     let said = explain(&["--containment-min-shingles", "0"]);
-    assert!(said.contains("DUPLICATES (the shorter lies inside the longer"), "{said}");
+    assert!(
+        said.contains("DUPLICATES (the shorter lies inside the longer"),
+        "{said}"
+    );
 }
 
 #[test]
