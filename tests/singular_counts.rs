@@ -86,11 +86,11 @@ fn warnings_explain_and_eval_count_one_in_the_singular() {
         said.contains("1 input skipped (unsupported file type ×1"),
         "{said}"
     );
-    // explain: a one-word document
+    // explain: a one-word document, compared whole as one shingle
     let out = neardup(root, &["explain", "word.txt", "word.txt"]);
     let said = text(&out);
     assert!(
-        said.contains("1 word, 1 content word, 0 shingles"),
+        said.contains("1 word, 1 content word, 1 shingle;"),
         "{said}"
     );
     // eval: labels naming documents the corpus does not hold
