@@ -943,6 +943,25 @@ mod tests {
         let end = |p: u32, next| vec![hit_in(51, ctx(100 + p, next, 60 + 7 * p as u16), 3)];
         let pages: Vec<Vec<Hit>> = (0..8).map(|p| end(p, 200 + p % 3)).collect();
         assert_eq!(template_in(&pages, 51), vec![true; 8]);
+        // and stamped: chrome even where a page's structure puts it inside the article
+        let site = vec![0; 8];
+        let cluster: Vec<u32> = (0..8).collect();
+        let w = watch(&pages, &site, 3);
+        let f = finalize_lists(&pages, &none(8), &site, &cluster, &w, 3, 4);
+        assert!(f.set.stamped.contains(&(0, 51)));
+        // a unit in one place on four pages of eight is template, not stamped
+        let some: Vec<Vec<Hit>> = (0..8)
+            .map(|p| {
+                if p < 4 {
+                    vec![hit_in(53, ctx(7, 8, 9), 3)]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let w = watch(&some, &site, 3);
+        let f = finalize_lists(&some, &none(8), &site, &cluster, &w, 3, 4);
+        assert!(f.set.is_template(0, 0, 53) && !f.set.stamped.contains(&(0, 53)));
         // on half of the pages, it is not
         let pages: Vec<Vec<Hit>> = (0..8)
             .map(|p| {

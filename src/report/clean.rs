@@ -565,6 +565,12 @@ fn strip_byte_spans(raw: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
         if a > at {
             kept.extend_from_slice(&raw[at..a]);
         }
+        // A removed span that held a paragraph break (a caption between two paragraphs,
+        // with the blank line after it) leaves one, not the paragraphs joined by a newline.
+        let from = at.max(a);
+        if b > from && holds_blank_line(&raw[from..b]) && has_text(&kept) && has_text(&raw[b..]) {
+            kept.extend_from_slice(b"\n\n");
+        }
         at = at.max(b);
     }
     kept.extend_from_slice(raw.get(at..).unwrap_or(&[]));
@@ -586,6 +592,25 @@ fn strip_byte_spans(raw: &[u8], spans: &[(usize, usize)]) -> Vec<u8> {
         .position(|&b| b != b'\n' && b != b'\r')
         .unwrap_or(out.len());
     out.split_off(first)
+}
+
+/// Whether `bytes` hold a blank line: two line ends with only spaces or tabs between them.
+fn holds_blank_line(bytes: &[u8]) -> bool {
+    let mut since_line_end: Option<bool> = None; // Some(only blanks since the last line end)
+    for &c in bytes {
+        match c {
+            b'\n' if since_line_end == Some(true) => return true,
+            b'\n' => since_line_end = Some(true),
+            b' ' | b'\t' | b'\r' => {}
+            _ => since_line_end = since_line_end.map(|_| false),
+        }
+    }
+    false
+}
+
+/// Whether `bytes` hold anything but whitespace.
+fn has_text(bytes: &[u8]) -> bool {
+    bytes.iter().any(|c| !c.is_ascii_whitespace())
 }
 
 fn spans_of(a: &Annotation) -> Vec<(usize, usize)> {
@@ -700,5 +725,22 @@ mod tests {
         assert_eq!(strip_spans(text, &[footer, header]), "Story line one.\n\n");
         assert_eq!(strip_spans("abc", &[(1, 99)]), "a");
         assert_eq!(strip_spans("abc", &[]), "abc");
+    }
+
+    #[test]
+    fn a_removed_caption_leaves_the_paragraph_break() {
+        // the caption's span takes the blank line after it with it
+        let text = "First paragraph.\nA caption.\n\nSecond paragraph.\n";
+        let start = text.find("A caption").unwrap_or(0);
+        let end = text.find("Second").unwrap_or(0);
+        assert_eq!(
+            strip_spans(text, &[(start, end)]),
+            "First paragraph.\n\nSecond paragraph.\n"
+        );
+        // a span inside one paragraph's lines joins nothing that was apart
+        assert_eq!(strip_spans("a\nb\nc\n", &[(2, 4)]), "a\nc\n");
+        // at the end of the text, no break is added
+        assert_eq!(strip_spans("a\n\nb\n\n", &[(3, 7)]), "a\n\n");
+        assert!(holds_blank_line(b"x\n \r\n") && !holds_blank_line(b"x\ny\n"));
     }
 }

@@ -267,6 +267,17 @@ fn render_templates(out: &mut String, report: &Report) {
             clip(&t.text, 60)
         );
     }
+    let kept = &s.shared_text;
+    if !kept.is_empty() {
+        let _ = writeln!(
+            out,
+            "  shared text frequent article text kept in {} ({} as its one copy); own headline kept in {}; {} kept whole (--stub-share)",
+            count(kept.frequent_content_documents, "document"),
+            kept.frequent_content_kept_once,
+            count(kept.own_headlines_kept, "document"),
+            count(kept.kept_whole, "document"),
+        );
+    }
     if s.boilerplate_spans > 0 {
         let _ = writeln!(
             out,

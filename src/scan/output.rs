@@ -880,9 +880,9 @@ fn frequent_runs(snap: &Snapshot, templates: &Finalized, d: usize, site: u32) ->
 /// in one page and is a later copy elsewhere; shorter runs (a label above a link list) and
 /// what the site stamps on nearly every page stay chrome. A reused block, and such a line, is
 /// kept by the holder where it is most the page's own text: inside its article, as its own
-/// headline, in the page where it makes the largest part (a chapter rather than the whole-book
-/// page that prints every chapter), then the first by path. An own headline is never
-/// stripped. With `--strip-reused auto`, a document that the later copies would leave with
+/// headline, in the page that holds the fewest shared blocks (a chapter rather than the
+/// whole-book page that prints every chapter), then the first by path. An own headline is
+/// never stripped. With `--strip-reused auto`, a document that the later copies would leave with
 /// under `--stub-share` of its words keeps them.
 fn shared_spans(
     ctx: &Ctx,
@@ -922,8 +922,18 @@ fn shared_spans(
         content.insert(d, hits);
     }
     counts.frequent_content_documents = content.len() as u64;
-    let words = |d: u32| snap.figures[d as usize].content_words;
-    let prefer = |h: &Holder| (h.outside_article, !h.own_headline, words(h.doc), h.doc);
+    // How many shared blocks each document holds: a page that prints many others (a
+    // whole-book print page, an index of excerpts) holds far more than any one of them.
+    let mut blocks_held = vec![0u32; ctx.metas.len()];
+    for r in &templates.reused {
+        for &d in &r.documents {
+            blocks_held[d as usize] += 1;
+        }
+    }
+    let prefer = |h: &Holder| {
+        let held = blocks_held[h.doc as usize];
+        (h.outside_article, !h.own_headline, held, h.doc)
+    };
     let mut later: WantedSpans = BTreeMap::new();
     long_runs.sort_by_key(|(key, h)| (*key, prefer(h)));
     let mut keepers: Vec<u32> = Vec::new();
@@ -945,11 +955,14 @@ fn shared_spans(
             .filter(|&d| kept(d))
             .filter_map(|d| reused_holder(snap, templates, d, r.key))
             .collect();
+        let first_by_path = holders.iter().map(|h| h.doc).min();
         holders.sort_by_key(&prefer);
-        for h in holders.iter().skip(1) {
+        for (i, h) in holders.iter().enumerate() {
             if h.own_headline {
-                protected.push(h.doc);
-            } else {
+                if Some(h.doc) != first_by_path {
+                    protected.push(h.doc); // the first by path would have kept it
+                }
+            } else if i > 0 {
                 later.entry(h.doc).or_default().push(Later::Bytes(h.span));
             }
         }
@@ -1090,12 +1103,14 @@ fn stubs(
     whole
 }
 
+/// (line number, words) of a document's non-blank lines.
+type LineWords = Vec<(u32, u32)>;
+
 /// The (line number, words) of each non-blank line of the documents `wanted` names, from their
 /// records (or their texts read again and segmented).
-fn line_words(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<u32, Vec<(u32, u32)>> {
+fn line_words(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<u32, LineWords> {
     if let Some(spill) = ctx.spill {
-        type DocLines = (u32, Vec<(u32, u32)>);
-        let read: Option<Vec<DocLines>> = wanted
+        let read: Option<Vec<(u32, LineWords)>> = wanted
             .par_iter()
             .map(|(&d, _)| {
                 let parts = spill.read(ctx.records[d as usize]).ok()?;
