@@ -604,32 +604,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore]
-    fn debug_dump() {
-        let Ok(path) = std::env::var("NEARDUP_DEBUG_HTML") else {
-            return;
-        };
-        let bytes = std::fs::read(path).unwrap();
-        let (html, _) = super::super::html::decode(&bytes, None);
-        let (text, lines, nodes) = extract(&html);
-        let v = verdicts(&text, &lines, &nodes);
-        for (i, (l, v)) in lines.iter().zip(v).enumerate() {
-            let t = &text[l.start as usize..l.end as usize];
-            let t: String = t.chars().take(100).collect();
-            println!(
-                "{:4} {:18} w{:3} ld{:.2} f{:5} n{:4} {}",
-                i + 1,
-                v.map_or("", |r| r.as_str()),
-                l.words,
-                l.link_density(),
-                l.flags,
-                l.node,
-                t
-            );
-        }
-    }
-
-    #[test]
     fn a_page_without_prose_is_left_alone() {
         assert_eq!(kept("<ul><li><a href=/>Home</a><li>About</ul>").len(), 2);
         assert!(kept("").is_empty());

@@ -142,7 +142,10 @@ impl<E: Emitter> ForwardingEmitter for Markup<E> {
     }
     fn push_tag_name(&mut self, s: &[u8]) {
         self.inner.push_tag_name(s);
-        self.name.extend_from_slice(s);
+        // the names that matter are short: a longer one only has to stay unequal to them
+        if self.name.len() < 16 {
+            self.name.extend_from_slice(s);
+        }
     }
     fn set_self_closing(&mut self) {
         self.inner.set_self_closing();
@@ -846,7 +849,8 @@ impl Walker {
         self.pending_space = false;
         if self.text.len() > self.line_start {
             let line = &self.text[self.line_start..];
-            if !line.is_ascii() && is_nfc_quick(line.chars()) != IsNormalized::Yes {
+            // characters that may not be composed start at U+0300 (a lead byte of 0xCC on)
+            if line.bytes().any(|b| b >= 0xCC) && is_nfc_quick(line.chars()) != IsNormalized::Yes {
                 // composed as a reader's text is (`e` + U+0301 is `é`)
                 let composed: String = line.nfc().collect();
                 self.text.truncate(self.line_start);
@@ -899,7 +903,8 @@ fn unspaced_script(c: char) -> bool {
 /// so that prose in those scripts is prose to the classifier.
 fn word_count(line: &str) -> u32 {
     let spaced = line.split(' ').count() as u32;
-    if line.is_ascii() {
+    // those scripts are all past U+0E00: three or four bytes in UTF-8
+    if !line.bytes().any(|b| b >= 0xE0) {
         return spaced;
     }
     let unspaced = line.chars().filter(|&c| unspaced_script(c)).count() as u32;
@@ -909,22 +914,31 @@ fn word_count(line: &str) -> u32 {
 /// Whether a `class` value names an element the page hides: a class `hidden` (whole, not
 /// `hidden-xs`, shown on larger screens), `hideme`, or one for screen readers only.
 fn class_hides(value: &[u8]) -> bool {
-    value.split(|b| b.is_ascii_whitespace()).any(|c| {
-        matches!(
-            c.to_ascii_lowercase().as_slice(),
-            b"hidden"
-                | b"hideme"
-                | b"visually-hidden"
-                | b"visuallyhidden"
-                | b"sr-only"
-                | b"screen-reader-text"
-        )
-    })
+    const HIDING: [&[u8]; 6] = [
+        b"hidden",
+        b"hideme",
+        b"visually-hidden",
+        b"visuallyhidden",
+        b"sr-only",
+        b"screen-reader-text",
+    ];
+    value
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|c| (6..=18).contains(&c.len()))
+        .any(|c| HIDING.iter().any(|h| c.eq_ignore_ascii_case(h)))
 }
 
 /// Whether a `style` value hides its element: `display: none`, `visibility: hidden`,
 /// `font-size: 0`.
 fn style_hides(value: &[u8]) -> bool {
+    let mentions = |needle: &[u8]| {
+        value
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !(mentions(b"none") || mentions(b"hidden") || mentions(b"font-size")) {
+        return false; // most styles hide nothing: no copy of them
+    }
     let compact: Vec<u8> = value
         .iter()
         .filter(|b| !b.is_ascii_whitespace())
