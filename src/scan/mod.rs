@@ -15,6 +15,9 @@ mod pass1;
 mod rounds;
 mod sign;
 
+/// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
+pub(crate) use pass1::unique_id;
+
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -357,6 +360,31 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.spill = Some(spill.describe());
         let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
         timing.corpus = Some(root.display().to_string());
+        // Ids are paths as given when there are several inputs or a file: all are recorded.
+        let inputs = cfg.inputs();
+        if inputs.len() > 1 || !cfg.root.is_dir() {
+            timing.inputs = inputs
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            timing.working_dir = std::env::current_dir()
+                .ok()
+                .map(|d| d.display().to_string());
+        }
+    }
+    if out.report.timing.is_some() {
+        let shown = crate::report::html::wanted_ids(&out.report, &Default::default());
+        let hashes = out
+            .annotations
+            .iter()
+            .zip(&out.text_hashes)
+            .filter(|(a, _)| shown.contains(&a.id))
+            .map(|(a, h)| (a.id.clone(), format!("{h:016x}")))
+            .collect();
+        if let Some(timing) = out.report.timing.as_mut() {
+            timing.text_hashes = hashes;
+        }
     }
     let read = InputsRead {
         fields: &snap.fields,
