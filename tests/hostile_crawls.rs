@@ -125,7 +125,21 @@ fn f06_a_damaged_parquet_file_is_skipped_with_its_reason() {
         let mut bad = good.clone();
         bad[at] = byte;
         std::fs::write(dir.path().join("m.parquet"), &bad).expect("write");
-        let report = scan(dir.path(), "m.parquet", &[]);
+        // nothing read: exit code 3 (issue 23), the report still says why
+        let out = run(
+            dir.path(),
+            &[
+                "scan",
+                "m.parquet",
+                "--report",
+                "r.json",
+                "-q",
+                "--no-timing",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3));
+        let text = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
+        let report: Report = serde_json::from_str(&text).expect("report");
         let entries = skipped(&report);
         assert_eq!(entries.len(), 1, "byte {at}: {entries:?}");
         assert!(entries[0].0.starts_with("m.parquet"), "{entries:?}");
@@ -462,7 +476,8 @@ fn f10_clean_copies_never_share_a_name() {
     );
     let mut copies = walk_files(&dir.path().join("out2"));
     copies.sort();
-    assert_eq!(copies, [".neardup-clean", "_/x/a.txt", "_/x/a~2.txt"]);
+    // named under the deepest folder holding both inputs (issue 23): no `..`, no collision
+    assert_eq!(copies, [".neardup-clean", "w/_/x/a.txt", "x/a.txt"]);
 }
 
 /// Files under `root`, as `/`-separated relative paths.

@@ -87,7 +87,7 @@ fn warnings_explain_and_eval_count_one_in_the_singular() {
         "{said}"
     );
     // explain: a one-word document, compared whole as one shingle
-    let out = neardup(root, &["explain", "word.txt", "word.txt"]);
+    let out = neardup(root, &["explain", "--alone", "word.txt", "word.txt"]);
     let said = text(&out);
     assert!(
         said.contains("1 word, 1 content word, 1 shingle;"),
