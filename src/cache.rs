@@ -118,17 +118,29 @@ impl Snapshot {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 13;
+const CACHE_VERSION: u32 = 14;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
     dir.join("neardup.cache")
 }
 
-/// The fingerprint of a corpus and of the options that shape what is read from it.
-pub fn fingerprint(cfg: &Config, files: &[InputFile], repeat_floor: f64) -> u64 {
+/// What a fingerprint is made of, kept beside the cache (`neardup.cache.json`) so that a
+/// rebuild can say what changed: the corpus (how many files, and a hash of their paths, sizes
+/// and modification times) or which reading option.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FingerprintParts {
+    /// Input files.
+    pub files: u64,
+    /// xxh3 of every file's path, size and modification time.
+    pub corpus: u64,
+    /// The options that shape reading, by name.
+    pub options: serde_json::Value,
+}
+
+/// The parts of the fingerprint of a corpus and of the options that shape what is read from it.
+pub fn fingerprint_parts(cfg: &Config, files: &[InputFile], repeat_floor: f64) -> FingerprintParts {
     let mut h = Xxh3::new();
-    h.update(&CACHE_VERSION.to_le_bytes());
     for f in files {
         h.update(f.rel.as_bytes());
         h.update(&[0]);
@@ -151,11 +163,91 @@ pub fn fingerprint(cfg: &Config, files: &[InputFile], repeat_floor: f64) -> u64 
         "min_words": cfg.near.min_words,
         "thin_words": cfg.near.thin_words,
         "thin_share": cfg.near.thin_share,
+        "frequent_docs": cfg.near.frequent_docs,
         "repeat_min_words": cfg.blocks.repeat_min_words,
         "repeat_floor": repeat_floor,
     });
-    h.update(options.to_string().as_bytes());
+    FingerprintParts {
+        files: files.len() as u64,
+        corpus: h.digest(),
+        options,
+    }
+}
+
+/// The one number a cache file carries for its parts.
+pub fn digest(parts: &FingerprintParts) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&CACHE_VERSION.to_le_bytes());
+    h.update(&parts.corpus.to_le_bytes());
+    h.update(parts.options.to_string().as_bytes());
     h.digest()
+}
+
+/// The file beside the cache that keeps its fingerprint's parts.
+fn parts_path(cache: &Path) -> PathBuf {
+    cache.with_extension("cache.json")
+}
+
+/// Keeps the fingerprint's parts beside the cache file (a rebuild then says what changed).
+pub fn save_parts(cache: &Path, parts: &FingerprintParts) -> std::io::Result<()> {
+    let text = serde_json::to_string(parts).map_err(std::io::Error::other)?;
+    crate::files::write_atomically(&parts_path(cache), |out| out.write_all(text.as_bytes()))
+}
+
+/// What changed since the cache at `cache` was saved: the reading options that differ (with
+/// their old and new values), or the corpus; `None` when the saved parts are unknown.
+pub fn what_changed(cache: &Path, now: &FingerprintParts) -> Option<String> {
+    let text = std::fs::read_to_string(parts_path(cache)).ok()?;
+    let then: FingerprintParts = serde_json::from_str(&text).ok()?;
+    let mut changes = Vec::new();
+    option_changes("", &then.options, &now.options, &mut changes);
+    if !changes.is_empty() {
+        return Some(format!("reading options changed: {}", changes.join(", ")));
+    }
+    if then.corpus != now.corpus {
+        return Some(if then.files == now.files {
+            format!(
+                "the corpus changed: a file of the {} was renamed, resized or modified",
+                then.files
+            )
+        } else {
+            format!(
+                "the corpus changed: {} files then, {} now",
+                then.files, now.files
+            )
+        });
+    }
+    None
+}
+
+/// The leaves of two option trees that differ, as `name: old → new`.
+fn option_changes(
+    prefix: &str,
+    then: &serde_json::Value,
+    now: &serde_json::Value,
+    out: &mut Vec<String>,
+) {
+    match (then.as_object(), now.as_object()) {
+        (Some(a), Some(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            let null = serde_json::Value::Null;
+            for k in keys {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                option_changes(
+                    &name,
+                    a.get(k).unwrap_or(&null),
+                    b.get(k).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        _ if then != now => out.push(format!("{prefix} {then} → {now}")),
+        _ => {}
+    }
 }
 
 /// Loads a cached value saved with `fingerprint`; the error says why it cannot be used.

@@ -21,6 +21,13 @@ pub const DEFAULT_THIN_WORDS: usize = 20;
 /// Default `--thin-share`: content under a quarter of the text outside site chrome means the
 /// template candidates took the document's own text (a story on several pages of its site).
 pub const DEFAULT_THIN_SHARE: f64 = 0.25;
+/// Default `--frequent-docs`: a story republished on a site's print, mobile and archive pages
+/// is on a handful of its pages, where a documentation site's blanket-impl lists and shared
+/// method docs are on hundreds; a thin page is compared on neither chrome nor such text.
+pub const DEFAULT_FREQUENT_DOCS: usize = 10;
+/// Default `--containment-min-shingles`: a document of fewer shingles (a short list, a
+/// sentence) lying inside a large page is a quotation of it, not a truncated copy.
+pub const DEFAULT_CONTAINMENT_MIN_SHINGLES: usize = 30;
 /// Default number of distinct documents (near-duplicate copies counted once) of one site that
 /// must hold a line or paragraph before it counts as template.
 pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
@@ -29,6 +36,9 @@ pub const DEFAULT_TEMPLATE_MIN_DOCS: usize = 3;
 pub const DEFAULT_REPEAT_SIMILARITY: f64 = 0.9;
 /// Default minimum number of words of a block that can count as a repeat.
 pub const DEFAULT_REPEAT_MIN_WORDS: usize = 4;
+/// Default share of its words under which stripping later copies of shared text would leave a
+/// document a stub (`--stub-share`): it keeps them instead.
+pub const DEFAULT_STUB_SHARE: f64 = 0.5;
 /// Default largest document (and file, for non-JSONL inputs) read, in bytes.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -84,6 +94,31 @@ pub enum VerifyMode {
     Exact,
 }
 
+/// Whether the annotations strip later copies of shared text (`reused` spans: blocks other
+/// documents hold, and long runs of frequent content inside a page's article).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum StripReused {
+    /// Strip them, except in a document they would leave with under `--stub-share` of its
+    /// words (it keeps them: kept whole rather than a stub).
+    Auto,
+    /// Strip them everywhere, whatever is left.
+    Always,
+    /// Never strip them: only template, repeated blocks and page boilerplate go.
+    Never,
+}
+
+impl StripReused {
+    /// The name the flag takes and the report states.
+    pub fn name(self) -> &'static str {
+        match self {
+            StripReused::Auto => "auto",
+            StripReused::Always => "always",
+            StripReused::Never => "never",
+        }
+    }
+}
+
 /// Which member of a duplicate cluster is kept as its representative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -96,9 +131,52 @@ pub enum KeepPolicy {
     Shortest,
 }
 
+/// How the files of the inputs are read (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// By the file name: `.txt`, `.md`, `.jsonl`, `.json` (JSON Lines when its first record
+    /// parses as one), `.html`, `.warc`, `.parquet`…, optionally `.gz` or `.zst`.
+    Auto,
+    /// Every file is one document of plain text.
+    Text,
+    /// Every file holds one JSON object per line.
+    Jsonl,
+    /// Every file is one HTML page.
+    Html,
+    /// Every file is a WARC archive.
+    Warc,
+    /// Every file is a Parquet file.
+    Parquet,
+}
+
+impl InputFormat {
+    /// Its name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Text => "text",
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::Html => "html",
+            InputFormat::Warc => "warc",
+            InputFormat::Parquet => "parquet",
+        }
+    }
+
+    /// Whether documents of this format have named fields (`--text-field`…); `Auto` may.
+    pub fn has_fields(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Auto | InputFormat::Jsonl | InputFormat::Parquet
+        )
+    }
+}
+
 /// Options for reading the corpus.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputOptions {
+    /// How files are read: by their names (`Auto`), or all in one format.
+    pub format: InputFormat,
     /// JSONL field holding a document's text.
     pub text_field: String,
     /// JSONL field holding a document's id (falls back to `path:line`).
@@ -145,6 +223,12 @@ pub struct NearDupOptions {
     /// thin. Thin documents are compared on their text outside site chrome, not on what
     /// template removal left of them.
     pub thin_share: f64,
+    /// A unit held by more documents of a site than this is frequent: shared text, never a
+    /// thin document's own (see [`DEFAULT_FREQUENT_DOCS`]).
+    pub frequent_docs: usize,
+    /// A document joins another by containment only with at least this many distinct
+    /// shingles (see [`DEFAULT_CONTAINMENT_MIN_SHINGLES`]).
+    pub containment_min_shingles: usize,
     /// Seed of the MinHash permutations.
     pub seed: u64,
 }
@@ -159,6 +243,11 @@ pub struct BlockOptions {
     pub repeat_similarity: f64,
     /// Blocks with fewer words never count as repeats.
     pub repeat_min_words: usize,
+    /// Whether later copies of shared text are stripped.
+    pub strip_reused: StripReused,
+    /// With [`StripReused::Auto`], a document that stripping later copies would leave with
+    /// under this share of its words (outside template and boilerplate) keeps them.
+    pub stub_share: f64,
 }
 
 /// A whole scan's configuration.
@@ -213,6 +302,7 @@ impl Config {
             temp_dir: None,
             fold_digits: false,
             input: InputOptions {
+                format: InputFormat::Auto,
                 text_field: "text".to_string(),
                 id_field: "id".to_string(),
                 site_field: None,
@@ -234,12 +324,16 @@ impl Config {
                 min_words: 0,
                 thin_words: DEFAULT_THIN_WORDS,
                 thin_share: DEFAULT_THIN_SHARE,
+                frequent_docs: DEFAULT_FREQUENT_DOCS,
+                containment_min_shingles: DEFAULT_CONTAINMENT_MIN_SHINGLES,
                 seed: 0x6e65_6172_6475_7030,
             },
             blocks: BlockOptions {
                 template_min_docs: DEFAULT_TEMPLATE_MIN_DOCS,
                 repeat_similarity: DEFAULT_REPEAT_SIMILARITY,
                 repeat_min_words: DEFAULT_REPEAT_MIN_WORDS,
+                strip_reused: StripReused::Auto,
+                stub_share: DEFAULT_STUB_SHARE,
             },
         }
     }
@@ -317,10 +411,15 @@ impl Config {
                 ));
             }
         }
+        self.check_fields_have_a_format()?;
         crate::corpus::check_globs(&self.input.globs)?;
         let rs = self.blocks.repeat_similarity;
         if !(rs > 0.0 && rs <= 1.0) {
             return Err(format!("--repeat-similarity must be in (0, 1], got {rs}"));
+        }
+        let ss = self.blocks.stub_share;
+        if !(0.0..=1.0).contains(&ss) {
+            return Err(format!("--stub-share must be in [0, 1], got {ss}"));
         }
         Ok(())
     }
@@ -358,6 +457,33 @@ mod tests {
         let mut c = Config::new("x");
         c.input.max_bytes = 5 << 30;
         assert!(c.validate().unwrap_err().0.contains("--max-bytes"));
+    }
+}
+
+impl Config {
+    /// A field flag given with a `--format` whose documents have no fields would be ignored:
+    /// refused instead.
+    fn check_fields_have_a_format(&self) -> Result<(), String> {
+        let input = &self.input;
+        if input.format.has_fields() {
+            return Ok(());
+        }
+        let named = [
+            (
+                "--text-field",
+                Some(&input.text_field).filter(|f| *f != "text"),
+            ),
+            ("--id-field", Some(&input.id_field).filter(|f| *f != "id")),
+            ("--site-field", input.site_field.as_ref()),
+        ];
+        match named.iter().find(|(_, v)| v.is_some()) {
+            Some((flag, Some(name))) => Err(format!(
+                "{flag} {name} names a field, but --format {} documents have no fields (a file is \
+                 read whole): use --format jsonl or parquet, or leave {flag} out",
+                input.format.name()
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

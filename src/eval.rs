@@ -36,7 +36,14 @@ pub struct Truth {
     /// Content similarity of labelled duplicate pairs, where known (generated corpora).
     #[serde(default)]
     pub pair_similarity: Vec<PairSimilarity>,
+    /// The sections the file does not have (of [`SECTIONS`]): not scored. Set by
+    /// [`parse_labels`]; a `Truth` read otherwise scores every section.
+    #[serde(skip)]
+    pub unlabelled: Vec<String>,
 }
+
+/// The sections of a truth file, each scored only when the file has it.
+pub const SECTIONS: [&str; 3] = ["duplicate_clusters", "template_lines", "repeated_lines"];
 
 /// Content similarity of a labelled duplicate pair.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -131,10 +138,46 @@ pub struct Evaluation {
     pub false_pairs: Vec<(String, String)>,
     /// Labelled pairs that were missed, for reading (at most 20).
     pub missed_pairs: Vec<(String, String)>,
+    /// Sections the truth file does not label, not scored (see [`Truth::unlabelled`]).
+    pub unlabelled: Vec<String>,
+}
+
+impl Evaluation {
+    fn labelled(&self, section: &str) -> bool {
+        !self.unlabelled.iter().any(|u| u == section)
+    }
 }
 
 impl fmt::Display for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.labelled("duplicate_clusters") {
+            self.fmt_pairs(f)?;
+        }
+        if self.labelled("template_lines") {
+            writeln!(f, "template lines        {}", self.template_lines)?;
+        }
+        if self.labelled("repeated_lines") {
+            writeln!(f, "repeated lines        {}", self.repeated_lines)?;
+        }
+        if !self.unlabelled.is_empty() {
+            let names: Vec<String> = self
+                .unlabelled
+                .iter()
+                .map(|u| u.replace('_', " "))
+                .collect();
+            writeln!(
+                f,
+                "not scored (the truth file does not label them): {}",
+                names.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Evaluation {
+    /// The pair scores and the pairs got wrong.
+    fn fmt_pairs(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "near-duplicate pairs  {}", self.pairs)?;
         if let Some((t, s)) = &self.pairs_above_threshold {
             writeln!(
@@ -154,8 +197,6 @@ impl fmt::Display for Evaluation {
                 s.true_positives + s.false_negatives
             )?;
         }
-        writeln!(f, "template lines        {}", self.template_lines)?;
-        writeln!(f, "repeated lines        {}", self.repeated_lines)?;
         for (a, b) in &self.false_pairs {
             writeln!(f, "  false pair   {a}  ~  {b}")?;
         }
@@ -227,6 +268,7 @@ pub fn evaluate(report: &Report, annotations: &[Annotation], truth: &Truth) -> E
         pairs_below_threshold: split(false),
         false_pairs,
         missed_pairs,
+        unlabelled: truth.unlabelled.clone(),
     }
 }
 
@@ -372,8 +414,14 @@ pub fn parse_labels(text: &str) -> Result<Labels, String> {
     let serde_json::Value::Object(map) = &value else {
         return Err("expected a JSON object".to_string());
     };
-    if map.contains_key("duplicate_clusters") {
-        let truth: Truth = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    if SECTIONS.iter().any(|k| map.contains_key(*k)) {
+        let unlabelled = SECTIONS
+            .iter()
+            .filter(|k| !map.contains_key(**k))
+            .map(|k| k.to_string())
+            .collect();
+        let mut truth: Truth = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        truth.unlabelled = unlabelled;
         return Ok(Labels::Truth(Box::new(truth)));
     }
     let mut labels = LineLabels::new();

@@ -13,7 +13,7 @@ use crate::scan::{
 };
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
-use crate::text::{intersection_size, word_shingles_of_hashes, Segmented};
+use crate::text::{intersection_size, word_shingles_of_hashes, Segmented, Shingling};
 
 /// One document to explain, with the lines a scan found to be template (left out).
 #[derive(Debug, Clone)]
@@ -26,9 +26,12 @@ pub struct Subject {
     pub template_lines: Vec<(u32, u32)>,
     /// Its site, in a scanned corpus.
     pub site: Option<String>,
-    /// 1-based lines that are site chrome (see [`mark_chrome`]): what a thin document is
-    /// compared without.
+    /// 1-based lines that are not the document's own text, site chrome or frequent text (see
+    /// [`mark_chrome`]): what a thin document is compared without.
     pub chrome_lines: Vec<u32>,
+    /// 1-based lines of frequent text (on more than `--frequent-docs` pages of the site):
+    /// left out of every basis, as template is out of the content.
+    pub frequent_lines: Vec<u32>,
     /// For an HTML page of a scanned corpus: the runs its structure shows to be boilerplate,
     /// with why (shown, not left out: the comparison is the scan's).
     pub boilerplate: Vec<crate::corpus::Boilerplate>,
@@ -136,6 +139,27 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
             _ => {}
         }
     });
+    if count == 0 {
+        // Nothing read: say why (a text field its records lack, with the fields they have).
+        let reason = outcome.skipped.first().map_or_else(
+            || "no document in it".to_string(),
+            |s| {
+                format!(
+                    "no document in it: {} skipped, the first for: {}",
+                    crate::plural::count(outcome.skipped.len() as u64, "entry"),
+                    s.reason
+                )
+            },
+        );
+        let fields = match outcome.fields.records {
+            0 => String::new(),
+            _ => format!(
+                "; its records have the fields {} (name the text with --text-field)",
+                outcome.fields.listed()
+            ),
+        };
+        return Err(unreadable(format!("{reason}{fields}")));
+    }
     let doc = match (wanted, by_id.or(by_number), first) {
         (Some(id), None, _) => {
             return Err(ExplainError::NotInFile {
@@ -167,8 +191,136 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
         template_lines: Vec::new(),
         site: None,
         chrome_lines: Vec::new(),
+        frequent_lines: Vec::new(),
         boilerplate: doc.boilerplate,
     })
+}
+
+/// Where `explain` of two files takes its site context from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// A scan of this folder, the deepest holding both files: its template lines are left out
+    /// as that scan leaves them out.
+    Folder(std::path::PathBuf),
+    /// The two files alone, and why (no template lines known).
+    Alone(String),
+}
+
+/// How far above a file its context folder may lie, and how much that folder may hold.
+const CONTEXT_LEVELS: usize = 3;
+const CONTEXT_FILES: usize = 20_000;
+const CONTEXT_BYTES: u64 = 512 << 20;
+
+/// The folder whose scan gives two files their site context: the deepest folder holding
+/// both, when it lies at most three levels above each and holds at most 20,000 input files
+/// and 512 MB; else why they are compared alone.
+pub fn context_of(cfg: &Config, a: &str, b: &str) -> Context {
+    let folder = |arg: &str| {
+        let (path, _) = split_document_arg(arg);
+        std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+    };
+    let (Some(fa), Some(fb)) = (folder(a), folder(b)) else {
+        return Context::Alone("a file cannot be found".to_string());
+    };
+    let common: std::path::PathBuf = fa
+        .components()
+        .zip(fb.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect();
+    let depth = |f: &Path| f.components().count() - common.components().count();
+    if depth(&fa).max(depth(&fb)) > CONTEXT_LEVELS {
+        return Context::Alone(format!(
+            "the folder holding both, '{}', lies more than {CONTEXT_LEVELS} levels above them",
+            common.display()
+        ));
+    }
+    let mut probe = cfg.clone();
+    probe.root = common.clone();
+    probe.more_roots.clear();
+    let walk = crate::corpus::walk_inputs(&probe);
+    let bytes: u64 = walk.files.iter().map(|f| f.size).sum();
+    if walk.files.len() > CONTEXT_FILES || bytes > CONTEXT_BYTES {
+        return Context::Alone(format!(
+            "the folder holding both, '{}', holds {} ({} MB): too much to scan for one comparison",
+            common.display(),
+            count(walk.files.len() as u64, "file"),
+            bytes >> 20
+        ));
+    }
+    Context::Folder(common)
+}
+
+/// Two files compared as a scan of `folder` compares them: its template lines left out, its
+/// site chrome known. The subjects keep the names given.
+pub fn from_files_in(
+    cfg: &Config,
+    folder: &Path,
+    a: &str,
+    b: &str,
+) -> Result<(Subject, Subject), ExplainError> {
+    let mut in_folder = cfg.clone();
+    in_folder.root = folder.to_path_buf();
+    in_folder.more_roots.clear();
+    let out = crate::scan(&in_folder)?;
+    let x = subject_in_scan(&in_folder, &out, a)?;
+    let y = subject_in_scan(&in_folder, &out, b)?;
+    let mut both = [x, y];
+    mark_chrome(&in_folder, &out, &mut both);
+    let [x, y] = both;
+    Ok((x, y))
+}
+
+/// The document `arg` (`FILE` or `FILE#ID`) among the files a scan read, with its template
+/// lines from the scan's annotations.
+fn subject_in_scan(cfg: &Config, out: &ScanOutput, arg: &str) -> Result<Subject, ExplainError> {
+    let (path, wanted) = split_document_arg(arg);
+    let target = std::fs::canonicalize(path).ok();
+    let file = out
+        .files
+        .iter()
+        .find(|f| target.is_some() && std::fs::canonicalize(&f.path).ok() == target);
+    let Some(file) = file else {
+        // not a file the scan reads (an extension it skips): compared alone
+        return from_file(cfg, arg);
+    };
+    let number: Option<u32> = wanted.and_then(|w| w.parse().ok());
+    let mut found: Option<Subject> = None;
+    crate::corpus::read_documents(file, &cfg.input, |doc| {
+        let hit = match wanted {
+            None => found.is_none(),
+            Some(w) => found.is_none() && (doc.id == w || number == Some(doc.line)),
+        };
+        if !hit {
+            return;
+        }
+        let annotation = out
+            .annotations
+            .iter()
+            .find(|x| x.path == file.rel && x.line.unwrap_or(0) == doc.line);
+        found = Some(Subject {
+            id: arg.to_string(),
+            template_lines: annotation
+                .map(|x| {
+                    x.spans
+                        .iter()
+                        .filter(|s| s.kind == SpanKind::Template)
+                        .map(|s| (s.start_line, s.end_line))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            site: annotation.and_then(|x| x.site.clone()),
+            text: doc.text,
+            chrome_lines: Vec::new(),
+            boilerplate: doc.boilerplate,
+        });
+    });
+    match found {
+        Some(subject) => Ok(subject),
+        None => from_file(cfg, arg),
+    }
 }
 
 /// `FILE#ID` split into the file and the id of one of its documents: at the first `#` that
@@ -239,15 +391,17 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
+                frequent_lines: Vec::new(),
                 boilerplate: doc.boilerplate,
             });
         });
     }
 }
 
-/// Sets the chrome lines of `subjects`, documents of the scanned corpus: the lines of units
-/// that so many documents of their site hold that no copy group explains them (the scan's
-/// rule, counted again over the files the scan read).
+/// Sets the chrome and frequent lines of `subjects`, documents of the scanned corpus: the
+/// lines of units that so many documents of their site hold that no copy group explains them,
+/// or more than `--frequent-docs` (the scan's rule, counted again over the files the scan
+/// read).
 pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
     let parts: Vec<DocParts> = subjects
         .iter()
@@ -278,14 +432,22 @@ pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
             .blocks
             .template_min_docs
             .max((CHROME_SHARE * docs as f64).ceil() as usize);
-        s.chrome_lines = p
-            .units
-            .iter()
-            .filter(|u| wanted[&(s.site.clone(), u.key)] as usize >= min)
-            .flat_map(|u| p.lines[u.lines.clone()].iter().map(|l| l.number))
-            .collect();
-        s.chrome_lines.sort_unstable();
-        s.chrome_lines.dedup();
+        let lines_where = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
+            let mut lines: Vec<u32> = p
+                .units
+                .iter()
+                .filter(|u| keep(wanted[&(s.site.clone(), u.key)] as usize))
+                .flat_map(|u| p.lines[u.lines.clone()].iter().map(|l| l.number))
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            lines
+        };
+        let frequent = cfg.near.frequent_docs;
+        // The scan counts a unit from the documents that make a candidate up.
+        let counted = |n: usize| n >= cfg.blocks.template_min_docs;
+        s.chrome_lines = lines_where(&|n| counted(n) && (n >= min || n > frequent));
+        s.frequent_lines = lines_where(&|n| counted(n) && n > frequent);
     }
 }
 
@@ -296,6 +458,8 @@ pub struct Explanation {
     words: [u64; 2],
     content_words: [usize; 2],
     shingles: [usize; 2],
+    /// How each was shingled: `--shingle`, and under words the scripts of its compared text.
+    shingling: [&'static str; 2],
     /// What each was compared on.
     basis: [Basis; 2],
     template_lines: [Vec<(u32, u32)>; 2],
@@ -335,6 +499,7 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
                 .template_lines
                 .iter()
                 .any(|&(a, b)| l.number >= a && l.number <= b)
+                || subject.frequent_lines.binary_search(&l.number).is_ok()
         })
         .collect();
     let chrome: Vec<bool> = parts
@@ -355,6 +520,15 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         set,
         basis: content.basis,
         left_out,
+    }
+}
+
+/// How a side was shingled, as `explain` says it: by characters with `--shingle chars`; by
+/// words otherwise, each character of a script written without spaces a word of its own.
+fn shingling(side: &Side, cfg: &Config) -> &'static str {
+    match cfg.near.shingle {
+        ShingleKind::Chars => "shingled by characters (--shingle chars)",
+        ShingleKind::Words => Shingling::of_normalized(&side.words.join(" ")).describe(),
     }
 }
 
@@ -462,6 +636,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         words: [sides[0].seg.words(), sides[1].seg.words()],
         content_words: [sides[0].words.len(), sides[1].words.len()],
         shingles: [sa.len(), sb.len()],
+        shingling: [shingling(&sides[0], cfg), shingling(&sides[1], cfg)],
         basis: [sides[0].basis, sides[1].basis],
         template_lines: [a.template_lines.clone(), b.template_lines.clone()],
         boilerplate: [a.boilerplate.clone(), b.boilerplate.clone()],
@@ -472,6 +647,7 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         thresholds: Thresholds {
             jaccard: cfg.near.threshold,
             containment: cfg.near.containment,
+            containment_min_shingles: cfg.near.containment_min_shingles,
         },
         num_perm: cfg.near.num_perm,
         shared_blocks,
@@ -486,7 +662,8 @@ impl Explanation {
             return (true, "same normalised text");
         }
         let c = self.containment[0].max(self.containment[1]);
-        if !self.thresholds.accept(self.jaccard, c) {
+        let smaller = self.shingles[0].min(self.shingles[1]);
+        if !self.thresholds.accept(self.jaccard, c, smaller) {
             return (false, "below both thresholds");
         }
         if self.jaccard >= self.thresholds.jaccard {
@@ -545,10 +722,15 @@ impl fmt::Display for Explanation {
                 ranges(&self.template_lines[i]),
                 match self.basis[i] {
                     Basis::Content => "",
-                    Basis::Core => " (content thin: its text outside site chrome compared)",
-                    Basis::Full => " (shorter than one shingle outside chrome: full text compared)",
+                    Basis::Core =>
+                        " (content thin: its own text compared, outside site chrome and frequent text)",
+                    Basis::Whole =>
+                        " (too little text of its own: its own words anywhere on the page, compared whole, joined only to the same words)",
+                    Basis::Page =>
+                        " (too little text of its own in its article: its own words anywhere on the page compared)",
                 }
             )?;
+            writeln!(f, "   {}", self.shingling[i])?;
             if !self.boilerplate[i].is_empty() {
                 let runs: Vec<String> = self.boilerplate[i]
                     .iter()
@@ -626,6 +808,7 @@ mod tests {
             template_lines: Vec::new(),
             site: None,
             chrome_lines: Vec::new(),
+            frequent_lines: Vec::new(),
             boilerplate: Vec::new(),
         }
     }

@@ -22,6 +22,7 @@ pub mod cleaning;
 pub mod config;
 mod corpus;
 mod detect;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 mod files;

@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use neardup::config::{
-    KeepPolicy, ShingleKind, SiteMode, VerifyMode, DEFAULT_CONTAINMENT, DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM, DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY,
+    InputFormat, KeepPolicy, ShingleKind, SiteMode, StripReused, VerifyMode, DEFAULT_CONTAINMENT,
+    DEFAULT_CONTAINMENT_MIN_SHINGLES, DEFAULT_FREQUENT_DOCS, DEFAULT_NGRAM, DEFAULT_NUM_PERM,
+    DEFAULT_REPEAT_MIN_WORDS, DEFAULT_REPEAT_SIMILARITY, DEFAULT_STUB_SHARE,
     DEFAULT_TEMPLATE_MIN_DOCS, DEFAULT_THIN_SHARE, DEFAULT_THIN_WORDS, DEFAULT_THRESHOLD,
 };
 use neardup::internals::count;
@@ -36,13 +37,31 @@ enum Command {
     Explain(ExplainArgs),
     /// Print the summary of a saved report, or write its HTML page (--html).
     Report(ReportArgs),
+    /// Say what a re-run changed between two saved reports: parameters, clusters joined or
+    /// split, documents newly dropped or kept.
+    Diff(DiffArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), from the same definitions as --help.
-    Man,
+    /// Print the manual page (roff), from the same definitions as --help; with a command, that
+    /// command's page (neardup man scan > neardup-scan.1).
+    Man {
+        /// The command whose page to print [default: the top page].
+        command: Option<String>,
+    },
+}
+
+/// Exit code of a scan that read no document, or whose named field no record has.
+const EXIT_NOTHING_READ: u8 = 3;
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The earlier report (written by `neardup scan`).
+    a: PathBuf,
+    /// The later report.
+    b: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -54,8 +73,13 @@ struct ExplainArgs {
     /// Second document: as the first.
     b: String,
     /// A corpus directory: A and B are document ids in it, and its template lines are left out.
+    /// Without it, two files are compared as a scan of the folder holding both compares them
+    /// (when it lies at most 3 levels above them and holds at most 20,000 files, 512 MB).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
+    /// Compare two files alone, without the site context of their folder.
+    #[arg(long, conflicts_with = "corpus")]
+    alone: bool,
     #[command(flatten)]
     compare: CompareArgs,
     /// With --corpus: different documents of one site that must hold a line for it to be template.
@@ -106,7 +130,7 @@ struct ParamsArgs {
 struct EvalArgs {
     /// Labels as JSON: duplicate clusters, template and repeated lines (samples/truth.json), or
     /// page line labels {"site/page.txt": {"content": [..], "boilerplate": [..], "ignore": [..]}}.
-    #[arg(long, value_name = "FILE", required_unless_present_any = ["labels", "gold"])]
+    #[arg(long, value_name = "FILE")]
     truth: Option<PathBuf>,
     /// Labelled pairs as TSV: id_a, id_b, label (1 = duplicate, 0 = not); a header line is skipped.
     #[arg(long, value_name = "FILE")]
@@ -226,7 +250,8 @@ struct DetectArgs {
     /// every candidate).
     #[arg(long, value_enum, default_value_t = VerifyMode::Auto, help_heading = "Near-duplicates")]
     verify: VerifyMode,
-    /// Which member of a cluster to keep.
+    /// Which member of a cluster to keep: first = the smallest id (path order), not the
+    /// cleanest copy; longest keeps the most complete one.
     #[arg(long, value_enum, default_value_t = KeepPolicy::First, help_heading = "Near-duplicates")]
     keep: KeepPolicy,
     /// Documents with fewer content words are matched exactly only (0: the shingle size).
@@ -247,6 +272,12 @@ struct DetectArgs {
     /// Blocks with fewer words never count as repeats.
     #[arg(long, default_value_t = DEFAULT_REPEAT_MIN_WORDS, value_name = "N", help_heading = "Templates and repeats")]
     repeat_min_words: usize,
+    /// Strip later copies of shared text: auto (except where it would leave a document a stub), always, never.
+    #[arg(long, value_enum, default_value_t = StripReused::Auto, value_name = "WHEN", help_heading = "Templates and repeats")]
+    strip_reused: StripReused,
+    /// With --strip-reused auto, a document that stripping would leave with under this share of its words keeps its copies.
+    #[arg(long, default_value_t = DEFAULT_STUB_SHARE, value_name = "S", help_heading = "Templates and repeats")]
+    stub_share: f64,
 
     #[command(flatten)]
     input: InputArgs,
@@ -280,6 +311,12 @@ struct CompareArgs {
     /// Content under this share of the text outside site chrome is thin (0 turns the share test off).
     #[arg(long, default_value_t = DEFAULT_THIN_SHARE, value_name = "S", help_heading = "Near-duplicates")]
     thin_share: f64,
+    /// Lines on more pages of a site than this are shared text: never a thin page's own words.
+    #[arg(long, default_value_t = DEFAULT_FREQUENT_DOCS, value_name = "N", help_heading = "Near-duplicates")]
+    frequent_docs: usize,
+    /// Join a document by containment only if it has at least this many distinct shingles.
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT_MIN_SHINGLES, value_name = "N", help_heading = "Near-duplicates")]
+    containment_min_shingles: usize,
     /// Fold every digit to 0 before comparing documents (dates, counts and prices stop mattering).
     #[arg(long, help_heading = "Near-duplicates")]
     fold_digits: bool,
@@ -308,6 +345,10 @@ struct InputArgs {
         help_heading = "Input"
     )]
     globs: Vec<String>,
+    /// How files are read: by their names (auto: .json as JSON Lines when its first record
+    /// is one), or every file in one format (compression still from .gz / .zst).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, help_heading = "Input")]
+    format: InputFormat,
     /// How documents get their site (template blocks are counted per site).
     #[arg(long, value_enum, default_value_t = SiteArg::Dir, help_heading = "Input")]
     site: SiteArg,
@@ -401,6 +442,8 @@ impl DetectArgs {
         cfg.blocks.template_min_docs = self.template_min_docs;
         cfg.blocks.repeat_similarity = self.repeat_similarity;
         cfg.blocks.repeat_min_words = self.repeat_min_words;
+        cfg.blocks.strip_reused = self.strip_reused;
+        cfg.blocks.stub_share = self.stub_share;
     }
 }
 
@@ -414,12 +457,15 @@ impl CompareArgs {
         cfg.near.num_perm = self.num_perm;
         cfg.near.thin_words = self.thin_words;
         cfg.near.thin_share = self.thin_share;
+        cfg.near.frequent_docs = self.frequent_docs;
+        cfg.near.containment_min_shingles = self.containment_min_shingles;
         cfg.near.seed = self.seed;
     }
 }
 
 impl InputArgs {
     fn apply(&self, cfg: &mut Config) {
+        cfg.input.format = self.format;
         cfg.input.text_field = self.text_field.clone();
         cfg.input.id_field = self.id_field.clone();
         cfg.input.site_field = self.site_field.clone();
@@ -509,6 +555,7 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         );
         return Err(ExitCode::from(2));
     }
+    check_distinct_outputs(args)?;
     if let Some(dir) = args.corpus.temp_dir.as_ref().filter(|d| !d.is_dir()) {
         eprintln!(
             "neardup: --temp-dir '{}' is not a folder (create it, or leave the flag out to use TMPDIR)",
@@ -538,6 +585,61 @@ fn check_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
         }
     }
     Ok(())
+}
+
+/// Refuses two outputs that name one file (by another name, `./`, `..` or a symbolic link),
+/// and an output file inside the `--clean` folder (which is replaced whole): one would
+/// silently replace the other.
+fn check_distinct_outputs(args: &ScanArgs) -> Result<(), ExitCode> {
+    let outputs = [
+        ("--report", Some(&args.out.report)),
+        ("--annotations", args.out.annotations.as_ref()),
+        ("--pairs", args.out.pairs.as_ref()),
+        ("--drop-list", args.out.drop_list.as_ref()),
+        ("--html", args.out.html.as_ref()),
+    ];
+    let mut seen: Vec<(&str, &PathBuf, PathBuf)> = Vec::new();
+    for (flag, path) in outputs {
+        let Some(path) = path.filter(|p| !write::is_stdout(p)) else {
+            continue;
+        };
+        let target = link_target(path);
+        if let Some((other, other_path, _)) = seen.iter().find(|(_, _, t)| *t == target) {
+            eprintln!(
+                "neardup: {other} '{}' and {flag} '{}' name the same file; give each its own path",
+                other_path.display(),
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+        if let Some(clean) = &args.out.clean {
+            if target.starts_with(resolved_path(clean)) {
+                eprintln!(
+                    "neardup: {flag} '{}' lies inside --clean '{}', which is replaced whole; write it elsewhere",
+                    path.display(),
+                    clean.display()
+                );
+                return Err(ExitCode::from(2));
+            }
+        }
+        seen.push((flag, path, target));
+    }
+    Ok(())
+}
+
+/// The file `p` names once symbolic links (even to a file not there yet) are followed.
+fn link_target(p: &std::path::Path) -> PathBuf {
+    let mut path = p.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        };
+    }
+    resolved_path(&path)
 }
 
 /// A path as it will be once created, resolved through its longest existing ancestor.
@@ -633,6 +735,13 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     for warning in &out.warnings {
         eprintln!("neardup: warning: {warning}");
     }
+    // At the default threshold the note is a property of the defaults, not news: it is for a
+    // user who set --threshold and would otherwise read its effect into the result.
+    let threshold_given = args.corpus.detect.compare.threshold != DEFAULT_THRESHOLD;
+    let note = summary::threshold_note(cfg.near.threshold, cfg.near.containment);
+    if let Some(note) = note.filter(|_| threshold_given) {
+        eprintln!("neardup: warning: {note}");
+    }
     if args.out.no_timing {
         out.report.timing = None;
     }
@@ -645,7 +754,17 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     if !args.out.quiet {
         print_summary(args, &out.report, cleaned.as_ref());
     }
-    ExitCode::SUCCESS
+    match &out.input_error {
+        Some(error) => {
+            let unwritten = match (&args.out.clean, &args.out.drop_list) {
+                (None, None) => String::new(),
+                _ => " (no clean copy or drop list was written)".to_string(),
+            };
+            eprintln!("neardup: error: {error}{unwritten}");
+            ExitCode::from(EXIT_NOTHING_READ)
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// The summary: on standard output, unless JSON goes there (then on standard error).
@@ -714,6 +833,12 @@ fn write_outputs(
             return Err(ExitCode::from(1));
         }
     }
+    // A scan that read nothing (or not the field named) has nothing to act on: no drop list,
+    // no clean copy, which would be empty or lack every record (exit code 3).
+    if out.input_error.is_some() {
+        write_html(args, cfg, out)?;
+        return Ok(None);
+    }
     if let Some(path) = &args.out.drop_list {
         if let Err(e) = write::write_drop_list(path, &out.annotations) {
             eprintln!(
@@ -749,6 +874,14 @@ const EVAL_SWEEP: [f64; 6] = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 fn run_eval(args: &EvalArgs) -> ExitCode {
     if let Some(gold) = &args.gold {
         return run_gold_eval(args, gold);
+    }
+    if args.truth.is_none() && args.labels.is_none() {
+        eprintln!(
+            "neardup: eval needs labels to score against: --truth FILE (duplicate clusters, \
+             template and repeated lines as samples/truth.json, or page line labels), --labels \
+             FILE (pairs: id_a<TAB>id_b<TAB>1|0) or --gold DIR (the article text of each page)"
+        );
+        return ExitCode::from(2);
     }
     // The label files are read first: a bad one fails before the scan.
     let read = |path: &PathBuf| {
@@ -832,11 +965,20 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let file_of: std::collections::HashMap<&str, _> =
-            out.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+        if let Some(error) = &out.input_error {
+            eprintln!("neardup: error: {error}");
+            return ExitCode::from(EXIT_NOTHING_READ);
+        }
+        let names = clean::copy_names(&out.files);
+        let name_of: std::collections::HashMap<&str, &String> = out
+            .files
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| (f.rel.as_str(), name))
+            .collect();
         for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            if let Some(file) = file_of.get(a.path.as_str()) {
-                dropped.insert(clean::copy_name(file));
+            if let Some(name) = name_of.get(a.path.as_str()) {
+                dropped.insert((*name).clone());
             }
         }
         let target = scratch.clone();
@@ -915,6 +1057,10 @@ fn score_eval(
     };
     for warning in &out.warnings {
         eprintln!("neardup: warning: {warning}");
+    }
+    if let Some(error) = &out.input_error {
+        eprintln!("neardup: error: {error}");
+        return ExitCode::from(EXIT_NOTHING_READ);
     }
     let dir = args.scan.corpus_name();
     let mut code = ExitCode::SUCCESS;
@@ -1007,29 +1153,39 @@ fn run_params(args: &ParamsArgs) -> ExitCode {
     let thresholds = neardup::sketch::Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
+        containment_min_shingles: cfg.near.containment_min_shingles,
     };
-    emit(&neardup::sketch::lsh::describe(
+    let mut text = neardup::sketch::lsh::describe(
         &thresholds,
         cfg.near.num_perm,
         cfg.near.bands,
         cfg.near.rows,
-    ));
+    );
+    text.push_str(&joins(cfg.near.threshold, cfg.near.containment));
+    emit(&text);
     ExitCode::SUCCESS
 }
 
+/// `params`: which rule joins a pair at these thresholds, and whether the threshold matters.
+fn joins(threshold: f64, containment: Option<f64>) -> String {
+    let Some(c) = containment else {
+        return format!("\njoined: pairs with Jaccard ≥ {threshold} (containment off)\n");
+    };
+    let mut text = format!(
+        "\njoined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside the \
+         larger (containment; copies of similar length reach it from Jaccard {:.2})\n",
+        c / (2.0 - c)
+    );
+    if let Some(note) = summary::threshold_note(threshold, containment) {
+        text.push_str(&format!("warning: {note}\n"));
+    }
+    text
+}
+
 fn run_report(args: &ReportArgs) -> ExitCode {
-    let report: neardup::Report = match std::fs::read_to_string(&args.report)
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
-    {
+    let report = match read_report(&args.report) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!(
-                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
-                args.report.display()
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let Some(path) = &args.html else {
         let corpus = report.timing.as_ref().and_then(|t| t.corpus.clone());
@@ -1061,13 +1217,15 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
         eprintln!("neardup: {msg}");
         return ExitCode::from(2);
     }
-    let subjects = match &args.corpus {
-        Some(_) => neardup::explain::from_corpus(&cfg, &args.a, &args.b),
-        None => neardup::explain::from_files(&cfg, &args.a, &args.b),
+    let (subjects, context) = match &args.corpus {
+        Some(_) => (neardup::explain::from_corpus(&cfg, &args.a, &args.b), None),
+        None => explain_files(args, &cfg),
     };
     match subjects {
         Ok((a, b)) => {
-            emit(&neardup::explain::explain(&a, &b, &cfg).to_string());
+            let mut text = context.map(|c| format!("{c}\n\n")).unwrap_or_default();
+            text.push_str(&neardup::explain::explain(&a, &b, &cfg).to_string());
+            emit(&text);
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -1075,6 +1233,46 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+type Subjects =
+    Result<(neardup::explain::Subject, neardup::explain::Subject), neardup::explain::ExplainError>;
+
+/// `explain A B` of two files: in the site context of the folder holding both (as a scan of
+/// it compares them), or alone; and the line that says which.
+fn explain_files(args: &ExplainArgs, cfg: &Config) -> (Subjects, Option<String>) {
+    use neardup::explain::{self, Context};
+    // Read alone first: a file that cannot be read, or that holds several documents and names
+    // none, is refused the same way in either context.
+    let alone = explain::from_files(cfg, &args.a, &args.b);
+    if alone.is_err() {
+        return (alone, None);
+    }
+    let why = if args.alone {
+        "--alone".to_string()
+    } else {
+        match explain::context_of(cfg, &args.a, &args.b) {
+            Context::Folder(dir) => {
+                let line = format!(
+                    "site context: a scan of '{}', the folder holding both (its template lines \
+                     left out as that scan leaves them; --corpus DIR for another folder, --alone \
+                     for none)",
+                    dir.display()
+                );
+                return (
+                    explain::from_files_in(cfg, &dir, &args.a, &args.b),
+                    Some(line),
+                );
+            }
+            Context::Alone(why) => why,
+        }
+    };
+    let line = format!(
+        "site context: none ({why}): the two files are compared alone, template lines \
+         included; --corpus DIR (the folder a scan reads) leaves out their sites' template \
+         lines, as that scan does"
+    );
+    (alone, Some(line))
 }
 
 /// Writes to standard output; a closed pipe (`neardup … | head`) ends the output quietly
@@ -1097,24 +1295,76 @@ fn main() -> ExitCode {
         Command::Params(args) => run_params(args),
         Command::Explain(args) => run_explain(args),
         Command::Report(args) => run_report(args),
+        Command::Diff(args) => run_diff(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "neardup", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                // `neardup man | head`: the reader stopped, nothing went wrong
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("neardup: cannot write the manual page: {e}");
-                    ExitCode::from(1)
+        Command::Man { command } => run_man(command.as_deref()),
+    }
+}
+
+/// `neardup man [COMMAND]`: the top page, or one command's page.
+fn run_man(command: Option<&str>) -> ExitCode {
+    let top = <Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => top,
+        Some(name) => {
+            let names: Vec<String> = top
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            match top.find_subcommand(name) {
+                Some(sub) => sub.clone().display_name(format!("neardup-{name}")),
+                None => {
+                    eprintln!(
+                        "neardup: no command '{name}': the commands are {}",
+                        names.join(", ")
+                    );
+                    return ExitCode::from(2);
                 }
             }
         }
+    };
+    match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `neardup man | head`: the reader stopped, nothing went wrong
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("neardup: cannot write the manual page: {e}");
+            ExitCode::from(1)
+        }
     }
+}
+
+/// Reads a saved report; the message says what to give instead.
+fn read_report(path: &std::path::Path) -> Result<neardup::Report, ExitCode> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            eprintln!(
+                "neardup: cannot read the report '{}': {e} (give a JSON report written by `neardup scan`)",
+                path.display()
+            );
+            ExitCode::from(2)
+        })
+}
+
+/// `neardup diff A B`: what changed from report A to report B.
+fn run_diff(args: &DiffArgs) -> ExitCode {
+    let (a, b) = match (read_report(&args.a), read_report(&args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    emit(&format!(
+        "A: {}\nB: {}\n{}",
+        args.a.display(),
+        args.b.display(),
+        neardup::diff::diff(&a, &b)
+    ));
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

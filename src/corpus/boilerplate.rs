@@ -76,7 +76,7 @@ pub struct Boilerplate {
 const NOT_ARTICLE: Flags = role::NAV | role::HEADER | role::FOOTER | role::ASIDE | role::COMMENTS;
 
 /// A line of prose: a sentence's worth of words, mostly outside links.
-fn is_prose(l: &PageLine) -> bool {
+pub(crate) fn is_prose(l: &PageLine) -> bool {
     l.words >= 10 && l.link_density() < 0.3
 }
 

@@ -10,23 +10,158 @@ use std::borrow::Cow;
 
 use encoding_rs::Encoding;
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
-use html5gum::{Emitter, ForwardingEmitter, Tokenizer};
+use html5gum::{Emitter, ForwardingEmitter, State, Tokenizer};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// An emitter that asks the tokenizer for no parse errors: checking every character for them
-/// is a sixth of the tokenizer's time, and a page's errors change nothing here.
-struct Quiet<E>(E);
+/// An emitter that asks the tokenizer for no parse errors (checking every character for them
+/// is a sixth of the tokenizer's time, and a page's errors change nothing here) and switches
+/// it into the states of elements whose content is text (`title`, `script`, `style`…) as a
+/// browser does: never inside `<svg>` or `<math>`, where a `<title/>` or `<style>` is an
+/// element like any other (an icon's `<title/>` read as the start of a title swallowed the
+/// rest of its page). `noscript` is read as markup, as a browser
+/// without scripts shows it.
+struct Markup<E> {
+    inner: E,
+    /// The tag being read: its name, whether a start tag, whether self-closing.
+    name: Vec<u8>,
+    start: bool,
+    self_closing: bool,
+    /// Open `<svg>` and `<math>` elements.
+    foreign: u32,
+}
 
-impl<E: Emitter> ForwardingEmitter for Quiet<E> {
+impl<E> Markup<E> {
+    fn new(inner: E) -> Markup<E> {
+        Markup {
+            inner,
+            name: Vec::new(),
+            start: false,
+            self_closing: false,
+            foreign: 0,
+        }
+    }
+
+    /// The state the tag just read puts the tokenizer in. A self-closing tag is closed only
+    /// in SVG and MathML (HTML ignores the `/` of `<script/>`); HTML's block and phrase tags
+    /// break out of them, as a browser's tree builder does with a `<svg>` never closed.
+    fn next_state(&mut self) -> Option<State> {
+        let foreign_root = matches!(self.name.as_slice(), b"svg" | b"math");
+        if !self.start {
+            if foreign_root {
+                self.foreign = self.foreign.saturating_sub(1);
+            }
+            return None;
+        }
+        if self.foreign > 0 && breaks_out_of_foreign(&self.name) {
+            self.foreign = 0;
+        }
+        if foreign_root && !self.self_closing {
+            self.foreign += 1;
+        }
+        if self.foreign > 0 {
+            return None;
+        }
+        match self.name.as_slice() {
+            b"title" | b"textarea" => Some(State::RcData),
+            b"script" => Some(State::ScriptData),
+            b"style" | b"iframe" | b"xmp" | b"noembed" | b"noframes" => Some(State::RawText),
+            b"plaintext" => Some(State::PlainText),
+            _ => None,
+        }
+    }
+}
+
+/// HTML start tags that end open SVG or MathML content (the HTML standard's list).
+fn breaks_out_of_foreign(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"b" | b"big"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"center"
+            | b"code"
+            | b"dd"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"em"
+            | b"embed"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"hr"
+            | b"i"
+            | b"img"
+            | b"li"
+            | b"listing"
+            | b"menu"
+            | b"meta"
+            | b"nobr"
+            | b"ol"
+            | b"p"
+            | b"pre"
+            | b"ruby"
+            | b"s"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"strike"
+            | b"sub"
+            | b"sup"
+            | b"table"
+            | b"tt"
+            | b"u"
+            | b"ul"
+            | b"var"
+    )
+}
+
+impl<E: Emitter> ForwardingEmitter for Markup<E> {
     type Token = E::Token;
     fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
-        &mut self.0
+        &mut self.inner
     }
     fn should_emit_errors(&mut self) -> bool {
         false
     }
+    fn init_start_tag(&mut self) {
+        self.inner.init_start_tag();
+        self.name.clear();
+        self.start = true;
+        self.self_closing = false;
+    }
+    fn init_end_tag(&mut self) {
+        self.inner.init_end_tag();
+        self.name.clear();
+        self.start = false;
+    }
+    fn push_tag_name(&mut self, s: &[u8]) {
+        self.inner.push_tag_name(s);
+        self.name.extend_from_slice(s);
+    }
+    fn set_self_closing(&mut self) {
+        self.inner.set_self_closing();
+        self.self_closing = self.start;
+    }
+    fn emit_current_tag(&mut self) -> Option<State> {
+        let _ = self.inner.emit_current_tag(); // None: the inner emitter switches nothing
+        let next = self.next_state();
+        if next.is_some() {
+            self.inner.init_string();
+        }
+        next
+    }
+    fn adjusted_current_node_present_but_not_in_html_namespace(&mut self) -> bool {
+        self.foreign > 0 // CDATA sections are text in SVG and MathML
+    }
 }
 
-use super::boilerplate::{classify, Boilerplate};
+use super::boilerplate::{classify, is_prose, Boilerplate};
 use super::read::{looks_binary, FileOutcome};
 use super::{Document, InputFile, SkipReason};
 use crate::config::InputOptions;
@@ -205,7 +340,7 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let mut found: Option<&'static Encoding> = None;
     let mut in_meta = false;
     let mut attr = Vec::new();
-    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
+    let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
         match event {
             CallbackEvent::OpenStartTag { name } => in_meta = name == b"meta",
             CallbackEvent::AttributeName { name } => {
@@ -223,8 +358,7 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         }
         None::<std::convert::Infallible>
     });
-    emitter.naively_switch_states(true);
-    for _ in Tokenizer::new_with_emitter(ascii.as_ref(), Quiet(emitter)) {}
+    for _ in Tokenizer::new_with_emitter(ascii.as_ref(), Markup::new(emitter)) {}
     found
 }
 
@@ -257,9 +391,8 @@ enum Kind {
 fn kind_of(name: &[u8]) -> Kind {
     match name {
         b"script" | b"style" | b"noscript" | b"template" | b"svg" | b"math" | b"select"
-        | b"textarea" | b"iframe" | b"object" | b"noembed" | b"noframes" | b"title" => {
-            Kind::Skipped
-        }
+        | b"textarea" | b"iframe" | b"object" | b"noembed" | b"noframes" | b"title" | b"rt"
+        | b"rp" => Kind::Skipped,
         b"br" | b"hr" | b"img" | b"input" | b"meta" | b"link" | b"wbr" | b"area" | b"base"
         | b"col" | b"embed" | b"source" | b"track" | b"param" | b"keygen" => Kind::Void,
         b"address" | b"article" | b"aside" | b"blockquote" | b"body" | b"caption" | b"center"
@@ -268,7 +401,7 @@ fn kind_of(name: &[u8]) -> Kind {
         | b"h5" | b"h6" | b"header" | b"hgroup" | b"html" | b"legend" | b"li" | b"main"
         | b"menu" | b"nav" | b"ol" | b"p" | b"pre" | b"section" | b"summary" | b"table"
         | b"tbody" | b"td" | b"tfoot" | b"th" | b"thead" | b"tr" | b"ul" | b"frameset"
-        | b"frame" => Kind::Block,
+        | b"frame" | b"button" => Kind::Block,
         _ => Kind::Inline,
     }
 }
@@ -280,7 +413,7 @@ fn tag_flags(name: &[u8]) -> Flags {
         b"header" => role::HEADER,
         b"footer" => role::FOOTER,
         b"aside" => role::ASIDE,
-        b"form" | b"fieldset" => role::FORM,
+        b"form" | b"fieldset" | b"button" => role::FORM,
         b"ul" | b"ol" | b"dl" => role::LIST,
         b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => role::HEADING,
         b"title" => role::TITLE,
@@ -352,6 +485,8 @@ struct Open {
     node: u32,
     /// Its roles and its ancestors'.
     flags: Flags,
+    /// Whether it hides its content from a reader (see [`Walker::concealed`]).
+    concealing: bool,
 }
 
 /// The walk over the tokens: the stack, the line being built, the lines and nodes so far.
@@ -370,21 +505,36 @@ struct Walker {
     links: u32,
     /// Open skipped elements.
     skipping: u32,
+    /// Whether the content of `noscript` and of elements the page hides (the `hidden`
+    /// attribute, `display:none`, a class that says hidden) is read as text: only for a page
+    /// whose text is nearly all there (an article in `noscript`, a page hidden until its
+    /// scripts run).
+    show_concealed: bool,
+    /// Open elements that hide their content, and the bytes of text they hid.
+    concealed: u32,
+    concealed_bytes: usize,
     /// The start tag being read.
     tag: Vec<u8>,
     tag_flags: Flags,
     /// xxh3 of the start tag's `class` value (0: none).
     tag_class: u64,
     tag_href: bool,
+    /// Whether its `href` points into the page itself (`#section`).
+    tag_fragment: bool,
+    /// Whether its attributes hide it.
+    tag_hidden: bool,
     attr: Vec<u8>,
     in_start_tag: bool,
+    /// Skipped elements (`script`, `style`…) opened past [`MAX_DEPTH`]: not on the stack, still
+    /// skipped until their end tags, which come before any end tag of the stack.
+    deep_skipped: usize,
 }
 
 /// Deepest stack kept: past it, elements are not pushed (their text still counts).
 const MAX_DEPTH: usize = 512;
 
 impl Walker {
-    fn new(capacity: usize) -> Walker {
+    fn new(capacity: usize, show_concealed: bool) -> Walker {
         Walker {
             stack: Vec::new(),
             nodes: vec![Node {
@@ -402,12 +552,18 @@ impl Walker {
             pending_space: false,
             links: 0,
             skipping: 0,
+            show_concealed,
+            concealed: 0,
+            concealed_bytes: 0,
             tag: Vec::new(),
             tag_flags: 0,
             tag_class: 0,
             tag_href: false,
+            tag_fragment: false,
+            tag_hidden: false,
             attr: Vec::new(),
             in_start_tag: false,
+            deep_skipped: 0,
         }
     }
 
@@ -423,6 +579,8 @@ impl Walker {
                 self.tag_flags = 0;
                 self.tag_class = 0;
                 self.tag_href = false;
+                self.tag_fragment = false;
+                self.tag_hidden = false;
                 self.in_start_tag = true;
             }
             CallbackEvent::AttributeName { name } => {
@@ -431,10 +589,20 @@ impl Walker {
                 if self.in_start_tag && name == b"href" {
                     self.tag_href = true;
                 }
+                if self.in_start_tag && name == b"hidden" {
+                    self.tag_hidden = true;
+                }
             }
             CallbackEvent::AttributeValue { value } if self.in_start_tag => {
                 if self.attr == b"class" && !value.is_empty() {
                     self.tag_class = xxhash_rust::xxh3::xxh3_64(value) | 1;
+                    self.tag_hidden |= class_hides(value);
+                }
+                if self.attr == b"style" {
+                    self.tag_hidden |= style_hides(value);
+                }
+                if self.attr == b"href" {
+                    self.tag_fragment = value.len() > 1 && value[0] == b'#';
                 }
                 self.tag_flags |= match self.attr.as_slice() {
                     b"class" | b"id" => hint_flags(value),
@@ -461,13 +629,37 @@ impl Walker {
                 self.end_tag(name);
             }
             CallbackEvent::String { value } if self.skipping == 0 => self.push_text(value),
+            // text only a concealing element keeps from the page (no script or style in it)
+            CallbackEvent::String { value }
+                if self.concealed > 0 && self.skipping == self.concealed =>
+            {
+                self.concealed_bytes += value.iter().filter(|b| !b.is_ascii_whitespace()).count();
+            }
             _ => {}
         }
     }
 
     fn start_tag(&mut self, name: &[u8]) {
-        let kind = kind_of(name);
-        if kind == Kind::Block {
+        let concealing = !self.show_concealed
+            && (name == b"noscript" || self.tag_hidden && !matches!(name, b"html" | b"body"));
+        let kind = match kind_of(name) {
+            Kind::Void => Kind::Void,
+            _ if concealing => Kind::Skipped,
+            // shown: a block, as a browser without scripts shows it
+            Kind::Skipped if name == b"noscript" => Kind::Block,
+            kind => kind,
+        };
+        if self.skipping > 0 && breaks_out_of_foreign(name) {
+            // an `<svg>` or `<math>` left open ends where HTML resumes
+            if let Some(i) = self
+                .stack
+                .iter()
+                .rposition(|o| matches!(&*o.name, b"svg" | b"math"))
+            {
+                self.pop_to(i);
+            }
+        }
+        if kind == Kind::Block || matches!(name, b"rt" | b"rp") {
             self.close_implied(name);
         }
         match kind {
@@ -478,20 +670,31 @@ impl Walker {
                 return;
             }
             Kind::Block => self.end_line(),
-            Kind::Skipped => self.skipping += 1,
-            Kind::Inline => {
-                if name == b"a" && self.tag_href {
-                    self.links += 1;
-                }
-            }
+            Kind::Skipped | Kind::Inline => {}
         }
         if self.stack.len() >= MAX_DEPTH {
             if kind == Kind::Skipped {
-                self.skipping -= 1;
+                // not on the stack, still skipped until its own end tag
+                self.deep_skipped += 1;
+                self.skipping += 1;
             }
             return;
         }
+        if kind == Kind::Skipped {
+            self.skipping += 1;
+        }
+        if concealing {
+            self.concealed += 1;
+        }
         let (parent, parent_flags) = self.current();
+        // A link into the page itself from a heading is the heading's own anchor (`§`, a
+        // heading that links to itself): its text is the heading's, not a link's.
+        let link = name == b"a"
+            && self.tag_href
+            && !(self.tag_fragment && parent_flags & role::HEADING != 0);
+        if link {
+            self.links += 1;
+        }
         // A class on `html` or `body` describes the page (`disable-wide-advert`), not a block.
         let hints = if name == b"body" || name == b"html" {
             0
@@ -511,7 +714,6 @@ impl Walker {
         } else {
             parent
         };
-        let link = name == b"a" && self.tag_href;
         let mut stored: Box<[u8]> = name.into();
         if link {
             // an `a` that counts as a link ends with the marker, so its end tag knows
@@ -522,6 +724,7 @@ impl Walker {
             kind,
             node,
             flags,
+            concealing,
         });
     }
 
@@ -536,6 +739,7 @@ impl Walker {
                 &[b"table", b"tbody", b"thead", b"tfoot"],
             ),
             b"td" | b"th" => (&[b"td", b"th"], &[b"tr", b"table"]),
+            b"rt" | b"rp" => (&[b"rt", b"rp"], &[b"ruby"]),
             b"tbody" | b"thead" | b"tfoot" => (
                 &[b"tbody", b"thead", b"tfoot", b"tr", b"td", b"th"],
                 &[b"table"],
@@ -565,6 +769,11 @@ impl Walker {
             self.end_line();
             return;
         }
+        if self.deep_skipped > 0 && kind_of(name) == Kind::Skipped {
+            self.deep_skipped -= 1;
+            self.skipping = self.skipping.saturating_sub(1);
+            return;
+        }
         let link_name: &[u8] = if name == b"a" { b"a+" } else { b"" };
         // Search only as far as an element that a stray end tag must not close across.
         if let Some(i) = self
@@ -580,13 +789,17 @@ impl Walker {
     fn pop_to(&mut self, i: usize) {
         while self.stack.len() > i {
             let Some(open) = self.stack.pop() else { return };
+            if open.concealing {
+                self.concealed = self.concealed.saturating_sub(1);
+            }
             match open.kind {
                 Kind::Block => self.end_line(),
                 Kind::Skipped => self.skipping = self.skipping.saturating_sub(1),
-                Kind::Inline if open.name.ends_with(b"+") => {
-                    self.links = self.links.saturating_sub(1)
-                }
                 _ => {}
+            }
+            // a link, even one the page hides
+            if open.name.ends_with(b"+") {
+                self.links = self.links.saturating_sub(1);
             }
         }
     }
@@ -595,6 +808,13 @@ impl Walker {
     fn push_text(&mut self, value: &[u8]) {
         let Ok(value) = std::str::from_utf8(value) else {
             return; // the input is a &str, so the tokenizer's strings are UTF-8
+        };
+        let visible;
+        let value = if !value.is_ascii() && value.contains(is_invisible) {
+            visible = value.replace(is_invisible, "");
+            visible.as_str()
+        } else {
+            value
         };
         for (i, word) in value.split(is_space).enumerate() {
             if i > 0 {
@@ -626,12 +846,19 @@ impl Walker {
         self.pending_space = false;
         if self.text.len() > self.line_start {
             let line = &self.text[self.line_start..];
+            if !line.is_ascii() && is_nfc_quick(line.chars()) != IsNormalized::Yes {
+                // composed as a reader's text is (`e` + U+0301 is `é`)
+                let composed: String = line.nfc().collect();
+                self.text.truncate(self.line_start);
+                self.text.push_str(&composed);
+            }
+            let line = &self.text[self.line_start..];
             self.lines.push(PageLine {
                 start: self.line_start as u32,
                 end: self.text.len() as u32,
                 node: self.line_node,
-                words: line.split(' ').count() as u32,
-                link_bytes: self.link_bytes,
+                words: word_count(line),
+                link_bytes: self.link_bytes.min(line.len() as u32),
                 flags: self.line_flags,
             });
             self.text.push('\n');
@@ -643,6 +870,81 @@ impl Walker {
 
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}'
+}
+
+/// Characters a reader never sees inside a word: the soft hyphen (shown only where a line
+/// breaks), the zero-width space, the word joiner and a stray byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}')
+}
+
+/// Whether a character is of a script written without spaces between words (Han, kana,
+/// Thai, Lao, Khmer, Myanmar, Tibetan): there a run of text is many words.
+fn unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x0F00..=0x0FFF // Tibetan
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF // Han
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3134F)
+}
+
+/// A line's words as a reader counts them: runs between spaces, and in scripts written
+/// without spaces one word per two characters (a Chinese or Japanese word is one to three),
+/// so that prose in those scripts is prose to the classifier.
+fn word_count(line: &str) -> u32 {
+    let spaced = line.split(' ').count() as u32;
+    if line.is_ascii() {
+        return spaced;
+    }
+    let unspaced = line.chars().filter(|&c| unspaced_script(c)).count() as u32;
+    spaced + unspaced / 2
+}
+
+/// Whether a `class` value names an element the page hides: a class `hidden` (whole, not
+/// `hidden-xs`, shown on larger screens), `hideme`, or one for screen readers only.
+fn class_hides(value: &[u8]) -> bool {
+    value.split(|b| b.is_ascii_whitespace()).any(|c| {
+        matches!(
+            c.to_ascii_lowercase().as_slice(),
+            b"hidden"
+                | b"hideme"
+                | b"visually-hidden"
+                | b"visuallyhidden"
+                | b"sr-only"
+                | b"screen-reader-text"
+        )
+    })
+}
+
+/// Whether a `style` value hides its element: `display: none`, `visibility: hidden`,
+/// `font-size: 0`.
+fn style_hides(value: &[u8]) -> bool {
+    let compact: Vec<u8> = value
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |needle: &[u8]| compact.windows(needle.len()).position(|w| w == needle);
+    if has(b"display:none").is_some() || has(b"visibility:hidden").is_some() {
+        return true;
+    }
+    // `font-size:0`, `0px`, `0em`, not `0.9em`
+    compact
+        .windows(11)
+        .enumerate()
+        .filter(|(_, w)| *w == b"font-size:0")
+        .any(|(i, _)| {
+            let rest = &compact[i + 11..];
+            !rest
+                .first()
+                .is_some_and(|&b| b == b'.' || b.is_ascii_digit())
+        })
 }
 
 /// Whether a start tag of `name` ends an open `p` (HTML's list of such tags).
@@ -685,17 +987,17 @@ fn closes_p(name: &[u8]) -> bool {
 /// The text of `html` (one line per block element), its lines' evidence and the block tree.
 pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
     let html = &*close_broken_title(html);
-    let mut walker = Walker::new(html.len());
-    {
-        let mut emitter =
-            CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
-                walker.on(event);
-                None::<std::convert::Infallible>
-            });
-        emitter.naively_switch_states(true);
-        for _ in Tokenizer::new_with_emitter(html, Quiet(emitter)) {}
+    let mut walker = walk(html, false);
+    // A page whose text is nearly all concealed (its article in `noscript`, its body hidden
+    // until scripts run) is read as a browser without scripts shows it, when that gives it
+    // the prose it lacked.
+    let prose = prose_bytes(&walker.lines);
+    if prose < CONCEALED_ARTICLE && walker.concealed_bytes > prose + CONCEALED_ARTICLE {
+        let shown = walk(html, true);
+        if prose_bytes(&shown.lines) > prose + CONCEALED_ARTICLE {
+            walker = shown;
+        }
     }
-    walker.end_line();
     // The title goes first, wherever the page puts it (some put it in the body too).
     let Walker {
         mut text,
@@ -704,6 +1006,7 @@ pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
         ..
     } = walker;
     if let Some(title) = title_of(html) {
+        let title = visible_text(&title);
         let shift = title.len() as u32 + 1;
         for l in &mut lines {
             l.start += shift;
@@ -715,7 +1018,7 @@ pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
                 start: 0,
                 end: title.len() as u32,
                 node: 0,
-                words: title.split(' ').count() as u32,
+                words: word_count(&title),
                 link_bytes: 0,
                 flags: role::TITLE,
             },
@@ -727,6 +1030,41 @@ pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
         text.pop();
     }
     (text, lines, nodes)
+}
+
+/// Bytes of prose a page must have for its concealed text to be left out (two or three
+/// paragraphs), and that its concealed text must add to be read instead.
+const CONCEALED_ARTICLE: usize = 400;
+
+/// One walk over the page's tokens.
+fn walk(html: &str, show_concealed: bool) -> Walker {
+    let mut walker = Walker::new(html.len(), show_concealed);
+    {
+        let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
+            walker.on(event);
+            None::<std::convert::Infallible>
+        });
+        for _ in Tokenizer::new_with_emitter(html, Markup::new(emitter)) {}
+    }
+    walker.end_line();
+    walker
+}
+
+/// Bytes of the lines that are prose.
+fn prose_bytes(lines: &[PageLine]) -> usize {
+    lines
+        .iter()
+        .filter(|l| is_prose(l))
+        .map(|l| (l.end - l.start) as usize)
+        .sum()
+}
+
+/// Text without invisible characters, composed (NFC).
+fn visible_text(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    text.chars().filter(|&c| !is_invisible(c)).nfc().collect()
 }
 
 /// `html` with its first `<title>` closed where markup starts inside it, when its end tag is
@@ -768,7 +1106,7 @@ fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn title_of(html: &str) -> Option<String> {
     let mut state = 0u8; // 0 before, 1 inside, 2 done
     let mut title = String::new();
-    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
+    let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<()>| {
         match event {
             CallbackEvent::OpenStartTag { name } if state == 0 && name == b"title" => state = 1,
             CallbackEvent::OpenStartTag { name } if state == 0 && name == b"body" => state = 2,
@@ -780,13 +1118,12 @@ fn title_of(html: &str) -> Option<String> {
         }
         None::<std::convert::Infallible>
     });
-    emitter.naively_switch_states(true);
     // The title is in the head: the first 64 KiB hold it on any real page.
     let mut end = html.len().min(64 * 1024);
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    for _ in Tokenizer::new_with_emitter(&html[..end], Quiet(emitter)) {}
+    for _ in Tokenizer::new_with_emitter(&html[..end], Markup::new(emitter)) {}
     let collapsed = title.split(is_space).filter(|w| !w.is_empty());
     let title = collapsed.collect::<Vec<_>>().join(" ");
     (!title.is_empty()).then_some(title)
@@ -812,6 +1149,107 @@ mod tests {
         // a proper title, and one holding a lone `<`, are left alone
         assert_eq!(text_of("<title>a < b</title><p>x</p>"), "a < b\nx");
         assert_eq!(text_of("<TITLE>T</TITLE><p>x</p>"), "T\nx");
+    }
+
+    #[test]
+    fn a_self_closing_title_in_an_svg_icon_swallows_nothing() {
+        // An icon's `<title/>` is an SVG element: read as the start of an HTML title, the
+        // rest of the page was title text until a `</title>` that never comes.
+        for icon in [
+            "<svg viewBox='0 0 8 8'><title/><path d='M0 0'/></svg>",
+            "<svg><style/><title>Share</title><use href='#i'/></svg>",
+            "<math><mi>x</mi><title/></math>",
+        ] {
+            let html = format!(
+                "<html><head><title>Page</title></head><body><p>Before the icon.</p>{icon}\
+                 <p>After the icon the story goes on.</p><p>Last line.</p></body></html>"
+            );
+            assert_eq!(
+                text_of(&html),
+                "Page\nBefore the icon.\nAfter the icon the story goes on.\nLast line.",
+                "{icon}"
+            );
+        }
+        // outside foreign content a script is still script, even written `<script/>`
+        assert_eq!(
+            text_of("<p>a</p><script>if (a<b) x='<p>no</p>'</script><p>b</p>"),
+            "a\nb"
+        );
+        assert_eq!(
+            text_of("<p>a</p><script src=x.js /><script>s='<title>'</script><p>b</p>"),
+            "a\nb"
+        );
+        // an `<svg>` never closed ends where HTML resumes
+        assert_eq!(text_of("<p>a</p><svg><path d='M0'><p>b</p>"), "a\nb");
+        // a hidden link ends: the text after it is no link text
+        let (_, lines, _) =
+            extract("<p><a href=/x class=hidden>Share</a>The story goes on without links.</p>");
+        assert_eq!(lines[0].link_bytes, 0);
+    }
+
+    #[test]
+    fn ruby_annotations_do_not_run_into_the_words() {
+        let html = "<p><ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</ruby>を読む。</p>\
+            <p><ruby>東京<rt>とうきょう</ruby>へ行く</p>";
+        assert_eq!(text_of(html), "漢字を読む。\n東京へ行く");
+    }
+
+    #[test]
+    fn soft_hyphens_go_and_text_is_composed() {
+        // a soft hyphen shows only where a line breaks; `e` + U+0301 is `é`
+        let html = "<p>Donau\u{ad}dampf\u{ad}schiff\u{200b}fahrt</p><p>Cafe\u{301} au lait, ne\u{301}e</p>";
+        assert_eq!(text_of(html), "Donaudampfschifffahrt\nCafé au lait, née");
+        assert_eq!(
+            text_of("<title>Ca\u{301}\u{ad}fe</title><p>x</p>"),
+            "Cáfe\nx"
+        );
+    }
+
+    #[test]
+    fn unspaced_scripts_count_their_words() {
+        let (_, lines, _) = extract("<p>日本語の文章には単語の間に空白がありませんが、それでも文です。</p><p>ภาษาไทยไม่มีช่องว่างระหว่างคำ</p><p>two words</p>");
+        assert!(lines[0].words >= 10, "{}", lines[0].words);
+        assert!(lines[1].words >= 10, "{}", lines[1].words);
+        assert_eq!(lines[2].words, 2);
+    }
+
+    #[test]
+    fn text_the_page_hides_is_no_text() {
+        let html = "<body><p>Shown.</p><p class='x hidden'>Hidden by class.</p>\
+            <div style='display: none'>Hidden by style.</div><div hidden>Hidden attribute.</div>\
+            <span style='font-size:0'>zero</span><p style='font-size:0.9em'>Small but shown.</p>\
+            <p class=hidden-xs>Shown on large screens.</p>\
+            <details><summary class=hideme><span>Expand description</span></summary><p>Docs.</p></details>\
+            <noscript>Please enable JavaScript.</noscript></body>";
+        assert_eq!(
+            text_of(html),
+            "Shown.\nSmall but shown.\nShown on large screens.\nDocs."
+        );
+        // a page hidden until its scripts run, or whose article is in `noscript`, is read
+        let para =
+            "The committee met on Tuesday and agreed on a plan for the new bridge over the river. ";
+        let body = para.repeat(8);
+        let hidden_body =
+            format!("<body><div id=app style='display:none'><p>{body}</p></div></body>");
+        assert!(text_of(&hidden_body).contains("The committee met"));
+        let app = format!("<body><div id=root></div><noscript><article><p>{body}</p><p>{body}</p></article></noscript></body>");
+        assert_eq!(text_of(&app).matches("The committee met").count(), 16);
+    }
+
+    #[test]
+    fn a_heading_that_links_to_itself_is_no_link() {
+        let html = "<h2 id=usage><a class=header href='#usage'>Usage</a></h2>\
+            <h2 id=x>Errors<a href='#x' class=anchor>§</a></h2>\
+            <h3><a href='/other-story'>Another story</a></h3><p><a href='#top'>Back to top</a></p>\
+            <h1>Struct Regex <button id=copy-path>Copy item path</button></h1>";
+        let (text, lines, _) = extract(html);
+        assert_eq!(
+            text,
+            "Usage\nErrors§\nAnother story\nBack to top\nStruct Regex\nCopy item path"
+        );
+        assert!(lines[0].link_density() == 0.0 && lines[1].link_density() == 0.0);
+        assert!(lines[2].link_density() > 0.99 && lines[3].link_density() > 0.99);
+        assert_ne!(lines[5].flags & role::FORM, 0, "a button is interface");
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Its path under the corpus root, `/`-separated: the id of a text document.
     pub rel: String,
+    /// Its path in a clean copy: `rel` under one folder; with several inputs, or a file, the
+    /// path under the deepest folder holding every input (never `..` or an absolute path).
+    pub clean_rel: String,
     /// The site its documents belong to (unless a JSONL field says otherwise).
     pub site: Option<String>,
     /// How it holds documents.
@@ -153,6 +156,8 @@ pub enum SkipReason {
     UnsupportedType,
     /// A JSON Lines file in UTF-16 (its byte-order mark says so).
     Utf16JsonLines,
+    /// A `.json` file whose first line is not a JSON object: one JSON document, not JSON Lines.
+    NotJsonLines,
     /// A document that was different (or gone) when read again after pass 1: the file changed
     /// while it was being scanned, so its results would be incomplete.
     ChangedDuringScan,
@@ -172,7 +177,7 @@ pub enum SkipReason {
 }
 
 const UNSUPPORTED: &str =
-    "unsupported file type (expected .txt, .md, .jsonl, .ndjson, .html, .warc, optionally .gz or .zst; .parquet)";
+    "unsupported file type (expected .txt, .text, .md, .markdown, .jsonl, .ndjson, .json, .html, .htm, .xhtml, .warc, optionally .gz or .zst; .parquet; or set --format)";
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,6 +205,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Utf16JsonLines => {
                 f.write_str("JSON Lines in UTF-16 (convert the file to UTF-8)")
             }
+            SkipReason::NotJsonLines => f.write_str(
+                "JSON that is not JSON Lines (its first line is not an object; --format text reads it whole)",
+            ),
             SkipReason::ChangedDuringScan => f.write_str(
                 "changed while it was being scanned (read again with another text, or gone): scan again",
             ),
@@ -232,6 +240,7 @@ impl SkipReason {
             SkipReason::MalformedJson(_) => "malformed JSON".to_string(),
             SkipReason::MissingField(name) => format!("no '{name}' field"),
             SkipReason::UnsupportedType => "unsupported file type".to_string(),
+            SkipReason::NotJsonLines => "JSON that is not JSON Lines".to_string(),
             SkipReason::ChangedDuringScan => "changed while scanned".to_string(),
             SkipReason::MalformedWarc(_) => "malformed WARC".to_string(),
             SkipReason::MalformedParquet(_) => "unreadable Parquet".to_string(),
@@ -254,6 +263,7 @@ impl SkipReason {
             SkipReason::NotARegularFile,
             SkipReason::UnsupportedType,
             SkipReason::Utf16JsonLines,
+            SkipReason::NotJsonLines,
             SkipReason::ChangedDuringScan,
             SkipReason::TruncatedRecord,
         ];

@@ -3,13 +3,21 @@
 //! JSON Lines. Row groups are read one at a time and only those columns, so a shard is never
 //! held whole in memory.
 
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
+
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
+use parquet::record::reader::RowIter;
 use parquet::record::Field;
 use parquet::schema::types::Type;
 
 use super::read::{open_regular, FileOutcome};
 use super::{Document, InputFile, SkipReason};
 use crate::config::InputOptions;
+
+/// Rows decoded at a time from a row group: the values of one batch are references into the
+/// decoded page (or its dictionary), and only one row's text is copied out at a time.
+const ROW_BATCH: usize = 64;
 
 /// Reads a Parquet file, calling `emit` per row in file order (`Document::line` is the row's
 /// 1-based number, so annotations and the clean copy find it).
@@ -19,69 +27,70 @@ pub(super) fn read_parquet(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    let reader = match open_regular(&file.path).and_then(|f| {
-        SerializedFileReader::new(f).map_err(|e| SkipReason::MalformedParquet(e.to_string()))
-    }) {
-        Ok(r) => r,
-        Err(reason) => {
-            outcome.skip(&file.rel, reason);
-            return;
-        }
-    };
-    let schema = reader
-        .metadata()
-        .file_metadata()
-        .schema_descr()
-        .root_schema();
-    let has = |name: &str| schema.get_fields().iter().any(|f| f.name() == name);
-    if !has(&opts.text_field) {
-        outcome.skip(&file.rel, SkipReason::MissingField(opts.text_field.clone()));
-        return;
+    match open_regular(&file.path) {
+        Ok(f) => read_chunks(f, file, opts, outcome, emit),
+        Err(reason) => outcome.skip(&file.rel, reason),
     }
-    let wanted: Vec<&str> = [Some(opts.text_field.as_str()), Some(opts.id_field.as_str())]
-        .into_iter()
-        .chain([opts.site_field.as_deref()])
-        .flatten()
-        .collect();
-    let fields = schema
-        .get_fields()
-        .iter()
-        .filter(|f| wanted.contains(&f.name()))
-        .cloned()
-        .collect();
-    let projection = match Type::group_type_builder(schema.name())
-        .with_fields(fields)
-        .build()
-    {
+}
+
+/// [`read_parquet`] on a file's bytes held in memory (the fuzz targets' entry point).
+pub(super) fn read_parquet_bytes(
+    bytes: Vec<u8>,
+    file: &InputFile,
+    opts: &InputOptions,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) {
+    read_chunks(bytes::Bytes::from(bytes), file, opts, outcome, emit);
+}
+
+/// Reads the rows of a Parquet file from `source`. The parquet crate panics on some damaged
+/// files (bad levels, offsets, sizes); every call into it runs behind [`guarded`], so a panic
+/// becomes the file's (or the row's) skip entry with its message, and the rows before it stay.
+fn read_chunks<R: ChunkReader + 'static>(
+    source: R,
+    file: &InputFile,
+    opts: &InputOptions,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) {
+    let malformed = |e: String| SkipReason::MalformedParquet(e);
+    let reader = match guarded(|| SerializedFileReader::new(source)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return outcome.skip(&file.rel, malformed(e.to_string())),
+        Err(panic) => return outcome.skip(&file.rel, malformed(panic)),
+    };
+    let projection = match projection(&reader, opts, outcome) {
         Ok(p) => p,
-        Err(e) => {
-            outcome.skip(&file.rel, SkipReason::MalformedParquet(e.to_string()));
-            return;
-        }
+        Err(reason) => return outcome.skip(&file.rel, reason),
     };
     let mut row_no: u32 = 0;
     for group in 0..reader.num_row_groups() {
-        let rows = reader.get_row_group(group).and_then(|g| {
-            g.get_row_iter(Some(projection.clone()))
-                .map(|it| it.collect::<Vec<_>>())
-        });
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(e) => {
-                outcome.skip(
-                    &format!("{}:{}", file.rel, row_no + 1),
-                    SkipReason::MalformedParquet(e.to_string()),
-                );
-                return;
-            }
+        let next_at = |row_no: u32| format!("{}:{}", file.rel, row_no + 1);
+        let group_reader = match guarded(|| reader.get_row_group(group)) {
+            Ok(Ok(g)) => g,
+            Ok(Err(e)) => return outcome.skip(&next_at(row_no), malformed(e.to_string())),
+            Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
         };
-        for row in rows {
+        let iter =
+            guarded(|| RowIter::from_row_group(Some(projection.clone()), group_reader.as_ref()));
+        let mut iter = match iter {
+            Ok(Ok(it)) => it.with_batch_size(ROW_BATCH),
+            Ok(Err(e)) => return outcome.skip(&next_at(row_no), malformed(e.to_string())),
+            Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
+        };
+        loop {
+            let row = match guarded(|| iter.next()) {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
+            };
             row_no += 1;
             let at = format!("{}:{}", file.rel, row_no);
             let row = match row {
                 Ok(r) => r,
                 Err(e) => {
-                    outcome.skip(&at, SkipReason::MalformedParquet(e.to_string()));
+                    outcome.skip(&at, malformed(e.to_string()));
                     continue;
                 }
             };
@@ -94,6 +103,109 @@ pub(super) fn read_parquet(
             }
         }
     }
+    if row_no == 0 {
+        // a file without rows (or whose metadata, damaged, says so) does not vanish silently
+        outcome.skip(&file.rel, SkipReason::Empty);
+    }
+}
+
+/// The columns read: text, id and site, when the file has a text column.
+fn projection<R: ChunkReader + 'static>(
+    reader: &SerializedFileReader<R>,
+    opts: &InputOptions,
+    outcome: &mut FileOutcome,
+) -> Result<Type, SkipReason> {
+    let schema = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .root_schema();
+    let has = |name: &str| schema.get_fields().iter().any(|f| f.name() == name);
+    // The columns count as JSON Lines fields do: a field no row has is reported, with the
+    // columns the file does have.
+    let rows = reader.metadata().file_metadata().num_rows().max(0) as u64;
+    note_columns(outcome, schema, rows, opts, &has);
+    if !has(&opts.text_field) {
+        return Err(SkipReason::MissingField(opts.text_field.clone()));
+    }
+    let wanted: Vec<&str> = [Some(opts.text_field.as_str()), Some(opts.id_field.as_str())]
+        .into_iter()
+        .chain([opts.site_field.as_deref()])
+        .flatten()
+        .collect();
+    let fields = schema
+        .get_fields()
+        .iter()
+        .filter(|f| wanted.contains(&f.name()))
+        .cloned()
+        .collect();
+    Type::group_type_builder(schema.name())
+        .with_fields(fields)
+        .build()
+        .map_err(|e| SkipReason::MalformedParquet(e.to_string()))
+}
+
+thread_local! {
+    /// Whether a panic on this thread is being caught by [`guarded`] (and is not printed).
+    static CAUGHT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`; a panic inside it becomes `Err` with the panic's message, and is not printed
+/// (other panics still are, by the hook that was there before).
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CAUGHT.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CAUGHT.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    CAUGHT.with(|c| c.set(false));
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format!("the Parquet reader failed on a damaged file ({message})")
+    })
+}
+
+/// Counts the rows of a file as records holding the named fields its columns hold, and notes
+/// the column names (a nested column by its dotted path, which the reader does not reach).
+fn note_columns(
+    outcome: &mut FileOutcome,
+    schema: &Type,
+    rows: u64,
+    opts: &InputOptions,
+    has: &dyn Fn(&str) -> bool,
+) {
+    let seen = &mut outcome.fields;
+    seen.records += rows;
+    seen.text += if has(&opts.text_field) { rows } else { 0 };
+    seen.id += if has(&opts.id_field) { rows } else { 0 };
+    if let Some(site) = &opts.site_field {
+        seen.site += if has(site) { rows } else { 0 };
+    }
+    let mut names = serde_json::Map::new();
+    for f in schema.get_fields() {
+        let inner = if f.is_group() {
+            let nested: serde_json::Map<String, serde_json::Value> = f
+                .get_fields()
+                .iter()
+                .map(|c| (c.name().to_string(), serde_json::Value::Null))
+                .collect();
+            serde_json::Value::Object(nested)
+        } else {
+            serde_json::Value::Null
+        };
+        names.insert(f.name().to_string(), inner);
+    }
+    seen.note_fields(&names);
 }
 
 /// The document of one row, or why it is none.
@@ -215,6 +327,7 @@ pub(crate) mod tests {
             size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             path: path.to_path_buf(),
             rel: "d.parquet".into(),
+            clean_rel: "d.parquet".into(),
             site: Some("s".into()),
             format: super::super::Format::Parquet,
             compression: super::super::Compression::None,

@@ -23,9 +23,9 @@ pub struct FileOutcome {
 }
 
 /// How many JSON records were read, and how many held each named field: a field that no
-/// record holds is a misspelt flag, which the scan warns about instead of falling back
-/// silently.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// record holds is a misspelt flag, which the scan reports instead of falling back silently,
+/// naming the fields the first records do have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldsSeen {
     /// JSON objects read.
     pub records: u64,
@@ -35,15 +35,61 @@ pub struct FieldsSeen {
     pub id: u64,
     /// Records holding `--site-field`.
     pub site: u64,
+    /// The fields of the first records (dotted paths into nested objects), in the order
+    /// first seen: what a message about a missing field lists.
+    pub names: Vec<String>,
 }
 
+/// How many records' fields [`FieldsSeen::names`] lists, and how many names at most.
+const NAMED_RECORDS: u64 = 3;
+const NAMES_KEPT: usize = 24;
+
 impl FieldsSeen {
-    /// Adds another file's counts.
+    /// Adds another file's counts (the names of the first file's records first).
     pub fn add(&mut self, other: FieldsSeen) {
         self.records += other.records;
         self.text += other.text;
         self.id += other.id;
         self.site += other.site;
+        for name in other.names {
+            self.note_name(name);
+        }
+    }
+
+    fn note_name(&mut self, name: String) {
+        if self.names.len() < NAMES_KEPT && !self.names.contains(&name) {
+            self.names.push(name);
+        }
+    }
+
+    /// Notes the fields of one of the first records: its keys, and the keys of objects in it
+    /// as dotted paths (`content.body`), two levels deep.
+    pub(crate) fn note_fields(&mut self, obj: &serde_json::Map<String, Value>) {
+        for (key, value) in obj {
+            match value.as_object() {
+                Some(inner) if !inner.is_empty() => {
+                    for (k, v) in inner {
+                        match v.as_object() {
+                            Some(deeper) if !deeper.is_empty() => {
+                                for k2 in deeper.keys() {
+                                    self.note_name(format!("{key}.{k}.{k2}"));
+                                }
+                            }
+                            _ => self.note_name(format!("{key}.{k}")),
+                        }
+                    }
+                }
+                _ => self.note_name(key.clone()),
+            }
+        }
+    }
+
+    /// The fields the first records have, for a message: `url, timestamp, content.body`.
+    pub fn listed(&self) -> String {
+        if self.names.is_empty() {
+            return "none".to_string();
+        }
+        self.names.join(", ")
     }
 }
 
@@ -65,6 +111,11 @@ pub fn read_documents(
         super::parquet::read_parquet(file, opts, &mut outcome, &mut emit);
         return outcome;
     }
+    if file.format == Format::Warc {
+        let open = || super::warc::warc_stream(open_regular(&file.path)?, file.compression);
+        super::warc::read_warc(file, opts, &open, &mut outcome, &mut emit);
+        return outcome;
+    }
     match open(file) {
         Ok(reader) => read_from(file, opts, reader, &mut outcome, &mut emit),
         Err(reason) => outcome.skip(&file.rel, reason),
@@ -84,8 +135,8 @@ fn read_from(
         Format::Text => read_text(file, opts, reader, outcome, emit),
         Format::JsonLines => read_jsonl(file, opts, reader, outcome, emit),
         Format::Html => super::html::read_html(file, opts, reader, outcome, emit),
-        Format::Warc => super::warc::read_warc(file, opts, reader, outcome, emit),
-        Format::Parquet => {} // read by read_documents: it needs a file it can seek in
+        // read by read_documents and read_bytes: they need a file they can open again
+        Format::Warc | Format::Parquet => {}
     }
 }
 
@@ -101,6 +152,7 @@ pub fn read_bytes(
     let file = InputFile {
         path: std::path::PathBuf::from("input"),
         rel: "input".to_string(),
+        clean_rel: "input".to_string(),
         site: None,
         format,
         compression,
@@ -110,6 +162,16 @@ pub fn read_bytes(
     let whole = matches!(format, Format::Text | Format::Html);
     if compression == Compression::None && whole && file.size > opts.max_bytes {
         outcome.skip(&file.rel, SkipReason::FileTooLarge(file.size));
+        return outcome;
+    }
+    if format == Format::Warc {
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
+        let open = || super::warc::warc_stream(std::io::Cursor::new(bytes.clone()), compression);
+        super::warc::read_warc(&file, opts, &open, &mut outcome, &mut emit);
+        return outcome;
+    }
+    if format == Format::Parquet {
+        super::parquet::read_parquet_bytes(bytes, &file, opts, &mut outcome, &mut emit);
         return outcome;
     }
     match decompressed(compression, std::io::Cursor::new(bytes)) {
@@ -160,7 +222,7 @@ pub(crate) fn open(file: &InputFile) -> Result<Box<dyn Read>, SkipReason> {
 }
 
 /// `source` with its compression undone.
-fn decompressed(
+pub(super) fn decompressed(
     compression: Compression,
     source: impl BufRead + 'static,
 ) -> Result<Box<dyn Read>, SkipReason> {
@@ -410,6 +472,22 @@ fn decode_utf8(bytes: Vec<u8>) -> (String, bool) {
     }
 }
 
+/// The first line of `reader` that is not blank, read no further than `max` bytes: what tells
+/// a `.json` file of JSON Lines from one JSON document. `None` when there is none or it
+/// cannot be read.
+pub(crate) fn first_record_line(reader: Box<dyn Read>, max: u64) -> Option<String> {
+    let mut reader = BufReader::new(reader);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match read_line_bounded(&mut reader, &mut buf, max) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) if buf.iter().all(|b| b.is_ascii_whitespace()) => continue,
+            Ok(_) => return Some(String::from_utf8_lossy(&buf).into_owned()),
+        }
+    }
+}
+
 fn read_jsonl(
     file: &InputFile,
     opts: &InputOptions,
@@ -508,6 +586,9 @@ fn json_record(
     let value: Value =
         serde_json::from_str(record).map_err(|err| SkipReason::MalformedJson(json_error(&err)))?;
     let obj = value.as_object().ok_or(SkipReason::NotAnObject)?;
+    if seen.records < NAMED_RECORDS {
+        seen.note_fields(obj);
+    }
     seen.records += 1;
     seen.text += u64::from(field(obj, &opts.text_field).is_some());
     seen.id += u64::from(field(obj, &opts.id_field).is_some());
@@ -567,6 +648,7 @@ mod tests {
             size: bytes.len() as u64,
             path,
             rel: name.to_string(),
+            clean_rel: name.to_string(),
             site: Some("s".to_string()),
             format,
             compression,

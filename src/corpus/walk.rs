@@ -13,7 +13,7 @@ use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
 use super::{Compression, Format, InputFile, SkipReason, Skipped};
-use crate::config::{Config, InputOptions, SiteMode};
+use crate::config::{Config, InputFormat, InputOptions, SiteMode};
 
 /// The result of walking a corpus root.
 #[derive(Debug, Default)]
@@ -43,21 +43,52 @@ pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
 pub fn walk_inputs(cfg: &Config) -> Walk {
     let inputs = cfg.inputs();
     let alone = inputs.len() == 1 && inputs[0].is_dir();
+    let common = common_folder(&inputs);
     let mut out = Walk::default();
     for input in inputs {
+        let first = out.files.len();
         if input.as_os_str() == "-" {
             take_stdin(cfg.stdin_copy.as_deref(), &mut out);
         } else if input.is_dir() {
             let prefix = (!alone).then(|| as_given(input));
             walk_folder(input, prefix.as_deref(), &cfg.input, &mut out);
         } else {
-            take_file(input, &mut out);
+            take_file(input, cfg.input.format, &mut out);
+        }
+        if !alone && input.as_os_str() != "-" {
+            let given = as_given(input);
+            let under = under_common(input, common.as_deref());
+            for f in &mut out.files[first..] {
+                // `given` is a prefix of each file's name: the folder as given, or the file
+                let rest = f.rel.get(given.len()..).unwrap_or_default();
+                f.clean_rel = match (under.is_empty(), rest.strip_prefix('/')) {
+                    (true, Some(rest)) => rest.to_string(),
+                    _ => format!("{under}{rest}"),
+                };
+            }
         }
     }
-    // A folder's entries are listed by one thread; their sizes are asked for on all.
-    out.files.par_iter_mut().for_each(|f| {
-        f.size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
-    });
+    // A folder's entries are listed by one thread; their sizes are asked for on all, and
+    // the first record of a `.json` file read.
+    let sniffed: Vec<Option<Skipped>> = out
+        .files
+        .par_iter_mut()
+        .map(|f| {
+            f.size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+            (cfg.input.format == InputFormat::Auto && is_json_name(&f.path))
+                .then(|| sniff_json_lines(f, &cfg.input))
+                .flatten()
+        })
+        .collect();
+    if sniffed.iter().any(Option::is_some) {
+        let files = std::mem::take(&mut out.files);
+        for (f, not_lines) in files.into_iter().zip(sniffed) {
+            match not_lines {
+                Some(skipped) => out.skipped.push(skipped),
+                None => out.files.push(f),
+            }
+        }
+    }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     // A file named twice (`scan a/ a/x.txt`) is read once.
     out.files.dedup_by(|a, b| a.rel == b.rel);
@@ -80,6 +111,7 @@ fn take_stdin(copy: Option<&Path>, out: &mut Walk) {
     out.files.push(InputFile {
         path: path.to_path_buf(),
         rel: STDIN_NAME.to_string(),
+        clean_rel: STDIN_NAME.to_string(),
         site: None,
         format: Format::JsonLines,
         compression: Compression::None,
@@ -88,24 +120,17 @@ fn take_stdin(copy: Option<&Path>, out: &mut Walk) {
 }
 
 /// A file named as an input: read whatever its extension (`.jsonl` and `.ndjson` as JSON
-/// Lines, anything else as text), as fd and ripgrep read a file they are given.
-fn take_file(path: &Path, out: &mut Walk) {
+/// Lines, anything else as text, unless `--format` says), as fd and ripgrep read a file they
+/// are given.
+fn take_file(path: &Path, format: InputFormat, out: &mut Walk) {
     let rel = as_given(path);
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {
-            let (format, compression) = classify(path).unwrap_or_else(|| {
-                let name = path.to_string_lossy().to_ascii_lowercase();
-                let compression = if name.ends_with(".gz") {
-                    Compression::Gzip
-                } else if name.ends_with(".zst") {
-                    Compression::Zstd
-                } else {
-                    Compression::None
-                };
-                (Format::Text, compression)
-            });
+            let (format, compression) =
+                classify_as(path, format).unwrap_or_else(|| (Format::Text, compression_of(path)));
             out.files.push(InputFile {
                 path: path.to_path_buf(),
+                clean_rel: rel.clone(),
                 rel,
                 site: None,
                 format,
@@ -163,7 +188,7 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
             let name = &name;
             Box::new(move |entry| {
                 let item = match entry {
-                    Ok(entry) => visit(root, &entry, &opts.site_mode),
+                    Ok(entry) => visit(root, &entry, opts),
                     Err(err) => {
                         let (path, reason) = error_reason(&err);
                         let under = path.map_or_else(|| "?".to_string(), |p| relative(root, &p));
@@ -211,7 +236,7 @@ impl Drop for Collected<'_> {
 fn visit(
     root: &Path,
     entry: &ignore::DirEntry,
-    site_mode: &SiteMode,
+    opts: &InputOptions,
 ) -> Option<Result<InputFile, Skipped>> {
     let file_type = entry.file_type()?;
     if file_type.is_dir() {
@@ -224,15 +249,16 @@ fn visit(
             reason: SkipReason::NotARegularFile,
         }));
     }
-    let Some((format, compression)) = classify(entry.path()) else {
+    let Some((format, compression)) = classify_as(entry.path(), opts.format) else {
         return Some(Err(Skipped {
             path: rel,
             reason: SkipReason::UnsupportedType,
         }));
     };
-    let site = site_of(&rel).and_then(|top| super::site::of_name(&top, site_mode));
+    let site = site_of(&rel).and_then(|top| super::site::of_name(&top, &opts.site_mode));
     Some(Ok(InputFile {
         path: entry.path().to_path_buf(),
+        clean_rel: rel.clone(),
         rel,
         site,
         format,
@@ -292,6 +318,109 @@ fn site_of(rel: &str) -> Option<String> {
     rel.split_once('/').map(|(top, _)| top.to_string())
 }
 
+/// The format and compression of a file as `--format` reads it: from its name (`Auto`), or
+/// the format given, with the compression its name says.
+fn classify_as(path: &Path, format: InputFormat) -> Option<(Format, Compression)> {
+    let forced = match format {
+        InputFormat::Auto => return classify(path),
+        InputFormat::Text => Format::Text,
+        InputFormat::Jsonl => Format::JsonLines,
+        InputFormat::Html => Format::Html,
+        InputFormat::Warc => Format::Warc,
+        InputFormat::Parquet => Format::Parquet,
+    };
+    Some((forced, compression_of(path)))
+}
+
+/// The compression a file's name says (`.gz`, `.zst`).
+fn compression_of(path: &Path) -> Compression {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".gz") {
+        Compression::Gzip
+    } else if name.ends_with(".zst") {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// Whether a file is named `.json` (optionally `.gz` or `.zst`): JSON Lines when its first
+/// record parses as one (C4, Dolma, RedPajama and FineWeb shards are named so).
+fn is_json_name(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let stem = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    stem.ends_with(".json")
+}
+
+/// `None` when the `.json` file `file` is JSON Lines (its first non-blank line is a JSON
+/// object, or it holds none, or it cannot be read: the reader says why); else why it is not.
+fn sniff_json_lines(file: &InputFile, opts: &InputOptions) -> Option<Skipped> {
+    let reader = super::read::open(file).ok()?;
+    let first = super::read::first_record_line(reader, opts.max_bytes)?;
+    let record = first.strip_prefix('\u{feff}').unwrap_or(&first).trim();
+    match serde_json::from_str::<serde_json::Value>(record) {
+        Ok(serde_json::Value::Object(_)) => None,
+        _ => Some(Skipped {
+            path: file.rel.clone(),
+            reason: SkipReason::NotJsonLines,
+        }),
+    }
+}
+
+/// The deepest folder holding every input (a file's folder, a folder itself), as an absolute
+/// path without `.` and `..`; `None` without inputs on disk.
+fn common_folder(inputs: &[&Path]) -> Option<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        let full = absolute(input);
+        let folder = if input.is_dir() {
+            full
+        } else {
+            full.parent().map(Path::to_path_buf).unwrap_or(full)
+        };
+        common = Some(match common {
+            None => folder,
+            Some(c) => c
+                .components()
+                .zip(folder.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common
+}
+
+/// `path` made absolute (from the working folder) and without `.` and `..` (lexically: a
+/// name, not a place on disk).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path));
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The name of an input under the folder holding every input (`../data/a.warc.gz` alone →
+/// `a.warc.gz`; `/x/a/` and `/x/b.txt` → `a`, `b.txt`): where a clean copy writes it.
+fn under_common(input: &Path, common: Option<&Path>) -> String {
+    let full = absolute(input);
+    let rel = common
+        .and_then(|c| full.strip_prefix(c).ok())
+        .unwrap_or(&full);
+    relative(Path::new(""), rel)
+}
+
 /// The format and compression of a file, from its name; `None` for files that are not inputs.
 pub fn classify(path: &Path) -> Option<(Format, Compression)> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
@@ -305,7 +434,8 @@ pub fn classify(path: &Path) -> Option<(Format, Compression)> {
     let ext = stem.rsplit_once('.').map(|(_, e)| e)?;
     let format = match ext {
         "txt" | "md" | "markdown" | "text" => Format::Text,
-        "jsonl" | "ndjson" => Format::JsonLines,
+        // `.json`: JSON Lines when its first record parses as one (checked by the walk)
+        "jsonl" | "ndjson" | "json" => Format::JsonLines,
         "html" | "htm" | "xhtml" => Format::Html,
         "warc" => Format::Warc,
         // a Parquet file compresses its pages itself and is read by seeking

@@ -3,15 +3,22 @@
 //! record's `WARC-Target-URI` and its site the URI's host. Records of other types (request,
 //! metadata, warcinfo…) are counted, not read.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::html::{charset_param, page_document};
 use super::read::{read_error_reason, FileOutcome};
-use super::{Document, InputFile, SkipReason};
+use super::{Compression, Document, InputFile, SkipReason};
 use crate::config::InputOptions;
 
 /// Longest header block of a record or its HTTP response that is read.
 const MAX_HEADER: usize = 64 * 1024;
+
+/// How many times reading starts again inside a record whose Content-Length runs past the end
+/// of the archive (each time the archive is read again from its start to that point).
+const MAX_RESTARTS: u32 = 64;
+
+/// What starts a record: its version line, `WARC/1.0` or `WARC/1.1`.
+const VERSION: &[u8] = b"WARC/1.";
 
 /// One record's WARC headers that matter here.
 #[derive(Debug, Default)]
@@ -22,69 +29,169 @@ struct RecordHeader {
     length: u64,
 }
 
+/// Opens the archive again from its start, its compression undone: a record whose
+/// Content-Length runs past the end sends reading back to the record header found inside it.
+pub(super) type Opener<'a> = &'a dyn Fn() -> Result<Box<dyn Read>, SkipReason>;
+
+/// The archive `raw` with its compression undone, for [`read_warc`]: a gzip stream read member
+/// by member, going on after a damaged one ([`GzipMembers`]).
+pub(super) fn warc_stream<R: Read + Seek + 'static>(
+    raw: R,
+    compression: Compression,
+) -> Result<Box<dyn Read>, SkipReason> {
+    Ok(match compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(GzipMembers::new(raw)),
+        Compression::Zstd => {
+            super::read::decompressed(Compression::Zstd, BufReader::with_capacity(64 * 1024, raw))?
+        }
+    })
+}
+
+/// The reading state that lasts across restarts.
+#[derive(Default)]
+struct Progress {
+    /// Records met so far (their 1-based numbers name them).
+    number: u32,
+    /// Records of other types than `response`.
+    others: u64,
+    /// A gzip error met between records, reported once it is known whether records follow.
+    pending: Option<SkipReason>,
+}
+
 /// Reads a WARC file, calling `emit` per document in record order (`Document::line` is the
-/// record's 1-based number, so annotations and the clean copy find it).
+/// record's 1-based number, so annotations and the clean copy find it). Nothing a record
+/// claims costs more than the bytes that are there: a record whose Content-Length runs past the
+/// end of the archive is named, and reading goes on at the first record header inside it; bytes
+/// between records that are no record are named and passed over; in a `.warc.gz`, a damaged
+/// gzip member is named and reading goes on at the next member.
 pub(super) fn read_warc(
     file: &InputFile,
     opts: &InputOptions,
-    reader: Box<dyn Read>,
+    open: Opener,
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    let mut number: u32 = 0;
-    let mut others: u64 = 0;
-    loop {
-        let header = match read_header(&mut reader, file) {
-            Ok(Some(h)) => h,
-            Ok(None) => break,
-            Err(HeaderError::CutOff(reason)) if number > 0 => {
-                // Nothing of another record was read: the last record's gzip member ends
-                // early (its trailer), or the next one does before its first line. Either
-                // way there is no record `number + 1` to name; the file and the record the
-                // cut follows are what is true.
-                outcome.skip(&file.rel, cut_off_after(reason, number));
-                break;
-            }
-            Err(HeaderError::CutOff(reason) | HeaderError::Record(reason)) => {
-                outcome.skip(&format!("{}:{}", file.rel, number + 1), reason);
+    let mut progress = Progress::default();
+    let mut start = 0u64;
+    for restart in 0..=MAX_RESTARTS {
+        let mut reader = match open_at(open, start) {
+            Ok(r) => r,
+            Err(reason) => {
+                outcome.skip(&file.rel, reason);
                 break;
             }
         };
-        number += 1;
-        let at = format!("{}:{}", file.rel, number);
-        let wanted = header.kind == "response"
+        match read_records(&mut reader, file, opts, &mut progress, outcome, emit) {
+            Some(at) if restart < MAX_RESTARTS => start = at,
+            Some(_) => outcome.skip(
+                &file.rel,
+                SkipReason::MalformedWarc(format!(
+                    "reading stopped after {MAX_RESTARTS} records whose Content-Length runs past the end of the archive"
+                )),
+            ),
+            None => break,
+        }
+    }
+    if progress.others > 0 {
+        outcome.skip(&file.rel, SkipReason::OtherWarcRecords(progress.others));
+    }
+}
+
+/// A reader that counts the bytes it passed on.
+struct Counted {
+    inner: Box<dyn Read>,
+    read: u64,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The archive's bytes, buffered, with their offset known.
+type Stream = BufReader<Counted>;
+
+/// Offset of the next byte `reader` gives, in the archive with compression undone.
+fn position(reader: &Stream) -> u64 {
+    reader.get_ref().read - reader.buffer().len() as u64
+}
+
+/// The archive opened and read up to `start`.
+fn open_at(open: Opener, start: u64) -> Result<Stream, SkipReason> {
+    let inner = open()?;
+    let mut reader = BufReader::with_capacity(64 * 1024, Counted { inner, read: 0 });
+    if start > 0 {
+        std::io::copy(&mut (&mut reader).take(start), &mut std::io::sink())
+            .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    }
+    Ok(reader)
+}
+
+/// Reads records to the end of the archive (`None`), or to a record whose Content-Length runs
+/// past the end with a record header inside it: that header's offset, where to read on.
+fn read_records(
+    reader: &mut Stream,
+    file: &InputFile,
+    opts: &InputOptions,
+    progress: &mut Progress,
+    outcome: &mut FileOutcome,
+    emit: &mut impl FnMut(Document),
+) -> Option<u64> {
+    // After a damaged gzip member, reading goes on at the next one; other streams end.
+    let goes_on = file.compression == Compression::Gzip;
+    loop {
+        let header = match next_header(reader, file, progress, outcome) {
+            HeaderStep::Record(h) => h,
+            HeaderStep::Again => continue,
+            HeaderStep::Bad if goes_on => continue,
+            HeaderStep::End | HeaderStep::Bad => return None,
+        };
+        progress.number += 1;
+        let at = format!("{}:{}", file.rel, progress.number);
+        let response = header.kind == "response";
+        if !response {
+            progress.others += 1;
+        }
+        let wanted = response
             && header.content_type.starts_with("application/http")
             && header.length <= opts.max_bytes;
+        let block = read_block(reader, header.length, wanted);
+        if let Some(e) = &block.error {
+            outcome.skip(&at, read_error_reason(file, e));
+            if goes_on {
+                continue;
+            }
+            return None;
+        }
+        if block.got < header.length {
+            return match block.next_header {
+                Some(offset) => {
+                    let reason = format!(
+                        "truncated WARC record: its Content-Length is {} bytes, the archive holds {} of them and a record header inside them, where reading went on",
+                        header.length, block.got
+                    );
+                    outcome.skip(&at, SkipReason::MalformedWarc(reason));
+                    Some(offset)
+                }
+                None => {
+                    outcome.skip(&at, SkipReason::TruncatedRecord);
+                    None
+                }
+            };
+        }
+        if response && header.length > opts.max_bytes {
+            outcome.skip(&at, SkipReason::DecompressedTooLarge);
+        }
         if !wanted {
-            if header.kind == "response" && header.length > opts.max_bytes {
-                outcome.skip(&at, SkipReason::DecompressedTooLarge);
-            } else if header.kind != "response" {
-                others += 1;
-            }
-            if let Err(e) =
-                std::io::copy(&mut (&mut reader).take(header.length), &mut std::io::sink())
-            {
-                outcome.skip(&at, read_error_reason(file, &e));
-                break;
-            }
             continue;
         }
-        let mut block = Vec::with_capacity(header.length as usize);
-        match (&mut reader).take(header.length).read_to_end(&mut block) {
-            Ok(n) if (n as u64) < header.length => {
-                outcome.skip(&at, SkipReason::TruncatedRecord);
-                break;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                outcome.skip(&at, read_error_reason(file, &e));
-                break;
-            }
-        }
-        match response_document(&block, opts.max_bytes) {
+        match response_document(&block.bytes, opts.max_bytes) {
             Ok(page) => {
-                outcome.bytes += block.len() as u64;
+                outcome.bytes += block.bytes.len() as u64;
                 emit(Document {
                     site: super::site::of_url(&header.uri, &opts.site_mode)
                         .or_else(|| file.site.clone()),
@@ -94,7 +201,7 @@ pub(super) fn read_warc(
                         header.uri.clone()
                     },
                     path: file.rel.clone(),
-                    line: number,
+                    line: progress.number,
                     text: page.text,
                     lossy_utf8: page.lossy,
                     boilerplate: page.boilerplate,
@@ -103,25 +210,221 @@ pub(super) fn read_warc(
             Err(reason) => outcome.skip(&at, reason),
         }
     }
-    if others > 0 {
-        outcome.skip(&file.rel, SkipReason::OtherWarcRecords(others));
+}
+
+/// A record's block as read.
+struct Block {
+    /// Its bytes, when they were wanted.
+    bytes: Vec<u8>,
+    /// How many of its bytes the archive held.
+    got: u64,
+    /// Offset of the first line inside it that starts a record (`WARC/1.`).
+    next_header: Option<u64>,
+    /// The read error that ended it.
+    error: Option<std::io::Error>,
+}
+
+/// Reads the `length` bytes of a record's block, keeping them when `keep`; never more than
+/// the archive holds, and never a buffer larger than the bytes read.
+fn read_block(reader: &mut Stream, length: u64, keep: bool) -> Block {
+    let start = position(reader);
+    let mut block = Block {
+        bytes: Vec::with_capacity(if keep {
+            length.min(1 << 20) as usize
+        } else {
+            0
+        }),
+        got: 0,
+        next_header: None,
+        error: None,
+    };
+    // Bytes not kept are looked through for a record header as they pass.
+    let mut spotter = VersionSpotter::new();
+    while block.got < length {
+        let chunk = match reader.fill_buf() {
+            Ok(c) if c.is_empty() => break,
+            Ok(c) => c,
+            Err(e) => {
+                block.error = Some(e);
+                break;
+            }
+        };
+        let n = (length - block.got).min(chunk.len() as u64) as usize;
+        if keep {
+            block.bytes.extend_from_slice(&chunk[..n]);
+        } else if block.next_header.is_none() {
+            if let Some(end) = spotter.feed(&chunk[..n]) {
+                block.next_header = Some(start + block.got + (end - VERSION.len()) as u64);
+            }
+        }
+        reader.consume(n);
+        block.got += n as u64;
+    }
+    if keep && block.got < length {
+        block.next_header = VersionSpotter::new()
+            .feed(&block.bytes)
+            .map(|end| start + (end - VERSION.len()) as u64);
+    }
+    block
+}
+
+/// Finds `WARC/1.` at the start of a line in bytes given piece by piece.
+struct VersionSpotter {
+    /// Bytes of [`VERSION`] matched so far.
+    matched: usize,
+    /// Whether the next byte starts a line.
+    line_start: bool,
+}
+
+impl VersionSpotter {
+    /// A spotter at the start of a line.
+    fn new() -> VersionSpotter {
+        VersionSpotter {
+            matched: 0,
+            line_start: true,
+        }
+    }
+
+    /// The index just past the first `WARC/1.` that starts a line in `bytes`, if any.
+    fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.matched == 0 && !self.line_start {
+                let eol = bytes[i..].iter().position(|&b| b == b'\n')?;
+                i += eol + 1;
+                self.line_start = true;
+                continue;
+            }
+            let b = bytes[i];
+            i += 1;
+            if b == VERSION[self.matched] {
+                self.matched += 1;
+                self.line_start = false;
+                if self.matched == VERSION.len() {
+                    self.matched = 0;
+                    return Some(i);
+                }
+            } else {
+                self.matched = 0;
+                self.line_start = b == b'\n';
+            }
+        }
+        None
     }
 }
 
-/// Why the next record's header was not read.
-#[derive(Debug)]
-enum HeaderError {
-    /// The archive could not be read further before any byte of another record: a gzip
-    /// member cut off in the previous record's trailer or before the next record's first line.
-    CutOff(SkipReason),
-    /// A record starts but its header is cut off or malformed.
-    Record(SkipReason),
+/// What looking for the next record gave.
+enum HeaderStep {
+    /// A record's header.
+    Record(RecordHeader),
+    /// The end of the archive.
+    End,
+    /// A read error, named in the outcome; in a `.warc.gz` what follows may be read.
+    Bad,
+    /// A malformed record header, named in the outcome; its block is passed over as bytes
+    /// that are no record.
+    Again,
+}
+
+/// The next record's header. Blank lines between records are passed over; other bytes there
+/// are named (how many) and passed over too, to the next line that starts a record.
+fn next_header(
+    reader: &mut Stream,
+    file: &InputFile,
+    progress: &mut Progress,
+    outcome: &mut FileOutcome,
+) -> HeaderStep {
+    let number = progress.number;
+    let (first, junk) = match record_start(reader, file) {
+        Ok(found) => found,
+        Err(reason) => {
+            // Nothing of another record was read: a gzip member cut off in the previous
+            // record's trailer, or before the next record's first line.
+            if progress.pending.is_none() {
+                progress.pending = Some(reason);
+            }
+            return HeaderStep::Bad;
+        }
+    };
+    let Some(first) = first else {
+        if let Some(reason) = progress.pending.take() {
+            if number > 0 {
+                outcome.skip(&file.rel, cut_off_after(reason, number));
+            } else {
+                outcome.skip(&format!("{}:1", file.rel), reason);
+            }
+        } else if junk > 0 && number == 0 {
+            outcome.skip(
+                &format!("{}:1", file.rel),
+                SkipReason::MalformedWarc(
+                    "a record does not start with a WARC/1.x version line".into(),
+                ),
+            );
+        } else if junk > 0 {
+            outcome.skip(&file.rel, junk_after(junk, number));
+        }
+        return HeaderStep::End;
+    };
+    if let Some(reason) = progress.pending.take() {
+        outcome.skip(&file.rel, damaged_member_after(reason, number));
+    }
+    if junk > 0 {
+        outcome.skip(&file.rel, junk_after(junk, number));
+    }
+    match record_header(reader, file, &first) {
+        Ok(h) => HeaderStep::Record(h),
+        Err(reason) => {
+            progress.number += 1;
+            let malformed = matches!(reason, SkipReason::MalformedWarc(_));
+            outcome.skip(&format!("{}:{}", file.rel, progress.number), reason);
+            if malformed {
+                HeaderStep::Again
+            } else {
+                HeaderStep::Bad
+            }
+        }
+    }
+}
+
+/// Bytes between records that are no record, said as what they are.
+fn junk_after(junk: u64, number: u32) -> SkipReason {
+    let place = if number == 0 {
+        "before the first record".to_string()
+    } else {
+        format!("after record {number}")
+    };
+    SkipReason::MalformedWarc(format!(
+        "{} {place} that are no WARC record (passed over to the next record header)",
+        crate::plural::count(junk, "byte")
+    ))
 }
 
 /// A read error met between records, said as what it is: the archive cut off after record
 /// `number` (the error's own words kept).
 fn cut_off_after(reason: SkipReason, number: u32) -> SkipReason {
-    let said = |e: String| format!("{e} (the archive is cut off after record {number})");
+    said_after(
+        reason,
+        &format!("the archive is cut off after record {number}"),
+    )
+}
+
+/// A read error met between records when more records follow: a damaged gzip member, passed
+/// over to the next one.
+fn damaged_member_after(reason: SkipReason, number: u32) -> SkipReason {
+    let place = if number == 0 {
+        "before the first record".to_string()
+    } else {
+        format!("after record {number}")
+    };
+    said_after(
+        reason,
+        &format!("a damaged gzip member {place}; reading went on at the next member"),
+    )
+}
+
+/// `reason` with `note` in brackets after the error's own words.
+fn said_after(reason: SkipReason, note: &str) -> SkipReason {
+    let said = |e: String| format!("{e} ({note})");
     match reason {
         SkipReason::BrokenGzip(e) => SkipReason::BrokenGzip(said(e)),
         SkipReason::BrokenZstd(e) => SkipReason::BrokenZstd(said(e)),
@@ -130,27 +433,34 @@ fn cut_off_after(reason: SkipReason, number: u32) -> SkipReason {
     }
 }
 
-/// The next record's header, `None` at the end of the archive. The blank lines that end the
-/// previous record are passed over.
-fn read_header(
-    reader: &mut impl BufRead,
+/// Passes over bytes to the next line that starts a record: that line (`None` at the end of
+/// the archive) and how many bytes other than white space were passed over.
+fn record_start(
+    reader: &mut Stream,
     file: &InputFile,
-) -> Result<Option<RecordHeader>, HeaderError> {
-    let mut line = Vec::new();
-    // the version line, after the CRLF CRLF that ends the previous record
+) -> Result<(Option<Vec<u8>>, u64), SkipReason> {
+    let mut spotter = VersionSpotter::new();
+    let mut junk = 0u64;
     loop {
-        line.clear();
-        let n = read_line(reader, &mut line, file).map_err(HeaderError::CutOff)?;
-        if n == 0 {
-            return Ok(None);
+        let chunk = reader.fill_buf().map_err(|e| read_error_reason(file, &e))?;
+        if chunk.is_empty() {
+            return Ok((None, junk));
         }
-        if !line.trim_ascii().is_empty() {
-            break;
+        let found = spotter.feed(chunk);
+        let end = found.unwrap_or(chunk.len());
+        junk += chunk[..end]
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .count() as u64;
+        reader.consume(end);
+        if found.is_some() {
+            // the version's own bytes were counted, wherever they began
+            junk -= VERSION.len() as u64;
+            let mut line = VERSION.to_vec();
+            read_line(reader, &mut line, file)?;
+            return Ok((Some(line), junk));
         }
     }
-    record_header(reader, file, &line)
-        .map(Some)
-        .map_err(HeaderError::Record)
 }
 
 /// The header of a record whose first line is `first`: its fields up to the blank line.
@@ -254,11 +564,29 @@ fn response_document(block: &[u8], max_bytes: u64) -> Result<super::html::Page, 
     match media {
         "text/html" | "application/xhtml+xml" | "" => page_document(&body, charset.as_deref()),
         "text/plain" => {
-            let html = format!("<pre>{}</pre>", escape(&String::from_utf8_lossy(&body)));
-            page_document(html.as_bytes(), None)
+            let (text, lossy) = plain_text(&body, charset.as_deref());
+            let html = format!("<pre>{}</pre>", escape(&text));
+            let mut page = page_document(html.as_bytes(), Some("utf-8"))?;
+            page.lossy |= lossy;
+            Ok(page)
         }
         other => Err(SkipReason::NotText(other.to_string())),
     }
+}
+
+/// A plain text payload decoded: by its byte-order mark, else the charset its Content-Type
+/// declares, else UTF-8; whether bytes were invalid there (replaced).
+fn plain_text(body: &[u8], charset: Option<&str>) -> (String, bool) {
+    use encoding_rs::Encoding;
+    if let Some((enc, bom)) = Encoding::for_bom(body) {
+        let (text, lossy) = enc.decode_without_bom_handling(&body[bom..]);
+        return (text.into_owned(), lossy);
+    }
+    let enc = charset
+        .and_then(|c| Encoding::for_label(c.trim().as_bytes()))
+        .map_or(encoding_rs::UTF_8, |e| e.output_encoding());
+    let (text, lossy) = enc.decode_without_bom_handling(body);
+    (text.into_owned(), lossy)
 }
 
 /// `text` with the characters markup gives meaning to escaped.
@@ -278,17 +606,105 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
             break;
         };
         at += eol + 2;
-        if size == 0 || at + size > body.len() {
-            out.extend_from_slice(&body[at..(at + size).min(body.len())]);
+        // a size past the body (however large: no sum wraps) ends it with what is there
+        let rest = body.len() - at;
+        if size == 0 || size > rest {
+            out.extend_from_slice(&body[at..at + size.min(rest)]);
             break;
         }
         out.extend_from_slice(&body[at..at + size]);
-        at += size + 2;
-        if at >= body.len() {
+        at += size;
+        if rest - size <= 2 {
             break;
         }
+        at += 2;
     }
     out
+}
+
+/// A gzip stream of members read one after another, as `MultiGzDecoder` reads them, except
+/// that a damaged member does not end it: its error is returned once, and reading goes on at
+/// the next gzip header (`1f 8b 08`) after the damaged member's first byte. Crawlers write a
+/// member per record, so what follows a damaged member is the next record.
+pub(super) struct GzipMembers<R: Read + Seek> {
+    /// The compressed bytes, between members.
+    source: Option<BufReader<R>>,
+    /// The member being read.
+    decoder: Option<flate2::bufread::GzDecoder<BufReader<R>>>,
+    /// Offset of that member's first byte.
+    member_start: u64,
+}
+
+impl<R: Read + Seek> GzipMembers<R> {
+    /// Members of `raw`, from its start.
+    pub(super) fn new(raw: R) -> GzipMembers<R> {
+        GzipMembers {
+            source: Some(BufReader::with_capacity(64 * 1024, raw)),
+            decoder: None,
+            member_start: 0,
+        }
+    }
+}
+
+impl<R: Read + Seek> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if let Some(decoder) = self.decoder.as_mut() {
+                match decoder.read(buf) {
+                    Ok(0) => self.source = self.decoder.take().map(|d| d.into_inner()),
+                    Ok(n) => return Ok(n),
+                    Err(e) => {
+                        if let Some(mut source) = self.decoder.take().map(|d| d.into_inner()) {
+                            source.seek(SeekFrom::Start(self.member_start + 1))?;
+                            skip_to_gzip_header(&mut source)?;
+                            self.source = Some(source);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+            let Some(mut source) = self.source.take() else {
+                return Ok(0);
+            };
+            if source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.member_start = source.stream_position()?;
+            self.decoder = Some(flate2::bufread::GzDecoder::new(source));
+        }
+    }
+}
+
+/// Passes over bytes to the next gzip header (`1f 8b 08`), or to the end.
+fn skip_to_gzip_header<R: Read + Seek>(source: &mut BufReader<R>) -> std::io::Result<()> {
+    const MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+    let mut matched = 0;
+    loop {
+        let chunk = source.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let mut found = None;
+        for (i, &b) in chunk.iter().enumerate() {
+            matched = if b == MAGIC[matched] {
+                matched + 1
+            } else {
+                usize::from(b == MAGIC[0])
+            };
+            if matched == MAGIC.len() {
+                found = Some(i + 1);
+                break;
+            }
+        }
+        let end = found.unwrap_or(chunk.len());
+        source.consume(end);
+        if found.is_some() {
+            return source.seek_relative(-(MAGIC.len() as i64));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -132,7 +132,7 @@ pub fn judge_by_signature(
             Some(SignatureVerdict {
                 verdict: Judged {
                     pair,
-                    accepted: thresholds.accept(jaccard, containment),
+                    accepted: thresholds.accept(jaccard, containment, size_a.min(size_b)),
                 },
                 borderline,
             })
@@ -161,7 +161,11 @@ pub fn is_borderline(
     let margin = BORDERLINE_STANDARD_ERRORS * spread;
     let judge = |j: f64| {
         let j = j.clamp(0.0, 1.0);
-        thresholds.accept(j, containment_from_jaccard(j, size_a, size_b))
+        thresholds.accept(
+            j,
+            containment_from_jaccard(j, size_a, size_b),
+            size_a.min(size_b),
+        )
     };
     judge(estimate + margin) != judge(estimate - margin)
 }
@@ -205,7 +209,7 @@ pub fn judge_exact(
             };
             Some(Judged {
                 pair,
-                accepted: thresholds.accept(jaccard, containment),
+                accepted: thresholds.accept(jaccard, containment, sa.len().min(sb.len())),
             })
         })
         .collect()
@@ -325,6 +329,7 @@ mod tests {
         let t = Thresholds {
             jaccard: 0.7,
             containment: None,
+            containment_min_shingles: 0,
         };
         assert!(is_borderline(0.7, 100, 100, 128, &t));
         assert!(is_borderline(0.62, 100, 100, 128, &t));
@@ -334,6 +339,7 @@ mod tests {
         let c = Thresholds {
             jaccard: 0.7,
             containment: Some(0.8),
+            containment_min_shingles: 0,
         };
         let j_at_c = 0.8 * 50.0 / (100.0 + 50.0 - 0.8 * 50.0);
         assert!(is_borderline(j_at_c, 50, 100, 128, &c));
@@ -355,10 +361,12 @@ mod tests {
         let strict = Thresholds {
             jaccard: 0.7,
             containment: None,
+            containment_min_shingles: 0,
         };
         let with_c = Thresholds {
             jaccard: 0.7,
             containment: Some(0.8),
+            containment_min_shingles: 0,
         };
         let params = lsh_params(&with_c, 128, None, None);
         let pairs = candidates(&sigs, params);
@@ -376,6 +384,7 @@ mod tests {
         let t = Thresholds {
             jaccard: 0.7,
             containment: Some(0.8),
+            containment_min_shingles: 0,
         };
         assert!((t.lsh_design_threshold() - 0.4 / 1.1).abs() < 1e-9);
         let p = lsh_params(&t, 128, Some(16), None);

@@ -435,6 +435,12 @@ pub struct TemplateSet {
     pub everywhere: HashSet<u64>,
     /// `(document, key)` occurrences that are a headline in its own article: content.
     pub own_headlines: HashSet<(u32, u64)>,
+    /// Template `(site, key)` pairs the site stamps on nearly every page
+    /// ([`on_nearly_every_page`]): chrome wherever it stands, even inside a page's article
+    /// ("(Story continues below)"), where other template text inside an article is frequent
+    /// content.
+    #[serde(default)]
+    pub stamped: HashSet<(u32, u64)>,
 }
 
 impl TemplateSet {
@@ -464,6 +470,8 @@ struct Decision {
     key: u64,
     everywhere: bool,
     on_sites: Vec<u32>,
+    /// Sites of `on_sites` that stamp it on nearly every page.
+    stamped: Vec<u32>,
     /// Documents where the unit is their own headline.
     own_headlines: Vec<u32>,
     unit: Option<TemplateUnit>,
@@ -533,6 +541,7 @@ fn decide(
     clusters.sort_unstable();
     clusters.dedup();
     let mut on_sites: Vec<u32> = Vec::new();
+    let mut stamped: Vec<u32> = Vec::new();
     let mut consistent_sites = 0;
     let mut contexts: Vec<(u32, Context)> = Vec::new();
     for per_site in group.chunk_by(|a, b| a.1 == b.1) {
@@ -544,11 +553,14 @@ fn decide(
         contexts.extend(per_site.iter().map(|r| (r.2, hit(r).context)));
         let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
         cl.dedup();
-        let consistent = on_nearly_every_page(&contexts, site_clusters[s as usize], min_docs)
-            || consistent_context(&contexts);
+        let everywhere_here = on_nearly_every_page(&contexts, site_clusters[s as usize], min_docs);
+        let consistent = everywhere_here || consistent_context(&contexts);
         consistent_sites += consistent as usize;
         if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
             on_sites.push(s);
+            if everywhere_here {
+                stamped.push(s);
+            }
         }
     }
     let everywhere = short && consistent_sites >= min_docs && clusters.len() >= min_docs;
@@ -596,6 +608,7 @@ fn decide(
         key,
         everywhere,
         on_sites,
+        stamped,
         own_headlines,
         unit,
     })
@@ -664,6 +677,7 @@ pub fn finalize(
             set.everywhere.insert(d.key);
         }
         set.on_site.extend(d.on_sites.iter().map(|&s| (s, d.key)));
+        set.stamped.extend(d.stamped.iter().map(|&s| (s, d.key)));
         set.own_headlines
             .extend(d.own_headlines.iter().map(|&doc| (doc, d.key)));
         units.extend(d.unit);

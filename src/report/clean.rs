@@ -155,6 +155,14 @@ pub const CLEAN_MARKER: &str = ".neardup-clean";
 /// anything is read, so that a scan never runs only to be refused at the end.
 pub fn check_clean_target(dir: &Path) -> Result<(), String> {
     let shown = dir.display();
+    // `.`, `..`, `DIR/.` and `/` name a folder that cannot be moved into place by name.
+    let last = dir.to_string_lossy();
+    let last = last.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if matches!(last, "" | "." | "..") {
+        return Err(format!(
+            "--clean '{shown}' names no folder by its name (the copy is built beside it and moved into place); give one, such as ../clean"
+        ));
+    }
     match std::fs::symlink_metadata(dir) {
         // A new folder, in a folder that exists (as for the other outputs).
         Err(e) if e.kind() == io::ErrorKind::NotFound => match dir.parent() {
@@ -265,13 +273,17 @@ pub fn write_clean_corpus(
         std::fs::remove_dir_all(&staging)?;
     }
     std::fs::create_dir_all(&staging)?;
+    let names = copy_names(source.files);
     let written = (|| {
-        std::fs::write(
-            staging.join(CLEAN_MARKER),
-            "A clean copy written by `neardup scan --clean`; the next --clean into this folder replaces it.\n",
-        )?;
+        let mut marker = "A clean copy written by `neardup scan --clean`; the next --clean into this folder replaces it.\n".to_string();
+        for (file, name) in source.files.iter().zip(&names) {
+            if *name != natural_copy_rel(file) {
+                marker.push_str(&format!("{name} is the copy of {}\n", file.rel));
+            }
+        }
+        std::fs::write(staging.join(CLEAN_MARKER), marker)?;
         let mut summary = CleanSummary::default();
-        for file in source.files {
+        for (file, name) in source.files.iter().zip(&names) {
             let content = match file.format {
                 Format::Text => {
                     clean_text(file, cfg, &by_place, &mut summary).map(|b| compress(file, b))
@@ -288,7 +300,7 @@ pub fn write_clean_corpus(
                 }
             };
             if let Some(bytes) = content {
-                let target = staging.join(copy_path(&copy_name(file)));
+                let target = staging.join(crate::corpus::path_of_id(name));
                 if let Some(dir) = target.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
@@ -297,27 +309,74 @@ pub fn write_clean_corpus(
         }
         Ok(summary)
     })();
-    let summary = match written {
+    let summary = match written.and_then(|s| replace_dir(&staging, out).map(|()| s)) {
         Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(e);
         }
     };
-    replace_dir(&staging, out)?;
     Ok(summary)
 }
 
-/// Where the copy of the file with id `rel` goes under the clean folder: its real relative path
-/// (escaped names unescaped); a file named by an absolute path or through `..` is copied under
-/// the folder all the same.
-fn copy_path(rel: &str) -> PathBuf {
-    let parts: Vec<&str> = rel
+/// Where the copy named `name` ([`copy_name`]) goes under the clean folder, as an id
+/// (`/`-separated, escaped names as in ids): a file named by an absolute path or through `..`
+/// is copied under the folder all the same (`..` becomes `_`).
+fn copy_rel(name: &str) -> String {
+    let parts: Vec<&str> = name
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .map(|p| if p == ".." { "_" } else { p })
         .collect();
-    crate::corpus::path_of_id(&parts.join("/"))
+    parts.join("/")
+}
+
+/// The place of `file`'s copy when no other copy wants it.
+fn natural_copy_rel(file: &InputFile) -> String {
+    copy_rel(&copy_name(file))
+}
+
+/// The places of the copies of `files` under the clean folder (as ids, in the files' order),
+/// one per file and never two alike. A copy that keeps its file's own name (text and JSON Lines
+/// read from inside the folders given) keeps it; every other copy takes its natural name
+/// ([`copy_name`]) when no earlier one has it, else the first of `NAME~2.EXT`, `NAME~3.EXT`…
+/// that is free (`~N` before the first dot of the file name): `page.txt` stays, `page.html`
+/// becomes `page~2.txt`, `page.htm` `page~3.txt`; `crawl.warc` beside `crawl.warc.jsonl`
+/// becomes `crawl~2.warc.jsonl`. Files are taken in path order, so the names are the same on
+/// every run; the clean folder's `.neardup-clean` lists each copy that was renamed.
+pub fn copy_names(files: &[InputFile]) -> Vec<String> {
+    let natural: Vec<String> = files.iter().map(natural_copy_rel).collect();
+    let own = |i: usize| {
+        matches!(files[i].format, Format::Text | Format::JsonLines) && natural[i] == files[i].rel
+    };
+    let mut taken: std::collections::HashSet<String> = (0..files.len())
+        .filter(|&i| own(i))
+        .map(|i| natural[i].clone())
+        .collect();
+    let mut names = natural.clone();
+    for (i, name) in names.iter_mut().enumerate() {
+        if own(i) {
+            continue;
+        }
+        if taken.insert(name.clone()) {
+            continue;
+        }
+        let (dir, file_name) = match name.rsplit_once('/') {
+            Some((dir, f)) => (format!("{dir}/"), f.to_string()),
+            None => (String::new(), name.clone()),
+        };
+        let (stem, ext) = match file_name[1.min(file_name.len())..].find('.') {
+            Some(at) => file_name.split_at(at + 1),
+            None => (file_name.as_str(), ""),
+        };
+        let free = (2u64..)
+            .map(|n| format!("{dir}{stem}~{n}{ext}"))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_default();
+        taken.insert(free.clone());
+        *name = free;
+    }
+    names
 }
 
 /// `DIR/.NAME.neardup-KIND-PID`, beside `dir` (a rename between them stays on one file system).
@@ -356,18 +415,18 @@ fn replace_dir(staging: &Path, out: &Path) -> io::Result<()> {
 /// Lines beside an archive (`crawl.warc.gz` → `crawl.warc.gz.jsonl`).
 pub fn copy_name(file: &InputFile) -> String {
     match file.format {
-        Format::Text | Format::JsonLines => file.rel.clone(),
+        Format::Text | Format::JsonLines => file.clean_rel.clone(),
         Format::Html => text_name(file),
-        Format::Warc | Format::Parquet => format!("{}.jsonl", file.rel),
+        Format::Warc | Format::Parquet => format!("{}.jsonl", file.clean_rel),
     }
 }
 
 /// The name of an HTML page's text: `page.html` (or `page.html.gz`) → `page.txt`.
 fn text_name(file: &InputFile) -> String {
     let name = match file.compression {
-        Compression::None => file.rel.as_str(),
-        Compression::Gzip => file.rel.trim_end_matches(".gz"),
-        Compression::Zstd => file.rel.trim_end_matches(".zst"),
+        Compression::None => file.clean_rel.as_str(),
+        Compression::Gzip => file.clean_rel.trim_end_matches(".gz"),
+        Compression::Zstd => file.clean_rel.trim_end_matches(".zst"),
     };
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.ends_with('/') && !stem.is_empty() => stem,

@@ -114,13 +114,65 @@ fn render_inputs(out: &mut String, report: &Report, root: &str) {
     }
 }
 
+/// How the documents to drop were joined: by Jaccard at or above the threshold, or (below it)
+/// by lying inside the document they match (containment).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DropsByRule {
+    /// Members whose Jaccard with their direct match reaches the threshold.
+    pub jaccard: u64,
+    /// Members below the threshold: joined because they lie inside their match.
+    pub containment: u64,
+}
+
+/// Counts the documents to drop of `report` by the rule that joined them.
+pub fn drops_by_rule(report: &Report) -> DropsByRule {
+    let threshold = report.summary.parameters.threshold;
+    let mut by = DropsByRule::default();
+    for c in &report.duplicate_clusters {
+        for m in c.documents.iter().filter(|m| m.id != c.representative) {
+            if m.similarity < threshold {
+                by.containment += 1;
+            } else {
+                by.jaccard += 1;
+            }
+        }
+    }
+    by
+}
+
+/// Why `--threshold` cannot change which pairs join, when containment joins every pair it
+/// would: a pair of Jaccard J has containment at least 2J/(1+J) (equal lengths), so from
+/// J = C/(2−C) on, containment C joins it first. `None` when the threshold matters.
+pub fn threshold_note(threshold: f64, containment: Option<f64>) -> Option<String> {
+    let c = containment?;
+    let from = c / (2.0 - c);
+    if threshold + 1e-9 < from {
+        return None;
+    }
+    Some(format!(
+        "--threshold {threshold} decides no pair: any two documents with Jaccard ≥ {threshold} \
+         have containment ≥ {:.2}, so --containment {c} joins them first (copies of similar \
+         length from Jaccard {from:.2}); the threshold changes only how clusters chain. Tune \
+         with --containment, or pass --no-containment to join by Jaccard alone",
+        2.0 * threshold / (1.0 + threshold)
+    ))
+}
+
 /// Duplicate clusters: counts, parameters and the first clusters.
 fn render_duplicates(out: &mut String, report: &Report) {
     let s = &report.summary;
     let p = &s.parameters;
+    let by = drops_by_rule(report);
+    let rules = match p.containment {
+        Some(c) if s.duplicate_documents > 0 => format!(
+            " ({} by Jaccard ≥ {}, {} by containment ≥ {c})",
+            by.jaccard, p.threshold, by.containment
+        ),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "  duplicates  {} ({} exact), {} to drop",
+        "  duplicates  {} ({} exact), {} to drop{rules}",
         count(s.duplicate_clusters, "cluster"),
         s.exact_duplicate_clusters,
         count(s.duplicate_documents, "document")
@@ -144,6 +196,13 @@ fn render_duplicates(out: &mut String, report: &Report) {
             out,
             "              {} too short to shingle (matched exactly only)",
             count(s.documents_without_shingles, "document")
+        );
+    }
+    if s.documents_compared_whole > 0 {
+        let _ = writeln!(
+            out,
+            "              {} with too little text of their own, compared whole (joined only to the same text)",
+            count(s.documents_compared_whole, "document")
         );
     }
     // The largest clusters first (ties in report order). A report lists them so already and
@@ -230,6 +289,16 @@ fn render_templates(out: &mut String, report: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_threshold_is_inert_where_containment_joins_first() {
+        // containment 0.8 joins similar-length copies from Jaccard 0.8 / 1.2 = 0.667
+        assert_eq!(threshold_note(0.6, Some(0.8)), None);
+        assert_eq!(threshold_note(0.66, Some(0.8)), None);
+        let note = threshold_note(0.85, Some(0.8)).expect("inert");
+        assert!(note.contains("containment ≥ 0.92"), "{note}");
+        assert_eq!(threshold_note(0.95, None), None);
+    }
 
     #[test]
     fn bytes_and_clipping() {

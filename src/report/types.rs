@@ -50,10 +50,16 @@ pub struct Summary {
     pub renamed_duplicate_ids: u64,
     /// Documents with too little content to shingle: matched exactly only.
     pub documents_without_shingles: u64,
-    /// Documents whose content (text less template) was too short, shingled on their full text.
+    /// No longer produced (0): a document with too little text of its own is compared whole
+    /// (`documents_compared_whole`), never on its full text with its chrome.
     pub documents_shingled_in_full: u64,
+    /// Documents whose own text (outside template, site chrome and frequent text) is shorter
+    /// than one shingle: compared as one whole, joined only to a document with the same own
+    /// text (two versions of one constant's page), never on chrome or shared lists.
+    #[serde(default)]
+    pub documents_compared_whole: u64,
     /// Documents whose content was thin (see `--thin-words`, `--thin-share`), compared on
-    /// their text outside site chrome.
+    /// their own text: outside site chrome and frequent text (`--frequent-docs`).
     #[serde(default)]
     pub documents_judged_outside_chrome: u64,
     /// Clusters whose members all have the same normalised text.
@@ -88,12 +94,43 @@ pub struct Summary {
     pub boilerplate_spans: u64,
     /// Blocks reused across different documents.
     pub reused_blocks: u64,
+    /// What the rules that keep shared text did (see [`SharedTextCounts`]); left out of the
+    /// report when no rule applied.
+    #[serde(default, skip_serializing_if = "SharedTextCounts::is_empty")]
+    pub shared_text: SharedTextCounts,
     /// Histogram of verified pair similarities (Jaccard), buckets of 0.05 from 0 to 1.
     pub similarity_histogram: Vec<u64>,
     /// Histogram of rejected candidate similarities (near misses), same buckets.
     pub near_miss_histogram: Vec<u64>,
     /// The parameters used.
     pub parameters: Parameters,
+}
+
+/// How many documents each rule that keeps shared text touched.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct SharedTextCounts {
+    /// Documents whose frequent text inside their article (lines that are template by
+    /// repetition, not chrome by place) stays in them: short runs everywhere, long runs in
+    /// one document.
+    #[serde(default)]
+    pub frequent_content_documents: u64,
+    /// Documents that keep a long run of frequent article text as its one copy.
+    #[serde(default)]
+    pub frequent_content_kept_once: u64,
+    /// Documents whose own headline stayed although an earlier document held it too.
+    #[serde(default)]
+    pub own_headlines_kept: u64,
+    /// Documents kept whole: stripping later copies would have left them under
+    /// `--stub-share` of their words.
+    #[serde(default)]
+    pub kept_whole: u64,
+}
+
+impl SharedTextCounts {
+    /// Whether no rule applied.
+    pub fn is_empty(&self) -> bool {
+        *self == SharedTextCounts::default()
+    }
 }
 
 /// The parameters a scan ran with (defaults and derived values included).
@@ -129,6 +166,12 @@ pub struct Parameters {
     /// Content under this share of the text outside site chrome is thin (`--thin-share`).
     #[serde(default)]
     pub thin_share: f64,
+    /// `--frequent-docs`.
+    #[serde(default)]
+    pub frequent_docs: usize,
+    /// `--containment-min-shingles`.
+    #[serde(default)]
+    pub containment_min_shingles: usize,
     /// Seed of the MinHash permutations.
     #[serde(default)]
     pub seed: u64,
@@ -140,6 +183,12 @@ pub struct Parameters {
     pub repeat_similarity: f64,
     /// Least words of a repeated block.
     pub repeat_min_words: usize,
+    /// `auto`, `always` or `never` (`--strip-reused`).
+    #[serde(default)]
+    pub strip_reused: String,
+    /// Share of its words under which a document keeps its later copies (`--stub-share`).
+    #[serde(default)]
+    pub stub_share: f64,
     /// `dir`, `domain` or `none` (`--site`).
     pub site: String,
     /// JSONL text field.

@@ -22,7 +22,8 @@ use rayon::prelude::*;
 use crate::cache::{CacheMiss, RoundState, Snapshot};
 use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{
-    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, InputFile, SkipReason, Skipped,
+    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, Format, InputFile, SkipReason,
+    Skipped,
 };
 use crate::detect::near::Thresholds;
 use crate::plural::count;
@@ -51,9 +52,11 @@ pub struct ScanOutput {
     /// The xxh3 of each annotated document's text as the scan read it, in the order of
     /// `annotations`: the clean copy writes a document only if it still reads the same.
     pub text_hashes: Vec<u64>,
-    /// What the user should know about the input: no document read, a named JSON field that
-    /// no record holds.
+    /// What the user should know about the input (a field flag that no input could use).
     pub warnings: Vec<String>,
+    /// Why the scan's result must not be used as if the corpus had been read (exit code 3):
+    /// no document was read, or a named field is missing from every record.
+    pub input_error: Option<String>,
 }
 
 /// Why a scan could not run at all (exit code 2).
@@ -212,6 +215,7 @@ fn thresholds(cfg: &Config) -> Thresholds {
     Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,
+        containment_min_shingles: cfg.near.containment_min_shingles,
     }
 }
 
@@ -232,10 +236,10 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let files = tree.files;
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
     // The fingerprint stats every file again: only worth it with a cache.
-    let fingerprint = match &cache_file {
-        Some(_) => crate::cache::fingerprint(cfg, &files, pass1::repeat_floor(cfg)),
-        None => 0,
-    };
+    let parts = cache_file
+        .as_ref()
+        .map(|_| crate::cache::fingerprint_parts(cfg, &files, pass1::repeat_floor(cfg)));
+    let fingerprint = parts.as_ref().map_or(0, crate::cache::digest);
     let mut spill = SpillState::new(cfg, crate::spill::room_needed(&files, cfg.input.max_bytes));
     let mut read = |clock: &mut Stopwatch| {
         let snap = pass1::read_corpus(cfg, &files, tree.skipped.clone(), clock, &mut spill);
@@ -257,7 +261,15 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
                 }
             },
             Err(CacheMiss::NoCacheYet) => (read(&mut clock), Some("built".to_string())),
-            Err(miss) => (read(&mut clock), Some(format!("rebuilt: {miss}"))),
+            Err(miss) => {
+                // say which option or what of the corpus changed, where the cache kept it
+                let why = match (&miss, &parts) {
+                    (CacheMiss::Changed, Some(now)) => crate::cache::what_changed(path, now),
+                    _ => None,
+                };
+                let why = why.unwrap_or_else(|| miss.to_string());
+                (read(&mut clock), Some(format!("rebuilt: {why}")))
+            }
         },
     };
 
@@ -265,7 +277,12 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     // The context borrows what the rounds only read; the rounds borrow the rest.
     let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
     let site_docs = sign::site_doc_counts(&snap.metas);
-    let chrome = Chrome::new(&snap.watch, &site_docs, cfg.blocks.template_min_docs);
+    let chrome = Chrome::new(
+        &snap.watch,
+        &site_docs,
+        cfg.blocks.template_min_docs,
+        cfg.near.frequent_docs,
+    );
     let changed = ChangedDocs::default();
     let ctx = Ctx {
         changed: &changed,
@@ -305,7 +322,12 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     // cost nothing.
     let read_documents = !matches!(cache_status.as_deref(), Some("reused"));
     let cache_status = match (&cache_file, cache_status) {
-        (Some(path), status) => match crate::cache::save(path, fingerprint, snap.compacted()) {
+        (Some(path), status) => match crate::cache::save(path, fingerprint, snap.compacted())
+            .and_then(|()| {
+                parts
+                    .as_ref()
+                    .map_or(Ok(()), |p| crate::cache::save_parts(path, p))
+            }) {
             Ok(()) => Some(status.unwrap_or_else(|| "built".to_string())),
             Err(e) => Some(format!("not saved: {e}")),
         },
@@ -317,71 +339,131 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
         timing.corpus = Some(root.display().to_string());
     }
-    out.warnings = input_warnings(cfg, &snap.fields, snap.metas.len(), snap.skipped.len());
+    let read = InputsRead {
+        fields: &snap.fields,
+        documents: snap.metas.len(),
+        skipped: &snap.skipped,
+        files: &files,
+    };
+    out.input_error = input_error(cfg, &read);
+    out.warnings = input_warnings(cfg, &read);
     out.warnings
         .extend(spill.warning().filter(|_| read_documents));
     out.files = files;
     out
 }
 
-/// Warnings about the input: nothing read, or a named field that no JSON record holds (the
-/// scan then fell back to the folder, the `path:line` id, or skipped every record).
-fn input_warnings(
-    cfg: &Config,
-    fields: &FieldsSeen,
+/// What reading the inputs gave, for the messages about it.
+struct InputsRead<'a> {
+    fields: &'a FieldsSeen,
     documents: usize,
-    skipped: usize,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let named = |flag: &str, name: &str, seen: u64, fallback: &str| {
-        (fields.records > 0 && seen == 0).then(|| {
-            format!(
-                "no JSON record has a '{name}' field ({flag}): {fallback}; name the field with {flag} (dotted paths reach nested fields)"
-            )
-        })
-    };
-    out.extend(named(
-        "--text-field",
-        &cfg.input.text_field,
-        fields.text,
-        "every record was skipped",
-    ));
+    skipped: &'a [Skipped],
+    files: &'a [InputFile],
+}
+
+/// The field flags given, with the name each gives and how many records held it.
+fn named_fields<'a>(cfg: &'a Config, fields: &FieldsSeen) -> Vec<(&'static str, &'a str, u64)> {
+    let input = &cfg.input;
+    let mut out = vec![("--text-field", input.text_field.as_str(), fields.text)];
     // Records without the default `id` field get FILE:LINE ids, as documented; a field the
     // user named is expected to be there.
-    if cfg.input.id_field != "id" {
-        out.extend(named(
-            "--id-field",
-            &cfg.input.id_field,
-            fields.id,
-            "ids are FILE:LINE",
-        ));
+    if input.id_field != "id" {
+        out.push(("--id-field", input.id_field.as_str(), fields.id));
     }
-    if let Some(site) = &cfg.input.site_field {
-        out.extend(named(
-            "--site-field",
-            site,
-            fields.site,
-            "sites are the folders",
-        ));
-    }
-    if documents == 0 {
-        let names: Vec<String> = cfg
-            .inputs()
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let found = if skipped == 0 {
-            "no file neardup reads was found (.txt, .md, .jsonl, .html, .warc, .parquet…; hidden files need --hidden)".to_string()
-        } else {
-            let found = count(skipped as u64, "input");
-            format!("see 'skipped' in the report for the {found} found and why")
-        };
-        out.push(format!(
-            "no document was read from {}: {found}",
-            names.join(" ")
-        ));
+    if let Some(site) = &input.site_field {
+        out.push(("--site-field", site.as_str(), fields.site));
     }
     out
+}
+
+/// Why the result cannot stand for the corpus: no document read, or a field flag that no
+/// record of the inputs answers (the message lists the fields the first records have).
+fn input_error(cfg: &Config, read: &InputsRead) -> Option<String> {
+    let fields = read.fields;
+    if fields.records > 0 {
+        let missing: Vec<String> = named_fields(cfg, fields)
+            .into_iter()
+            .filter(|(_, _, seen)| *seen == 0)
+            .map(|(flag, name, _)| format!("'{name}' ({flag})"))
+            .collect();
+        if !missing.is_empty() {
+            let of = match fields.records {
+                1 => "the record".to_string(),
+                n => format!("the {n} records"),
+            };
+            return Some(format!(
+                "none of {of} has the field {}: the first records have {}; name the fields \
+                 with --text-field, --id-field, --site-field (dotted paths reach nested fields: \
+                 content.body)",
+                missing.join(" or "),
+                fields.listed()
+            ));
+        }
+    }
+    if read.documents > 0 {
+        return None;
+    }
+    let names: Vec<String> = cfg
+        .inputs()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let found = if read.skipped.is_empty() && read.files.is_empty() {
+        "no file neardup reads was found (.txt, .md, .jsonl, .json, .html, .warc, .parquet…; \
+         hidden files need --hidden; --format reads other names)"
+            .to_string()
+    } else {
+        let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
+        for s in read.skipped {
+            *reasons.entry(s.reason.label()).or_default() += 1;
+        }
+        let reasons: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+        let found = count(read.skipped.len() as u64, "input");
+        format!(
+            "{found} skipped ({}; the report's 'skipped' says which and why)",
+            reasons.join(", ")
+        )
+    };
+    Some(format!(
+        "no document was read from {}: {found}",
+        names.join(" ")
+    ))
+}
+
+/// Warnings about the input: a field flag given where no input has fields (text, HTML and
+/// WARC files are read whole), so that it would otherwise be ignored without a word.
+fn input_warnings(cfg: &Config, read: &InputsRead) -> Vec<String> {
+    let with_fields = read
+        .files
+        .iter()
+        .any(|f| matches!(f.format, Format::JsonLines | Format::Parquet));
+    if with_fields || read.files.is_empty() {
+        return Vec::new();
+    }
+    let input = &cfg.input;
+    let named = [
+        (
+            "--text-field",
+            Some(&input.text_field).filter(|f| *f != "text"),
+        ),
+        ("--id-field", Some(&input.id_field).filter(|f| *f != "id")),
+        ("--site-field", input.site_field.as_ref()),
+    ];
+    let flags: Vec<String> = named
+        .iter()
+        .filter_map(|(flag, name)| name.map(|n| format!("{flag} {n}")))
+        .collect();
+    if flags.is_empty() {
+        return Vec::new();
+    }
+    let n = read.files.len() as u64;
+    vec![format!(
+        "{} names a field, but no input has fields: the {} {} read whole (as text, HTML or \
+         WARC) and the flag was not used; --format jsonl reads files as JSON Lines",
+        flags.join(", "),
+        count(n, "file"),
+        crate::plural::noun(n, "was")
+    )]
 }
 
 /// Document indexes of the given files, in order.

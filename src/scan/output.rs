@@ -10,16 +10,17 @@ use super::rounds::Round;
 use super::Basis;
 use super::{thresholds, Ctx, ScanOutput, Stopwatch};
 use crate::cache::Snapshot;
-use crate::config::{Config, KeepPolicy, ShingleKind, VerifyMode};
+use crate::config::{Config, KeepPolicy, ShingleKind, StripReused, VerifyMode};
+use crate::corpus::Boilerplate;
 use crate::corpus::{read_documents, Skipped};
 use crate::detect::cluster::{cluster, representative, ClusterInput};
 use crate::detect::per_doc::PerDoc;
-use crate::detect::templates::{Finalized, Hit, TemplateUnit};
+use crate::detect::templates::{Finalized, Hit, TemplateUnit, CROSS_SITE_MAX_WORDS};
 use crate::detect::units::Region;
 use crate::report::{
     Annotation, Cluster, ClusterMember, JoinedBy, Judgement, PairRecord, Parameters, Position,
-    RepeatKind, RepeatedBlock, Report, Span, SpanKind, Summary, TemplateBlock, Timing,
-    SCHEMA_VERSION,
+    RepeatKind, RepeatedBlock, Report, SharedTextCounts, Span, SpanKind, Summary, TemplateBlock,
+    Timing, SCHEMA_VERSION,
 };
 use crate::sketch::{catch_probability, containment_from_jaccard, estimate_jaccard, LshParams};
 
@@ -133,6 +134,7 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         files: Vec::new(),
         text_hashes: ctx.metas.iter().map(|m| m.text_hash).collect(),
         warnings: Vec::new(),
+        input_error: None,
     }
 }
 
@@ -453,6 +455,7 @@ struct SpanCounts {
     repeated: u64,
     reused: u64,
     boilerplate: u64,
+    shared_text: SharedTextCounts,
 }
 
 /// One annotation per document: its cluster, the representative it duplicates, and the spans
@@ -463,17 +466,29 @@ fn annotations(
     templates: &Finalized,
     cluster_of: &ClusterOf,
 ) -> (Vec<Annotation>, SpanCounts) {
-    let mut counts = SpanCounts::default();
-    let mut reused = reused_spans(ctx, snap, templates, cluster_of);
+    let SharedSpans {
+        mut reused,
+        content,
+        counts: shared_text,
+    } = shared_spans(ctx, snap, templates, cluster_of);
+    let mut counts = SpanCounts {
+        shared_text,
+        ..SpanCounts::default()
+    };
     let annotations = ctx
         .metas
         .iter()
         .enumerate()
         .map(|(d, m)| {
+            let kept_here = content.get(&(d as u32)).map_or(&[][..], |v| v.as_slice());
             let mut template: Vec<LineSpan> = snap.hits[d]
                 .iter()
-                .filter(|h| templates.set.is_template(d as u32, m.site, h.key))
-                .map(|h| LineSpan::new(h.lines, h.bytes))
+                .enumerate()
+                .filter(|(i, h)| {
+                    templates.set.is_template(d as u32, m.site, h.key)
+                        && kept_here.binary_search(&(*i as u32)).is_err()
+                })
+                .map(|(_, h)| LineSpan::new(h.lines, h.bytes))
                 .collect();
             template.sort_unstable();
             let merged = merge_spans(&template);
@@ -567,8 +582,9 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         lossy_utf8_documents: ctx.metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: snap.renamed,
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
-        documents_shingled_in_full: count_basis(Basis::Full),
-        documents_judged_outside_chrome: count_basis(Basis::Core),
+        documents_shingled_in_full: 0,
+        documents_compared_whole: count_basis(Basis::Whole),
+        documents_judged_outside_chrome: count_basis(Basis::Core) + count_basis(Basis::Page),
         exact_duplicate_clusters: exact_clusters,
         chained_clusters,
         duplicate_clusters: clusters,
@@ -582,6 +598,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         reused_spans: counts.reused,
         boilerplate_spans: counts.boilerplate,
         reused_blocks,
+        shared_text: counts.shared_text,
         similarity_histogram: histogram(round.verified.iter().map(|p| p.jaccard)),
         near_miss_histogram: histogram(round.near_misses.iter().copied()),
         parameters: parameters(ctx.cfg, params),
@@ -625,11 +642,15 @@ fn parameters(cfg: &Config, params: LshParams) -> Parameters {
         min_words: cfg.near.min_words,
         thin_words: cfg.near.thin_words,
         thin_share: cfg.near.thin_share,
+        frequent_docs: cfg.near.frequent_docs,
+        containment_min_shingles: cfg.near.containment_min_shingles,
         seed: cfg.near.seed,
         fold_digits: cfg.fold_digits,
         template_min_docs: cfg.blocks.template_min_docs,
         repeat_similarity: cfg.blocks.repeat_similarity,
         repeat_min_words: cfg.blocks.repeat_min_words,
+        strip_reused: cfg.blocks.strip_reused.name().to_string(),
+        stub_share: cfg.blocks.stub_share,
         site: cfg.input.site_mode.name().to_string(),
         text_field: cfg.input.text_field.clone(),
         id_field: cfg.input.id_field.clone(),
@@ -753,32 +774,249 @@ fn texts_from_records<T: Send>(
     (kept, rest)
 }
 
-/// The spans of reused blocks to strip: every occurrence but the first in a kept document
-/// (shared content keeps its first occurrence; a dropped duplicate never holds it).
-fn reused_spans(
+/// What the annotations strip of the text documents share, decided over the whole corpus.
+struct SharedSpans {
+    /// Later copies to strip (`reused` spans), per document.
+    reused: HashMap<u32, Vec<LineSpan>>,
+    /// Indexes (sorted) of the template hits of each document that are content there and stay.
+    content: HashMap<u32, Vec<u32>>,
+    /// How many documents each rule touched.
+    counts: SharedTextCounts,
+}
+
+/// A run of frequent text inside a page's article: consecutive template lines (boilerplate
+/// lines between them do not break it) that the page's structure puts in its main block.
+struct FrequentRun {
+    span: LineSpan,
+    words: u32,
+    /// Indexes of the document's hits inside it.
+    hits: Vec<u32>,
+    /// Whether the site stamps each of its units on nearly every page: chrome after all.
+    stamped: bool,
+}
+
+/// One document holding a block of shared text, and how it holds it.
+#[derive(Clone, Copy)]
+struct Holder {
+    doc: u32,
+    span: LineSpan,
+    /// Whether its structure puts the occurrence outside its article (a link list, a menu).
+    outside_article: bool,
+    /// Whether the occurrence is the document's own headline (at its top, or the headline the
+    /// template stage found heading its article).
+    own_headline: bool,
+}
+
+/// Whether the byte range `bytes` lies inside one of a page's boilerplate runs.
+fn in_boilerplate(runs: &[Boilerplate], bytes: (u32, u32)) -> bool {
+    runs.iter()
+        .any(|b| b.bytes.0 <= bytes.0 && bytes.1 <= b.bytes.1)
+}
+
+/// Whether every line from `first` to `last` lies in a boilerplate run (true when empty).
+fn lines_in_boilerplate(runs: &[Boilerplate], first: u32, last: u32) -> bool {
+    (first..=last).all(|l| runs.iter().any(|b| b.lines.0 <= l && l <= b.lines.1))
+}
+
+/// The runs of frequent text inside the article of document `d`: its template occurrences
+/// that the page's structure does not put in a boilerplate run. Only a page whose structure was
+/// read (an HTML page with boilerplate runs) has an article to tell chrome from content by;
+/// short boilerplate shared by several sites ("Share this article") stays chrome everywhere,
+/// and so does a run whose every unit the site stamps on nearly every page.
+fn frequent_runs(snap: &Snapshot, templates: &Finalized, d: usize, site: u32) -> Vec<FrequentRun> {
+    let runs = &snap.boilerplate[d];
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let hits = &snap.hits[d];
+    let mut inside: Vec<(usize, &Hit)> = hits
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            templates.set.is_template(d as u32, site, h.key)
+                && !templates.set.everywhere.contains(&h.key)
+                && !in_boilerplate(runs, h.bytes)
+        })
+        .collect();
+    inside.sort_by_key(|(i, h)| (h.lines.0, std::cmp::Reverse(h.lines.1), *i));
+    let mut out: Vec<FrequentRun> = Vec::new();
+    for (i, h) in inside {
+        let joins = out.last().is_some_and(|r| {
+            h.lines.0 <= r.span.end_line + 1
+                || lines_in_boilerplate(runs, r.span.end_line + 1, h.lines.0 - 1)
+        });
+        match out.last_mut() {
+            Some(r) if joins => {
+                r.hits.push(i as u32);
+                if h.lines.1 > r.span.end_line {
+                    // A unit not inside the run's last one: its words count.
+                    r.span.end_line = h.lines.1;
+                    r.span.end_byte = r.span.end_byte.max(h.bytes.1);
+                    r.words += h.words;
+                }
+                r.stamped &= templates.set.stamped.contains(&(site, h.key));
+            }
+            _ => {
+                out.push(FrequentRun {
+                    span: LineSpan::new(h.lines, h.bytes),
+                    words: h.words,
+                    hits: vec![i as u32],
+                    stamped: templates.set.stamped.contains(&(site, h.key)),
+                });
+            }
+        }
+    }
+    out.retain(|r| !r.stamped && r.words > CROSS_SITE_MAX_WORDS);
+    out
+}
+
+/// Where shared text is kept and where it is stripped.
+///
+/// Frequent text inside a page's article is content, not chrome: in a run of more than
+/// [`CROSS_SITE_MAX_WORDS`] words (the docs of a method many types implement), each line stays
+/// in one page and is a later copy elsewhere; shorter runs (a label above a link list) and
+/// what the site stamps on nearly every page stay chrome. A reused block, and such a line, is
+/// kept by the holder where it is most the page's own text: inside its article, as its own
+/// headline, in the page where it makes the largest part (a chapter rather than the whole-book
+/// page that prints every chapter), then the first by path. An own headline is never
+/// stripped. With `--strip-reused auto`, a document that the later copies would leave with
+/// under `--stub-share` of its words keeps them.
+fn shared_spans(
     ctx: &Ctx,
     snap: &Snapshot,
     templates: &Finalized,
     cluster_of: &ClusterOf,
-) -> HashMap<u32, Vec<LineSpan>> {
+) -> SharedSpans {
     let kept = |d: u32| cluster_of.of.get(&d).is_none_or(|&(_, m)| m == d);
-    let mut wanted: WantedRanges = BTreeMap::new();
+    let mut counts = SharedTextCounts::default();
+    let mut content: HashMap<u32, Vec<u32>> = HashMap::default();
+    // (unit key, holder) of the units of the runs in kept documents.
+    let mut long_runs: Vec<(u64, Holder)> = Vec::new();
+    let per_doc: Vec<Vec<FrequentRun>> = (0..ctx.metas.len())
+        .into_par_iter()
+        .map(|d| frequent_runs(snap, templates, d, ctx.metas[d].site))
+        .collect();
+    for (d, runs) in per_doc.into_iter().enumerate() {
+        if runs.is_empty() {
+            continue;
+        }
+        let d = d as u32;
+        let mut hits: Vec<u32> = Vec::new();
+        for r in runs {
+            hits.extend(&r.hits);
+            for &i in r.hits.iter().filter(|_| kept(d)) {
+                let h = &snap.hits[d as usize][i as usize];
+                let holder = Holder {
+                    doc: d,
+                    span: LineSpan::new(h.lines, h.bytes),
+                    outside_article: false,
+                    own_headline: false,
+                };
+                long_runs.push((h.key, holder));
+            }
+        }
+        hits.sort_unstable();
+        content.insert(d, hits);
+    }
+    counts.frequent_content_documents = content.len() as u64;
+    let words = |d: u32| snap.figures[d as usize].content_words;
+    let prefer = |h: &Holder| (h.outside_article, !h.own_headline, words(h.doc), h.doc);
+    let mut later: WantedSpans = BTreeMap::new();
+    long_runs.sort_by_key(|(key, h)| (*key, prefer(h)));
+    let mut keepers: Vec<u32> = Vec::new();
+    for group in long_runs.chunk_by(|a, b| a.0 == b.0) {
+        keepers.push(group[0].1.doc);
+        for (_, h) in &group[1..] {
+            later.entry(h.doc).or_default().push(Later::Span(h.span));
+        }
+    }
+    keepers.sort_unstable();
+    keepers.dedup();
+    counts.frequent_content_kept_once = keepers.len() as u64;
+    let mut protected: Vec<u32> = Vec::new();
     for r in &templates.reused {
-        let mut holders = r.documents.iter().copied().filter(|&d| kept(d));
-        holders.next(); // the first occurrence stays
-        for d in holders {
-            let bytes = snap.hits[d as usize]
-                .iter()
-                .find(|h| h.key == r.key)
-                .map(|h| h.bytes)
-                .or_else(|| {
-                    snap.shared[d as usize]
-                        .iter()
-                        .find(|b| b.key == r.key)
-                        .map(|b| (b.start_byte, b.end_byte))
-                });
-            if let Some(bytes) = bytes.filter(|(a, b)| a < b) {
-                wanted.entry(d).or_default().push(bytes);
+        let mut holders: Vec<Holder> = r
+            .documents
+            .iter()
+            .copied()
+            .filter(|&d| kept(d))
+            .filter_map(|d| reused_holder(snap, templates, d, r.key))
+            .collect();
+        holders.sort_by_key(&prefer);
+        for h in holders.iter().skip(1) {
+            if h.own_headline {
+                protected.push(h.doc);
+            } else {
+                later.entry(h.doc).or_default().push(Later::Bytes(h.span));
+            }
+        }
+    }
+    protected.sort_unstable();
+    protected.dedup();
+    counts.own_headlines_kept = protected.len() as u64;
+    let reused = match ctx.cfg.blocks.strip_reused {
+        StripReused::Never => HashMap::default(),
+        StripReused::Always => later_spans(ctx, &later),
+        StripReused::Auto => {
+            let mut spans = later_spans(ctx, &later);
+            let whole = stubs(ctx, snap, templates, &content, &spans);
+            counts.kept_whole = whole.len() as u64;
+            for d in whole {
+                spans.remove(&d);
+            }
+            spans
+        }
+    };
+    SharedSpans {
+        reused,
+        content,
+        counts,
+    }
+}
+
+/// A later copy to strip: a run whose lines are known, or a block known by its bytes.
+enum Later {
+    Span(LineSpan),
+    Bytes(LineSpan),
+}
+
+/// The later copies of each document.
+type WantedSpans = BTreeMap<u32, Vec<Later>>;
+
+/// How document `d` holds the reused block `key`, when its occurrence can be found.
+fn reused_holder(snap: &Snapshot, templates: &Finalized, d: u32, key: u64) -> Option<Holder> {
+    let runs = &snap.boilerplate[d as usize];
+    let hit = snap.hits[d as usize].iter().find(|h| h.key == key);
+    let bytes = hit.map(|h| h.bytes).or_else(|| {
+        snap.shared[d as usize]
+            .iter()
+            .find(|b| b.key == key)
+            .map(|b| (b.start_byte, b.end_byte))
+    })?;
+    (bytes.0 < bytes.1).then(|| Holder {
+        doc: d,
+        span: LineSpan::new((0, 0), bytes),
+        outside_article: in_boilerplate(runs, bytes),
+        own_headline: hit.is_some_and(|h| {
+            (h.at_top || templates.set.own_headlines.contains(&(d, key)))
+                && !in_boilerplate(runs, bytes)
+        }),
+    })
+}
+
+/// The line spans of the later copies: runs as they are, blocks with their lines found from
+/// the documents' records (or their texts read again).
+fn later_spans(ctx: &Ctx, later: &WantedSpans) -> HashMap<u32, Vec<LineSpan>> {
+    let mut by_doc: HashMap<u32, Vec<LineSpan>> = HashMap::default();
+    let mut wanted: WantedRanges = BTreeMap::new();
+    for (&d, spans) in later {
+        for s in spans {
+            match s {
+                Later::Span(span) => by_doc.entry(d).or_default().push(*span),
+                Later::Bytes(span) => wanted
+                    .entry(d)
+                    .or_default()
+                    .push((span.start_byte, span.end_byte)),
             }
         }
     }
@@ -798,11 +1036,80 @@ fn reused_spans(
             )
         })
     });
-    let mut by_doc: HashMap<u32, Vec<LineSpan>> = HashMap::default();
     for ((d, _), span) in spans {
         by_doc.entry(d).or_default().push(span);
     }
     by_doc
+}
+
+/// The documents that their later copies would leave with under `--stub-share` of their words
+/// (counted outside the template, repeated and boilerplate lines they lose anyway): they keep
+/// them, whole rather than a stub.
+fn stubs(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+    content: &HashMap<u32, Vec<u32>>,
+    later: &HashMap<u32, Vec<LineSpan>>,
+) -> Vec<u32> {
+    let wanted: WantedRanges = later.keys().map(|&d| (d, vec![(0, 0)])).collect();
+    let words = line_words(ctx, &wanted);
+    let share = ctx.cfg.blocks.stub_share;
+    let mut whole: Vec<u32> = later
+        .iter()
+        .filter_map(|(&d, spans)| {
+            let lines = words.get(&d)?;
+            let m = &ctx.metas[d as usize];
+            let kept_hits = content.get(&d).map_or(&[][..], |v| v.as_slice());
+            let mut gone: Vec<(u32, u32)> = snap.hits[d as usize]
+                .iter()
+                .enumerate()
+                .filter(|(i, h)| {
+                    templates.set.is_template(d, m.site, h.key)
+                        && kept_hits.binary_search(&(*i as u32)).is_err()
+                })
+                .map(|(_, h)| h.lines)
+                .collect();
+            gone.extend(snap.repeats[d as usize].iter().map(|r| r.lines));
+            gone.extend(snap.boilerplate[d as usize].iter().map(|b| b.lines));
+            let inside = |spans: &[(u32, u32)], n: u32| spans.iter().any(|s| s.0 <= n && n <= s.1);
+            let copies: Vec<(u32, u32)> =
+                spans.iter().map(|s| (s.start_line, s.end_line)).collect();
+            let (mut own, mut left) = (0u64, 0u64);
+            for &(n, w) in lines.iter().filter(|(n, _)| !inside(&gone, *n)) {
+                own += w as u64;
+                left += if inside(&copies, n) { 0 } else { w as u64 };
+            }
+            ((left as f64) < share * own as f64).then_some(d)
+        })
+        .collect();
+    whole.sort_unstable();
+    whole
+}
+
+/// The (line number, words) of each non-blank line of the documents `wanted` names, from their
+/// records (or their texts read again and segmented).
+fn line_words(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<u32, Vec<(u32, u32)>> {
+    if let Some(spill) = ctx.spill {
+        let read: Option<Vec<(u32, Vec<(u32, u32)>)>> = wanted
+            .par_iter()
+            .map(|(&d, _)| {
+                let parts = spill.read(ctx.records[d as usize]).ok()?;
+                Some((d, parts.lines.iter().map(|l| (l.number, l.words)).collect()))
+            })
+            .collect();
+        if let Some(read) = read {
+            return read.into_iter().collect();
+        }
+    }
+    let fold = ctx.cfg.fold_digits;
+    map_ranges(ctx, wanted, |text, _| {
+        let seg = crate::text::segment(text, fold);
+        seg.lines.iter().map(|l| (l.number, l.words)).collect()
+    })
+    .into_iter()
+    .map(|((d, _), lines)| (d, lines))
+    .collect()
 }
 
 /// The line spans of the byte ranges `wanted[doc]`, from the documents' spill records (the

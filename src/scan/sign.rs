@@ -36,13 +36,23 @@ pub(crate) struct ContentFigures {
 /// What a document is compared on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Basis {
-    /// Its content: the text less the units left out as template.
+    /// Its content: the text less the units left out as template and less frequent text.
     #[default]
     Content,
-    /// Its text outside site chrome, because its content is thin (see [`content_shingles`]).
+    /// Its own text, because its content is thin: the text outside site chrome and outside
+    /// frequent text (units on more than `--frequent-docs` pages of its site; see
+    /// [`content_shingles`]).
     Core,
-    /// Its full text: even the text outside chrome is shorter than one shingle.
-    Full,
+    /// Too little text of its own: its own words anywhere on the page (see [`Basis::Page`]),
+    /// shorter than one shingle, taken whole as one shingle: the document is joined only to one
+    /// with the same own words (two versions of a constant's page), never on chrome or shared
+    /// text.
+    Whole,
+    /// Too little text of its own in what its structure keeps as content: its own words
+    /// anywhere on the page, structural boilerplate included (the title, heading and signature
+    /// of a reference page whose article is the lists it shares), never template, site chrome
+    /// or frequent text.
+    Page,
 }
 
 /// Site chrome: units held by so many documents of a site that no copy group explains them
@@ -54,6 +64,8 @@ pub(crate) struct Chrome<'a> {
     watch: &'a WatchList,
     /// Per site: documents that make a unit chrome.
     min_docs: Vec<usize>,
+    /// Documents above which a unit is frequent (`--frequent-docs`).
+    frequent_docs: usize,
 }
 
 /// Share of a site's documents that must hold a unit for it to be chrome. A story republished
@@ -63,12 +75,21 @@ pub(crate) const CHROME_SHARE: f64 = 0.5;
 
 impl<'a> Chrome<'a> {
     /// Chrome of a corpus whose site `s` holds `site_docs[s]` documents.
-    pub fn new(watch: &'a WatchList, site_docs: &[u32], template_min_docs: usize) -> Chrome<'a> {
+    pub fn new(
+        watch: &'a WatchList,
+        site_docs: &[u32],
+        template_min_docs: usize,
+        frequent_docs: usize,
+    ) -> Chrome<'a> {
         let min_docs = site_docs
             .iter()
             .map(|&n| template_min_docs.max((CHROME_SHARE * n as f64).ceil() as usize))
             .collect();
-        Chrome { watch, min_docs }
+        Chrome {
+            watch,
+            min_docs,
+            frequent_docs,
+        }
     }
 
     /// Documents of `site` that make a unit chrome.
@@ -85,30 +106,56 @@ impl<'a> Chrome<'a> {
             .is_candidate_at(site, key, self.min_docs_on(site))
     }
 
-    /// Pass 2's template candidates and the chrome lines of a document, from one look-up a
-    /// unit (`watch` holds the candidates; its counts are the chrome's).
-    fn candidates_and_chrome(
-        &self,
-        parts: &DocParts,
-        site: u32,
-        watch: &WatchList,
-    ) -> (Vec<bool>, Vec<bool>) {
+    /// Whether `key` is frequent on `site`: held by more than `--frequent-docs` of its
+    /// documents, text a page shares with many others (blanket-impl lists, the docs of a
+    /// method many types implement), never its own evidence.
+    pub fn is_frequent(&self, site: u32, key: u64) -> bool {
+        self.watch.documents(site, key) > self.frequent_docs
+    }
+
+    /// Whether `key` is not a document's own text on `site`: chrome or frequent.
+    pub fn is_not_own(&self, site: u32, key: u64) -> bool {
+        let n = self.watch.documents(site, key);
+        n > 0 && (n >= self.min_docs_on(site) || n > self.frequent_docs)
+    }
+
+    /// Pass 2's template candidates, the chrome lines and the lines not the document's own,
+    /// from one look-up a unit (`watch` holds the candidates; its counts are the chrome's).
+    fn candidates_and_chrome(&self, parts: &DocParts, site: u32, watch: &WatchList) -> LineMasks {
         let chrome_min = self.min_docs_on(site);
-        let mut candidate = vec![false; parts.lines.len()];
-        let mut chrome = vec![false; parts.lines.len()];
+        let lines = parts.lines.len();
+        let mut masks = LineMasks {
+            candidate: vec![false; lines],
+            chrome: vec![false; lines],
+            not_own: vec![false; lines],
+        };
+        let mark = |mask: &mut Vec<bool>, u: &crate::detect::units::Unit| {
+            mask[u.lines.clone()].iter_mut().for_each(|e| *e = true)
+        };
         for u in &parts.units {
             let n = self.watch.documents(site, u.key);
-            if n > 0 && n >= watch.min_docs() {
-                candidate[u.lines.clone()]
-                    .iter_mut()
-                    .for_each(|e| *e = true);
+            if n == 0 {
+                continue;
             }
-            if n > 0 && n >= chrome_min {
-                chrome[u.lines.clone()].iter_mut().for_each(|e| *e = true);
+            if n >= watch.min_docs() {
+                mark(&mut masks.candidate, u);
+            }
+            if n >= chrome_min {
+                mark(&mut masks.chrome, u);
+            }
+            if n >= chrome_min || n > self.frequent_docs {
+                mark(&mut masks.not_own, u);
             }
         }
-        (candidate, chrome)
+        masks
     }
+}
+
+/// Per line of a document: whether it is a template candidate, site chrome, not its own.
+struct LineMasks {
+    candidate: Vec<bool>,
+    chrome: Vec<bool>,
+    not_own: Vec<bool>,
 }
 
 /// Documents per site.
@@ -177,7 +224,12 @@ pub(super) fn sign_corpus(
     spill: &SpillState,
 ) -> Snapshot {
     let site_docs = site_doc_counts(&pass1.metas);
-    let chrome = Chrome::new(&pass1.watch, &site_docs, cfg.blocks.template_min_docs);
+    let chrome = Chrome::new(
+        &pass1.watch,
+        &site_docs,
+        cfg.blocks.template_min_docs,
+        cfg.near.frequent_docs,
+    );
     let changed = ChangedDocs::default();
     let ctx = Ctx {
         changed: &changed,
@@ -354,27 +406,39 @@ fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 /// verification), the watched units are not recorded again.
 fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let site = ctx.metas[d as usize].site;
-    // Which lines are site chrome, computed once and only when something needs it; in pass 2
-    // together with the candidates, from the same look-ups.
+    // Which lines are site chrome and which are not the document's own, computed once and only
+    // when something needs them; in pass 2 together with the candidates, from the same
+    // look-ups.
     let chrome: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
+    let not_own: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
     let excluded = match job.exclusion {
         Exclusion::Candidates(watch) => {
-            let (candidate, chrome_mask) = ctx.chrome.candidates_and_chrome(parts, site, watch);
-            let _ = chrome.set(chrome_mask);
-            candidate
+            let masks = ctx.chrome.candidates_and_chrome(parts, site, watch);
+            let _ = chrome.set(masks.chrome);
+            let _ = not_own.set(masks.not_own);
+            masks.candidate
         }
-        Exclusion::Final(_) => excluded_lines(parts, |key| job.exclusion.excludes(d, site, key)),
+        // Frequent text stays out of the content whatever the template decision: it is never
+        // a document's own evidence.
+        Exclusion::Final(_) => excluded_lines(parts, |key| {
+            job.exclusion.excludes(d, site, key) || ctx.chrome.is_frequent(site, key)
+        }),
     };
     let chrome_lines = || {
         chrome
             .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_chrome(site, key)))
             .as_slice()
     };
+    let not_own_lines = || {
+        not_own
+            .get_or_init(|| excluded_lines(parts, |key| ctx.chrome.is_not_own(site, key)))
+            .as_slice()
+    };
     let (hits, shared) = match job.only {
         Some(_) => (Vec::new(), Vec::new()),
         None => watched_units(parts, site, job.watch, &chrome_lines),
     };
-    let content = content_shingles(parts, &excluded, chrome_lines, ctx.cfg);
+    let content = content_shingles(parts, &excluded, not_own_lines, ctx.cfg);
     let mut shingles = content.shingles;
     // A MinHash signature is the same for a set and for a list with repeats, so the shingles
     // are only sorted when the set itself is kept; otherwise they are just counted.
@@ -472,17 +536,22 @@ pub(crate) struct ContentShingles {
 
 /// The one definition of what a document is compared on, used by the scan and by `explain`.
 ///
-/// Its content (the lines not `excluded` as template, nor by the document's own structure:
-/// [`DocParts::not_content`], a page's structural boilerplate) when that is substantial. Content is
-/// *thin* when it has fewer than `--thin-words` words, or less than `--thin-share` of the words
-/// outside `chrome`: what template removal left is then no evidence, and the document is
-/// compared on its text outside chrome instead (three pages of one story, each with a line of
-/// its own; a dividend notice whose form lines are template). Documents shorter than one
-/// shingle there are compared on their full text, and below `--min-words` only exactly.
+/// Its content (the lines not `excluded` as template or frequent text, nor by the document's
+/// own structure: [`DocParts::not_content`], a page's structural boilerplate) when that is
+/// substantial. Content is *thin* when it has fewer than `--thin-words` words, or less than
+/// `--thin-share` of the document's own words: what template removal left is then no evidence,
+/// and the document is compared on its *own text* instead, the lines that are neither site
+/// chrome nor frequent (`not_own`): three pages of one story, each with a line of its own,
+/// match on the story, but a reference page with one line of docs above the blanket-impl lists
+/// of hundreds of pages is never compared on those lists. Own text shorter than one shingle
+/// (or than `--min-words`) means the document is compared on its own words anywhere on the
+/// page, structural boilerplate included ([`Basis::Page`]: a reference page's title, heading
+/// and signature), and those too short for a shingle are one shingle, the whole of them
+/// ([`Basis::Whole`]): only the same own words join it.
 pub(crate) fn content_shingles<'c>(
     parts: &DocParts,
     excluded: &[bool],
-    chrome: impl FnOnce() -> &'c [bool],
+    not_own: impl FnOnce() -> &'c [bool],
     cfg: &Config,
 ) -> ContentShingles {
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
@@ -495,32 +564,44 @@ pub(crate) fn content_shingles<'c>(
             .map(|(l, _)| l.words as usize)
             .sum()
     };
+    let excluded_raw = excluded;
     let excluded = with_not_content(parts, excluded);
     let content_words = words_outside(&excluded);
     let all_words = parts.words.len();
-    // The text outside chrome is at most the whole text: content above the share of the whole
-    // needs no chrome to be judged.
+    // The own text is at most the whole text: content above the share of the whole needs no
+    // own text to be judged.
     let may_be_thin = content_words < cfg.near.thin_words.max(min_units)
         || (content_words as f64) < cfg.near.thin_share * all_words as f64;
-    let chrome_mask = may_be_thin.then(|| with_not_content(parts, chrome()));
-    let chrome: &[bool] = chrome_mask.as_deref().unwrap_or(&excluded);
-    let core_words = if may_be_thin {
-        words_outside(chrome)
+    let not_own_raw: Option<&[bool]> = may_be_thin.then(not_own);
+    let own_mask = not_own_raw.map(|raw| with_not_content(parts, raw));
+    let own: &[bool] = own_mask.as_deref().unwrap_or(&excluded);
+    let own_words = if may_be_thin {
+        words_outside(own)
     } else {
         content_words
     };
-    let none = vec![false; parts.lines.len()];
-    let all = with_not_content(parts, &none);
     let thin = content_words < cfg.near.thin_words
-        || (content_words as f64) < cfg.near.thin_share * core_words as f64;
-    let (mask, basis): (&[bool], Basis) =
-        if content_words >= min_units && (!thin || content_words >= core_words) {
-            (&excluded, Basis::Content)
-        } else if core_words >= min_units && core_words > content_words {
-            (chrome, Basis::Core)
-        } else {
-            (&all, Basis::Full)
-        };
+        || (content_words as f64) < cfg.near.thin_share * own_words as f64;
+    // Thin, and no more text of its own in what its structure keeps: its own words anywhere
+    // on the page (its title, heading and signature, prose its structure took for boilerplate;
+    // never template, chrome or frequent text), one whole shingle when shorter than one.
+    let page_mask: Vec<bool> = match not_own_raw {
+        Some(raw) => raw
+            .iter()
+            .zip(excluded_raw)
+            .map(|(&a, &b)| a || b)
+            .collect(),
+        None => excluded_raw.to_vec(),
+    };
+    let (mask, basis): (&[bool], Basis) = if content_words >= min_units && !thin {
+        (&excluded, Basis::Content)
+    } else if own_words >= min_units && own_words > content_words {
+        (own, Basis::Core)
+    } else if words_outside(&page_mask) >= min_units {
+        (&page_mask, Basis::Page)
+    } else {
+        (&page_mask, Basis::Whole)
+    };
     let mut out = ContentShingles {
         basis,
         ..ContentShingles::default()
@@ -533,15 +614,22 @@ pub(crate) fn content_shingles<'c>(
                 words.extend_from_slice(parts.line_words(line));
             }
             out.content_words = words.len();
-            if words.len() >= min_units {
-                word_shingles_of_hashes(&words, cfg.near.ngram, &mut out.shingles);
-            }
+            // Whole: one shingle of all its words (a k-gram of another k than any shingle).
+            let k = match basis {
+                Basis::Whole => words.len(),
+                _ => cfg.near.ngram,
+            };
+            word_shingles_of_hashes(&words, k, &mut out.shingles);
         }
         ShingleKind::Chars => {
             let (text, words) = content_text(parts, mask);
             out.content_words = words;
-            if words >= cfg.near.min_words && text.chars().count() >= cfg.near.ngram {
-                shingle_into(&text, cfg.near.shingle, cfg.near.ngram, &mut out.shingles);
+            let k = match basis {
+                Basis::Whole => text.chars().count(),
+                _ => cfg.near.ngram,
+            };
+            if k > 0 {
+                shingle_into(&text, cfg.near.shingle, k, &mut out.shingles);
             }
         }
     }
@@ -564,19 +652,25 @@ fn with_not_content<'m>(parts: &DocParts, mask: &'m [bool]) -> Cow<'m, [bool]> {
 }
 
 /// The lines a document is compared without, once [`content_shingles`] chose its `basis`:
-/// the template lines (`excluded`), the chrome lines, or none, and the lines that are never
-/// content. `explain` shows the words and paragraphs of the rest.
+/// the template and frequent lines (`excluded`) or the lines not its own (`not_own`), and the
+/// lines that are never content. `explain` shows the words and paragraphs of the rest.
 pub(crate) fn left_out_lines(
     parts: &DocParts,
     excluded: &[bool],
-    chrome: &[bool],
+    not_own: &[bool],
     basis: Basis,
 ) -> Vec<bool> {
-    let none = vec![false; parts.lines.len()];
     let mask = match basis {
         Basis::Content => excluded,
-        Basis::Core => chrome,
-        Basis::Full => &none,
+        Basis::Core => not_own,
+        // structural boilerplate included
+        Basis::Page | Basis::Whole => {
+            return not_own
+                .iter()
+                .zip(excluded)
+                .map(|(&a, &b)| a || b)
+                .collect();
+        }
     };
     with_not_content(parts, mask).into_owned()
 }

@@ -88,12 +88,18 @@ pub struct Thresholds {
     pub jaccard: f64,
     /// Containment threshold, if containment counts.
     pub containment: Option<f64>,
+    /// Distinct shingles the smaller document needs for a join by containment: a short list
+    /// or a sentence inside a large page is no truncated copy of it.
+    pub containment_min_shingles: usize,
 }
 
 impl Thresholds {
-    /// Whether a pair with these figures is a duplicate.
-    pub fn accept(&self, jaccard: f64, containment: f64) -> bool {
-        jaccard >= self.jaccard || self.containment.is_some_and(|c| containment >= c)
+    /// Whether a pair with these figures is a duplicate, the smaller of its documents holding
+    /// `smaller` distinct shingles.
+    pub fn accept(&self, jaccard: f64, containment: f64, smaller: usize) -> bool {
+        jaccard >= self.jaccard
+            || (smaller >= self.containment_min_shingles
+                && self.containment.is_some_and(|c| containment >= c))
     }
 
     /// The Jaccard that LSH must catch: with containment on, a copy holding half of a longer
@@ -319,6 +325,7 @@ mod tests {
         let t = Thresholds {
             jaccard: 0.8,
             containment: None,
+            containment_min_shingles: 0,
         };
         let text = describe(&t, 128, None, None);
         assert!(text.contains("LSH: 17 bands x 7 rows"), "{text}");

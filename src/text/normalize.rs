@@ -3,6 +3,39 @@
 //! A normalised text is its words — maximal runs of Unicode letters and digits — lowercased and
 //! joined by single spaces. Punctuation, symbols and every quote or dash style therefore fold
 //! away; apostrophes inside a word are dropped so that `Iran’s`, `Iran's` and `Irans` agree.
+//!
+//! Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+//! Myanmar, Tibetan, Yi; see [`is_unspaced`]) have no words to find: each of their characters
+//! is a word by itself, so that `数据去重 tool` is `数 据 去 重 tool`. Word k-grams of such text
+//! are then character k-grams, in the same stream as the words of the text around it: a
+//! Chinese sentence is no longer one "word", and a page mixing Chinese prose and English code
+//! is shingled by characters in the one and by words in the other.
+
+/// Whether `c` belongs to a script written without spaces between words, whose characters are
+/// each a word of the normalised text: Han (CJK ideographs, radicals, compatibility
+/// ideographs, the iteration mark `々` and `〇`), Hiragana, Katakana (half-width too, and the
+/// prolonged sound mark `ー`), Bopomofo, Yi, Thai, Lao, Khmer, Myanmar and Tibetan. Hangul is
+/// written with spaces and stays in words.
+#[inline]
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x0F00..=0x0FFF // Tibetan
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF | 0x19E0..=0x19FF // Khmer
+        | 0x2E80..=0x2FDF // CJK radicals, Kangxi radicals
+        | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x303B..=0x303C
+        | 0x3040..=0x312F // Hiragana, Katakana, Bopomofo
+        | 0x31A0..=0x31BF | 0x31F0..=0x31FF // Bopomofo extended, Katakana extensions
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF // CJK ideographs
+        | 0xA000..=0xA4CF // Yi
+        | 0xA9E0..=0xA9FF | 0xAA60..=0xAA7F // Myanmar extensions
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x1B000..=0x1B16F // Kana supplement and extensions
+        | 0x20000..=0x3134F // CJK ideographs, extensions B to H
+    )
+}
 
 /// Characters dropped without ending a word.
 fn is_word_joiner(c: char) -> bool {
@@ -163,6 +196,14 @@ pub fn normalize_words_into(
                 i += c.len_utf8();
                 continue;
             }
+            if is_unspaced(c) {
+                // A character of a script without spaces is a word by itself.
+                i += c.len_utf8();
+                let word_start = push_lone_char(c, fold_digits, need_space, buf, &mut stats);
+                need_space = true;
+                on_word(&buf[word_start..]);
+                continue;
+            }
         }
         if need_space {
             buf.push(b' ');
@@ -204,6 +245,9 @@ pub fn normalize_words_into(
                 i = n;
                 break;
             };
+            if is_unspaced(c) {
+                break; // it starts a word of its own, left to the outer loop
+            }
             i += c.len_utf8();
             if c.is_alphanumeric() {
                 stats.chars += 1;
@@ -225,6 +269,36 @@ pub fn normalize_words_into(
         on_word(&buf[word_start..]);
     }
     stats
+}
+
+/// Appends `c` (a letter or digit of a script without spaces) as a word of its own, and
+/// returns where the word starts in `buf`.
+#[inline]
+fn push_lone_char(
+    c: char,
+    fold_digits: bool,
+    need_space: bool,
+    buf: &mut Vec<u8>,
+    stats: &mut Appended,
+) -> usize {
+    if need_space {
+        buf.push(b' ');
+    }
+    let start = buf.len();
+    stats.words += 1;
+    stats.chars += 1;
+    if c.is_numeric() {
+        stats.digits += 1;
+        if fold_digits {
+            buf.push(b'0');
+            return start;
+        }
+    }
+    let mut utf8 = [0u8; 4];
+    for lower in c.to_lowercase() {
+        buf.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+    }
+    start
 }
 
 /// The normalised form of `text` (see the module documentation).
@@ -482,6 +556,26 @@ mod tests {
         assert_eq!(normalize("...", false), "");
     }
 
+    /// Chinese, Japanese and Thai have no spaces between words: each character is a word,
+    /// in the same text as the words of the Latin script around it; Korean keeps its words.
+    #[test]
+    fn unspaced_scripts_are_one_word_a_character() {
+        assert_eq!(
+            normalize("数据去重tool，很快。", false),
+            "数 据 去 重 tool 很 快"
+        );
+        assert_eq!(
+            normalize("データを処理する Rust crate", false),
+            "デ ー タ を 処 理 す る rust crate"
+        );
+        assert_eq!(normalize("ภาษาไทย", false).split(' ').count(), 7);
+        assert_eq!(normalize("한국어 문서", false), "한국어 문서");
+        assert_eq!(normalize("第〇章 v2", true), "第 0 章 v0");
+        let mut out = String::new();
+        let stats = normalize_into("用 Rust 写", false, &mut out);
+        assert_eq!((stats.words, stats.chars), (3, 6));
+    }
+
     #[test]
     fn word_hash_separates_words() {
         let words = [
@@ -583,7 +677,23 @@ mod tests {
         let mut stats = Appended::default();
         let mut in_word = false;
         for c in text.chars() {
-            if c.is_alphanumeric() {
+            if c.is_alphanumeric() && is_unspaced(c) {
+                // a word by itself
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                stats.words += 1;
+                stats.chars += 1;
+                if c.is_numeric() {
+                    stats.digits += 1;
+                }
+                if fold_digits && c.is_numeric() {
+                    out.push('0');
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                in_word = false;
+            } else if c.is_alphanumeric() {
                 if !in_word && !out.is_empty() {
                     out.push(' ');
                 }
@@ -610,7 +720,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fast_path_matches_reference(
-            text in "[a-zA-Z0-9 ,.'’\\-\n\tÉéß½٣\u{00AD}ǅȺİ]{0,60}|([A-Za-z0-9]{0,12}['’ ,é]){0,8}[A-Z0-9a-z]{0,20}",
+            text in "[a-zA-Z0-9 ,.'’\\-\n\tÉéß½٣\u{00AD}ǅȺİ数据去重のデータ〇ไทย한국]{0,60}|([A-Za-z0-9]{0,12}['’ ,é中文]){0,8}[A-Z0-9a-z]{0,20}",
             fold in proptest::bool::ANY,
         ) {
             let mut out = String::from("x");

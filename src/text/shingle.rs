@@ -4,10 +4,66 @@
 //! multiply-rotate step, so a shingle costs k multiplications instead of a fresh hash of k
 //! words' bytes, and no shingle string is ever built. Character shingles hash each window of k
 //! characters with xxh3.
+//!
+//! Word shingles are script-aware with no option to set: normalisation makes each character of
+//! a script written without spaces (Chinese, Japanese, Thai…) a word by itself
+//! ([`super::normalize::is_unspaced`]), so the word k-grams of such text are its character
+//! k-grams, in one stream with the word k-grams of the text around it ([`Shingling`] says which
+//! a text got).
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::normalize::word_hash;
+use super::normalize::{is_unspaced, word_hash};
+
+/// Which shingles a text got under [`ShingleKind::Words`]: by words, by characters (all its
+/// words are characters of scripts written without spaces), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shingling {
+    /// No words at all.
+    Nothing,
+    /// Words only.
+    Words,
+    /// Characters only (a Chinese, Japanese or Thai text).
+    Characters,
+    /// Characters in its unspaced scripts, words in the rest (Japanese prose with English
+    /// code, a bilingual page).
+    WordsAndCharacters,
+}
+
+impl Shingling {
+    /// The shingling of a normalised text (words joined by single spaces).
+    pub fn of_normalized(norm: &str) -> Shingling {
+        let (mut chars, mut words) = (false, false);
+        for w in norm.split(' ').filter(|w| !w.is_empty()) {
+            let mut cs = w.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) if is_unspaced(c) => chars = true,
+                _ => words = true,
+            }
+            if chars && words {
+                break;
+            }
+        }
+        match (words, chars) {
+            (false, false) => Shingling::Nothing,
+            (true, false) => Shingling::Words,
+            (false, true) => Shingling::Characters,
+            (true, true) => Shingling::WordsAndCharacters,
+        }
+    }
+
+    /// How `explain` says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shingling::Nothing => "nothing to shingle",
+            Shingling::Words => "shingled by words",
+            Shingling::Characters => "shingled by characters (a script without spaces)",
+            Shingling::WordsAndCharacters => {
+                "shingled by characters in scripts without spaces, by words elsewhere"
+            }
+        }
+    }
+}
 
 /// What a shingle is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -79,7 +135,29 @@ pub fn word_shingles_of_hashes(words: &[u32], k: usize, out: &mut Vec<u64>) -> u
     words.len() + 1 - k
 }
 
+/// `norm` without the spaces normalisation puts between two characters of a script written
+/// without spaces: character shingles see such text as it is written.
+fn unspaced_joined(norm: &str) -> std::borrow::Cow<'_, str> {
+    if norm.is_ascii() {
+        return std::borrow::Cow::Borrowed(norm);
+    }
+    let mut out = String::with_capacity(norm.len());
+    let mut prev: Option<char> = None;
+    let mut chars = norm.chars().peekable();
+    while let Some(c) = chars.next() {
+        let between_unspaced = c == ' '
+            && prev.is_some_and(is_unspaced)
+            && chars.peek().copied().is_some_and(is_unspaced);
+        if !between_unspaced {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn char_shingles(norm: &str, k: usize, out: &mut Vec<u64>) {
+    let norm = &*unspaced_joined(norm);
     let starts: Vec<usize> = norm
         .char_indices()
         .map(|(i, _)| i)
@@ -215,6 +293,25 @@ mod tests {
         let s = shingle_set("éé é", ShingleKind::Chars, 2);
         assert_eq!(s.len(), 3); // "éé", "é ", " é"
         assert!(shingle_set("ab", ShingleKind::Chars, 3).is_empty());
+    }
+
+    #[test]
+    fn char_shingles_see_unspaced_text_as_written() {
+        let spaced = crate::text::normalize("数据去重很快", false);
+        assert_eq!(spaced, "数 据 去 重 很 快");
+        // five-character windows of the six characters, not of the spaced form
+        assert_eq!(shingle_set(&spaced, ShingleKind::Chars, 5).len(), 2);
+        assert_eq!(unspaced_joined("数 据 rust 去"), "数据 rust 去");
+    }
+
+    #[test]
+    fn shingling_says_which_scripts() {
+        let of = |t: &str| Shingling::of_normalized(&crate::text::normalize(t, false));
+        assert_eq!(of("plain English words"), Shingling::Words);
+        assert_eq!(of("中文的句子"), Shingling::Characters);
+        assert_eq!(of("日本語の説明 fn main()"), Shingling::WordsAndCharacters);
+        assert_eq!(of("한국어 문서"), Shingling::Words);
+        assert_eq!(of("…"), Shingling::Nothing);
     }
 
     #[test]

@@ -237,7 +237,16 @@ pub fn charts(out: &mut String, report: &Report) {
     out.push_str(
         r#"<section id="charts"><h2>How similar the compared pairs are</h2><div class="charts">"#,
     );
-    out.push_str(r#"<figure><figcaption>Candidate pairs by Jaccard: <span class="key v">verified</span> <span class="key m">rejected</span></figcaption>"#);
+    out.push_str(r#"<figure><figcaption>Candidate pairs by Jaccard: <span class="key v">verified</span> <span class="key m">rejected</span>"#);
+    if let Some(c) = p.containment {
+        // a verified pair below the threshold was joined because one lies inside the other
+        w!(
+            out,
+            r#"<br><small>Verified bars below the threshold {} are containment joins: the smaller document lies at least {c} inside the larger.</small>"#,
+            p.threshold
+        );
+    }
+    out.push_str("</figcaption>");
     match charts::histogram(&s.similarity_histogram, &s.near_miss_histogram, p.threshold) {
         Some(svg) => out.push_str(&svg),
         None => out.push_str(r#"<p class="none">No candidate pair was compared.</p>"#),
@@ -404,14 +413,12 @@ fn cluster_head(out: &mut String, cluster: &Cluster, threshold: f64) {
         id = cluster.id,
         n = cluster.documents.len(),
         rep = Esc(&cluster.representative),
-        others = Esc(&clip(
-            &others()
-                .take(8)
-                .map(|m| m.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            120
-        )),
+        // whole ids, wrapped: a cut id cannot be found again
+        others = Esc(&others()
+            .take(8)
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")),
         low = if lo < threshold { " low" } else { "" },
     );
     if cluster.exact {

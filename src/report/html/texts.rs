@@ -93,7 +93,12 @@ pub fn input_options(report: &Report) -> InputOptions {
     input.id_field = p.id_field.clone();
     input.site_field = p.site_field.clone();
     input.site_mode = SiteMode::from_name(&p.site);
-    input.max_bytes = p.max_bytes;
+    // An edited report may name any size; reading is held to what `--max-bytes` accepts.
+    input.max_bytes = if p.max_bytes == 0 || p.max_bytes >= u64::from(u32::MAX) {
+        crate::config::DEFAULT_MAX_BYTES
+    } else {
+        p.max_bytes
+    };
     input
 }
 
