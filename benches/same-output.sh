@@ -3,7 +3,7 @@
 # (--no-timing), the annotations, the pairs, the drop list and the clean copy, on samples/,
 # HTML pages, text and generated corpora, with one and two threads, with and without the spill,
 # and with character shingles. Speed work keeps a step only when this prints no difference.
-# Usage: benches/same-output.sh BASELINE_BINARY NEW_BINARY WORKDIR [CORPUS...]
+# Usage: [QUICK=1] benches/same-output.sh BASELINE_BINARY NEW_BINARY WORKDIR [CORPUS...]
 #   CORPUS  more folders to compare (a generated corpus; the Big9 pages are compared when
 #           ../shared/data/big9-dev is there)
 set -uo pipefail
@@ -43,8 +43,9 @@ compare() { # label, corpus, flags...
 }
 for corpus in "${corpora[@]}"; do
   name=$(basename "$(dirname "$corpus")")/$(basename "$corpus")
-  compare "$name" "$corpus" -j 1
   compare "$name" "$corpus" -j 2
+  [ -n "${QUICK:-}" ] && continue # QUICK=1: two threads only
+  compare "$name" "$corpus" -j 1
   compare "$name" "$corpus" -j 2 --no-spill
   compare "$name" "$corpus" -j 2 --shingle chars --fold-digits
 done

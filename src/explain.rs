@@ -314,6 +314,7 @@ fn subject_in_scan(cfg: &Config, out: &ScanOutput, arg: &str) -> Result<Subject,
             site: annotation.and_then(|x| x.site.clone()),
             text: doc.text,
             chrome_lines: Vec::new(),
+            frequent_lines: Vec::new(),
             boilerplate: doc.boilerplate,
         });
     });
