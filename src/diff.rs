@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(dropped, vec!["c", "i"]);
         let kept: Vec<&str> = d.newly_kept.iter().map(|x| x.id.as_str()).collect();
         assert_eq!(kept, vec!["g"]);
-        assert_eq!(d.drops[1], (4, 3, 1));
+        assert_eq!(d.drops[1], (5, 4, 1));
         let text = d.to_string();
         assert!(
             text.contains("joined: B#1 (4 documents) holds A#1, A#2"),

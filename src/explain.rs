@@ -127,13 +127,16 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
     let (mut first, mut by_id, mut by_number) = (None, None, None);
     let mut ids: Vec<String> = Vec::new();
     let mut count = 0usize;
+    // Ids as the scan names them: a URI crawled twice is `URI#2` the second time.
+    let (mut seen, mut renamed) = (rustc_hash::FxHashSet::default(), 0u64);
     let outcome = crate::corpus::read_documents(file, &cfg.input, |doc| {
         count += 1;
+        let name = crate::scan::unique_id(doc.id.clone(), &mut seen, &mut renamed);
         if ids.len() < IDS_SHOWN {
-            ids.push(doc.id.clone());
+            ids.push(name.clone());
         }
         match wanted {
-            Some(w) if by_id.is_none() && doc.id == w => by_id = Some(doc),
+            Some(w) if by_id.is_none() && name == w => by_id = Some(doc),
             Some(_) if by_number.is_none() && number == Some(doc.line) => by_number = Some(doc),
             None if first.is_none() => first = Some(doc),
             _ => {}
@@ -508,11 +511,22 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         .iter()
         .map(|l| subject.chrome_lines.binary_search(&l.number).is_ok())
         .collect();
-    let content = content_shingles(&parts, &excluded, || chrome.as_slice(), cfg);
+    let frequent: Vec<bool> = parts
+        .lines
+        .iter()
+        .map(|l| subject.frequent_lines.binary_search(&l.number).is_ok())
+        .collect();
+    let content = content_shingles(
+        &parts,
+        &excluded,
+        || chrome.as_slice(),
+        || frequent.clone(),
+        cfg,
+    );
     let mut set = content.shingles;
     set.sort_unstable();
     set.dedup();
-    let left_out = left_out_lines(&parts, &excluded, &chrome, content.basis);
+    let left_out = left_out_lines(&parts, &excluded, &chrome, &frequent, content.basis);
     let (words, hashes) = content_words(&parts, &seg, &left_out);
     Side {
         seg,
@@ -727,6 +741,8 @@ impl fmt::Display for Explanation {
                         " (content thin: its own text compared, outside site chrome and frequent text)",
                     Basis::Whole =>
                         " (too little text of its own: its own words anywhere on the page, compared whole, joined only to the same words)",
+                    Basis::Full =>
+                        " (too little text of its own: its text outside frequent text compared)",
                     Basis::Page =>
                         " (too little text of its own in its article: its own words anywhere on the page compared)",
                 }
@@ -818,7 +834,12 @@ mod tests {
     fn truncated_copy_is_explained_by_containment() {
         let full = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen";
         let half = "one two three four five six seven eight";
+        // four shingles are too few to join by containment at the defaults
         let e = explain(&subject("a", full), &subject("b", half), &Config::new("."));
+        assert_eq!(e.verdict(), (false, "below both thresholds"));
+        let mut cfg = Config::new(".");
+        cfg.near.containment_min_shingles = 4;
+        let e = explain(&subject("a", full), &subject("b", half), &cfg);
         assert!(e.jaccard() < 0.7);
         assert!(e.containment()[1] > 0.99);
         assert_eq!(

@@ -956,46 +956,10 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
             }
         }
     } else {
-        let mut cfg = args.scan.to_config();
-        cfg.progress = false;
-        let out = match neardup::scan(&cfg) {
-            Ok(out) => out,
-            Err(e) => {
-                eprintln!("neardup: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        if let Some(error) = &out.input_error {
-            eprintln!("neardup: error: {error}");
-            return ExitCode::from(EXIT_NOTHING_READ);
+        match scan_and_clean(args, &scratch, &mut dropped) {
+            Ok(target) => target,
+            Err(code) => return code,
         }
-        let names = clean::copy_names(&out.files);
-        let name_of: std::collections::HashMap<&str, &String> = out
-            .files
-            .iter()
-            .zip(&names)
-            .map(|(f, name)| (f.rel.as_str(), name))
-            .collect();
-        for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
-            if let Some(name) = name_of.get(a.path.as_str()) {
-                dropped.insert((*name).clone());
-            }
-        }
-        let target = scratch.clone();
-        let source = clean::CleanSource {
-            files: &out.files,
-            annotations: &out.annotations,
-            text_hashes: &out.text_hashes,
-        };
-        if let Err(e) = clean::write_clean_corpus(&cfg, source, &target) {
-            eprintln!(
-                "neardup: cannot write the cleaned corpus to '{}': {e}",
-                target.display()
-            );
-            let _ = std::fs::remove_dir_all(&scratch);
-            return ExitCode::from(1);
-        }
-        target
     };
     let score = neardup::cleaning::score_dirs(&cleaned, gold);
     let _ = std::fs::remove_dir_all(&scratch);
@@ -1038,6 +1002,55 @@ fn run_gold_eval(args: &EvalArgs, gold: &std::path::Path) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `eval --gold` without --cleaned: scans the corpus and writes its clean copy into
+/// `scratch`, noting in `dropped` the clean-copy names of the pages dropped as duplicates.
+fn scan_and_clean(
+    args: &EvalArgs,
+    scratch: &std::path::Path,
+    dropped: &mut std::collections::HashSet<String>,
+) -> Result<PathBuf, ExitCode> {
+    let mut cfg = args.scan.to_config();
+    cfg.progress = false;
+    let out = match neardup::scan(&cfg) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("neardup: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    if let Some(error) = &out.input_error {
+        eprintln!("neardup: error: {error}");
+        return Err(ExitCode::from(EXIT_NOTHING_READ));
+    }
+    let names = clean::copy_names(&out.files);
+    let name_of: std::collections::HashMap<&str, &String> = out
+        .files
+        .iter()
+        .zip(&names)
+        .map(|(f, name)| (f.rel.as_str(), name))
+        .collect();
+    for a in out.annotations.iter().filter(|a| a.duplicate_of.is_some()) {
+        if let Some(name) = name_of.get(a.path.as_str()) {
+            dropped.insert((*name).clone());
+        }
+    }
+    let target = scratch.to_path_buf();
+    let source = clean::CleanSource {
+        files: &out.files,
+        annotations: &out.annotations,
+        text_hashes: &out.text_hashes,
+    };
+    if let Err(e) = clean::write_clean_corpus(&cfg, source, &target) {
+        eprintln!(
+            "neardup: cannot write the cleaned corpus to '{}': {e}",
+            target.display()
+        );
+        let _ = std::fs::remove_dir_all(scratch);
+        return Err(ExitCode::from(1));
+    }
+    Ok(target)
 }
 
 /// The scan of `eval` and its scores; exit code 2 when a label file names nothing in the scan.
@@ -1172,14 +1185,41 @@ fn joins(threshold: f64, containment: Option<f64>) -> String {
         return format!("\njoined: pairs with Jaccard ≥ {threshold} (containment off)\n");
     };
     let mut text = format!(
-        "\njoined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside the \
-         larger (containment; copies of similar length reach it from Jaccard {:.2})\n",
-        c / (2.0 - c)
+        "\n{}",
+        wrapped(&format!(
+            "joined: pairs with Jaccard ≥ {threshold}, or where the smaller lies ≥ {c} inside \
+             the larger (containment; copies of similar length reach it from Jaccard {:.2})",
+            c / (2.0 - c)
+        ))
     );
     if let Some(note) = summary::threshold_note(threshold, containment) {
-        text.push_str(&format!("warning: {note}\n"));
+        text.push_str(&wrapped(&format!("note: {note}")));
     }
     text
+}
+
+/// `text` in lines of at most 80 columns (params fits a terminal), the lines after the first
+/// indented by two spaces.
+fn wrapped(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if line.trim().is_empty() {
+            line.push_str(word);
+            continue;
+        }
+        if line.chars().count() + 1 + word.chars().count() > 80 {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("  {word}");
+        } else {
+            line.push(' ');
+            line.push_str(word);
+        }
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 fn run_report(args: &ReportArgs) -> ExitCode {

@@ -120,13 +120,30 @@ fn unwritable_report_exits_1_and_leaves_nothing_half_written() {
 }
 
 #[test]
-fn empty_corpus_is_a_valid_scan() {
+fn an_empty_corpus_is_exit_code_3_with_an_empty_report() {
     let corpus = tempfile::tempdir().expect("tempdir");
     let out = tempfile::tempdir().expect("tempdir");
-    let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
+    let report = out.path().join("r.json");
+    let ann = out.path().join("a.jsonl");
+    let run = neardup(
+        out.path(),
+        &[
+            "scan",
+            corpus.path().to_str().expect("utf-8"),
+            "-q",
+            "--report",
+            report.to_str().expect("utf-8"),
+            "--annotations",
+            ann.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(3));
+    let raw = std::fs::read_to_string(&report).expect("the report is written");
     let report: Report = serde_json::from_str(&raw).expect("report");
     assert_eq!(report.summary.documents, 0);
-    assert!(ann.is_empty());
+    assert!(std::fs::read_to_string(&ann)
+        .expect("annotations")
+        .is_empty());
 }
 
 #[test]

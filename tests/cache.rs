@@ -92,11 +92,14 @@ fn stale_cache_is_rebuilt() {
         )],
     );
     let r = scan(corpus.path(), out.path(), &["--cache", c]);
-    assert_eq!(status(&r), "rebuilt: corpus or reading options changed");
+    assert_eq!(
+        status(&r),
+        "rebuilt: the corpus changed: 24 files then, 25 now"
+    );
     assert_eq!(r.summary.documents, 26);
-    // other shingles: the reading options changed
+    // other shingles: the reading options changed, and which
     let r = scan(corpus.path(), out.path(), &["--cache", c, "--ngram", "4"]);
-    assert_eq!(status(&r), "rebuilt: corpus or reading options changed");
+    assert_eq!(status(&r), "rebuilt: reading options changed: ngram 5 → 4");
     // fewer documents for a template than the cache recorded
     let r = scan(
         corpus.path(),

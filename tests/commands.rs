@@ -44,11 +44,12 @@ fn explain_two_files_and_two_corpus_ids() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = samples();
     let s = |p: &str| root.join(p).to_string_lossy().into_owned();
-    // as plain files, the short articles share their long template
+    // as files alone, the short articles share their long template
     let out = neardup(
         dir.path(),
         &[
             "explain",
+            "--alone",
             &s("techbeat/brief-1.txt"),
             &s("techbeat/brief-2.txt"),
         ],
@@ -57,6 +58,18 @@ fn explain_two_files_and_two_corpus_ids() {
     let text = stdout(&out);
     assert!(text.contains("template lines left out: none"), "{text}");
     assert!(text.contains("exact Jaccard of content shingles"), "{text}");
+    // by default, in the context of their folder (techbeat/), the template is left out
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            &s("techbeat/brief-1.txt"),
+            &s("techbeat/brief-2.txt"),
+        ],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("site context: a scan of '"), "{text}");
+    assert!(text.contains("template lines left out: 1-"), "{text}");
     // in the corpus, the template is left out and nothing is shared
     let corpus = root.to_string_lossy().into_owned();
     let out = neardup(

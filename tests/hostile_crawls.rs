@@ -617,3 +617,300 @@ fn f09_parquet_of_every_common_codec_is_read() {
     );
     assert!(report.skipped.is_empty());
 }
+
+/// F12: `explain FILE#URI#2` finds the record the scan named `URI#2` (a URI crawled twice),
+/// and not a record whose URI really ends in `#2`.
+#[test]
+fn f12_explain_resolves_ids_as_the_scan_names_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut warc = Vec::new();
+    for (uri, name) in [
+        ("https://x.org/a", "one"),
+        ("https://x.org/a#2", "literal"),
+        ("https://x.org/a", "two"),
+    ] {
+        warc.extend(record("response", uri, None, &page(name)));
+    }
+    write_tree(dir.path(), &[("r.warc", &warc)]);
+    scan(dir.path(), "r.warc", &["--annotations", "a.jsonl"]);
+    let ann = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("annotations");
+    let ids: Vec<String> = common::annotations(&ann)
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        ids,
+        ["https://x.org/a", "https://x.org/a#2", "https://x.org/a#3"]
+    );
+    // the scan's `#2` is the literal record; the second crawl of `a` is `#3`
+    let out = run(
+        dir.path(),
+        &["explain", "r.warc#https://x.org/a#3", "r.warc#3"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("exact Jaccard of content shingles   1.0000"),
+        "{said}"
+    );
+    let out = run(
+        dir.path(),
+        &["explain", "r.warc#https://x.org/a#2", "r.warc#2"],
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("exact Jaccard of content shingles   1.0000"),
+        "{said}"
+    );
+}
+
+/// F08: after `scan a b`, `neardup report --html` reads the texts from every input the report
+/// records (`timing.inputs`, from the folder they were given in), as the scan's page does.
+#[test]
+fn f08_report_html_reads_every_input_of_the_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = "The council approved the new harbour bridge on Tuesday after a long debate about costs and traffic in the city centre.";
+    let text = format!("{t}\n\n{t} more.\n");
+    write_tree(
+        dir.path(),
+        &[
+            ("a/x.txt", text.as_bytes()),
+            ("b/y.txt", text.as_bytes()),
+            ("c.txt", text.as_bytes()),
+        ],
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "scan",
+            "a",
+            "b",
+            "c.txt",
+            "--report",
+            "r.json",
+            "--html",
+            "scan.html",
+            "-q",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // from another folder: the report says where the inputs were given from
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    let out = run(&elsewhere, &["report", "../r.json", "--html", "rep.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scan_page = std::fs::read_to_string(dir.path().join("scan.html")).expect("page");
+    let page = std::fs::read_to_string(elsewhere.join("rep.html")).expect("page");
+    let views = |p: &str| p.matches("class=\"sbs\"").count();
+    assert!(views(&scan_page) > 0);
+    assert_eq!(views(&page), views(&scan_page));
+    assert!(!page.contains("Could not read again"), "texts read again");
+}
+
+/// F07: a saved report whose corpus is edited to name a folder far larger than the one it
+/// scanned (such as `/`) reads no text from it, and says why.
+#[test]
+fn f07_report_html_does_not_walk_a_corpus_far_larger_than_the_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = "The council approved the new harbour bridge on Tuesday after a long debate about costs and traffic in the city centre.";
+    write_tree(
+        dir.path(),
+        &[("c/x.txt", t.as_bytes()), ("c/y.txt", t.as_bytes())],
+    );
+    let out = run(dir.path(), &["scan", "c", "--report", "r.json", "-q"]);
+    assert!(out.status.success());
+    for i in 0..1100 {
+        write_tree(
+            dir.path(),
+            &[(&format!("big/f{i}.txt"), b"other words here")],
+        );
+    }
+    let report = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
+    let mut json: serde_json::Value = serde_json::from_str(&report).expect("json");
+    json["timing"]["corpus"] = serde_json::json!(dir.path().join("big").display().to_string());
+    std::fs::write(dir.path().join("r.json"), json.to_string()).expect("write");
+    let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
+    assert!(
+        page.contains("it is not the corpus of this report"),
+        "said on the page"
+    );
+}
+
+/// F17: `neardup report --html` warns when a text it reads again is not the one the scan read
+/// (the report records the hashes of the texts its page compares).
+#[test]
+fn f17_report_html_warns_when_a_text_changed_since_the_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = "The council approved the new harbour bridge on Tuesday after a long debate about costs and traffic in the city centre.";
+    let text = format!("{t}\n\n{t} more.\n");
+    write_tree(
+        dir.path(),
+        &[("c/x.txt", text.as_bytes()), ("c/y.txt", text.as_bytes())],
+    );
+    let out = run(dir.path(), &["scan", "c", "--report", "r.json", "-q"]);
+    assert!(out.status.success());
+    let out = run(dir.path(), &["report", "r.json", "--html", "same.html"]);
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(dir.path().join("same.html")).expect("page");
+    assert!(
+        !page.contains("changed since the scan"),
+        "nothing changed yet"
+    );
+    write_tree(
+        dir.path(),
+        &[("c/y.txt", b"ZEBRA YAK XYLOPHONE entirely different text")],
+    );
+    let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
+    assert!(
+        page.contains("Changed since the scan: y.txt"),
+        "warned beside the text"
+    );
+    assert!(
+        page.contains("1 text changed since the scan"),
+        "warned above the clusters"
+    );
+}
+
+/// F06, for longer runs: random damage (bytes changed, cut short, spliced, repeated) to small
+/// Parquet files of several codecs and row groups, read through the library for
+/// `NEARDUP_FUZZ_SECS` seconds (default 5): a document or a reason, never a panic. Run with
+/// `NEARDUP_FUZZ_SECS=600 cargo test --release --test hostile_crawls -- --ignored`.
+#[test]
+#[ignore = "a timed fuzz run; see README (Reliability)"]
+fn f06_random_damage_to_parquet_files_never_panics() {
+    let secs: u64 = std::env::var("NEARDUP_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let seeds = parquet_seeds();
+    let opts = {
+        let mut cfg = neardup::Config::new(".");
+        cfg.input.max_bytes = 4096;
+        cfg.input
+    };
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let started = std::time::Instant::now();
+    let mut runs = 0u64;
+    while started.elapsed().as_secs() < secs {
+        let seed = &seeds[next() as usize % seeds.len()];
+        let mut bytes = seed.clone();
+        for _ in 0..1 + next() % 4 {
+            let len = bytes.len().max(1);
+            match next() % 5 {
+                0 | 1 => {
+                    let at = next() as usize % len;
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = next() as u8;
+                    }
+                }
+                2 => bytes.truncate(next() as usize % len),
+                3 => {
+                    let at = next() as usize % len;
+                    let other = &seeds[next() as usize % seeds.len()];
+                    let from = next() as usize % other.len().max(1);
+                    let piece: Vec<u8> = other[from..]
+                        .iter()
+                        .take(1 + next() as usize % 64)
+                        .copied()
+                        .collect();
+                    bytes.splice(at.min(bytes.len())..at.min(bytes.len()), piece);
+                }
+                _ => {
+                    let at = next() as usize % len;
+                    let four: Vec<u8> = bytes[at..].iter().take(4).copied().collect();
+                    for (i, b) in (next() as u32).to_le_bytes().into_iter().enumerate() {
+                        if let Some(x) = bytes.get_mut(at + i) {
+                            *x = if four.is_empty() { b } else { b ^ 0x80 };
+                        }
+                    }
+                }
+            }
+        }
+        let mut documents = 0;
+        let outcome = neardup::internals::read_bytes(
+            bytes,
+            neardup::Format::Parquet,
+            neardup::Compression::None,
+            &opts,
+            |d| {
+                assert!(!d.text.trim().is_empty() && d.text.len() <= 4096);
+                documents += 1;
+            },
+        );
+        assert!(documents > 0 || !outcome.skipped.is_empty());
+        runs += 1;
+    }
+    eprintln!("{runs} damaged Parquet files read in {secs} s, no panic");
+}
+
+/// Small valid Parquet files: the fixture, and files of several codecs, row groups and null
+/// values written by the parquet crate.
+fn parquet_seeds() -> Vec<Vec<u8>> {
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let mut seeds = vec![std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-arrow.parquet"),
+    )
+    .expect("fixture")];
+    for codec in [
+        Compression::UNCOMPRESSED,
+        Compression::SNAPPY,
+        Compression::ZSTD(ZstdLevel::default()),
+        Compression::LZ4_RAW,
+    ] {
+        let schema = Arc::new(
+            parquet::schema::parser::parse_message_type(
+                "message schema { OPTIONAL BYTE_ARRAY id (UTF8); OPTIONAL BYTE_ARRAY text (UTF8); }",
+            )
+            .expect("schema"),
+        );
+        let props = Arc::new(WriterProperties::builder().set_compression(codec).build());
+        let mut out = Vec::new();
+        let mut writer = SerializedFileWriter::new(&mut out, schema, props).expect("writer");
+        for g in 0..2 {
+            let mut group = writer.next_row_group().expect("group");
+            while let Some(mut col) = group.next_column().expect("column") {
+                let values: Vec<ByteArray> = (0..3)
+                    .map(|i| ByteArray::from(format!("row {g} {i} some words here").as_str()))
+                    .collect();
+                col.typed::<ByteArrayType>()
+                    .write_batch(&values, Some(&[1, 0, 1, 1]), None)
+                    .expect("write");
+                col.close().expect("close");
+            }
+            group.close().expect("close");
+        }
+        writer.close().expect("close");
+        seeds.push(out);
+    }
+    seeds
+}

@@ -132,8 +132,10 @@ fn the_clean_copy_of_inputs_named_through_dot_dot_stays_in_its_folder() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(work.join("cleaned/_/corpus/s/x.txt").is_file());
-    assert!(work.join("cleaned/_/other/y.txt").is_file());
+    // under the deepest folder holding both inputs (`..`), never outside the clean folder
+    assert!(work.join("cleaned/corpus/s/x.txt").is_file());
+    assert!(work.join("cleaned/other/y.txt").is_file());
+    assert!(!work.join("cleaned/_").exists());
 }
 
 #[test]
@@ -250,7 +252,8 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
     let sites: Vec<Option<&str>> = anns.iter().map(|a| a.site.as_deref()).collect();
     assert_eq!(sites, vec![Some("example.org"), Some("example.org")]);
 
-    // misspelt fields: a warning each, not a silent fallback
+    // misspelt fields: an error (exit code 3) naming each, not a silent fallback, with the
+    // fields the records do have
     let out = neardup_with_stdin(
         dir.path(),
         &[
@@ -266,20 +269,16 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
         ],
         jsonl.as_bytes(),
     );
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    for flag in [
-        "'body' field (--text-field)",
-        "'ID' field (--id-field)",
-        "'domain' field (--site-field)",
-    ] {
-        assert!(
-            err.contains(&format!("warning: no JSON record has a {flag}")),
-            "{err}"
-        );
-    }
     assert!(
-        err.contains("warning: no document was read from -"),
+        err.contains(
+            "has the field 'body' (--text-field) or 'ID' (--id-field) or 'domain' (--site-field)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("the first records have id, url, text"),
         "{err}"
     );
     // the default id field may be missing: FILE:LINE ids are the documented fallback
@@ -297,16 +296,17 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
 }
 
 #[test]
-fn an_empty_input_is_a_valid_scan_with_a_warning() {
+fn an_empty_input_is_an_error_with_exit_code_3() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let out = neardup(dir.path(), &["scan", "empty", "-q"]);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("warning: no document was read from empty"),
+        err.contains("error: no document was read from empty: no file neardup reads was found"),
         "{err}"
     );
+    assert!(dir.path().join("neardup-report.json").is_file());
 }
 
 #[test]

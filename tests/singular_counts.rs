@@ -79,10 +79,13 @@ fn warnings_explain_and_eval_count_one_in_the_singular() {
         ],
     );
     one_pair(&root.join("corpus"));
-    // nothing read: the warning names the one input skipped
+    // nothing read: the error names the one input skipped
     let out = neardup(root, &["scan", "odd", "--quiet"]);
     let said = text(&out);
-    assert!(said.contains("for the 1 input found and why"), "{said}");
+    assert!(
+        said.contains("1 input skipped (unsupported file type ×1"),
+        "{said}"
+    );
     // explain: a one-word document
     let out = neardup(root, &["explain", "word.txt", "word.txt"]);
     let said = text(&out);

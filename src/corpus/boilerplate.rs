@@ -5,10 +5,13 @@
 //! words, few of them in links, outside navigation, footers and sidebars) credit the block
 //! that holds them and its parent in full and its grandparent in half; the best-scored block
 //! and those of its siblings that hold a good share of prose are the article, widened to the
-//! blocks of its paragraphs' shape (a story in columns or cards). The headline is the heading
+//! blocks of its paragraphs' shape (a story in columns or cards, a reference page's method
+//! docs). Between its first and last lines, lines the markup gives no other role and that are
+//! no link lists are the article's too (signatures, lists of ingredients or specs, short
+//! items), and so is a heading right above one of its blocks. The headline is the heading
 //! before it that repeats the page title (or, when the title only names the site, the heading
-//! just above it). Everything else is boilerplate with the role its ancestors or its links
-//! give it. Inside the article only link lists and blocks the markup marks as navigation,
+//! just above it); the title itself goes. Everything else is boilerplate with the role its
+//! ancestors or its links give it. Inside the article only link lists and blocks the markup marks as navigation,
 //! sidebar, form or comments go, and a comment thread a line such as "Comments" opens after
 //! the story; never other prose. The per-site repetition the scan counts (templates)
 //! removes, beside this, what repeats inside articles.
@@ -158,12 +161,17 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
     in_article
 }
 
-/// The shape of a line's block: the tag and class of its element, its parent and its
-/// grandparent; `None` where none of them has a class (bare tags say too little).
+/// The shape of a line's block: the tag and class of its element and of the block that holds
+/// it when that block has a class (a reference page's `div.docblock`, at any depth: the top
+/// description and each method's), else of its element, its parent and its grandparent;
+/// `None` where none of them has a class (bare tags say too little).
 fn path_shape(l: &PageLine, nodes: &[Node]) -> Option<u64> {
     let n = &nodes[l.node as usize];
     let p = &nodes[n.parent as usize];
     let g = &nodes[p.parent as usize];
+    if p.classed {
+        return Some(u64::from(n.shape) ^ u64::from(p.shape).rotate_left(21));
+    }
     (n.classed || p.classed || g.classed).then(|| {
         u64::from(n.shape) ^ u64::from(p.shape).rotate_left(21) ^ u64::from(g.shape).rotate_left(42)
     })
@@ -324,7 +332,9 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         .enumerate()
         .map(|(i, l)| {
             if i == 0 && has_title {
-                return head.or(head_above).map(|_| BoilerplateReason::PageTitle);
+                // the browser's tab, not the page: the headline, or the heading the page
+                // names itself by, is what a reader sees
+                return Some(BoilerplateReason::PageTitle);
             }
             if Some(i) == head || Some(i) == head_above {
                 return None;
@@ -343,6 +353,15 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                     (false, None) if link_list => Some(BoilerplateReason::LinkList),
                     (false, None) => None,
                 };
+            }
+            // Between the article's first and last lines, what the markup gives no other role
+            // and is no link list is the article's: a reference page's signatures and one-line
+            // descriptions, ingredient and spec lists, short items, subheadings. So is a
+            // heading right above one of its blocks.
+            let in_range = (first..=last).contains(&i);
+            let heads_article = l.flags & role::HEADING != 0 && inside.get(i + 1) == Some(&true);
+            if (in_range || heads_article) && roles.is_none() && !link_list {
+                return None;
             }
             Some(roles.unwrap_or(if link_list {
                 BoilerplateReason::LinkList
@@ -582,6 +601,32 @@ mod tests {
             "{k:?}"
         );
         assert!(!k.iter().any(|l| l == "Cape Argus"), "{k:?}");
+    }
+
+    #[test]
+    #[ignore]
+    fn debug_dump() {
+        let Ok(path) = std::env::var("NEARDUP_DEBUG_HTML") else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let (html, _) = super::super::html::decode(&bytes, None);
+        let (text, lines, nodes) = extract(&html);
+        let v = verdicts(&text, &lines, &nodes);
+        for (i, (l, v)) in lines.iter().zip(v).enumerate() {
+            let t = &text[l.start as usize..l.end as usize];
+            let t: String = t.chars().take(100).collect();
+            println!(
+                "{:4} {:18} w{:3} ld{:.2} f{:5} n{:4} {}",
+                i + 1,
+                v.map_or("", |r| r.as_str()),
+                l.words,
+                l.link_density(),
+                l.flags,
+                l.node,
+                t
+            );
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, read_whole, JsonRecord,
 };
 pub use read::{read_bytes, read_documents, FieldsSeen, FileOutcome};
-pub use walk::{walk, walk_inputs};
+pub use walk::{walk, walk_inputs, walk_inputs_from};
 
 /// Checks `--glob` patterns; the error names the one that is not a pattern.
 pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
@@ -172,6 +172,9 @@ pub enum SkipReason {
     /// WARC records of other types than `response` (request, metadata, warcinfo…): counted,
     /// not read.
     OtherWarcRecords(u64),
+    /// A document of more lines than `--max-bytes / 256` (the limit given): its segments
+    /// would cost more memory than the bound README states.
+    TooManyLines(u64),
     /// A reason read back from a report that this version does not know.
     Other(String),
 }
@@ -222,6 +225,11 @@ impl std::fmt::Display for SkipReason {
                     count(*n, "WARC record")
                 )
             }
+            SkipReason::TooManyLines(n) => write!(
+                f,
+                "document of more than {} (--max-bytes / 256, at least 4096)",
+                count(*n, "line")
+            ),
             SkipReason::Other(text) => f.write_str(text),
         }
     }
@@ -246,6 +254,7 @@ impl SkipReason {
             SkipReason::MalformedParquet(_) => "unreadable Parquet".to_string(),
             SkipReason::NotText(_) => "WARC response is not HTML or text".to_string(),
             SkipReason::OtherWarcRecords(_) => "WARC records not read".to_string(),
+            SkipReason::TooManyLines(_) => "too many lines".to_string(),
             other => other.to_string(),
         }
     }
@@ -305,6 +314,12 @@ impl SkipReason {
             .and_then(|n| n.parse().ok())
         {
             SkipReason::FileTooLarge(n)
+        } else if let Some(n) = [" lines (--max-bytes / 256, at least 4096)"]
+            .into_iter()
+            .find_map(|suffix| quoted("document of more than ", suffix))
+            .and_then(|n| n.parse().ok())
+        {
+            SkipReason::TooManyLines(n)
         } else if let Some(name) = quoted("field '", "' is not a string") {
             SkipReason::FieldNotString(name)
         } else if let Some(name) = quoted("no '", "' field (set --text-field)") {
@@ -348,6 +363,8 @@ mod tests {
             SkipReason::OtherWarcRecords(3),
             SkipReason::FileTooLarge(1),
             SkipReason::FileTooLarge(70_000_000),
+            SkipReason::TooManyLines(4096),
+            SkipReason::TooManyLines(262_144),
         ] {
             assert_eq!(SkipReason::parse(&reason.to_string()), reason);
         }

@@ -93,8 +93,70 @@ impl FieldsSeen {
     }
 }
 
-/// Reads `file`, calling `emit` once per document in file order.
+/// Reads `file`, calling `emit` once per document in file order. Every reader's documents
+/// pass [`bounded`]: ids are capped, and a document of more lines than its segments may cost
+/// is skipped with the reason.
 pub fn read_documents(
+    file: &InputFile,
+    opts: &InputOptions,
+    mut emit: impl FnMut(Document),
+) -> FileOutcome {
+    let mut too_long = Vec::new();
+    let mut outcome = read_unbounded(file, opts, |doc| match bounded(doc, opts) {
+        Ok(doc) => emit(doc),
+        Err(skipped) => too_long.push(skipped),
+    });
+    outcome.count_out(too_long);
+    outcome
+}
+
+/// Longest document id kept whole; a longer id (a JSONL or Parquet id field, a WARC URI) is
+/// cut to its first [`ID_KEPT_BYTES`] bytes, `…` and the xxh3 of the whole id in hex, so that
+/// ids stay distinct and every output that names documents stays small.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// Bytes of a capped id kept before its hash.
+const ID_KEPT_BYTES: usize = 1000;
+
+/// Most lines a document may have per byte of `--max-bytes`: segmenting costs about 300
+/// bytes per line, so the segments of one document stay within about 1.2 × `--max-bytes`
+/// (262,144 lines by default) however short its lines are.
+pub const BYTES_PER_LINE_ALLOWED: u64 = 256;
+
+/// Lines every document may have, however small `--max-bytes` is.
+pub const MIN_LINES_ALLOWED: u64 = 4096;
+
+/// `doc` with its id capped ([`MAX_ID_BYTES`]), or its skip entry when it has more lines than
+/// `--max-bytes / 256` (at least [`MIN_LINES_ALLOWED`]).
+fn bounded(mut doc: Document, opts: &InputOptions) -> Result<Document, (Skipped, u64)> {
+    let max_lines = (opts.max_bytes / BYTES_PER_LINE_ALLOWED).max(MIN_LINES_ALLOWED);
+    if doc.text.len() as u64 > max_lines {
+        let lines = doc.text.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
+        if lines > max_lines {
+            let path = match doc.line {
+                0 => doc.path,
+                n => format!("{}:{n}", doc.path),
+            };
+            let skipped = Skipped {
+                path,
+                reason: SkipReason::TooManyLines(max_lines),
+            };
+            return Err((skipped, doc.text.len() as u64));
+        }
+    }
+    if doc.id.len() > MAX_ID_BYTES && doc.id != doc.path {
+        let mut cut = ID_KEPT_BYTES;
+        while !doc.id.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64(doc.id.as_bytes());
+        doc.id = format!("{}…{hash:016x}", &doc.id[..cut]);
+    }
+    Ok(doc)
+}
+
+/// [`read_documents`] without the bounds.
+fn read_unbounded(
     file: &InputFile,
     opts: &InputOptions,
     mut emit: impl FnMut(Document),
@@ -149,6 +211,25 @@ pub fn read_bytes(
     opts: &InputOptions,
     mut emit: impl FnMut(Document),
 ) -> FileOutcome {
+    let mut too_long = Vec::new();
+    let mut outcome = read_bytes_unbounded(bytes, format, compression, opts, |doc| {
+        match bounded(doc, opts) {
+            Ok(doc) => emit(doc),
+            Err(skipped) => too_long.push(skipped),
+        }
+    });
+    outcome.count_out(too_long);
+    outcome
+}
+
+/// [`read_bytes`] without the bounds.
+fn read_bytes_unbounded(
+    bytes: Vec<u8>,
+    format: Format,
+    compression: Compression,
+    opts: &InputOptions,
+    mut emit: impl FnMut(Document),
+) -> FileOutcome {
     let file = InputFile {
         path: std::path::PathBuf::from("input"),
         rel: "input".to_string(),
@@ -182,6 +263,15 @@ pub fn read_bytes(
 }
 
 impl FileOutcome {
+    /// Adds the entries of documents left out after they were read (with their text's
+    /// length): their bytes no longer count as read.
+    fn count_out(&mut self, skipped: Vec<(Skipped, u64)>) {
+        for (entry, bytes) in skipped {
+            self.bytes = self.bytes.saturating_sub(bytes);
+            self.skipped.push(entry);
+        }
+    }
+
     pub(super) fn skip(&mut self, path: &str, reason: SkipReason) {
         self.skipped.push(Skipped {
             path: path.to_string(),

@@ -41,19 +41,27 @@ pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
 /// path as given (`b/site/x.txt`, `c.txt`), so that ids stay unique across inputs. The order
 /// is the byte order of those paths, whatever the file system or the walker's threads say.
 pub fn walk_inputs(cfg: &Config) -> Walk {
+    walk_inputs_from(cfg, None)
+}
+
+/// [`walk_inputs`] with relative inputs taken from the folder `base` (the working folder a
+/// saved report records) instead of the current one; ids are the same.
+pub fn walk_inputs_from(cfg: &Config, base: Option<&Path>) -> Walk {
     let inputs = cfg.inputs();
-    let alone = inputs.len() == 1 && inputs[0].is_dir();
+    let at = |input: &Path| base.map_or_else(|| input.to_path_buf(), |b| b.join(input));
+    let alone = inputs.len() == 1 && at(inputs[0]).is_dir();
     let common = common_folder(&inputs);
     let mut out = Walk::default();
     for input in inputs {
         let first = out.files.len();
+        let path = at(input);
         if input.as_os_str() == "-" {
             take_stdin(cfg.stdin_copy.as_deref(), &mut out);
-        } else if input.is_dir() {
+        } else if path.is_dir() {
             let prefix = (!alone).then(|| as_given(input));
-            walk_folder(input, prefix.as_deref(), &cfg.input, &mut out);
+            walk_folder(&path, prefix.as_deref(), &cfg.input, &mut out);
         } else {
-            take_file(input, cfg.input.format, &mut out);
+            take_file(&path, as_given(input), cfg.input.format, &mut out);
         }
         if !alone && input.as_os_str() != "-" {
             let given = as_given(input);
@@ -121,9 +129,8 @@ fn take_stdin(copy: Option<&Path>, out: &mut Walk) {
 
 /// A file named as an input: read whatever its extension (`.jsonl` and `.ndjson` as JSON
 /// Lines, anything else as text, unless `--format` says), as fd and ripgrep read a file they
-/// are given.
-fn take_file(path: &Path, format: InputFormat, out: &mut Walk) {
-    let rel = as_given(path);
+/// are given. `rel` is its name as given, `path` where it is (under a saved report's folder).
+fn take_file(path: &Path, rel: String, format: InputFormat, out: &mut Walk) {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {
             let (format, compression) =

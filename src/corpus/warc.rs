@@ -242,7 +242,7 @@ fn read_block(reader: &mut Stream, length: u64, keep: bool) -> Block {
     let mut spotter = VersionSpotter::new();
     while block.got < length {
         let chunk = match reader.fill_buf() {
-            Ok(c) if c.is_empty() => break,
+            Ok([]) => break,
             Ok(c) => c,
             Err(e) => {
                 block.error = Some(e);

@@ -50,8 +50,8 @@ pub struct Summary {
     pub renamed_duplicate_ids: u64,
     /// Documents with too little content to shingle: matched exactly only.
     pub documents_without_shingles: u64,
-    /// No longer produced (0): a document with too little text of its own is compared whole
-    /// (`documents_compared_whole`), never on its full text with its chrome.
+    /// Documents whose own words were shorter than one shingle, compared on their text outside
+    /// frequent text (on a small site, a story on half of its pages counts as chrome).
     pub documents_shingled_in_full: u64,
     /// Documents whose own text (outside template, site chrome and frequent text) is shorter
     /// than one shingle: compared as one whole, joined only to a document with the same own
@@ -222,6 +222,18 @@ pub struct Timing {
     /// `neardup report --html` reads the texts again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corpus: Option<String>,
+    /// Every input the scan was given, as given, when there were several or a file (ids are
+    /// then those paths): with `working_dir`, where `neardup report --html` reads texts again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
+    /// The folder `inputs` were given from (absolute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    /// The xxh3 (16 hex digits) of the text of each document the HTML page compares side by
+    /// side (at the default `--html-limit`): `neardup report --html` warns when a text it
+    /// reads again is another.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub text_hashes: BTreeMap<String, String>,
 }
 
 /// Wall time of one stage of a scan.

@@ -15,6 +15,9 @@ mod pass1;
 mod rounds;
 mod sign;
 
+/// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
+pub(crate) use pass1::unique_id;
+
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -229,6 +232,45 @@ fn scan_lsh_params(cfg: &Config) -> LshParams {
     )
 }
 
+/// The snapshot from the cache when it can be used, else from reading the corpus (`read`);
+/// and what `timing.cache` says: reused, built, or rebuilt and why (which option or what of the
+/// corpus changed, where the cache kept its fingerprint's parts).
+fn load_or_read(
+    cfg: &Config,
+    cache_file: Option<&std::path::Path>,
+    parts: Option<&crate::cache::FingerprintParts>,
+    clock: &mut Stopwatch,
+    read: &mut dyn FnMut(&mut Stopwatch) -> Snapshot,
+) -> (Snapshot, Option<String>) {
+    let Some(path) = cache_file else {
+        return (read(clock), None);
+    };
+    let fingerprint = parts.map_or(0, crate::cache::digest);
+    match crate::cache::load::<Snapshot>(path, fingerprint) {
+        Ok(mut snap) => match snap.watch.with_min_docs(cfg.blocks.template_min_docs) {
+            Some(watch) => {
+                snap.watch = watch;
+                clock.lap("load cache");
+                (snap, Some("reused".to_string()))
+            }
+            None => {
+                let floor = snap.watch.floor();
+                let status = format!("rebuilt: --template-min-docs below the cached {floor}");
+                (read(clock), Some(status))
+            }
+        },
+        Err(CacheMiss::NoCacheYet) => (read(clock), Some("built".to_string())),
+        Err(miss) => {
+            let why = match (&miss, parts) {
+                (CacheMiss::Changed, Some(now)) => crate::cache::what_changed(path, now),
+                _ => None,
+            };
+            let why = why.unwrap_or_else(|| miss.to_string());
+            (read(clock), Some(format!("rebuilt: {why}")))
+        }
+    }
+}
+
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut clock = Stopwatch::new();
     let tree = walk_inputs(cfg);
@@ -245,33 +287,13 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         let snap = pass1::read_corpus(cfg, &files, tree.skipped.clone(), clock, &mut spill);
         sign::sign_corpus(cfg, &files, snap, clock, &spill)
     };
-    let (mut snap, cache_status) = match cache_file.as_deref() {
-        None => (read(&mut clock), None),
-        Some(path) => match crate::cache::load::<Snapshot>(path, fingerprint) {
-            Ok(mut snap) => match snap.watch.with_min_docs(cfg.blocks.template_min_docs) {
-                Some(watch) => {
-                    snap.watch = watch;
-                    clock.lap("load cache");
-                    (snap, Some("reused".to_string()))
-                }
-                None => {
-                    let floor = snap.watch.floor();
-                    let status = format!("rebuilt: --template-min-docs below the cached {floor}");
-                    (read(&mut clock), Some(status))
-                }
-            },
-            Err(CacheMiss::NoCacheYet) => (read(&mut clock), Some("built".to_string())),
-            Err(miss) => {
-                // say which option or what of the corpus changed, where the cache kept it
-                let why = match (&miss, &parts) {
-                    (CacheMiss::Changed, Some(now)) => crate::cache::what_changed(path, now),
-                    _ => None,
-                };
-                let why = why.unwrap_or_else(|| miss.to_string());
-                (read(&mut clock), Some(format!("rebuilt: {why}")))
-            }
-        },
-    };
+    let (mut snap, cache_status) = load_or_read(
+        cfg,
+        cache_file.as_deref(),
+        parts.as_ref(),
+        &mut clock,
+        &mut read,
+    );
 
     let params = scan_lsh_params(cfg);
     // The context borrows what the rounds only read; the rounds borrow the rest.
@@ -338,6 +360,31 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.spill = Some(spill.describe());
         let root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
         timing.corpus = Some(root.display().to_string());
+        // Ids are paths as given when there are several inputs or a file: all are recorded.
+        let inputs = cfg.inputs();
+        if inputs.len() > 1 || !cfg.root.is_dir() {
+            timing.inputs = inputs
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            timing.working_dir = std::env::current_dir()
+                .ok()
+                .map(|d| d.display().to_string());
+        }
+    }
+    if out.report.timing.is_some() {
+        let shown = crate::report::html::wanted_ids(&out.report, &Default::default());
+        let hashes = out
+            .annotations
+            .iter()
+            .zip(&out.text_hashes)
+            .filter(|(a, _)| shown.contains(&a.id))
+            .map(|(a, h)| (a.id.clone(), format!("{h:016x}")))
+            .collect();
+        if let Some(timing) = out.report.timing.as_mut() {
+            timing.text_hashes = hashes;
+        }
     }
     let read = InputsRead {
         fields: &snap.fields,

@@ -121,6 +121,9 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
             cache: None,
             spill: None,
             corpus: None,
+            inputs: Vec::new(),
+            working_dir: None,
+            text_hashes: Default::default(),
         }),
         skipped,
         duplicate_clusters: clusters,
@@ -582,7 +585,7 @@ fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         lossy_utf8_documents: ctx.metas.iter().filter(|m| m.lossy).count() as u64,
         renamed_duplicate_ids: snap.renamed,
         documents_without_shingles: (0..sigs.len()).filter(|&d| sigs.size(d) == 0).count() as u64,
-        documents_shingled_in_full: 0,
+        documents_shingled_in_full: count_basis(Basis::Full),
         documents_compared_whole: count_basis(Basis::Whole),
         documents_judged_outside_chrome: count_basis(Basis::Core) + count_basis(Basis::Page),
         exact_duplicate_clusters: exact_clusters,
@@ -1091,7 +1094,8 @@ fn stubs(
 /// records (or their texts read again and segmented).
 fn line_words(ctx: &Ctx, wanted: &WantedRanges) -> HashMap<u32, Vec<(u32, u32)>> {
     if let Some(spill) = ctx.spill {
-        let read: Option<Vec<(u32, Vec<(u32, u32)>)>> = wanted
+        type DocLines = (u32, Vec<(u32, u32)>);
+        let read: Option<Vec<DocLines>> = wanted
             .par_iter()
             .map(|(&d, _)| {
                 let parts = spill.read(ctx.records[d as usize]).ok()?;

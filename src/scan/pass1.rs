@@ -281,7 +281,7 @@ impl Counter {
 }
 
 /// `id`, or `id#2`, `id#3`… when it is already taken (ids are remembered by 128-bit hash).
-fn unique_id(id: String, seen: &mut HashSet<u128>, renamed: &mut u64) -> String {
+pub(crate) fn unique_id(id: String, seen: &mut HashSet<u128>, renamed: &mut u64) -> String {
     if seen.insert(xxh3_128(id.as_bytes())) {
         return id;
     }

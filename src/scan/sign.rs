@@ -53,6 +53,10 @@ pub enum Basis {
     /// of a reference page whose article is the lists it shares), never template, site chrome
     /// or frequent text.
     Page,
+    /// Its text outside frequent text: even its own words anywhere on the page are shorter
+    /// than one shingle, on a site small enough for a few pages to be half of it (a story on
+    /// three of its six pages, whose paragraphs count as chrome there).
+    Full,
 }
 
 /// Site chrome: units held by so many documents of a site that no copy group explains them
@@ -438,7 +442,8 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         Some(_) => (Vec::new(), Vec::new()),
         None => watched_units(parts, site, job.watch, &chrome_lines),
     };
-    let content = content_shingles(parts, &excluded, not_own_lines, ctx.cfg);
+    let frequent_lines = || excluded_lines(parts, |key| ctx.chrome.is_frequent(site, key));
+    let content = content_shingles(parts, &excluded, not_own_lines, frequent_lines, ctx.cfg);
     let mut shingles = content.shingles;
     // A MinHash signature is the same for a set and for a list with repeats, so the shingles
     // are only sorted when the set itself is kept; otherwise they are just counted.
@@ -552,6 +557,7 @@ pub(crate) fn content_shingles<'c>(
     parts: &DocParts,
     excluded: &[bool],
     not_own: impl FnOnce() -> &'c [bool],
+    frequent: impl FnOnce() -> Vec<bool>,
     cfg: &Config,
 ) -> ContentShingles {
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
@@ -593,12 +599,25 @@ pub(crate) fn content_shingles<'c>(
             .collect(),
         None => excluded_raw.to_vec(),
     };
-    let (mask, basis): (&[bool], Basis) = if content_words >= min_units && !thin {
+    let is_content = content_words >= min_units && !thin;
+    let is_core = own_words >= min_units && own_words > content_words;
+    let page_words = words_outside(&page_mask);
+    // Only computed for what falls through to it.
+    let frequent_mask: Vec<bool> = if !is_content && !is_core && page_words < min_units {
+        frequent()
+    } else {
+        vec![true; parts.lines.len()]
+    };
+    let outside_frequent = with_not_content(parts, &frequent_mask);
+    let (mask, basis): (&[bool], Basis) = if is_content {
         (&excluded, Basis::Content)
-    } else if own_words >= min_units && own_words > content_words {
+    } else if is_core {
         (own, Basis::Core)
-    } else if words_outside(&page_mask) >= min_units {
+    } else if page_words >= min_units {
         (&page_mask, Basis::Page)
+    } else if words_outside(&outside_frequent) >= min_units {
+        // A story on half the pages of a small site, whose paragraphs count as chrome there.
+        (&outside_frequent, Basis::Full)
     } else {
         (&page_mask, Basis::Whole)
     };
@@ -658,11 +677,13 @@ pub(crate) fn left_out_lines(
     parts: &DocParts,
     excluded: &[bool],
     not_own: &[bool],
+    frequent: &[bool],
     basis: Basis,
 ) -> Vec<bool> {
     let mask = match basis {
         Basis::Content => excluded,
         Basis::Core => not_own,
+        Basis::Full => frequent,
         // structural boilerplate included
         Basis::Page | Basis::Whole => {
             return not_own

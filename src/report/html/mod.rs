@@ -157,12 +157,20 @@ pub fn write_for_report(
     opts: &HtmlOptions,
 ) -> io::Result<()> {
     let recorded = report.timing.as_ref().and_then(|t| t.corpus.as_deref());
-    let texts = match corpus.or(recorded.map(Path::new)) {
-        Some(root) => texts::read_corpus(root, report, &wanted_ids(report, opts)),
-        None => Texts::none(
-            "the report does not record its corpus (it was written with --no-timing), so no \
+    let inputs = report.timing.as_ref().filter(|t| !t.inputs.is_empty());
+    let wanted = wanted_ids(report, opts);
+    let texts = match (corpus, inputs) {
+        (None, Some(t)) => {
+            let dir = Path::new(t.working_dir.as_deref().unwrap_or("."));
+            texts::read_inputs(&t.inputs, dir, report, &wanted)
+        }
+        _ => match corpus.or(recorded.map(Path::new)) {
+            Some(root) => texts::read_corpus(root, report, &wanted),
+            None => Texts::none(
+                "the report does not record its corpus (it was written with --no-timing), so no \
              text could be read again (pass --corpus DIR)",
-        ),
+            ),
+        },
     };
     write_page(path, &render(report, &texts, opts))
 }

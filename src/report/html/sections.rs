@@ -292,6 +292,13 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
     if let Some(why) = &texts.unavailable {
         w!(out, r#"<p class="warn">Texts not shown: {}.</p>"#, Esc(why));
     }
+    if !texts.changed.is_empty() {
+        w!(
+            out,
+            r#"<p class="warn">{} changed since the scan: the figures beside them are of the text the scan read, not of the text shown.</p>"#,
+            Esc(&crate::plural::count(texts.changed.len() as u64, "text"))
+        );
+    }
     let ngram = if report.summary.parameters.shingle == "words" {
         report.summary.parameters.ngram.clamp(3, 8)
     } else {
@@ -317,6 +324,17 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
             let (a, b) = compared[i];
             match (texts.get(a), texts.get(b)) {
                 (Some(ta), Some(tb)) if i < n_text => {
+                    let changed: Vec<&str> = [a, b]
+                        .into_iter()
+                        .filter(|id| texts.changed.contains(*id))
+                        .collect();
+                    if !changed.is_empty() {
+                        w!(
+                            out,
+                            r#"<p class="warn">Changed since the scan: {} (the figures are of the text the scan read).</p>"#,
+                            Esc(&changed.join(", "))
+                        );
+                    }
                     let (ma, mb) = mark_shared(ta, tb, ngram, fold, TEXT_BYTES);
                     side_by_side(out, (a, &ma), (b, &mb));
                 }

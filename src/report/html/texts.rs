@@ -7,7 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::config::{InputOptions, SiteMode};
-use crate::corpus::{read_documents, walk, InputFile};
+use crate::corpus::{read_documents, walk, walk_inputs_from, InputFile};
 use crate::report::types::{Annotation, Report};
 
 /// Longest text kept for comparison: enough for any article, bounded for a huge document.
@@ -19,6 +19,9 @@ pub struct Texts {
     by_id: HashMap<String, String>,
     /// Why no text could be read at all (no corpus known, corpus gone), said in the page.
     pub unavailable: Option<String>,
+    /// Documents read again whose text is not the one the scan read (its hash differs), in
+    /// order: the page's figures are not of the text it shows.
+    pub changed: BTreeSet<String>,
 }
 
 impl Texts {
@@ -27,6 +30,7 @@ impl Texts {
         Texts {
             by_id: HashMap::new(),
             unavailable: Some(reason.into()),
+            changed: BTreeSet::new(),
         }
     }
 
@@ -113,21 +117,75 @@ pub fn read_corpus(root: &Path, report: &Report, wanted: &BTreeSet<String>) -> T
     }
     let input = input_options(report);
     let tree = walk(root, &input.site_mode);
-    let found: Vec<Vec<(String, String)>> = tree
-        .files
+    read_walked(
+        &tree.files,
+        &root.display().to_string(),
+        &input,
+        report,
+        wanted,
+    )
+}
+
+/// Reads the `wanted` documents of a saved report from the inputs it records (`timing.inputs`,
+/// given from `working_dir`), walked as the scan walked them, so that ids are the same.
+pub fn read_inputs(
+    inputs: &[String],
+    working_dir: &Path,
+    report: &Report,
+    wanted: &BTreeSet<String>,
+) -> Texts {
+    let Some((first, more)) = inputs.split_first() else {
+        return Texts::none("the report records no input that can be read again");
+    };
+    let mut cfg = crate::Config::new(first);
+    cfg.more_roots = more.iter().map(std::path::PathBuf::from).collect();
+    cfg.input = input_options(report);
+    let tree = walk_inputs_from(&cfg, Some(working_dir));
+    read_walked(&tree.files, &inputs.join(", "), &cfg.input, report, wanted)
+}
+
+/// Most files a corpus walked again for a saved report may hold beyond twice the files the
+/// report's scan found: a folder far larger is not that corpus (an edited report naming `/`).
+const EXTRA_FILES_ALLOWED: u64 = 1000;
+
+/// Reads the `wanted` documents from the walked `files` of the corpus `shown`.
+fn read_walked(
+    files: &[InputFile],
+    shown: &str,
+    input: &InputOptions,
+    report: &Report,
+    wanted: &BTreeSet<String>,
+) -> Texts {
+    let expected = report.summary.files.saturating_mul(2) + EXTRA_FILES_ALLOWED;
+    if files.len() as u64 > expected {
+        return Texts::none(format!(
+            "'{shown}' holds {} where the scan found {}: it is not the corpus of this report, so no text was read again (pass --corpus DIR)",
+            crate::plural::count(files.len() as u64, "file"),
+            report.summary.files
+        ));
+    }
+    let recorded = report.timing.as_ref().map(|t| &t.text_hashes);
+    let found: Vec<Vec<(String, String, bool)>> = files
         .par_iter()
         .map(|file| {
             let mut got = Vec::new();
-            read_documents(file, &input, |doc| {
+            read_documents(file, input, |doc| {
                 if wanted.contains(&doc.id) {
-                    got.push((doc.id, doc.text));
+                    let now = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(doc.text.as_bytes()));
+                    let changed = recorded
+                        .and_then(|r| r.get(&doc.id))
+                        .is_some_and(|then| *then != now);
+                    got.push((doc.id, doc.text, changed));
                 }
             });
             got
         })
         .collect();
     let mut texts = Texts::default();
-    for (id, text) in found.into_iter().flatten() {
+    for (id, text, changed) in found.into_iter().flatten() {
+        if changed {
+            texts.changed.insert(id.clone());
+        }
         texts.insert(id, text);
     }
     texts
