@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::detect::units::Unit;
 use crate::report::summary::human_bytes;
+
+mod codec;
 use crate::text::{shingle_word, Segmented};
 
 /// A line of a document, without its text.
@@ -181,6 +183,11 @@ pub struct Record {
     pub len: u32,
 }
 
+thread_local! {
+    /// Each thread's buffer for the record it encodes or reads.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Bytes of the file set aside at a time for one writer's buffer.
 const EXTENT: usize = 1 << 20;
 
@@ -240,7 +247,15 @@ impl Spill {
 
     /// Appends the record of one document and says where it lies.
     pub fn write(&self, parts: &DocParts) -> io::Result<Record> {
-        let bytes = postcard::to_stdvec(parts).map_err(io::Error::other)?;
+        SCRATCH.with_borrow_mut(|bytes| {
+            bytes.clear();
+            codec::encode(parts, bytes);
+            self.append(bytes)
+        })
+    }
+
+    /// Appends one encoded record.
+    fn append(&self, bytes: &[u8]) -> io::Result<Record> {
         let len = u32::try_from(bytes.len())
             .map_err(|_| io::Error::other("a document record over 4 GiB"))?;
         let taken = self.pool.lock().map_err(|_| lock_error())?.pop();
@@ -256,7 +271,7 @@ impl Spill {
             offset: extent.base + extent.buf.len() as u64,
             len,
         };
-        extent.buf.extend_from_slice(&bytes);
+        extent.buf.extend_from_slice(bytes);
         self.written
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.pool.lock().map_err(|_| lock_error())?.push(extent);
@@ -284,9 +299,12 @@ impl Spill {
 
     /// Reads one document's record back (after [`Spill::finish_writing`]).
     pub fn read(&self, record: Record) -> io::Result<DocParts> {
-        let mut bytes = vec![0u8; record.len as usize];
-        read_exact_at(&self.file, &mut bytes, record.offset)?;
-        postcard::from_bytes(&bytes).map_err(io::Error::other)
+        SCRATCH.with_borrow_mut(|bytes| {
+            // The buffer is reused: no zeroed allocation per record.
+            bytes.resize(record.len as usize, 0);
+            read_exact_at(&self.file, bytes, record.offset)?;
+            codec::decode(bytes)
+        })
     }
 }
 

@@ -501,7 +501,7 @@ fn decode_utf16(bytes: &[u8], big_endian: bool) -> String {
 /// Old Mac line ends: a CR not followed by LF ends a line too. Replaced in place (one byte for
 /// one), so byte offsets into the text do not move.
 fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     let mut bytes = text.into_bytes();
@@ -545,11 +545,17 @@ fn read_line_bounded(
 
 /// A NUL byte in the first 8 KiB marks a binary file, as in most text tools.
 pub(super) fn looks_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(8192)].contains(&0)
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
 /// Decodes UTF-8, replacing invalid sequences; the flag says whether any were replaced.
 fn decode_utf8(bytes: Vec<u8>) -> (String, bool) {
+    // simdutf8 checks valid text several times faster than the standard library, which still
+    // finds where invalid text goes wrong.
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        return (unsafe { String::from_utf8_unchecked(bytes) }, false);
+    }
     match String::from_utf8(bytes) {
         Ok(s) => (s, false),
         Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), true),

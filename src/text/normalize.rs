@@ -515,13 +515,24 @@ pub fn hash_digits_folded(
     }
     scratch.clear();
     let mut in_number = false;
-    for c in norm.chars() {
-        if !c.is_numeric() {
+    let mut i = 0;
+    // Byte by byte over ASCII (where only 0-9 are numeric), by character elsewhere.
+    while let Some(&b) = norm.as_bytes().get(i) {
+        let (c, numeric, len) = if b < 0x80 {
+            (b as char, b.is_ascii_digit(), 1)
+        } else {
+            let Some(c) = norm[i..].chars().next() else {
+                break;
+            };
+            (c, c.is_numeric(), c.len_utf8())
+        };
+        if !numeric {
             scratch.push(c);
         } else if !in_number {
             scratch.push('0');
         }
-        in_number = c.is_numeric();
+        in_number = numeric;
+        i += len;
     }
     hash_normalized(scratch)
 }
@@ -722,6 +733,29 @@ mod tests {
             let expected_words: Vec<Vec<u8>> =
                 expected.split(' ').filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
             proptest::prop_assert_eq!(words, expected_words);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folded_hash_matches_folding_by_character(
+            text in "[a-z0-9 .,٣½Ⅻé]{0,40}",
+        ) {
+            let mut reference = String::new();
+            let mut in_number = false;
+            for c in text.chars() {
+                if !c.is_numeric() {
+                    reference.push(c);
+                } else if !in_number {
+                    reference.push('0');
+                }
+                in_number = c.is_numeric();
+            }
+            let stats = Appended { words: 1, digits: 1, chars: 1 };
+            let mut scratch = String::new();
+            let folded = hash_digits_folded(&text, stats, false, 0, &mut scratch);
+            proptest::prop_assert_eq!(&scratch, &reference);
+            proptest::prop_assert_eq!(folded, hash_normalized(&reference));
         }
     }
 

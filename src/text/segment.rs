@@ -109,10 +109,12 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
     };
     let mut scratch = String::new();
     // Each entry: index of the line, and whether a blank line came before it.
-    let mut after_blank = Vec::new();
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    seg.lines.reserve(lines);
+    let mut after_blank = Vec::with_capacity(lines);
     let mut saw_blank = false;
     let mut offset = 0usize;
-    for (i, raw) in text.split_inclusive('\n').enumerate() {
+    for (i, raw) in lines_inclusive(text).enumerate() {
         let start = offset;
         offset += raw.len();
         let content = raw.strip_suffix('\n').unwrap_or(raw);
@@ -188,6 +190,22 @@ pub fn segment(text: &str, fold_digits: bool) -> Segmented {
     seg
 }
 
+/// `text.split_inclusive('\n')`, each line end found by `memchr` (several times faster
+/// than the standard library's search on lines of prose).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        // `end` follows an ASCII byte or is the end: a character boundary.
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
 /// The hash of a line without words (`|`, `-----`, `.`): its characters without white space,
 /// so that a site's separator lines are told apart and counted like its other lines. No
 /// normalised text is made of such characters, so it is no other line's hash.
@@ -260,6 +278,24 @@ fn make_block(seg: &Segmented, lines: Range<usize>, scratch: &mut String, fold: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_split_as_split_inclusive_splits_them() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\n\nb\n",
+            "é\r\n✓\n\n",
+            "\n\nx",
+        ] {
+            let ours: Vec<&str> = lines_inclusive(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
 
     #[test]
     fn paragraphs_with_spans() {
