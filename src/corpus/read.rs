@@ -94,7 +94,7 @@ impl FieldsSeen {
 }
 
 /// Reads `file`, calling `emit` once per document in file order. Every reader's documents
-/// pass [`bounded`]: ids are capped, and a document of more lines than its segments may cost
+/// pass `bounded`: ids are capped, and a document of more lines than its segments may cost
 /// is skipped with the reason.
 pub fn read_documents(
     file: &InputFile,
