@@ -305,15 +305,7 @@ fn subject_in_scan(cfg: &Config, out: &ScanOutput, arg: &str) -> Result<Subject,
             .find(|x| x.path == file.rel && x.line.unwrap_or(0) == doc.line);
         found = Some(Subject {
             id: arg.to_string(),
-            template_lines: annotation
-                .map(|x| {
-                    x.spans
-                        .iter()
-                        .filter(|s| s.kind == SpanKind::Template)
-                        .map(|s| (s.start_line, s.end_line))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            template_lines: template_lines(annotation),
             site: annotation.and_then(|x| x.site.clone()),
             text: doc.text,
             chrome_lines: Vec::new(),
@@ -380,15 +372,7 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
             // by position.
             let annotation = out.annotations.get(next);
             next += 1;
-            let template_lines = annotation
-                .map(|x| {
-                    x.spans
-                        .iter()
-                        .filter(|s| s.kind == SpanKind::Template)
-                        .map(|s| (s.start_line, s.end_line))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let template_lines = template_lines(annotation);
             f(&Subject {
                 id: annotation.map_or(doc.id, |x| x.id.clone()),
                 text: doc.text,
@@ -812,6 +796,19 @@ impl fmt::Display for Explanation {
         }
         Ok(())
     }
+}
+
+/// The (first, last) line of each template span the scan annotated in a document.
+fn template_lines(annotation: Option<&crate::report::Annotation>) -> Vec<(u32, u32)> {
+    annotation
+        .map(|x| {
+            x.spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Template)
+                .map(|s| (s.start_line, s.end_line))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
