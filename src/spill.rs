@@ -22,7 +22,7 @@ mod codec;
 use crate::text::{shingle_word, Segmented};
 
 /// A line of a document, without its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePart {
     /// 1-based line number.
     pub number: u32,

@@ -882,22 +882,6 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
-/// Whether a character is of a script written without spaces between words (Han, kana,
-/// Thai, Lao, Khmer, Myanmar, Tibetan): there a run of text is many words.
-fn unspaced_script(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF // Thai, Lao
-        | 0x0F00..=0x0FFF // Tibetan
-        | 0x1000..=0x109F // Myanmar
-        | 0x1780..=0x17FF // Khmer
-        | 0x3040..=0x30FF // Hiragana, Katakana
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF // Han
-        | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x3134F)
-}
-
 /// A line's words as a reader counts them: runs between spaces, and in scripts written
 /// without spaces one word per two characters (a Chinese or Japanese word is one to three),
 /// so that prose in those scripts is prose to the classifier.
@@ -907,7 +891,10 @@ fn word_count(line: &str) -> u32 {
     if !line.bytes().any(|b| b >= 0xE0) {
         return spaced;
     }
-    let unspaced = line.chars().filter(|&c| unspaced_script(c)).count() as u32;
+    let unspaced = line
+        .chars()
+        .filter(|&c| crate::text::normalize::is_unspaced(c))
+        .count() as u32;
     spaced + unspaced / 2
 }
 

@@ -34,13 +34,7 @@ pub(super) fn encode(parts: &DocParts, out: &mut Vec<u8>) {
     );
     let mut w = Writer { out };
     w.len(parts.lines.len());
-    let mut prev = LinePart {
-        number: 0,
-        bytes: (0, 0),
-        first_word: 0,
-        words: 0,
-        norm: (0, 0),
-    };
+    let mut prev = LinePart::default();
     for l in &parts.lines {
         w.delta(prev.number.wrapping_add(1), l.number);
         w.delta(prev.bytes.1.wrapping_add(1), l.bytes.0);
@@ -114,13 +108,7 @@ pub(super) fn decode(bytes: &[u8]) -> io::Result<DocParts> {
         lines: Vec::with_capacity(r.len(7)?),
         ..DocParts::default()
     };
-    let mut prev = LinePart {
-        number: 0,
-        bytes: (0, 0),
-        first_word: 0,
-        words: 0,
-        norm: (0, 0),
-    };
+    let mut prev = LinePart::default();
     for _ in 0..parts.lines.capacity() {
         let number = r.delta(prev.number.wrapping_add(1))?;
         let start = r.delta(prev.bytes.1.wrapping_add(1))?;

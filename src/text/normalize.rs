@@ -677,30 +677,16 @@ mod tests {
         let mut stats = Appended::default();
         let mut in_word = false;
         for c in text.chars() {
-            if c.is_alphanumeric() && is_unspaced(c) {
-                // a word by itself
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                stats.words += 1;
-                stats.chars += 1;
-                if c.is_numeric() {
-                    stats.digits += 1;
-                }
-                if fold_digits && c.is_numeric() {
-                    out.push('0');
-                } else {
-                    out.extend(c.to_lowercase());
-                }
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word && !out.is_empty() {
-                    out.push(' ');
-                }
-                if !in_word {
+            if c.is_alphanumeric() {
+                // a character of a script without spaces is a word by itself
+                let unspaced = is_unspaced(c);
+                if unspaced || !in_word {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
                     stats.words += 1;
                 }
-                in_word = true;
+                in_word = !unspaced;
                 stats.chars += 1;
                 if c.is_numeric() {
                     stats.digits += 1;
