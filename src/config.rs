@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::progress::ProgressReporter;
+
 /// Default similarity threshold for near-duplicate documents (estimated Jaccard of shingle sets).
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Default containment threshold: a copy holding this share of a longer document's shingles
@@ -82,7 +84,7 @@ impl SiteMode {
 pub use crate::text::ShingleKind;
 
 /// How LSH candidate pairs are verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VerifyMode {
     /// Estimated Jaccard from the full MinHash signatures; pairs whose estimate lies within
@@ -96,7 +98,7 @@ pub enum VerifyMode {
 
 /// Whether the annotations strip later copies of shared text (`reused` spans: blocks other
 /// documents hold, and long runs of frequent content inside a page's article).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StripReused {
     /// Strip them, except in a document they would leave with under `--stub-share` of its
@@ -120,7 +122,7 @@ impl StripReused {
 }
 
 /// Which member of a duplicate cluster is kept as its representative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeepPolicy {
     /// The smallest id.
@@ -132,7 +134,7 @@ pub enum KeepPolicy {
 }
 
 /// How the files of the inputs are read (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
     /// By the file name: `.txt`, `.md`, `.jsonl`, `.json` (JSON Lines when its first record
@@ -265,9 +267,9 @@ pub struct Config {
     /// Worker threads; `None` uses every core.
     #[serde(skip)]
     pub threads: Option<usize>,
-    /// Show progress bars (they are hidden anyway when stderr is not a terminal).
+    /// Where the scan reports its progress (nowhere by default; the command line's bars).
     #[serde(skip)]
-    pub progress: bool,
+    pub progress: ProgressReporter,
     /// Where to keep what reading the corpus produced, for fast re-runs (see `cache`).
     #[serde(skip)]
     pub cache: Option<PathBuf>,
@@ -296,7 +298,7 @@ impl Config {
             more_roots: Vec::new(),
             stdin_copy: None,
             threads: None,
-            progress: false,
+            progress: ProgressReporter::default(),
             cache: None,
             spill: true,
             temp_dir: None,

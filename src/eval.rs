@@ -14,7 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::plural::{count, noun};
+use crate::human::{count, noun};
 use crate::report::{Annotation, Report};
 
 /// Labels for a corpus.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
-use crate::plural::count;
+use crate::human::count;
 use crate::report::SpanKind;
 use crate::scan::{
     content_shingles, document_parts, left_out_lines, Basis, ScanOutput, CHROME_SHARE,
@@ -149,7 +149,7 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
             |s| {
                 format!(
                     "no document in it: {} skipped, the first for: {}",
-                    crate::plural::count(outcome.skipped.len() as u64, "entry"),
+                    crate::human::count(outcome.skipped.len() as u64, "entry"),
                     s.reason
                 )
             },

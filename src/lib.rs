@@ -26,8 +26,8 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 mod files;
-mod plural;
-mod progress;
+pub mod human;
+pub mod progress;
 pub mod report;
 mod scan;
 pub mod sketch;
@@ -51,6 +51,6 @@ pub mod internals {
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;
     pub use crate::detect::units::units;
-    pub use crate::plural::{count, noun};
+    pub use crate::human::{count, noun};
     pub use crate::spill::{DocParts, Spill};
 }

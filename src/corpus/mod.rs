@@ -9,7 +9,7 @@ mod site;
 mod walk;
 mod warc;
 
-use crate::plural::count;
+use crate::human::count;
 use std::path::PathBuf;
 
 pub use boilerplate::{Boilerplate, BoilerplateReason};

@@ -395,7 +395,7 @@ fn junk_after(junk: u64, number: u32) -> SkipReason {
     };
     SkipReason::MalformedWarc(format!(
         "{} {place} that are no WARC record (passed over to the next record header)",
-        crate::plural::count(junk, "byte")
+        crate::human::count(junk, "byte")
     ))
 }
 

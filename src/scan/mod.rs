@@ -29,8 +29,8 @@ use crate::corpus::{
     Skipped,
 };
 use crate::detect::near::Thresholds;
-use crate::plural::count;
-use crate::progress::Progress;
+use crate::human::count;
+use crate::progress::{Stage, StageProgress};
 use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
@@ -518,7 +518,7 @@ fn input_warnings(cfg: &Config, read: &InputsRead) -> Vec<String> {
          WARC) and the flag was not used; --format jsonl reads files as JSON Lines",
         flags.join(", "),
         count(n, "file"),
-        crate::plural::noun(n, "was")
+        crate::human::noun(n, "was")
     )]
 }
 
@@ -568,7 +568,7 @@ fn map_documents<T: Send>(
 }
 
 /// A progress bar over the given files.
-fn stage_progress(ctx: &Ctx, file_ids: &[u32], stage: &str) -> Progress {
+fn stage_progress<'a>(ctx: &Ctx<'a>, file_ids: &[u32], stage: Stage) -> StageProgress<'a> {
     let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
-    Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total)
+    ctx.cfg.progress.start(stage, file_ids.len() as u64, total)
 }

@@ -17,7 +17,7 @@ use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
     text_follows, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
 };
-use crate::progress::Progress;
+use crate::progress::{Stage, StageProgress};
 use crate::sketch::MinHasher;
 use crate::spill::{DocParts, SpillState};
 use crate::text::{count_distinct, shingle_into, word_shingles_of_hashes};
@@ -252,7 +252,7 @@ pub(super) fn sign_corpus(
     let mut hits: PerDoc<Hit> = PerDoc::with_documents(n);
     let mut shared: PerDoc<SharedBlock> = PerDoc::with_documents(n);
     let all_files: Vec<u32> = (0..files.len() as u32).collect();
-    let progress = stage_progress(&ctx, &all_files, "signing");
+    let progress = stage_progress(&ctx, &all_files, Stage::Signing);
     let job = Job {
         exclusion: &Exclusion::Candidates(&pass1.watch),
         watch: &pass1.watch,
@@ -301,7 +301,7 @@ pub(super) fn analyze_files(
     ctx: &Ctx,
     file_ids: &[u32],
     job: Job,
-    progress: &Progress,
+    progress: &StageProgress,
 ) -> Vec<Analysis> {
     match ctx.spill {
         Some(_) => analyze_from_spill(ctx, file_ids, job, progress),
@@ -314,7 +314,12 @@ fn wanted(job: &Job, d: u32) -> bool {
 }
 
 /// From the documents' records: no file is opened again.
-fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+fn analyze_from_spill(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    job: Job,
+    progress: &StageProgress,
+) -> Vec<Analysis> {
     let Some(spill) = ctx.spill else {
         return analyze_from_files(ctx, file_ids, job, progress);
     };
@@ -353,7 +358,7 @@ fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
             hasher: ctx.hasher.clone(),
             ..*ctx
         };
-        let hidden = Progress::new(false, "", 0, 0);
+        let hidden = StageProgress::hidden();
         let retry = Job {
             only: Some(&unreadable),
             ..job
@@ -372,7 +377,12 @@ fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 }
 
 /// Reading, decoding and segmenting the documents again (no spill).
-fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+fn analyze_from_files(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    job: Job,
+    progress: &StageProgress,
+) -> Vec<Analysis> {
     let per_file: Vec<Vec<Analysis>> = file_ids
         .par_iter()
         .map(|&f| {

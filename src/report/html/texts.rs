@@ -160,7 +160,7 @@ fn read_walked(
     if files.len() as u64 > expected {
         return Texts::none(format!(
             "'{shown}' holds {} where the scan found {}: it is not the corpus of this report, so no text was read again (pass --corpus DIR)",
-            crate::plural::count(files.len() as u64, "file"),
+            crate::human::count(files.len() as u64, "file"),
             report.summary.files
         ));
     }
