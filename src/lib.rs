@@ -39,7 +39,7 @@ pub use corpus::{
     Boilerplate, BoilerplateReason, Compression, Document, Format, InputFile, SkipReason, Skipped,
 };
 pub use report::{Annotation, Report};
-pub use scan::{scan, ScanError, ScanOutput};
+pub use scan::{scan, ScanError, ScanOutput, Scanner};
 
 /// The stages' own entry points, for the benches and the corpus generator, and the command
 /// line's count-and-noun helper: not a stable API.

@@ -46,6 +46,9 @@ pub enum Format {
     Warc,
     /// A Parquet file (`.parquet`, not compressed outside): one document per row.
     Parquet,
+    /// Documents a program handed over in memory (a table of the Python package, a
+    /// [`crate::Scanner`] batch): no file holds them, so their text is kept with their record.
+    Memory,
 }
 
 impl Format {
@@ -53,7 +56,10 @@ impl Format {
     /// (an HTML page or WARC record is parsed and extracted again, a Parquet row group is
     /// decompressed whole), so that the scan keeps the text with the document's record.
     pub fn costly_to_read_again(self) -> bool {
-        matches!(self, Format::Html | Format::Warc | Format::Parquet)
+        matches!(
+            self,
+            Format::Html | Format::Warc | Format::Parquet | Format::Memory
+        )
     }
 }
 
@@ -106,6 +112,22 @@ pub struct Document {
     pub lossy_utf8: bool,
     /// For an HTML page: the runs of lines its structure shows to be boilerplate.
     pub boilerplate: Vec<Boilerplate>,
+}
+
+impl Document {
+    /// A document of plain text with this id, no site, as a program hands one over
+    /// ([`crate::Scanner`]); set `site` for template counting per site.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Document {
+        Document {
+            id: id.into(),
+            path: String::new(),
+            line: 0,
+            site: None,
+            text: text.into(),
+            lossy_utf8: false,
+            boilerplate: Vec::new(),
+        }
+    }
 }
 
 /// A file, JSONL line or tree entry that was not used, and why.

@@ -173,6 +173,9 @@ fn read_unbounded(
         super::parquet::read_parquet(file, opts, &mut outcome, &mut emit);
         return outcome;
     }
+    if file.format == Format::Memory {
+        return outcome;
+    }
     if file.format == Format::Warc {
         let open = || super::warc::warc_stream(open_regular(&file.path)?, file.compression);
         super::warc::read_warc(file, opts, &open, &mut outcome, &mut emit);
@@ -199,6 +202,8 @@ fn read_from(
         Format::Html => super::page::read_html(file, opts, reader, outcome, emit),
         // read by read_documents and read_bytes: they need a file they can open again
         Format::Warc | Format::Parquet => {}
+        // no file holds them: their text is in the scan's records
+        Format::Memory => {}
     }
 }
 

@@ -290,7 +290,7 @@ pub fn write_clean_corpus(
                 Format::Html => {
                     clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Text).map(Ok)
                 }
-                Format::Warc | Format::Parquet => {
+                Format::Warc | Format::Parquet | Format::Memory => {
                     clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Records)
                         .map(Ok)
                 }
@@ -413,7 +413,7 @@ pub fn copy_name(file: &InputFile) -> String {
     match file.format {
         Format::Text | Format::JsonLines => file.clean_rel.clone(),
         Format::Html => text_name(file),
-        Format::Warc | Format::Parquet => format!("{}.jsonl", file.clean_rel),
+        Format::Warc | Format::Parquet | Format::Memory => format!("{}.jsonl", file.clean_rel),
     }
 }
 

@@ -10,12 +10,14 @@
 //! [`crate::spill`]). Documents are read again only for the texts the report quotes, or when no
 //! spill could be written.
 
+mod batches;
 mod output;
 mod pass1;
 mod rounds;
 mod sign;
 mod state;
 
+pub use batches::Scanner;
 pub use state::decode_snapshot_payload;
 
 /// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
@@ -87,6 +89,10 @@ pub enum ScanError {
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// Documents handed over in memory need a temporary file for their records (no file
+    /// holds them to be read again), and none could be made.
+    #[error("documents given in memory need a temporary file of records, and it is {0}: set a temporary folder with room (Config::temp_dir, TMPDIR)")]
+    NoRecordFile(String),
 }
 
 /// Everything the per-document passes share.
@@ -178,14 +184,19 @@ pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
             }
         }
     }
+    let pool = thread_pool(cfg)?;
+    Ok(pool.install(|| run(cfg, pool.current_num_threads())))
+}
+
+/// The scan's worker threads: `--threads`, or every core.
+fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool, ScanError> {
     // More threads than a few per core only cost start-up time (-j 5000 on 25 documents).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cfg.threads.map_or(0, |n| n.min(4 * cores));
-    let pool = rayon::ThreadPoolBuilder::new()
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| ScanError::Threads(e.to_string()))?;
-    Ok(pool.install(|| run(cfg, pool.current_num_threads())))
+        .map_err(|e| ScanError::Threads(e.to_string()))
 }
 
 /// Wall time of the stages of a scan.
@@ -297,52 +308,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         &mut clock,
         &mut read,
     );
-
-    let params = scan_lsh_params(cfg);
-    // The context borrows what the rounds only read; the rounds borrow the rest.
-    let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
-    let site_docs = sign::site_doc_counts(&snap.metas);
-    let chrome = Chrome::new(
-        &snap.watch,
-        &site_docs,
-        cfg.blocks.template_min_docs,
-        cfg.near.frequent_docs,
-    );
-    let changed = ChangedDocs::default();
-    let ctx = Ctx {
-        changed: &changed,
-        chrome: &chrome,
-        cfg,
-        files: &files,
-        metas: &snap.metas,
-        first_doc: &snap.first_doc,
-        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
-        spill: spill.file.as_ref().filter(|_| spill_usable),
-        records: &spill.records,
-    };
-    let state = RoundState {
-        watch: &snap.watch,
-        figures: &mut snap.figures,
-        hits: &snap.hits,
-        shared: &snap.shared,
-        sigs: &mut snap.sigs,
-        versions: &mut snap.versions,
-        signed_with: &mut snap.signed_with,
-    };
-    let (final_round, templates) = rounds::settle(&ctx, state, params);
-    clock.lap("cluster, templates, re-sign");
-
-    let mut out = output::build(
-        &ctx,
-        output::BuildInput {
-            snap: &snap,
-            templates: &templates,
-            round: &final_round,
-            params,
-            clock,
-            threads,
-        },
-    );
+    let mut out = settle_and_report(cfg, &files, &mut snap, &spill, clock, threads);
     // A scan that reused the cache read no document: a temporary file it lacked room for
     // cost nothing.
     let read_documents = !matches!(cache_status.as_deref(), Some("reused"));
@@ -360,21 +326,91 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     };
     if let Some(timing) = out.report.timing.as_mut() {
         timing.cache = cache_status;
+    }
+    out.files = files;
+    conclude(cfg, &mut out, &snap, &spill, read_documents);
+    out
+}
+
+/// The scan after pass 1 and the first signing: the rounds (candidates, verification,
+/// clusters, templates by cluster, re-signing), then the report and annotations.
+fn settle_and_report(
+    cfg: &Config,
+    files: &[InputFile],
+    snap: &mut Snapshot,
+    spill: &SpillState,
+    mut clock: Stopwatch,
+    threads: usize,
+) -> ScanOutput {
+    let params = scan_lsh_params(cfg);
+    // The context borrows what the rounds only read; the rounds borrow the rest.
+    let spill_usable = spill.file.is_some() && spill.records.len() == snap.metas.len();
+    let site_docs = sign::site_doc_counts(&snap.metas);
+    let chrome = Chrome::new(
+        &snap.watch,
+        &site_docs,
+        cfg.blocks.template_min_docs,
+        cfg.near.frequent_docs,
+    );
+    let changed = ChangedDocs::default();
+    let ctx = Ctx {
+        changed: &changed,
+        chrome: &chrome,
+        cfg,
+        files,
+        metas: &snap.metas,
+        first_doc: &snap.first_doc,
+        hasher: MinHasher::new(cfg.near.num_perm, cfg.near.seed),
+        spill: spill.file.as_ref().filter(|_| spill_usable),
+        records: &spill.records,
+    };
+    let state = RoundState {
+        watch: &snap.watch,
+        figures: &mut snap.figures,
+        hits: &snap.hits,
+        shared: &snap.shared,
+        sigs: &mut snap.sigs,
+        versions: &mut snap.versions,
+        signed_with: &mut snap.signed_with,
+    };
+    let (final_round, templates) = rounds::settle(&ctx, state, params);
+    clock.lap("cluster, templates, re-sign");
+    output::build(
+        &ctx,
+        output::BuildInput {
+            snap,
+            templates: &templates,
+            round: &final_round,
+            params,
+            clock,
+            threads,
+        },
+    )
+}
+
+/// What every scan adds to its output last: the temporary file's account, where the texts
+/// are, and what the user must know about the input (an error, warnings).
+fn conclude(
+    cfg: &Config,
+    out: &mut ScanOutput,
+    snap: &Snapshot,
+    spill: &SpillState,
+    read_documents: bool,
+) {
+    if let Some(timing) = out.report.timing.as_mut() {
         timing.spill = Some(spill.describe());
     }
-    record_where_texts_are(cfg, &mut out);
+    record_where_texts_are(cfg, out);
     let read = InputsRead {
         fields: &snap.fields,
         documents: snap.metas.len(),
         skipped: &snap.skipped,
-        files: &files,
+        files: &out.files,
     };
     out.input_error = input_error(cfg, &read);
     out.warnings = input_warnings(cfg, &read);
     out.warnings
         .extend(spill.warning().filter(|_| read_documents));
-    out.files = files;
-    out
 }
 
 /// Records in the report's timing where `neardup report --html` reads the texts again (the

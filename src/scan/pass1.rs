@@ -13,7 +13,7 @@ use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{UnitCounts, WatchList};
 use crate::detect::units::units;
 use crate::progress::Stage;
-use crate::spill::{DocParts, Record, SpillState};
+use crate::spill::{DocParts, Record, Spill, SpillState};
 use crate::text::{segment, Segmented};
 
 /// Files read in parallel before their unit keys are counted (bounds pass 1's memory).
@@ -90,8 +90,9 @@ pub(super) struct Pass1 {
     pub boilerplate: PerDoc<Boilerplate>,
 }
 
-/// What pass 1 keeps of one document while its chunk waits for counting.
-struct ReadDocument {
+/// What pass 1 keeps of one document while its batch waits for counting: the document's
+/// identity, its exact and text hashes, its unit keys, its repeats, and where its parts went.
+pub(super) struct ReadDocument {
     doc: Document,
     exact: u128,
     text_hash: u64,
@@ -106,6 +107,39 @@ struct ReadFile {
     skipped: Vec<Skipped>,
     bytes: u64,
     fields: FieldsSeen,
+}
+
+/// Pass 1's kernel, one document: segments it, finds its units and repeats, hashes it, and
+/// writes its parts (with its text when `keep_text`: reading it again would cost a parse, or
+/// is impossible) to `spill`. Depends on the document and the configuration alone, so a
+/// batch of any size, in any thread, gives the same record.
+pub(super) fn prepare_document(
+    cfg: &Config,
+    mut doc: Document,
+    keep_text: bool,
+    spill: Option<&Spill>,
+) -> ReadDocument {
+    let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
+    let exact = xxh3_128(seg.norm.as_bytes());
+    let unit_keys = parts.units.iter().map(|u| u.key).collect();
+    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
+    let text_hash = text_hash(&doc.text);
+    drop(seg);
+    // Only compact data outlives the pass; the text goes to the spill where reading the
+    // document again would cost a parse.
+    let text = std::mem::take(&mut doc.text);
+    if keep_text {
+        parts.text = text;
+    }
+    let record = spill.map(|s| s.write(&parts));
+    ReadDocument {
+        doc,
+        exact,
+        text_hash,
+        unit_keys,
+        repeats,
+        record,
+    }
 }
 
 /// Pass 1 over the whole corpus. Files go in chunks, so that only the unit keys of one chunk
@@ -127,28 +161,9 @@ pub(super) fn read_corpus(
         chunk
             .par_iter()
             .map(|file| {
-                let (docs, outcome) = map_documents(file, &cfg.input, |_, mut doc| {
-                    let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
-                    let exact = xxh3_128(seg.norm.as_bytes());
-                    let unit_keys = parts.units.iter().map(|u| u.key).collect();
-                    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
-                    let text_hash = text_hash(&doc.text);
-                    drop(seg);
-                    // Only compact data outlives the pass; the text goes to the spill
-                    // where reading the document again would cost a parse.
-                    let text = std::mem::take(&mut doc.text);
-                    if file.format.costly_to_read_again() {
-                        parts.text = text;
-                    }
-                    let record = spill_file.map(|s| s.write(&parts));
-                    ReadDocument {
-                        doc,
-                        exact,
-                        text_hash,
-                        unit_keys,
-                        repeats,
-                        record,
-                    }
+                let keep_text = file.format.costly_to_read_again();
+                let (docs, outcome) = map_documents(file, &cfg.input, |_, doc| {
+                    prepare_document(cfg, doc, keep_text, spill_file)
                 });
                 progress.file_done(file.size);
                 ReadFile {
@@ -179,7 +194,7 @@ pub(super) fn read_corpus(
         counter.count(r);
     }
     progress.finish();
-    for record in std::mem::take(&mut counter.records) {
+    for record in counter.take_records() {
         spill.add_record(record);
     }
     let pass1 = counter.finish(cfg);
@@ -188,8 +203,9 @@ pub(super) fn read_corpus(
     pass1
 }
 
-/// The in-order half of pass 1: unit counts, sites, unique ids, the documents' records.
-struct Counter {
+/// The in-order half of pass 1 (the counting kernel): unit counts per site, sites, unique
+/// ids, the documents' records, file by file and document by document in input order.
+pub(super) struct Counter {
     metas: Vec<DocMeta>,
     first_doc: Vec<u32>,
     counts: UnitCounts,
@@ -207,7 +223,7 @@ struct Counter {
 }
 
 impl Counter {
-    fn new(skipped: Vec<Skipped>, expected_units: u64, files: usize) -> Counter {
+    pub fn new(skipped: Vec<Skipped>, expected_units: u64, files: usize) -> Counter {
         Counter {
             metas: Vec::new(),
             first_doc: Vec::with_capacity(files + 1),
@@ -228,30 +244,51 @@ impl Counter {
     /// Counts the files of one chunk, in file order.
     fn count(&mut self, results: Vec<ReadFile>) {
         for file in results {
-            self.first_doc.push(self.metas.len() as u32);
-            self.skipped.extend(file.skipped);
-            self.bytes_read += file.bytes;
-            self.fields.add(file.fields);
-            let file_index = self.first_doc.len() as u32 - 1;
-            for mut read in file.docs {
-                self.repeats.push(read.repeats);
-                self.boilerplate
-                    .push(std::mem::take(&mut read.doc.boilerplate));
-                self.records.extend(read.record);
-                let site = self.site_of(&read.doc.site);
-                self.counts.add_document(site, &read.unit_keys);
-                let id = unique_id(read.doc.id, &mut self.seen_ids, &mut self.renamed);
-                self.metas.push(DocMeta {
-                    id,
-                    line: read.doc.line,
-                    file: file_index,
-                    site,
-                    exact: read.exact,
-                    lossy: read.doc.lossy_utf8,
-                    text_hash: read.text_hash,
-                });
+            self.start_file(file.skipped, file.bytes, file.fields);
+            for read in file.docs {
+                self.add_document(read);
             }
         }
+    }
+
+    /// Starts the next file (its documents follow): what was skipped in it, its bytes, the
+    /// fields its records held.
+    pub fn start_file(&mut self, skipped: Vec<Skipped>, bytes: u64, fields: FieldsSeen) {
+        self.first_doc.push(self.metas.len() as u32);
+        self.skipped.extend(skipped);
+        self.bytes_read += bytes;
+        self.fields.add(fields);
+    }
+
+    /// Counts the next document of the current file.
+    pub fn add_document(&mut self, mut read: ReadDocument) {
+        let file_index = self.first_doc.len() as u32 - 1;
+        self.repeats.push(read.repeats);
+        self.boilerplate
+            .push(std::mem::take(&mut read.doc.boilerplate));
+        self.records.extend(read.record);
+        let site = self.site_of(&read.doc.site);
+        self.counts.add_document(site, &read.unit_keys);
+        let id = unique_id(read.doc.id, &mut self.seen_ids, &mut self.renamed);
+        self.metas.push(DocMeta {
+            id,
+            line: read.doc.line,
+            file: file_index,
+            site,
+            exact: read.exact,
+            lossy: read.doc.lossy_utf8,
+            text_hash: read.text_hash,
+        });
+    }
+
+    /// Adds `bytes` to the bytes read (documents given in memory).
+    pub fn add_bytes(&mut self, bytes: u64) {
+        self.bytes_read += bytes;
+    }
+
+    /// The records written to the spill, in document order (moved out).
+    pub fn take_records(&mut self) -> Vec<std::io::Result<Record>> {
+        std::mem::take(&mut self.records)
     }
 
     /// The index of `site`, given one when it is new.
@@ -265,7 +302,7 @@ impl Counter {
         next
     }
 
-    fn finish(mut self, cfg: &Config) -> Pass1 {
+    pub fn finish(mut self, cfg: &Config) -> Pass1 {
         self.first_doc.push(self.metas.len() as u32);
         Pass1 {
             watch: self.counts.watch_list(cfg.blocks.template_min_docs),
