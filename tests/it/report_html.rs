@@ -5,13 +5,11 @@
 //! Without Chromium the browser tests say so and pass, unless `NEARDUP_REQUIRE_BROWSER=1`
 //! (CI) makes them fail; `NEARDUP_CHROMIUM=PATH` names another browser binary. Screenshots are saved to `target/tmp/html-report/`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{neardup, samples, write_tree};
+use crate::support::{neardup, samples, stderr, stdout, write_tree};
 
 /// Chromium (`NEARDUP_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH), or `None`
 /// (with a message) when it is not installed and not required.
@@ -121,12 +119,8 @@ fn scan_html(dir: &Path, out: &Path, extra: &[&str]) -> (serde_json::Value, Stri
     ];
     args.extend_from_slice(extra);
     let run = neardup(out, &args);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let json =
+    assert!(run.status.success(), "{}", stderr(&run));
+    let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
     (json, std::fs::read_to_string(&html).expect("html written"))
 }
@@ -356,8 +350,8 @@ fn the_page_is_self_contained() {
 /// Runs `neardup report` with `args` in `dir`; returns (exit code, page or stdout).
 fn report_cmd(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let run = neardup(dir, args);
-    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    let stdout = stdout(&run);
+    let stderr = stderr(&run);
     (run.status.code(), stdout, stderr)
 }
 
@@ -502,13 +496,13 @@ fn the_page_can_go_to_standard_output_but_not_with_the_report() {
         &["scan", dir, "--report", "r.json", "--html", "-"],
     );
     assert!(run.status.success());
-    let page = String::from_utf8_lossy(&run.stdout);
+    let page = stdout(&run);
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     // the summary went to standard error, out of the page's way
-    assert!(String::from_utf8_lossy(&run.stderr).contains("duplicates  5 clusters"));
+    assert!(stderr(&run).contains("duplicates  5 clusters"));
     let run = neardup(out.path(), &["scan", dir, "--report", "-", "--html", "-"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("would mix"));
+    assert!(stderr(&run).contains("would mix"));
     // a page in a folder that does not exist is refused before the scan
     let run = neardup(
         out.path(),

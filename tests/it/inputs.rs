@@ -1,12 +1,10 @@
 //! Inputs as a pipeline has them: several paths, single files, standard input; and folders
 //! walked as fd and ripgrep walk them (hidden files, --glob patterns, a stable order).
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{annotations, neardup, write_tree};
+use crate::support::{annotations, neardup, stderr, write_tree};
 
 const TEXT: &[u8] = b"The harbour board met on Tuesday to discuss the new ferry timetable and the repairs to the old pier.";
 
@@ -67,11 +65,7 @@ fn several_paths_files_and_stdin_give_unique_ids_named_as_given() {
         ],
         jsonl.as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     // sorted by path as given; a file is read whatever its name; stdin lines are stdin:LINE
     assert_eq!(
         ids(&dir.path().join("ann.jsonl")),
@@ -98,7 +92,7 @@ fn several_paths_files_and_stdin_give_unique_ids_named_as_given() {
     // standard input twice is refused before anything is read
     let out = neardup_with_stdin(dir.path(), &["scan", "-", "-"], b"");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("can be given once"));
+    assert!(stderr(&out).contains("can be given once"));
 }
 
 #[test]
@@ -127,11 +121,7 @@ fn the_clean_copy_of_inputs_named_through_dot_dot_stays_in_its_folder() {
             "cleaned",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     // under the deepest folder holding both inputs (`..`), never outside the clean folder
     assert!(work.join("cleaned/corpus/s/x.txt").is_file());
     assert!(work.join("cleaned/other/y.txt").is_file());
@@ -155,11 +145,7 @@ fn hidden_files_are_left_out_unless_asked_and_globs_choose_files() {
         let mut args = vec!["scan", "c", "-q", "--annotations", "ann.jsonl"];
         args.extend_from_slice(extra);
         let out = neardup(dir.path(), &args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", stderr(&out));
         ids(&dir.path().join("ann.jsonl"))
     };
     assert_eq!(run(&[]), vec!["drafts/old.md", "s/other.md", "s/page.txt"]);
@@ -177,7 +163,7 @@ fn hidden_files_are_left_out_unless_asked_and_globs_choose_files() {
     assert_eq!(run(&["--glob", "!*.md"]), vec!["s/page.txt"]);
     let out = neardup(dir.path(), &["scan", "c", "-g", "[oops"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--glob '[oops' is not a pattern"));
+    assert!(stderr(&out).contains("--glob '[oops' is not a pattern"));
 }
 
 #[test]
@@ -243,11 +229,7 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
         jsonl.as_bytes(),
     );
     assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
     let anns = annotations(&std::fs::read_to_string(dir.path().join("ann.jsonl")).expect("read"));
     let sites: Vec<Option<&str>> = anns.iter().map(|a| a.site.as_deref()).collect();
     assert_eq!(sites, vec![Some("example.org"), Some("example.org")]);
@@ -270,7 +252,7 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
         jsonl.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(3));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains(
             "has the field 'body' (--text-field) or 'ID' (--id-field) or 'domain' (--site-field)"
@@ -288,11 +270,7 @@ fn a_url_field_gives_the_host_as_site_and_missing_fields_are_warned_about() {
         format!("{{\"text\":\"{text}\"}}\n").as_bytes(),
     );
     assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
 
 #[test]
@@ -301,7 +279,7 @@ fn an_empty_input_is_an_error_with_exit_code_3() {
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let out = neardup(dir.path(), &["scan", "empty", "-q"]);
     assert_eq!(out.status.code(), Some(3));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("error: no document was read from empty: no file neardup reads was found"),
         "{err}"
@@ -325,12 +303,8 @@ fn a_temporary_folder_without_room_is_refused_up_front_and_the_scan_goes_on() {
         dir.path(),
         &["scan", "c", "-q", "--temp-dir", "tmp", "--report", "r.json"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
     assert!(err.contains("warning: temporary file not used:"), "{err}");
     assert!(err.contains("free in 'tmp'"), "{err}");
     let report: neardup::Report =
@@ -350,11 +324,7 @@ fn a_malformed_json_line_is_named_by_its_line_and_column_in_the_record() {
         &["scan", "-", "--report", "-", "--quiet", "--no-timing"],
         stdin,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let report: neardup::Report = serde_json::from_slice(&out.stdout).expect("report");
     let skipped: Vec<(String, String)> = report
         .skipped

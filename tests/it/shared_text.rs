@@ -3,11 +3,9 @@
 //! a document is never left a stub by later copies (`--strip-reused`), a document's own
 //! headline stays, and a removed caption leaves the paragraph break. Each runs the binary.
 
-mod common;
-
 use std::path::Path;
 
-use common::{neardup, write_tree};
+use crate::support::{neardup, stderr, write_tree};
 use serde_json::Value;
 
 /// Scans `corpus` with `--clean` into `out/clean` (plus `extra`); returns the report.
@@ -29,11 +27,7 @@ fn scan_clean(corpus: &Path, out: &Path, extra: &[&str]) -> Value {
     ];
     args.extend_from_slice(extra);
     let run = neardup(out, &args);
-    assert!(
-        run.status.success(),
-        "scan failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert!(run.status.success(), "scan failed: {}", stderr(&run));
     let text = std::fs::read_to_string(&report).expect("report written");
     serde_json::from_str(&text).expect("report parses")
 }

@@ -1,15 +1,13 @@
 //! Each command's --help lists the flags that change what it does, and no others.
 
-mod common;
-
-use common::neardup;
+use crate::support::{neardup, stderr, stdout};
 
 /// The long flags a command's --help lists.
 fn flags(command: &str) -> Vec<String> {
     let dir = std::env::temp_dir();
     let out = neardup(&dir, &[command, "--help"]);
     assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
+    stdout(&out)
         .lines()
         .filter_map(|l| l.trim_start().split("--").nth(1))
         .filter_map(|rest| rest.split([' ', ',', '.']).next().map(str::to_string))
@@ -85,7 +83,7 @@ fn eval_does_not_offer_outputs_it_would_not_write() {
         &["eval", ".", "--labels", "x.tsv", "--report", "r.json"],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("'--report'"));
+    assert!(stderr(&out).contains("'--report'"));
     assert!(!dir.path().join("r.json").exists());
     let scan = flags("scan");
     for wanted in [
@@ -107,7 +105,7 @@ fn eval_does_not_offer_outputs_it_would_not_write() {
 fn params_puts_the_design_point_on_the_curve() {
     let dir = std::env::temp_dir();
     let out = neardup(&dir, &["params"]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     assert!(text.contains("designed for Jaccard 0.364"), "{text}");
     assert!(
         text.contains("half of a document at containment 0.8"),
@@ -122,7 +120,7 @@ fn params_puts_the_design_point_on_the_curve() {
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     // without containment the design point is the threshold, and the curve starts at 0.5
     let out = neardup(&dir, &["params", "--no-containment"]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     assert!(!text.contains("<- design"));
     assert!(text.contains("  0.50 "));
     assert!(!text.contains("  0.45 "));

@@ -1,12 +1,8 @@
 //! Crawled inputs: HTML pages and WARC archives read as documents, their boilerplate marked
 //! with reasons, their clean copies written as text; malformed inputs reported, never fatal.
 
-mod common;
-
-use std::io::Write;
-
-use common::{neardup, scan_to, write_tree};
-use neardup::{Annotation, Report};
+use crate::support::{gzip, neardup, parse_report, scan_to, stderr, stdout, write_tree};
+use neardup::Annotation;
 
 /// Stories different enough not to be near-duplicates of each other.
 const STORIES: [[&str; 4]; 4] = [
@@ -76,7 +72,7 @@ fn html_pages_are_read_cleaned_and_explained() {
         out.path(),
         &["--clean", clean.to_str().expect("utf-8")],
     );
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     assert_eq!(report.summary.documents, 4);
     assert!(report.summary.boilerplate_spans > 0);
     let ann = annotations(&ann);
@@ -116,7 +112,7 @@ fn html_pages_are_read_cleaned_and_explained() {
             corpus.path().to_str().expect("utf-8"),
         ],
     );
-    let said = String::from_utf8_lossy(&explained.stdout);
+    let said = stdout(&explained);
     assert!(explained.status.success(), "{said}");
     assert!(
         said.contains("boilerplate by the page's structure (left out): 1 (page title), 2-")
@@ -137,12 +133,6 @@ fn record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
     r.extend_from_slice(block);
     r.extend_from_slice(b"\r\n\r\n");
     r
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).expect("gzip");
-    gz.finish().expect("gzip")
 }
 
 fn response(content_type: &str, body: &[u8]) -> Vec<u8> {
@@ -179,7 +169,7 @@ fn a_gzipped_warc_is_read_record_by_record() {
         out.path(),
         &["--clean", clean.to_str().expect("utf-8")],
     );
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     let ann = annotations(&ann);
     let ids: Vec<&str> = ann.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, uris);
@@ -254,7 +244,7 @@ fn pages_kept_in_the_spill_report_what_reading_them_again_reports() {
     let reread_dir = tempfile::tempdir().expect("tempdir");
     let (spilled, spilled_ann, _) = scan_to(corpus.path(), spilled_dir.path(), &[]);
     let (reread, reread_ann, _) = scan_to(corpus.path(), reread_dir.path(), &["--no-spill"]);
-    let report: Report = serde_json::from_str(&spilled).expect("report");
+    let report = parse_report(&spilled);
     assert!(
         report
             .template_blocks
@@ -306,7 +296,7 @@ fn pages_are_compared_on_their_articles_not_their_chrome() {
     write_tree(corpus.path(), &refs);
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, _, _) = scan_to(corpus.path(), out.path(), &[]);
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     let clusters: Vec<Vec<&str>> = report
         .duplicate_clusters
         .iter()
@@ -324,7 +314,7 @@ fn pages_are_compared_on_their_articles_not_their_chrome() {
         ("two.example/a.html", "three.example/a.html", "DUPLICATES"),
     ] {
         let explained = neardup(out.path(), &["explain", a, b, "--corpus", root]);
-        let said = String::from_utf8_lossy(&explained.stdout);
+        let said = stdout(&explained);
         let line = said
             .lines()
             .find(|l| l.starts_with("verdict"))
@@ -384,7 +374,7 @@ fn eval_gold_says_what_it_could_not_score() {
         gold.path().to_str().expect("utf-8"),
     );
     let out = neardup(corpus.path(), &["eval", root, "--gold", gold_root]);
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = stdout(&out);
     assert!(out.status.success(), "{said}");
     assert!(said.contains("1 gold page has no cleaned file"), "{said}");
     assert!(
@@ -397,14 +387,14 @@ fn eval_gold_says_what_it_could_not_score() {
         &["eval", &format!("{root}/a.example"), "--gold", gold_root],
     );
     assert_eq!(off.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&off.stderr).contains("must mirror the corpus"));
+    assert!(stderr(&off).contains("must mirror the corpus"));
     // a missing gold folder is refused before the scan
     let missing = neardup(
         corpus.path(),
         &["eval", root, "--gold", "/nonexistent/gold"],
     );
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("is not a folder"));
+    assert!(stderr(&missing).contains("is not a folder"));
 }
 
 #[test]
@@ -446,7 +436,7 @@ fn malformed_web_inputs_are_reported_not_fatal() {
     );
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     let reason = |path: &str| {
         report
             .skipped
@@ -562,7 +552,7 @@ fn a_parquet_file_scans_like_the_same_jsonl() {
                 clean.to_str().expect("utf-8"),
             ],
         );
-        let report: Report = serde_json::from_str(&raw).expect("report");
+        let report = parse_report(&raw);
         let cleaned = std::fs::read_dir(clean.join("shard"))
             .expect("clean copy")
             .count();
@@ -610,7 +600,7 @@ fn a_warc_cut_off_after_its_last_record_names_no_record_that_is_not_there() {
     );
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     let skipped: Vec<(String, String)> = report
         .skipped
         .iter()
@@ -682,7 +672,7 @@ fn write_tree_and_scan_sites(warc: &[u8], html: &str, jsonl: &str) {
         let mut args = vec!["--site-field", "url"];
         args.extend_from_slice(extra);
         let (raw, ann, _) = scan_to(corpus.path(), out.path(), &args);
-        let report: Report = serde_json::from_str(&raw).expect("report");
+        let report = parse_report(&raw);
         let mut sites: Vec<Option<String>> =
             annotations(&ann).into_iter().map(|a| a.site).collect();
         sites.dedup();
@@ -722,7 +712,7 @@ fn write_tree_and_scan_sites(warc: &[u8], html: &str, jsonl: &str) {
         ],
     );
     assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("leave one of them out"));
+    assert!(stderr(&refused).contains("leave one of them out"));
 }
 
 /// `explain` with plain paths reads each file through the scan's readers: a page as its
@@ -758,8 +748,8 @@ fn explain_reads_files_as_the_scan_reads_them() {
     );
     let explain = |a: &str, b: &str| {
         let out = neardup(dir.path(), &["explain", a, b]);
-        let said = String::from_utf8_lossy(&out.stdout).into_owned();
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let said = stdout(&out);
+        let err = stderr(&out);
         (out.status.code(), said, err)
     };
     // two pages: their text, not their markup, with the boilerplate their structure shows

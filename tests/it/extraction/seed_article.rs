@@ -2,11 +2,9 @@
 //! caption scraped twice, its footer template inside a paragraph of per-page links, a year that
 //! changes from page to page, and a CMS artefact.
 
-mod common;
+use crate::support::{annotations, scan_to, span_lines, write_tree};
 
-use common::{annotations, scan_to, span_lines, write_tree};
-
-const SEED: &str = include_str!("fixtures/seed-article.txt");
+const SEED: &str = include_str!("../../fixtures/seed-article.txt");
 
 /// Another page of the seed's site: its own story, its own related links, the same footer with
 /// another year.

@@ -2,7 +2,7 @@
 //! documents in `samples/`, and of a corpus of HTML pages (whose titles and boilerplate the
 //! page's structure decides), explain's verdict agrees with the scan's clusters.
 
-mod common;
+use crate::support::samples;
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use neardup::{scan, Config};
 
 #[test]
 fn explain_verdicts_agree_with_the_scan_on_every_sample_pair() {
-    let pairs = agreeing_pairs(&Config::new(common::samples()));
+    let pairs = agreeing_pairs(&Config::new(samples()));
     assert!(!pairs.is_empty(), "samples hold duplicate pairs");
 }
 

@@ -2,12 +2,10 @@
 //! format, with the file's own bytes where the text was decoded; a folder neardup did not
 //! write is refused before scanning, and one it wrote is replaced whole.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::Path;
 
-use common::{neardup, write_tree};
+use crate::support::{annotations, neardup, stderr, stdout, write_tree};
 
 /// A header and footer on three pages of one site, around three different stories.
 fn site_pages(site: &str) -> Vec<(String, String)> {
@@ -90,8 +88,8 @@ fn a_file_and_its_compressed_namesake_are_two_files() {
     );
     let clean = tmp.path().join("clean");
     let o = scan_clean(&corpus, &clean, &["--site", "none"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("3 documents kept"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 documents kept"));
     assert_eq!(
         files_under(&clean),
         [".neardup-clean", "a.txt", "a.txt.gz", "c.txt"]
@@ -125,7 +123,7 @@ fn every_frame_of_a_zstd_file_is_copied() {
     write_tree(&corpus, &[("feed.jsonl.zst", &bytes)]);
     let clean = tmp.path().join("clean");
     let o = scan_clean(&corpus, &clean, &["--site", "none"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let mut text = String::new();
     ruzstd::decoding::StreamingDecoder::new(
         std::fs::File::open(clean.join("feed.jsonl.zst")).expect("written"),
@@ -144,7 +142,7 @@ fn json_values_keep_their_order_and_digits() {
     write_tree(&corpus, &[("feed.jsonl", format!("{record}\n").as_bytes())]);
     let clean = tmp.path().join("clean");
     let o = scan_clean(&corpus, &clean, &["--site", "none"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let written = std::fs::read_to_string(clean.join("feed.jsonl")).expect("written");
     assert_eq!(written, format!("{record}\n"));
 }
@@ -167,7 +165,7 @@ fn latin1_text_keeps_its_bytes_and_lone_cr_its_line_ends() {
     write_tree(&corpus, &files);
     let clean = tmp.path().join("clean");
     let o = scan_clean(&corpus, &clean, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let kept = std::fs::read(clean.join("times/page-0.txt")).expect("kept");
     assert!(kept.windows(9).any(|w| w == &b"caf\xe9 boar"[..]));
     assert!(!kept.windows(3).any(|w| w == "\u{fffd}".as_bytes()));
@@ -201,7 +199,7 @@ fn names_that_are_not_utf8_stay_apart_and_real() {
     }
     let clean = tmp.path().join("clean");
     let o = scan_clean(&corpus, &clean, &["--site", "none"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let report: neardup::Report = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join("report.json")).expect("report"),
     )
@@ -227,7 +225,7 @@ fn names_that_are_not_utf8_stay_apart_and_real() {
         ],
     );
     assert!(o.status.success());
-    let ids: Vec<String> = common::annotations(&std::fs::read_to_string(ann).expect("ann"))
+    let ids: Vec<String> = annotations(&std::fs::read_to_string(ann).expect("ann"))
         .into_iter()
         .map(|a| a.id)
         .collect();
@@ -249,7 +247,7 @@ fn a_folder_of_other_files_is_refused_and_an_old_copy_replaced() {
     write_tree(&theirs, &[("notes.txt", b"my notes")]);
     let o = scan_clean(&corpus, &theirs, &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("holds files neardup did not write"));
+    assert!(stderr(&o).contains("holds files neardup did not write"));
     assert!(
         !tmp.path().join("report.json").exists(),
         "refused before scanning"
@@ -258,7 +256,7 @@ fn a_folder_of_other_files_is_refused_and_an_old_copy_replaced() {
     // A new folder in a folder that does not exist: refused, as for the other outputs.
     let o = scan_clean(&corpus, &tmp.path().join("missing/clean"), &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(stderr(&o).contains("does not exist"));
     // A copy neardup wrote is replaced whole: a page gone from the corpus goes from the copy.
     let clean = tmp.path().join("clean");
     assert!(scan_clean(&corpus, &clean, &[]).status.success());
@@ -266,7 +264,7 @@ fn a_folder_of_other_files_is_refused_and_an_old_copy_replaced() {
     std::fs::remove_file(corpus.join("times/page-2.txt")).expect("rm");
     std::fs::write(clean.join("stale.txt"), "left by hand").expect("write");
     let o = scan_clean(&corpus, &clean, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         files_under(&clean),
         [".neardup-clean", "times/page-0.txt", "times/page-1.txt"]

@@ -1,10 +1,7 @@
 //! Bad input never crashes the run and never vanishes: every case ends up in `skipped` (or the
 //! lossy count) with a reason, and exit codes tell success from failure.
 
-mod common;
-
-use common::{neardup, scan_to, write_tree};
-use neardup::Report;
+use crate::support::{annotations, neardup, parse_report, scan_to, stderr, write_tree};
 
 #[test]
 fn every_bad_file_is_counted_with_a_reason() {
@@ -37,7 +34,7 @@ fn every_bad_file_is_counted_with_a_reason() {
 
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, ann, _) = scan_to(root, out.path(), &["--max-bytes", "1000"]);
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     let reason = |path: &str| {
         report
             .skipped
@@ -61,7 +58,7 @@ fn every_bad_file_is_counted_with_a_reason() {
     assert_eq!(report.summary.documents, 4, "{:?}", report.skipped);
     assert_eq!(ann.lines().count(), 4);
     // the annotation says its offsets are into the decoded text
-    let lossy: Vec<String> = common::annotations(&ann)
+    let lossy: Vec<String> = annotations(&ann)
         .into_iter()
         .filter(|a| a.lossy_utf8)
         .map(|a| a.id)
@@ -74,7 +71,7 @@ fn missing_or_wrong_corpus_exits_2_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = neardup(dir.path(), &["scan", "does-not-exist"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(err.contains("cannot read corpus 'does-not-exist'"), "{err}");
     assert!(!dir.path().join("neardup-report.json").exists());
 
@@ -82,7 +79,7 @@ fn missing_or_wrong_corpus_exits_2_with_a_message() {
     {
         let out = neardup(dir.path(), &["scan", "/dev/null"]);
         assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = stderr(&out);
         assert!(err.contains("is neither a folder nor a file"), "{err}");
     }
 }
@@ -93,10 +90,10 @@ fn bad_flags_exit_2_and_say_what_to_change() {
     std::fs::create_dir(dir.path().join("c")).expect("mkdir");
     let out = neardup(dir.path(), &["scan", "c", "--threshold", "1.5"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--threshold must be in (0, 1]"));
+    assert!(stderr(&out).contains("--threshold must be in (0, 1]"));
     let out = neardup(dir.path(), &["scan", "c", "--bands", "64", "--rows", "4"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exceeds --num-perm"));
+    assert!(stderr(&out).contains("exceeds --num-perm"));
     let out = neardup(dir.path(), &["scan", "c", "--shingle", "letters"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -110,7 +107,7 @@ fn unwritable_report_exits_1_and_leaves_nothing_half_written() {
     std::fs::create_dir(dir.path().join("report.json")).expect("mkdir");
     let out = neardup(dir.path(), &["scan", "c", "--report", "report.json", "-q"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report"));
+    assert!(stderr(&out).contains("cannot write the report"));
     // A report in a folder that does not exist is refused before the scan.
     let out = neardup(
         dir.path(),
@@ -139,7 +136,7 @@ fn an_empty_corpus_is_exit_code_3_with_an_empty_report() {
     );
     assert_eq!(run.status.code(), Some(3));
     let raw = std::fs::read_to_string(&report).expect("the report is written");
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     assert_eq!(report.summary.documents, 0);
     assert!(std::fs::read_to_string(&ann)
         .expect("annotations")
@@ -164,7 +161,7 @@ fn duplicate_jsonl_ids_are_renamed_and_counted() {
     );
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
-    let report: Report = serde_json::from_str(&raw).expect("report");
+    let report = parse_report(&raw);
     assert_eq!(report.summary.renamed_duplicate_ids, 1);
     assert!(ann.contains("\"id\":\"x#2\""));
 }

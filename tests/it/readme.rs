@@ -6,11 +6,9 @@
 //! before it is `<!-- output of: neardup ARGS -->`. A line `...` in an example stands for any
 //! number of lines of the output; the wall time and thread count of a summary are not compared.
 
-mod common;
-
 use std::path::Path;
 
-use common::neardup;
+use crate::support::{neardup, stdout};
 
 fn readme() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
@@ -116,10 +114,7 @@ fn every_command_example_prints_what_readme_shows() {
         let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = neardup(root, &arg_refs);
         assert!(out.status.success(), "neardup {command} failed");
-        let actual: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let actual: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
         if let Err(e) = matches(expected, &actual) {
             panic!(
                 "README's example of `neardup {command}` is out of date: {e}\n--- the program prints:\n{}",
@@ -157,7 +152,7 @@ fn the_bands_and_rows_table_is_what_params_chooses() {
             Path::new(env!("CARGO_MANIFEST_DIR")),
             &["params", "-t", cells[0], "--no-containment"],
         );
-        let printed = String::from_utf8_lossy(&out.stdout).to_string();
+        let printed = stdout(&out);
         let lsh = printed
             .lines()
             .find_map(|l| l.strip_prefix("LSH: "))

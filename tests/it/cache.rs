@@ -1,9 +1,7 @@
 //! `--cache`: a re-run with other thresholds reuses what reading produced; a stale cache is
 //! detected and rebuilt, never silently reused.
 
-mod common;
-
-use common::{samples, write_tree};
+use crate::support::{neardup, read_report, samples, stderr, write_tree};
 use neardup::Report;
 
 fn copy_samples(to: &std::path::Path) {
@@ -29,9 +27,9 @@ fn scan(corpus: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Repo
         "-q",
     ];
     args.extend_from_slice(extra);
-    let o = common::neardup(out, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("parse")
+    let o = neardup(out, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    read_report(&report)
 }
 
 fn status(r: &Report) -> String {

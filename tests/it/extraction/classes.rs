@@ -3,9 +3,7 @@
 //! scans pages written here, each alone on its site, and the clean copy must keep the
 //! article and lose what a reader never sees.
 
-mod common;
-
-use common::{scan_to, write_tree};
+use crate::support::{scan_to, write_tree};
 
 /// A page: `<title>`, a navigation bar, then `body` and a footer.
 fn page(lang: &str, title: &str, body: &str) -> String {

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests: running the real binary, building corpora.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -75,4 +73,32 @@ pub fn span_lines(anns: &[neardup::Annotation], doc: &str, kind: &str) -> Vec<u3
         .filter(|s| s.kind == kind)
         .flat_map(|s| s.start_line..=s.end_line)
         .collect()
+}
+
+/// `bytes` gzipped in memory, at the fast level.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).expect("gzip into memory");
+    gz.finish().expect("gzip into memory")
+}
+
+/// A run's standard output, as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A run's standard error, as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A report's JSON text, parsed.
+pub fn parse_report(text: &str) -> neardup::Report {
+    serde_json::from_str(text).expect("a report parses")
+}
+
+/// The report written at `path`, parsed.
+pub fn read_report(path: &Path) -> neardup::Report {
+    parse_report(&std::fs::read_to_string(path).expect("the report is written"))
 }

@@ -3,20 +3,9 @@
 //! scores what is labelled, clean-copy names of files given on the command line, and the
 //! smaller surprises. Every test runs the binary on real files.
 
-mod common;
-
-use std::io::Write;
 use std::path::Path;
 
-use common::{neardup, samples, write_tree};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::support::{gzip, neardup, samples, stderr, stdout, write_tree};
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -34,12 +23,6 @@ fn story(seed: u32, n: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).expect("gzip");
-    gz.finish().expect("gzip")
 }
 
 /// A C4-style folder: `.json.gz` shards of JSON Lines, the text under `content.body`; the

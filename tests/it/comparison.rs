@@ -3,11 +3,9 @@
 //! thin templated reference pages judged on their own words, stub pages, and short lists that
 //! lie inside a large page. Each runs the real binary.
 
-mod common;
-
 use std::path::Path;
 
-use common::{neardup, scan_to, write_tree};
+use crate::support::{neardup, scan_to, stdout, write_tree};
 use serde_json::Value;
 
 /// The clusters of a report, each as its sorted member ids.
@@ -93,7 +91,7 @@ fn scripts_without_spaces_are_shingled_by_characters() {
             "books/ja/ownership.txt",
         ],
     );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = stdout(&out);
     assert!(
         said.contains("shingled by characters in scripts without spaces, by words elsewhere"),
         "{said}"
@@ -105,7 +103,7 @@ fn scripts_without_spaces_are_shingled_by_characters() {
         dir.path(),
         &["explain", "prose.txt", "books/zh/lifetimes.txt"],
     );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = stdout(&out);
     assert!(
         said.contains("shingled by characters (a script without spaces)"),
         "{said}"
@@ -276,7 +274,7 @@ fn stub_pages_are_not_judged_on_chrome() {
             "book/chapter2.txt",
         ],
     );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = stdout(&out);
     assert!(said.contains("compared whole"), "{said}");
     assert!(said.contains("not duplicates"), "{said}");
 }

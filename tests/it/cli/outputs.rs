@@ -1,10 +1,8 @@
 //! Where outputs go: through symbolic links, and never mixed from two scans.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{neardup, samples};
+use crate::support::{annotations, neardup, read_report, samples, stderr};
 
 #[cfg(unix)]
 #[test]
@@ -24,12 +22,10 @@ fn a_symlink_given_as_report_is_written_through() {
             "-q",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let meta = std::fs::symlink_metadata(&link).expect("link");
     assert!(meta.file_type().is_symlink(), "the link stays a link");
-    let report: neardup::Report =
-        serde_json::from_str(&std::fs::read_to_string(real.join("latest.json")).expect("target"))
-            .expect("the report is where the link points");
+    let report = read_report(&real.join("latest.json"));
     assert!(report.summary.documents > 0);
 }
 
@@ -38,16 +34,14 @@ type Memberships = BTreeSet<(String, u64)>;
 
 /// The clusters a report and an annotations file each say every document is in.
 fn memberships(dir: &std::path::Path) -> (Memberships, Memberships) {
-    let report: neardup::Report =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).expect("report"))
-            .expect("parse");
+    let report = read_report(&dir.join("r.json"));
     let from_report = report
         .duplicate_clusters
         .iter()
         .flat_map(|c| c.documents.iter().map(|m| (m.id.clone(), c.id)))
         .collect();
     let from_annotations =
-        common::annotations(&std::fs::read_to_string(dir.join("a.jsonl")).expect("annotations"))
+        annotations(&std::fs::read_to_string(dir.join("a.jsonl")).expect("annotations"))
             .into_iter()
             .filter_map(|a| Some((a.id, a.cluster?)))
             .collect();

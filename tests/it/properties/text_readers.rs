@@ -4,8 +4,8 @@
 //! byte it reports read belongs to a document. (The `fuzz/` folder holds the same targets for
 //! `cargo fuzz`, coverage-guided, for longer runs.)
 
-use std::io::Write;
-
+use super::broken;
+use crate::support::gzip;
 use neardup::internals::read_bytes;
 use neardup::{Compression, Config, Format};
 use proptest::prelude::*;
@@ -18,12 +18,6 @@ fn options() -> neardup::config::InputOptions {
     cfg.input.max_bytes = MAX_BYTES;
     cfg.input.site_field = Some("meta.site".to_string());
     cfg.input
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).expect("gzip into memory");
-    gz.finish().expect("gzip into memory")
 }
 
 fn zstd(bytes: &[u8]) -> Vec<u8> {
@@ -89,24 +83,6 @@ fn text_file() -> impl Strategy<Value = Vec<u8>> {
         // past the limit
         Just(vec![b'a'; MAX_BYTES as usize + 1]),
     ]
-}
-
-/// A valid input broken: a byte flipped, the end cut off, or a piece of garbage spliced in.
-fn broken(valid: Vec<u8>, cut: usize, flip: usize, splice: Vec<u8>, how: u8) -> Vec<u8> {
-    let mut b = valid;
-    match how % 4 {
-        0 if !b.is_empty() => {
-            let at = flip % b.len();
-            b[at] ^= 0x55;
-        }
-        1 => b.truncate(cut % (b.len() + 1)),
-        2 => {
-            let at = cut % (b.len() + 1);
-            b.splice(at..at, splice);
-        }
-        _ => {}
-    }
-    b
 }
 
 fn compressions() -> impl Strategy<Value = Compression> {

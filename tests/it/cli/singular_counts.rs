@@ -1,16 +1,10 @@
 //! One of anything is said in the singular: "1 file", "1 cluster", never "1 files", in the
 //! summary, the clean copy's line, the HTML page, warnings, `explain` and `eval`.
 
-mod common;
-
-use common::{neardup, write_tree};
+use crate::support::{neardup, stderr, stdout, write_tree};
 
 fn text(out: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", stdout(out), stderr(out))
 }
 
 /// Two copies of one 80-word story in one JSON Lines file.

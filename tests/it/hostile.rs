@@ -3,13 +3,10 @@
 //! abort or hang, every record that can be read is read, and every one that cannot is named
 //! with its reason.
 
-mod common;
-
-use std::io::Write;
 use std::path::Path;
 use std::process::Output;
 
-use common::{neardup, write_tree};
+use crate::support::{annotations, gzip, neardup, parse_report, stderr, stdout, write_tree};
 use neardup::Report;
 
 /// One WARC record, as crawlers write it.
@@ -34,16 +31,10 @@ fn page(name: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(bytes).expect("gzip");
-    gz.finish().expect("gzip")
-}
-
 /// Runs `neardup` and checks it neither panicked nor aborted.
 fn run(cwd: &Path, args: &[&str]) -> Output {
     let out = neardup(cwd, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr(&out);
     assert!(
         out.status.code().is_some_and(|c| c != 101) && !stderr.contains("panicked"),
         "{args:?}: {:?}\n{stderr}",
@@ -57,11 +48,7 @@ fn scan(dir: &Path, input: &str, extra: &[&str]) -> Report {
     let mut args = vec!["scan", input, "--report", "r.json", "-q", "--no-timing"];
     args.extend_from_slice(extra);
     let out = run(dir, &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.join("r.json")).expect("report");
     serde_json::from_str(&text).expect("report parses")
 }
@@ -102,11 +89,7 @@ fn f01_a_chunk_size_near_usize_max_is_no_panic() {
         std::fs::remove_dir_all(dir.path().join("out")).expect("rm");
         let id = format!("{name}#1");
         let out = run(dir.path(), &["explain", &id, &id]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", stderr(&out));
     }
 }
 
@@ -139,7 +122,7 @@ fn f06_a_damaged_parquet_file_is_skipped_with_its_reason() {
         );
         assert_eq!(out.status.code(), Some(3));
         let text = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
-        let report: Report = serde_json::from_str(&text).expect("report");
+        let report = parse_report(&text);
         let entries = skipped(&report);
         assert_eq!(entries.len(), 1, "byte {at}: {entries:?}");
         assert!(entries[0].0.starts_with("m.parquet"), "{entries:?}");
@@ -196,11 +179,7 @@ fn f07_report_does_not_trust_an_edited_max_bytes() {
     json["summary"]["parameters"]["max_bytes"] = serde_json::json!(1_000_000_000_000_000_000u64);
     std::fs::write(dir.path().join("r.json"), json.to_string()).expect("write");
     let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 /// F02: a record whose Content-Length runs past the end of the archive (a request, or a
@@ -291,10 +270,7 @@ fn f04_records_after_a_damaged_gzip_member_are_read() {
     write_tree(dir.path(), &[("a.warc.gz", &warc)]);
     let report = scan(dir.path(), "a.warc.gz", &["--annotations", "a.jsonl"]);
     let ann = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("annotations");
-    let ids: Vec<String> = common::annotations(&ann)
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let ids: Vec<String> = annotations(&ann).into_iter().map(|a| a.id).collect();
     assert_eq!(
         ids,
         [
@@ -469,11 +445,7 @@ fn f10_clean_copies_never_share_a_name() {
             "../r2.json",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let mut copies = walk_files(&dir.path().join("out2"));
     copies.sort();
     // named under the deepest folder holding both inputs (issue 23): no `..`, no collision
@@ -524,7 +496,7 @@ fn f11_outputs_that_name_one_file_are_refused() {
         args.extend_from_slice(case);
         let out = run(dir.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{case:?}");
-        let said = String::from_utf8_lossy(&out.stderr);
+        let said = stderr(&out);
         assert!(
             said.contains("name the same file") || said.contains("inside --clean"),
             "{said}"
@@ -560,11 +532,7 @@ fn f15_clean_into_dot_is_refused_up_front() {
         );
         if target == "../out/" {
             // a folder given by its name (with a trailing slash) is fine
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!(out.status.success(), "{}", stderr(&out));
             continue;
         }
         assert_eq!(out.status.code(), Some(2), "{target}");
@@ -649,10 +617,7 @@ fn f12_explain_resolves_ids_as_the_scan_names_them() {
     write_tree(dir.path(), &[("r.warc", &warc)]);
     scan(dir.path(), "r.warc", &["--annotations", "a.jsonl"]);
     let ann = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("annotations");
-    let ids: Vec<String> = common::annotations(&ann)
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let ids: Vec<String> = annotations(&ann).into_iter().map(|a| a.id).collect();
     assert_eq!(
         ids,
         ["https://x.org/a", "https://x.org/a#2", "https://x.org/a#3"]
@@ -662,12 +627,8 @@ fn f12_explain_resolves_ids_as_the_scan_names_them() {
         dir.path(),
         &["explain", "r.warc#https://x.org/a#3", "r.warc#3"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
     assert!(
         said.contains("exact Jaccard of content shingles   1.0000"),
         "{said}"
@@ -676,7 +637,7 @@ fn f12_explain_resolves_ids_as_the_scan_names_them() {
         dir.path(),
         &["explain", "r.warc#https://x.org/a#2", "r.warc#2"],
     );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = stdout(&out);
     assert!(
         said.contains("exact Jaccard of content shingles   1.0000"),
         "{said}"
@@ -712,20 +673,12 @@ fn f08_report_html_reads_every_input_of_the_scan() {
             "-q",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     // from another folder: the report says where the inputs were given from
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).expect("mkdir");
     let out = run(&elsewhere, &["report", "../r.json", "--html", "rep.html"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let scan_page = std::fs::read_to_string(dir.path().join("scan.html")).expect("page");
     let page = std::fs::read_to_string(elsewhere.join("rep.html")).expect("page");
     let views = |p: &str| p.matches("class=\"sbs\"").count();
@@ -757,11 +710,7 @@ fn f07_report_html_does_not_walk_a_corpus_far_larger_than_the_scan() {
     json["timing"]["corpus"] = serde_json::json!(dir.path().join("big").display().to_string());
     std::fs::write(dir.path().join("r.json"), json.to_string()).expect("write");
     let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
     assert!(
         page.contains("it is not the corpus of this report"),

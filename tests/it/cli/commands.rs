@@ -1,12 +1,6 @@
 //! The `params` and `explain` commands, and the checks of scan outputs, on the real binary.
 
-mod common;
-
-use common::{neardup, samples};
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::support::{neardup, samples, scan_to, stderr, stdout, write_tree};
 
 #[test]
 fn params_prints_bands_curve_and_memory() {
@@ -123,41 +117,38 @@ fn explain_two_files_and_two_corpus_ids() {
         &["explain", "--corpus", &corpus, "nope", "wire-school"],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no document 'nope'"));
+    assert!(stderr(&out).contains("no document 'nope'"));
 }
 
 /// Outputs that cannot be written are refused before the corpus is read, with exit code 2.
 #[test]
 fn impossible_outputs_are_refused_before_scanning() {
-    let samples = common::samples();
+    let samples = samples();
     let dir = samples.to_str().expect("utf-8 path");
-    let o = common::neardup(
+    let o = neardup(
         &samples,
         &["scan", dir, "--report", "-", "--annotations", "-"],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("would mix JSON documents"));
+    assert!(stderr(&o).contains("would mix JSON documents"));
     assert!(o.stdout.is_empty(), "nothing was scanned");
-    let o = common::neardup(
+    let o = neardup(
         &samples,
         &["scan", dir, "--report", "/nonexistent-folder/r.json"],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(stderr(&o).contains("does not exist"));
 }
 
 /// `--max-bytes` takes sizes with units.
 #[test]
 fn max_bytes_takes_units() {
     let out = tempfile::tempdir().expect("tempdir");
-    let (report, _, _) = common::scan_to(&common::samples(), out.path(), &["--max-bytes", "1K"]);
+    let (report, _, _) = scan_to(&samples(), out.path(), &["--max-bytes", "1K"]);
     let report: neardup::Report = serde_json::from_str(&report).expect("report parses");
     assert_eq!(report.summary.parameters.max_bytes, 1024);
     assert!(report.summary.skipped_by_reason["file larger than --max-bytes"] > 0);
-    let o = common::neardup(
-        &common::samples(),
-        &["scan", ".", "--max-bytes", "12 parsecs"],
-    );
+    let o = neardup(&samples(), &["scan", ".", "--max-bytes", "12 parsecs"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -187,7 +178,7 @@ fn completions_and_manual_page() {
 fn pairs_are_written_one_per_line() {
     let out = tempfile::tempdir().expect("tempdir");
     let pairs = out.path().join("pairs.jsonl");
-    let (report, _, _) = common::scan_to(
+    let (report, _, _) = scan_to(
         &samples(),
         out.path(),
         &["--pairs", pairs.to_str().expect("path")],
@@ -231,7 +222,7 @@ fn nested_fields_are_read_and_cleaned_in_place() {
         lines.push_str(&record.to_string());
         lines.push('\n');
     }
-    common::write_tree(dir.path(), &[("c/feed.jsonl", lines.as_bytes())]);
+    write_tree(dir.path(), &[("c/feed.jsonl", lines.as_bytes())]);
     let clean = dir.path().join("clean");
     let o = neardup(
         dir.path(),
@@ -249,7 +240,7 @@ fn nested_fields_are_read_and_cleaned_in_place() {
             clean.to_str().expect("path"),
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let out = std::fs::read_to_string(clean.join("feed.jsonl")).expect("clean copy");
     let records: Vec<serde_json::Value> = out
         .lines()

@@ -4,7 +4,7 @@
 //! detection regenerates them (`NEARDUP_BLESS=1 cargo test --release --test golden`) and says
 //! why in its commit; any other change must leave them as they are.
 
-mod common;
+use crate::support::{samples, scan_to};
 
 use std::path::Path;
 
@@ -43,7 +43,7 @@ fn check(name: &str, actual: &str) {
 #[test]
 fn samples_report_and_annotations_are_unchanged() {
     let out = tempfile::tempdir().expect("tempdir");
-    let (report, annotations, _) = common::scan_to(&common::samples(), out.path(), &[]);
+    let (report, annotations, _) = scan_to(&samples(), out.path(), &[]);
     check("samples-report.json", &report);
     check("samples-annotations.jsonl", &annotations);
 }
@@ -64,7 +64,7 @@ fn generated_report_and_annotations_are_unchanged() {
     )
     .expect("generate");
     let out = tempfile::tempdir().expect("tempdir");
-    let (report, annotations, _) = common::scan_to(dir.path(), out.path(), &[]);
+    let (report, annotations, _) = scan_to(dir.path(), out.path(), &[]);
     check("generated-report.json", &report);
     check("generated-annotations.jsonl", &annotations);
 }

@@ -1,9 +1,7 @@
 //! `neardup eval` with page line labels (the Big9 format) and its errors, on a corpus built
 //! in a temporary directory.
 
-mod common;
-
-use common::{neardup, write_tree};
+use crate::support::{neardup, stderr, stdout, write_tree};
 
 /// Five pages of one site: a navigation line and a footer on every page, the story between.
 fn site_corpus(root: &std::path::Path) -> serde_json::Value {
@@ -35,8 +33,8 @@ fn run(cwd: &std::path::Path, args: &[&str]) -> (bool, Option<i32>, String, Stri
     (
         out.status.success(),
         out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout(&out),
+        stderr(&out),
     )
 }
 

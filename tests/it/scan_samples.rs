@@ -1,9 +1,9 @@
 //! The real binary on `samples/`: report contents against `samples/truth.json`, annotations,
 //! determinism, and the evaluation command.
 
-mod common;
-
-use common::{annotations, neardup, samples, scan_to, span_lines};
+use crate::support::{
+    annotations, neardup, parse_report, samples, scan_to, span_lines, stderr, stdout,
+};
 use neardup::eval::{evaluate, Truth};
 use neardup::Report;
 
@@ -20,7 +20,7 @@ fn truth_json() -> serde_json::Value {
 fn scan_samples(extra: &[&str]) -> (Report, Vec<neardup::Annotation>, String, String) {
     let out = tempfile::tempdir().expect("tempdir");
     let (r, a, _) = scan_to(&samples(), out.path(), extra);
-    let report: Report = serde_json::from_str(&r).expect("report parses");
+    let report = parse_report(&r);
     (report, annotations(&a), r, a)
 }
 
@@ -219,13 +219,9 @@ fn scan_spill(
         .arg(&report)
         .output()
         .expect("the neardup binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&report).expect("report");
-    let r: Report = serde_json::from_str(&text).expect("parse");
+    let r = parse_report(&text);
     let spill = r.timing.and_then(|t| t.spill).unwrap_or_default();
     (text, spill)
 }
@@ -257,7 +253,7 @@ fn report_says_where_pass_two_read_from() {
     // a --temp-dir that does not exist is refused before the scan, not silently ignored
     let out = neardup(dir.path(), &["scan", ".", "--temp-dir", missing_arg]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--temp-dir"));
+    assert!(stderr(&out).contains("--temp-dir"));
     // the file is anonymous: nothing is left behind
     assert_eq!(std::fs::read_dir(&spill_dir).expect("list").count(), 0);
 }
@@ -325,7 +321,7 @@ fn eval_command_prints_scores() {
         ],
     );
     assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     assert!(
         text.contains("near-duplicate pairs  precision 1.0000  recall 1.0000"),
         "{text}"
@@ -345,7 +341,7 @@ fn eval_command_prints_scores() {
             samples().to_str().expect("path"),
         ],
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     assert!(text.contains("(TP 2, FP 0, FN 0)"), "{text}");
     // the threshold sweep, run from a scratch cache
     assert!(text.contains("threshold sweep"), "{text}");
@@ -357,7 +353,7 @@ fn summary_is_printed_and_default_report_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = neardup(dir.path(), &["scan", samples().to_str().expect("path")]);
     assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     assert!(text.contains("documents"), "{text}");
     assert!(text.contains("clusters"), "{text}");
     assert!(dir.path().join("neardup-report.json").exists());
@@ -389,11 +385,7 @@ fn cluster_numbers_follow_the_order_shown() {
             html.to_str().expect("path"),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let report: Report = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("neardup-report.json")).expect("report"),
     )
@@ -409,7 +401,7 @@ fn cluster_numbers_follow_the_order_shown() {
         "not largest first: sizes {sizes:?}"
     );
     // The terminal summary shows the first five in that order.
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout(&out);
     let shown = numbers_after(&text, "    #");
     assert_eq!(
         shown,
@@ -442,7 +434,7 @@ fn report_to_stdout_keeps_stdout_json() {
     assert!(out.status.success());
     let report: Report = serde_json::from_slice(&out.stdout).expect("stdout is the report");
     assert!(report.summary.documents > 20);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("duplicates"));
+    assert!(stderr(&out).contains("duplicates"));
 }
 
 #[test]
@@ -461,8 +453,8 @@ fn clean_corpus_and_drop_list() {
             drop.to_str().expect("path"),
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("16 documents kept, 9 duplicates dropped"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("16 documents kept, 9 duplicates dropped"));
     let dropped = std::fs::read_to_string(&drop).expect("drop list");
     assert_eq!(dropped.lines().count(), 9);
     assert!(dropped.lines().any(|l| l == "metrowire/bridge-vote.txt"));
@@ -484,7 +476,7 @@ fn clean_corpus_and_drop_list() {
         1
     );
     assert!(first.contains(quote), "the first occurrence stays");
-    assert!(String::from_utf8_lossy(&o.stdout).contains("of later copies of shared blocks"));
+    assert!(stdout(&o).contains("of later copies of shared blocks"));
     // JSONL keeps its other fields; the compressed archive stays compressed, at its own name
     let gz = std::fs::File::open(clean.join("feeds/archive.jsonl.gz")).expect("archive");
     let mut archive = String::new();
