@@ -2,8 +2,10 @@
 //! JSON Lines, gzip, zstd, HTML, WARC) on arbitrary bytes and on valid inputs damaged. The
 //! Parquet reader's damage tests are in `hostile`.
 
+mod html;
 mod minhash;
 mod text_readers;
+mod warc;
 
 /// A valid input broken: a byte flipped, the end cut off, or a piece of garbage spliced in.
 pub fn broken(valid: Vec<u8>, cut: usize, flip: usize, splice: Vec<u8>, how: u8) -> Vec<u8> {
