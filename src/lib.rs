@@ -44,12 +44,12 @@ pub use scan::{scan, ScanError, ScanOutput};
 /// line's count-and-noun helper: not a stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::cache::decode_snapshot_payload;
     pub use crate::corpus::{html_page, read_bytes, read_documents, walk};
-    pub use crate::detect::cluster::UnionFind;
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;
+    pub use crate::detect::union_find::UnionFind;
     pub use crate::detect::units::units;
     pub use crate::human::{count, noun};
+    pub use crate::scan::decode_snapshot_payload;
     pub use crate::spill::{DocParts, Spill};
 }

@@ -32,7 +32,7 @@ pub type LineLabels = BTreeMap<String, PageLabels>;
 /// reads them.
 pub fn read_texts(cfg: &Config, wanted: &BTreeSet<&str>) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let tree = crate::corpus::walk_inputs(cfg);
+    let tree = crate::corpus::walk_inputs(&cfg.input_set());
     for file in &tree.files {
         crate::corpus::read_documents(file, &cfg.input, |doc| {
             if wanted.contains(doc.id.as_str()) {

@@ -140,7 +140,7 @@ pub fn read_inputs(
     let mut cfg = crate::Config::new(first);
     cfg.more_roots = more.iter().map(std::path::PathBuf::from).collect();
     cfg.input = input_options(report);
-    let tree = walk_inputs_from(&cfg, Some(working_dir));
+    let tree = walk_inputs_from(&cfg.input_set(), Some(working_dir));
     read_walked(&tree.files, &inputs.join(", "), &cfg.input, report, wanted)
 }
 
