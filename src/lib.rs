@@ -18,7 +18,6 @@
 #![warn(clippy::too_many_lines)]
 
 mod cache;
-pub mod cleaning;
 pub mod config;
 mod corpus;
 mod detect;

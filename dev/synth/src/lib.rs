@@ -1,6 +1,6 @@
 //! neardup-synth: the generator of labelled evaluation and benchmark corpora for neardup.
 //!
-//! It serves neardup's integration tests (`tests/eval_generated.rs`, `tests/golden.rs`), its
+//! It serves neardup's integration tests (`tests/it/eval/generated.rs`, `tests/it/golden.rs`), its
 //! benches (`benches/stages.rs`) and the `make_corpus` example, not users: it is a workspace
 //! member of its own (`publish = false`), so the library is only what users link. It uses only
 //! neardup's public API (labels, normalisation, shingles, MinHash and LSH).

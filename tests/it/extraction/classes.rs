@@ -1,0 +1,238 @@
+//! Article extraction on single pages of unknown sites, one class of failure per page, in
+//! several languages (issue 22, and the extraction classes of issue 21): the real binary
+//! scans pages written here, each alone on its site, and the clean copy must keep the
+//! article and lose what a reader never sees.
+
+use crate::support::{scan_to, write_tree};
+
+/// A page: `<title>`, a navigation bar, then `body` and a footer.
+fn page(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><title>{title} | Site</title></head>\
+         <body><nav><a href=/>Home</a> <a href=/a>A</a> <a href=/b>B</a></nav>{body}\
+         <footer><a href=/c>Contact</a> <a href=/p>Privacy</a></footer></body></html>"
+    )
+}
+
+/// Scans `pages` (one site each) and returns each page's clean copy.
+fn cleaned(pages: &[(&str, String)]) -> Vec<String> {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let files: Vec<(String, &[u8])> = pages
+        .iter()
+        .map(|(site, html)| (format!("{site}/page.html"), html.as_bytes()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    write_tree(corpus.path(), &refs);
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    scan_to(
+        corpus.path(),
+        out.path(),
+        &["--clean", clean.to_str().expect("utf-8")],
+    );
+    pages
+        .iter()
+        .map(|(site, _)| {
+            std::fs::read_to_string(clean.join(site).join("page.txt")).expect("a clean copy")
+        })
+        .collect()
+}
+
+#[test]
+fn text_that_never_reached_the_page_does() {
+    let svg = page(
+        "de",
+        "Neue Brücke",
+        "<article><h1>Neue Brücke über den Fluss</h1>\
+         <p>Die Stadt hat am Montag mit dem Bau der neuen Brücke über den Fluss begonnen, sagte der Bürgermeister.</p>\
+         <a href=/share><svg viewBox='0 0 8 8'><title/><path d='M0 0h8v8z'/></svg></a>\
+         <p>Die Arbeiten sollen zwei Jahre dauern und den Verkehr in der Altstadt deutlich entlasten.</p>\
+         <p>Anwohner hatten jahrelang auf eine zweite Verbindung zwischen den beiden Ufern gewartet.</p></article>",
+    );
+    let noscript = page(
+        "fr",
+        "Le marché rouvre",
+        "<div id=app></div><noscript><article><h1>Le marché couvert rouvre ses portes</h1>\
+         <p>Après deux ans de travaux, le marché couvert du centre-ville a rouvert ses portes samedi matin.</p>\
+         <p>Les commerçants se disent soulagés de retrouver leurs clients et leurs étals rénovés.</p>\
+         <p>La mairie prévoit une fête de quartier pour célébrer la réouverture le mois prochain.</p>\
+         <p>Les horaires restent les mêmes qu'avant les travaux, du mardi au dimanche de sept heures à midi.</p>\
+         <p>Un nouveau parking à vélos a été installé devant l'entrée principale, à la demande des habitants.</p>\
+         <p>Les producteurs locaux occupent désormais la moitié des emplacements, contre un tiers auparavant.</p></article></noscript>",
+    );
+    let ruby = page(
+        "ja",
+        "漢字の読み方",
+        "<article><h1>漢字の読み方を学ぶ</h1>\
+         <p><ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</rt></ruby>の読み方は、小学校で少しずつ学びますが、大人になっても難しい言葉がたくさんあります。</p>\
+         <p>新聞や本には<ruby>振<rt>ふ</rt>仮<rt>が</rt>名<rt>な</rt></ruby>が付いていないことが多いので、辞書を使って調べる習慣が大切です。</p></article>",
+    );
+    let soft = page(
+        "de",
+        "Donaudampfschifffahrt",
+        "<article><h1>Die Donau\u{ad}dampf\u{ad}schiff\u{ad}fahrt feiert Jubiläum</h1>\
+         <p>Die Donau\u{ad}dampf\u{ad}schiff\u{ad}fahrts\u{ad}gesellschaft wurde vor fast zweihundert Jahren in Wien gegründet, berichtet die Zeitung.</p>\
+         <p>Zum Jubila\u{308}um fahren im Sommer wieder historische Schiffe zwischen Wien und Budapest auf dem Fluss.</p></article>",
+    );
+    let texts = cleaned(&[
+        ("svg.de", svg),
+        ("app.fr", noscript),
+        ("ruby.jp", ruby),
+        ("soft.de", soft),
+    ]);
+    assert!(
+        texts[0].contains("Anwohner hatten jahrelang"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].contains("Les commerçants se disent"),
+        "{}",
+        texts[1]
+    );
+    assert!(texts[2].contains("漢字の読み方は"), "{}", texts[2]);
+    assert!(texts[2].contains("振仮名が付いて"), "{}", texts[2]);
+    assert!(!texts[2].contains("かん"), "{}", texts[2]);
+    assert!(
+        texts[3].contains("Donaudampfschifffahrtsgesellschaft"),
+        "{}",
+        texts[3]
+    );
+    assert!(texts[3].contains("Zum Jubiläum"), "composed: {}", texts[3]);
+}
+
+#[test]
+fn text_the_page_hides_and_its_title_go() {
+    let hidden = page(
+        "es",
+        "Nueva biblioteca",
+        "<main><h1>La nueva biblioteca abre sus puertas</h1>\
+         <span class=hidden>Copiar enlace</span><div style='display:none'>Cargando comentarios</div>\
+         <p>La biblioteca municipal abrió el lunes su nueva sede con más de cien mil libros y salas de estudio.</p>\
+         <p>Los vecinos hicieron cola desde primera hora para conocer el edificio y sacar el carné de lector.</p></main>",
+    );
+    let texts = cleaned(&[("biblio.es", hidden)]);
+    let text = &texts[0];
+    assert!(text.contains("La biblioteca municipal abrió"), "{text}");
+    for gone in ["Copiar enlace", "Cargando", "| Site"] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+}
+
+/// A reference page of a documentation generator (rustdoc's shape): a description, then
+/// sections of methods, each a self-anchored signature heading and its own doc block.
+fn reference_page(lang: &str, item: &str, intro: &str, methods: &[(&str, &str)]) -> String {
+    let sections: String = methods
+        .iter()
+        .map(|(name, doc)| {
+            format!(
+                "<details class='toggle method-toggle' open><summary><section id=method.{name} class=method>\
+                 <a class='src rightside' href=../src/x.rs.html>Source</a>\
+                 <h4 class=code-header>pub fn <a href=#method.{name} class=fn>{name}</a>(&amp;self) -&gt; \
+                 <a class=primitive href=https://doc.rust-lang.org/std/primitive.usize.html>usize</a></h4></section></summary>\
+                 <div class=docblock><p>{doc}</p></div></details>"
+            )
+        })
+        .collect();
+    page(
+        lang,
+        item,
+        &format!(
+            "<section id=main-content class=content><div class=main-heading><h1>Struct <span class=struct>{item}</span></h1></div>\
+             <details class='toggle top-doc' open><summary class=hideme><span>Expand description</span></summary>\
+             <div class=docblock><p>{intro}</p></div></details>\
+             <h2 id=implementations class=section-header>Implementations<a href=#implementations class=anchor>§</a></h2>\
+             <div id=implementations-list><details class='toggle implementors-toggle' open><summary><section id=impl class=impl>\
+             <h3 class=code-header>impl <a class=struct href=struct.{item}.html>{item}</a></h3></section></summary>\
+             <div class=impl-items>{sections}</div></details></div></section>"
+        ),
+    )
+}
+
+#[test]
+fn a_reference_page_keeps_its_method_sections() {
+    let en = reference_page(
+        "en",
+        "Span",
+        "A span of bytes in a haystack, with its start and end offsets, produced by every search of the crate.",
+        &[
+            ("start", "Returns the byte offset where the span starts in the haystack that was searched."),
+            ("len", "Returns the length of the span in bytes."),
+            ("is_empty", "Returns true if and only if the span holds no bytes at all, which happens when an empty pattern matches."),
+        ],
+    );
+    let zh = reference_page(
+        "zh",
+        "Cursor",
+        "游标记录了缓冲区中当前读取的位置，每次读取之后都会向前移动，直到缓冲区的末尾为止。",
+        &[
+            (
+                "position",
+                "返回游标在缓冲区中的当前位置，以字节为单位计算。",
+            ),
+            (
+                "remaining",
+                "返回缓冲区中还没有被读取的字节数量，读取结束时为零。",
+            ),
+        ],
+    );
+    let texts = cleaned(&[("docs.en", en), ("docs.zh", zh)]);
+    for wanted in [
+        "Struct Span",
+        "A span of bytes",
+        "Implementations",
+        "pub fn start(&self) -> usize",
+        "Returns the byte offset where",
+        "Returns the length of the span in bytes.",
+        "pub fn is_empty(&self) -> usize",
+        "Returns true if and only if",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Expand description", "Span | Site"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+    for wanted in [
+        "游标记录了缓冲区",
+        "pub fn position(&self) -> usize",
+        "返回游标在缓冲区中的当前位置",
+        "返回缓冲区中还没有被读取的字节数量",
+    ] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+}
+
+#[test]
+fn self_anchored_headings_and_structured_lists_stay() {
+    // a book chapter whose headings link to themselves (mdBook), in Chinese
+    let book = page(
+        "zh",
+        "所有权",
+        "<main><h1 id=own><a class=header href=#own>所有权</a></h1>\
+         <p>所有权是这门语言最独特的特性，它让程序在没有垃圾回收器的情况下也能保证内存安全。</p>\
+         <h2 id=rules><a class=header href=#rules>所有权规则</a></h2>\
+         <p>每一个值都有一个被称为其所有者的变量，值在任一时刻有且只有一个所有者。</p>\
+         <p>当所有者离开作用域，这个值将被丢弃，它占用的内存也会被自动释放。</p></main>",
+    );
+    // a recipe whose ingredient list sits between its paragraphs, in Italian
+    let recipe = page(
+        "it",
+        "Risotto",
+        "<article><h1>Risotto alla milanese</h1>\
+         <p>Il risotto alla milanese è uno dei piatti più famosi della cucina lombarda, colorato dallo zafferano.</p>\
+         <ul><li>320 g di riso Carnaroli</li><li>1 litro di brodo</li><li>una bustina di zafferano</li><li>50 g di burro</li></ul>\
+         <p>Tostate il riso nel burro, poi aggiungete il brodo caldo poco alla volta mescolando spesso.</p>\
+         <p>A fine cottura sciogliete lo zafferano in un mestolo di brodo e mantecate con il formaggio.</p></article>",
+    );
+    let texts = cleaned(&[("book.zh", book), ("cucina.it", recipe)]);
+    for wanted in ["所有权规则", "所有权是这门语言", "当所有者离开作用域"] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for wanted in [
+        "320 g di riso Carnaroli",
+        "una bustina di zafferano",
+        "Tostate il riso",
+    ] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+}

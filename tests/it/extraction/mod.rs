@@ -1,0 +1,5 @@
+//! Article extraction from single pages: one class of failure per page, and the real scraped
+//! page of the product brief.
+
+mod classes;
+mod seed_article;

@@ -1,0 +1,104 @@
+//! Helpers shared by the integration tests: running the real binary, building corpora.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The path of the `samples/` corpus.
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+/// Runs `neardup` with `args` in `cwd`.
+pub fn neardup(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neardup"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the neardup binary runs")
+}
+
+/// Runs a scan of `dir` writing report and annotations into `out`; returns (report text,
+/// annotations text, process output).
+pub fn scan_to(dir: &Path, out: &Path, extra: &[&str]) -> (String, String, Output) {
+    let report = out.join("report.json");
+    let ann = out.join("annotations.jsonl");
+    let mut args = vec![
+        "scan",
+        dir.to_str().expect("utf-8 path"),
+        "--report",
+        report.to_str().expect("utf-8 path"),
+        "--annotations",
+        ann.to_str().expect("utf-8 path"),
+        "--no-timing",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let output = neardup(out, &args);
+    assert!(
+        output.status.success(),
+        "scan failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let r = std::fs::read_to_string(&report).expect("report written");
+    let a = std::fs::read_to_string(&ann).expect("annotations written");
+    (r, a, output)
+}
+
+/// Writes `files` (relative path, contents) under `root`.
+pub fn write_tree(root: &Path, files: &[(&str, &[u8])]) {
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, bytes).expect("write file");
+    }
+}
+
+/// Parses annotations JSON lines.
+pub fn annotations(text: &str) -> Vec<neardup::Annotation> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("annotation line parses"))
+        .collect()
+}
+
+/// Lines of `doc` covered by spans of `kind`.
+pub fn span_lines(anns: &[neardup::Annotation], doc: &str, kind: &str) -> Vec<u32> {
+    let a = anns
+        .iter()
+        .find(|a| a.id == doc)
+        .unwrap_or_else(|| panic!("no annotation for {doc}"));
+    a.spans
+        .iter()
+        .filter(|s| s.kind == kind)
+        .flat_map(|s| s.start_line..=s.end_line)
+        .collect()
+}
+
+/// `bytes` gzipped in memory, at the fast level.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).expect("gzip into memory");
+    gz.finish().expect("gzip into memory")
+}
+
+/// A run's standard output, as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A run's standard error, as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A report's JSON text, parsed.
+pub fn parse_report(text: &str) -> neardup::Report {
+    serde_json::from_str(text).expect("a report parses")
+}
+
+/// The report written at `path`, parsed.
+pub fn read_report(path: &Path) -> neardup::Report {
+    parse_report(&std::fs::read_to_string(path).expect("the report is written"))
+}
