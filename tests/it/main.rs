@@ -6,6 +6,7 @@
 mod support;
 
 mod bad_input;
+mod batches;
 mod cache;
 mod clean_copy;
 mod cli;
