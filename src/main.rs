@@ -1237,7 +1237,12 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         limit: args.html_limit,
     };
     match neardup::report::html::write_for_report(path, &report, args.corpus.as_deref(), &opts) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(unavailable) => {
+            if let Some(why) = unavailable {
+                eprintln!("neardup: warning: {why}");
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!(
                 "neardup: cannot write the HTML report to '{}': {e} (choose another path with --html)",
