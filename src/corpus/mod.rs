@@ -4,6 +4,7 @@ mod boilerplate;
 mod html;
 mod names;
 mod parquet;
+mod parquet_check;
 mod read;
 mod site;
 mod walk;
