@@ -387,6 +387,21 @@ fn f18_blank_lines_between_records_are_passed_over() {
             .contains("10 bytes after record 1 that are no WARC record"),
         "{entries:?}"
     );
+    // nothing but blank lines: the file was found and read, and the message says so
+    write_tree(
+        dir.path(),
+        &[("b.warc.gz", &gzip(&b"\r\n".repeat(1 << 20)))],
+    );
+    let out = run(
+        dir.path(),
+        &["scan", "b.warc.gz", "--report", "b.json", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("no document was read from b.warc.gz: 1 file read, holding no document and nothing to skip"),
+        "{said}"
+    );
 }
 
 /// `count` words that no other call with another `name` shares.

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use parquet::basic::Compression;
 use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::reader::{ChunkReader, Length};
 
@@ -110,7 +111,7 @@ pub(super) fn check_row_group<R: ChunkReader>(
                 source.len()
             ));
         };
-        check_pages(source, start, size, max_bytes)
+        check_pages(source, start, size, column.compression(), max_bytes)
             .map_err(|e| format!("column '{shown}': {e}"))?;
     }
     Ok(())
@@ -135,6 +136,7 @@ fn check_pages<R: ChunkReader>(
     source: &R,
     start: u64,
     size: u64,
+    codec: Compression,
     max_bytes: u64,
 ) -> Result<(), String> {
     let bound = page_bound(max_bytes);
@@ -172,10 +174,54 @@ fn check_pages<R: ChunkReader>(
                 claim.values, claim.uncompressed
             ));
         }
-        at += header + claim.compressed as u64;
+        let data = at + header;
+        if claim.kind != INDEX_PAGE {
+            check_inflation(source, data, &claim, codec)
+                .map_err(|e| format!("page {page}: {e}"))?;
+        }
+        at = data + claim.compressed as u64;
         left -= claim.compressed as u64;
     }
     Ok(())
+}
+
+/// Index pages, which the reader passes over.
+const INDEX_PAGE: i64 = 1;
+
+/// A zstd or Brotli page is decompressed into nothing, no further than one byte past the size
+/// its header claims: the parquet crate decompresses it whole before it compares the sizes,
+/// and these two codecs inflate without bound (gzip and LZ4 at most about 1,000 and 255
+/// times, so those pages stay within that of the file's size).
+fn check_inflation<R: ChunkReader>(
+    source: &R,
+    at: u64,
+    claim: &PageClaim,
+    codec: Compression,
+) -> Result<(), String> {
+    if !matches!(codec, Compression::ZSTD(_) | Compression::BROTLI(_)) || claim.compressed == 0 {
+        return Ok(());
+    }
+    let page = source
+        .get_bytes(at, claim.compressed as usize)
+        .map_err(|e| e.to_string())?;
+    let most = claim.uncompressed as u64 + 1;
+    let inflated = match codec {
+        Compression::ZSTD(_) => zstd::stream::read::Decoder::new(&page[..])
+            .and_then(|d| std::io::copy(&mut d.take(most), &mut std::io::sink())),
+        _ => std::io::copy(
+            &mut brotli::Decompressor::new(&page[..], 4096).take(most),
+            &mut std::io::sink(),
+        ),
+    };
+    match inflated {
+        // a damaged stream is for the crate to name, where it reads it
+        Err(_) => Ok(()),
+        Ok(n) if n >= most => Err(format!(
+            "it decompresses to more than the {} bytes its header claims",
+            claim.uncompressed
+        )),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// The thrift compact protocol's type of a struct.
@@ -383,13 +429,23 @@ mod tests {
         let mut page = dictionary_header(8, 8, 2);
         page.extend([0u8; 8]);
         let ok = bytes::Bytes::from(page.clone());
-        assert_eq!(check_pages(&ok, 0, page.len() as u64, 1 << 20), Ok(()));
+        assert_eq!(
+            check_pages(
+                &ok,
+                0,
+                page.len() as u64,
+                Compression::UNCOMPRESSED,
+                1 << 20
+            ),
+            Ok(())
+        );
         let mut bad = dictionary_header(8, 8, 150_000_000);
         bad.extend([0u8; 8]);
         let err = check_pages(
             &bytes::Bytes::from(bad.clone()),
             0,
             bad.len() as u64,
+            Compression::UNCOMPRESSED,
             1 << 20,
         );
         assert_eq!(
@@ -406,6 +462,7 @@ mod tests {
             &bytes::Bytes::from(page.clone()),
             0,
             page.len() as u64,
+            Compression::UNCOMPRESSED,
             1 << 20,
         );
         assert!(err.is_err_and(|e| e.contains("more than twice --max-bytes")));
@@ -415,6 +472,7 @@ mod tests {
             &bytes::Bytes::from(page.clone()),
             0,
             page.len() as u64,
+            Compression::UNCOMPRESSED,
             1 << 20,
         );
         assert!(err.is_err_and(|e| e.contains("claims 1000000 bytes where its column chunk")));
@@ -427,5 +485,35 @@ mod tests {
         let mut t = Thrift::new(&bytes[..], bytes.len() as u64);
         let err = t.skip(STRUCT, 0);
         assert!(err.is_err_and(|e| e.contains("a list claims 2147483648 entries")));
+    }
+
+    #[test]
+    fn a_zstd_page_inflating_past_its_claim_is_refused() {
+        let bomb = zstd::stream::encode_all(&vec![b'x'; 10 << 20][..], 3).expect("zstd");
+        let mut page = dictionary_header(100, bomb.len() as i32, 2);
+        page.extend(&bomb);
+        let zstd = Compression::ZSTD(Default::default());
+        let err = check_pages(
+            &Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            zstd,
+            1 << 20,
+        );
+        assert_eq!(
+            err,
+            Err("page 1: it decompresses to more than the 100 bytes its header claims".into())
+        );
+        let honest = zstd::stream::encode_all(&[b'x'; 100][..], 3).expect("zstd");
+        let mut page = dictionary_header(100, honest.len() as i32, 2);
+        page.extend(&honest);
+        let ok = check_pages(
+            &Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            zstd,
+            1 << 20,
+        );
+        assert_eq!(ok, Ok(()));
     }
 }
