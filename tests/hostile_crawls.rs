@@ -824,6 +824,9 @@ fn run_within(cwd: &Path, args: &[&str], secs: u64) -> (Output, bool) {
     (child.wait_with_output().expect("output"), in_time)
 }
 
+/// A change made to a saved report's JSON.
+type Edit = dyn Fn(&mut serde_json::Value);
+
 /// F07: a saved report edited to name `/` as its corpus (in `timing.corpus`, in
 /// `timing.inputs`, or given as `--corpus /`) walks nothing: the page and a warning say that
 /// the root of the file system is not a scan's corpus, and what to pass instead. (Before, the
@@ -839,12 +842,12 @@ fn f07_report_html_refuses_the_file_system_root_as_its_corpus() {
     let out = run(dir.path(), &["scan", "c", "--report", "r.json", "-q"]);
     assert!(out.status.success());
     let report = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
-    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+    let edited = |edit: &Edit| {
         let mut json: serde_json::Value = serde_json::from_str(&report).expect("json");
         edit(&mut json);
         std::fs::write(dir.path().join("e.json"), json.to_string()).expect("write");
     };
-    let cases: [(&str, &dyn Fn(&mut serde_json::Value), &[&str]); 4] = [
+    let cases: [(&str, &Edit, &[&str]); 4] = [
         (
             "timing.corpus",
             &|j| j["timing"]["corpus"] = "/".into(),
