@@ -5,7 +5,7 @@
 //! summed over pages before dividing: precision = shared words / words kept, recall = shared
 //! words / gold words.
 
-use crate::plural::{count, noun};
+use crate::human::{count, noun};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 

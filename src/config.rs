@@ -7,6 +7,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::progress::ProgressReporter;
+
+pub use crate::corpus::{InputFormat, InputOptions, InputSet, SiteMode, DEFAULT_MAX_BYTES};
+pub use crate::text::ShingleKind;
+
 /// Default similarity threshold for near-duplicate documents (estimated Jaccard of shingle sets).
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Default containment threshold: a copy holding this share of a longer document's shingles
@@ -39,50 +44,8 @@ pub const DEFAULT_REPEAT_MIN_WORDS: usize = 4;
 /// Default share of its words under which stripping later copies of shared text would leave a
 /// document a stub (`--stub-share`): it keeps them instead.
 pub const DEFAULT_STUB_SHARE: f64 = 0.5;
-/// Default largest document (and file, for non-JSONL inputs) read, in bytes.
-pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
-
-/// How documents are assigned to sites (template blocks are counted per site).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SiteMode {
-    /// The top-level folder under the corpus root (`DIR/site/...`); JSONL documents may
-    /// override it with a field when [`InputOptions::site_field`] is set. A URL (a WARC
-    /// record's target URI, a field holding a URL) gives its host without `www.` and port.
-    Dir,
-    /// As [`SiteMode::Dir`], with every host reduced to its registrable domain by the Public
-    /// Suffix List (`news.bbc.co.uk` → `bbc.co.uk`): a URL's host, and a folder name or field
-    /// value that is a host name. IP addresses and names without a known public suffix are
-    /// kept as they are.
-    Domain,
-    /// The whole corpus is one site.
-    None,
-}
-
-impl SiteMode {
-    /// Its name, as `--site` takes it and the report's parameters record it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            SiteMode::Dir => "dir",
-            SiteMode::Domain => "domain",
-            SiteMode::None => "none",
-        }
-    }
-
-    /// The mode a report's parameters name (`dir` for a name it does not know).
-    pub fn from_name(name: &str) -> SiteMode {
-        match name {
-            "none" => SiteMode::None,
-            "domain" => SiteMode::Domain,
-            _ => SiteMode::Dir,
-        }
-    }
-}
-
-pub use crate::text::ShingleKind;
-
 /// How LSH candidate pairs are verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VerifyMode {
     /// Estimated Jaccard from the full MinHash signatures; pairs whose estimate lies within
@@ -96,7 +59,7 @@ pub enum VerifyMode {
 
 /// Whether the annotations strip later copies of shared text (`reused` spans: blocks other
 /// documents hold, and long runs of frequent content inside a page's article).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StripReused {
     /// Strip them, except in a document they would leave with under `--stub-share` of its
@@ -120,7 +83,7 @@ impl StripReused {
 }
 
 /// Which member of a duplicate cluster is kept as its representative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeepPolicy {
     /// The smallest id.
@@ -129,69 +92,6 @@ pub enum KeepPolicy {
     Longest,
     /// The document with the fewest content words (ties: smallest id).
     Shortest,
-}
-
-/// How the files of the inputs are read (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum InputFormat {
-    /// By the file name: `.txt`, `.md`, `.jsonl`, `.json` (JSON Lines when its first record
-    /// parses as one), `.html`, `.warc`, `.parquet`…, optionally `.gz` or `.zst`.
-    Auto,
-    /// Every file is one document of plain text.
-    Text,
-    /// Every file holds one JSON object per line.
-    Jsonl,
-    /// Every file is one HTML page.
-    Html,
-    /// Every file is a WARC archive.
-    Warc,
-    /// Every file is a Parquet file.
-    Parquet,
-}
-
-impl InputFormat {
-    /// Its name, as `--format` takes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            InputFormat::Auto => "auto",
-            InputFormat::Text => "text",
-            InputFormat::Jsonl => "jsonl",
-            InputFormat::Html => "html",
-            InputFormat::Warc => "warc",
-            InputFormat::Parquet => "parquet",
-        }
-    }
-
-    /// Whether documents of this format have named fields (`--text-field`…); `Auto` may.
-    pub fn has_fields(self) -> bool {
-        matches!(
-            self,
-            InputFormat::Auto | InputFormat::Jsonl | InputFormat::Parquet
-        )
-    }
-}
-
-/// Options for reading the corpus.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputOptions {
-    /// How files are read: by their names (`Auto`), or all in one format.
-    pub format: InputFormat,
-    /// JSONL field holding a document's text.
-    pub text_field: String,
-    /// JSONL field holding a document's id (falls back to `path:line`).
-    pub id_field: String,
-    /// JSONL field holding a document's site (falls back to the folder).
-    pub site_field: Option<String>,
-    /// How sites are assigned.
-    pub site_mode: SiteMode,
-    /// Files (plain text) and documents larger than this are skipped.
-    pub max_bytes: u64,
-    /// Walk hidden files and folders (names starting with `.`) too.
-    pub hidden: bool,
-    /// `--glob` patterns, as ripgrep's `-g`: files matching one are read (all files when
-    /// none is given), `!PATTERN` leaves files and folders out.
-    pub globs: Vec<String>,
 }
 
 /// Options for the near-duplicate stage.
@@ -265,9 +165,9 @@ pub struct Config {
     /// Worker threads; `None` uses every core.
     #[serde(skip)]
     pub threads: Option<usize>,
-    /// Show progress bars (they are hidden anyway when stderr is not a terminal).
+    /// Where the scan reports its progress (nowhere by default; the command line's bars).
     #[serde(skip)]
-    pub progress: bool,
+    pub progress: ProgressReporter,
     /// Where to keep what reading the corpus produced, for fast re-runs (see `cache`).
     #[serde(skip)]
     pub cache: Option<PathBuf>,
@@ -296,21 +196,12 @@ impl Config {
             more_roots: Vec::new(),
             stdin_copy: None,
             threads: None,
-            progress: false,
+            progress: ProgressReporter::default(),
             cache: None,
             spill: true,
             temp_dir: None,
             fold_digits: false,
-            input: InputOptions {
-                format: InputFormat::Auto,
-                text_field: "text".to_string(),
-                id_field: "id".to_string(),
-                site_field: None,
-                site_mode: SiteMode::Dir,
-                max_bytes: DEFAULT_MAX_BYTES,
-                hidden: false,
-                globs: Vec::new(),
-            },
+            input: InputOptions::default(),
             near: NearDupOptions {
                 threshold: DEFAULT_THRESHOLD,
                 containment: Some(DEFAULT_CONTAINMENT),
@@ -335,6 +226,15 @@ impl Config {
                 strip_reused: StripReused::Auto,
                 stub_share: DEFAULT_STUB_SHARE,
             },
+        }
+    }
+
+    /// What the corpus readers need of the configuration: the inputs and how to read them.
+    pub fn input_set(&self) -> InputSet<'_> {
+        InputSet {
+            paths: self.inputs(),
+            stdin_copy: self.stdin_copy.as_deref(),
+            options: &self.input,
         }
     }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::plural::count;
+use crate::human::count;
 use crate::report::summary::drops_by_rule;
 use crate::report::Report;
 

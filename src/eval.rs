@@ -14,7 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::plural::{count, noun};
+use crate::human::{count, noun};
 use crate::report::{Annotation, Report};
 
 /// Labels for a corpus.
@@ -457,7 +457,7 @@ pub fn parse_labels(text: &str) -> Result<Labels, String> {
 /// reads them.
 pub fn read_texts(cfg: &Config, wanted: &BTreeSet<&str>) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let tree = crate::corpus::walk_inputs(cfg);
+    let tree = crate::corpus::walk_inputs(&cfg.input_set());
     for file in &tree.files {
         crate::corpus::read_documents(file, &cfg.input, |doc| {
             if wanted.contains(doc.id.as_str()) {

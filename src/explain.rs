@@ -6,11 +6,10 @@ use std::path::Path;
 
 use crate::config::{Config, ShingleKind};
 use crate::detect::near::Thresholds;
-use crate::plural::count;
+use crate::detect::templates::CHROME_SHARE;
+use crate::human::count;
 use crate::report::SpanKind;
-use crate::scan::{
-    content_shingles, document_parts, left_out_lines, Basis, ScanOutput, CHROME_SHARE,
-};
+use crate::scan::{content_shingles, document_parts, left_out_lines, Basis, ScanOutput};
 use crate::sketch::{estimate_jaccard, MinHasher};
 use crate::spill::DocParts;
 use crate::text::{intersection_size, word_shingles_of_hashes, Segmented, Shingling};
@@ -116,7 +115,7 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
     }
     let mut one = Config::new(path);
     one.input = cfg.input.clone();
-    let walk = crate::corpus::walk_inputs(&one);
+    let walk = crate::corpus::walk_inputs(&one.input_set());
     let Some(file) = walk.files.first() else {
         let reason = walk.skipped.first().map(|s| s.reason.to_string());
         return Err(unreadable(
@@ -149,7 +148,7 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
             |s| {
                 format!(
                     "no document in it: {} skipped, the first for: {}",
-                    crate::plural::count(outcome.skipped.len() as u64, "entry"),
+                    crate::human::count(outcome.skipped.len() as u64, "entry"),
                     s.reason
                 )
             },
@@ -243,7 +242,7 @@ pub fn context_of(cfg: &Config, a: &str, b: &str) -> Context {
     let mut probe = cfg.clone();
     probe.root = common.clone();
     probe.more_roots.clear();
-    let walk = crate::corpus::walk_inputs(&probe);
+    let walk = crate::corpus::walk_inputs(&probe.input_set());
     let bytes: u64 = walk.files.iter().map(|f| f.size).sum();
     if walk.files.len() > CONTEXT_FILES || bytes > CONTEXT_BYTES {
         return Context::Alone(format!(

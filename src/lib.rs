@@ -26,8 +26,8 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 mod files;
-mod plural;
-mod progress;
+pub mod human;
+pub mod progress;
 pub mod report;
 mod scan;
 pub mod sketch;
@@ -45,12 +45,12 @@ pub use scan::{scan, ScanError, ScanOutput};
 /// line's count-and-noun helper: not a stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::cache::decode_snapshot_payload;
     pub use crate::corpus::{html_page, read_bytes, read_documents, walk};
-    pub use crate::detect::cluster::UnionFind;
     pub use crate::detect::repeats::find_repeats;
     pub use crate::detect::templates::UnitCounts;
+    pub use crate::detect::union_find::UnionFind;
     pub use crate::detect::units::units;
-    pub use crate::plural::{count, noun};
+    pub use crate::human::{count, noun};
+    pub use crate::scan::decode_snapshot_payload;
     pub use crate::spill::{DocParts, Spill};
 }

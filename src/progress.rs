@@ -1,89 +1,95 @@
-//! Progress bars on standard error, hidden when it is not a terminal or when asked.
+//! How a scan reports its progress: through a [`ProgressSink`] the caller gives in
+//! [`crate::Config::progress`]. The library draws nothing itself; the command line's bars and a
+//! Python callback are sinks.
 
-use std::io::IsTerminal;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-
-use crate::plural::noun;
-use crate::report::summary::human_bytes;
-
-/// The bar's line: stage n of 3, a bar as wide as the terminal leaves room for (the line
-/// fits 80 columns), bytes in the summary's units, files, and the time left.
-const TEMPLATE: &str = "{prefix} [{wide_bar}] {size} {msg} ETA {eta}";
-
-fn style() -> ProgressStyle {
-    ProgressStyle::with_template(TEMPLATE)
-        .map(|s| {
-            s.progress_chars("=> ").with_key(
-                "size",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let total = state.len().unwrap_or(0);
-                    let _ = write!(w, "{}/{}", human_bytes(state.pos()), human_bytes(total));
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
+/// A stage of a scan that reports progress over the files it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Pass 1: reading, segmenting and counting units.
+    Reading,
+    /// Pass 2: signing each document's content.
+    Signing,
+    /// The rounds: documents whose left-out units changed, signed again.
+    Resigning,
+    /// Exact checks of borderline pairs (their documents read again).
+    Verifying,
 }
 
-/// A stage as the bars number it: reading, signing, then clustering (its re-signing rounds
-/// and exact checks), which a scan from the cache starts at.
-fn numbered(stage: &str) -> String {
-    let n = match stage {
-        "reading" => 1,
-        "signing" => 2,
-        _ => 3,
-    };
-    format!("[{n}/3] {stage}")
-}
-
-/// The bar's count of files: `3/10 files`, `1/1 file`.
-fn files_message(done: u64, total: u64) -> String {
-    format!("{done}/{total} {}", noun(total, "file"))
-}
-
-/// A progress bar over files and bytes, or nothing.
-#[derive(Debug, Clone)]
-pub struct Progress {
-    bar: Option<ProgressBar>,
-    files_done: Arc<AtomicU64>,
-    files_total: u64,
-}
-
-impl Progress {
-    /// A bar for `files` files of `total_bytes` labelled `stage`; hidden unless `enabled` and
-    /// stderr is a terminal.
-    pub fn new(enabled: bool, stage: &str, files: u64, total_bytes: u64) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(
-                Some(total_bytes),
-                ProgressDrawTarget::stderr_with_hz(10),
-            );
-            bar.set_style(style());
-            bar.set_prefix(numbered(stage));
-            bar
-        });
-        Progress {
-            bar,
-            files_done: Arc::new(AtomicU64::new(0)),
-            files_total: files,
+impl Stage {
+    /// Its name, as the bars show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Signing => "signing",
+            Stage::Resigning => "re-signing",
+            Stage::Verifying => "verifying",
         }
+    }
+}
+
+/// Receives a scan's progress. Calls come from the scan's worker threads; a stage is started,
+/// advanced file by file, and finished before the next starts.
+pub trait ProgressSink: Send + Sync {
+    /// `stage` starts over `files` files of `bytes` bytes.
+    fn start(&self, stage: Stage, files: u64, bytes: u64);
+    /// One file of `bytes` bytes of the current stage is done.
+    fn file_done(&self, bytes: u64);
+    /// The current stage is done.
+    fn finish(&self);
+}
+
+/// Where a scan reports progress: nowhere (the default), or a [`ProgressSink`].
+#[derive(Clone, Default)]
+pub struct ProgressReporter(Option<Arc<dyn ProgressSink>>);
+
+impl ProgressReporter {
+    /// Reports to `sink`.
+    pub fn new(sink: Arc<dyn ProgressSink>) -> ProgressReporter {
+        ProgressReporter(Some(sink))
+    }
+
+    /// Starts `stage` over `files` files of `bytes` bytes; the handle advances and ends it.
+    pub(crate) fn start(&self, stage: Stage, files: u64, bytes: u64) -> StageProgress<'_> {
+        if let Some(sink) = &self.0 {
+            sink.start(stage, files, bytes);
+        }
+        StageProgress(self.0.as_deref())
+    }
+}
+
+impl std::fmt::Debug for ProgressReporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = if self.0.is_some() {
+            "a sink"
+        } else {
+            "nowhere"
+        };
+        write!(f, "ProgressReporter({to})")
+    }
+}
+
+/// The running stage of a [`ProgressReporter`].
+pub(crate) struct StageProgress<'a>(Option<&'a dyn ProgressSink>);
+
+impl StageProgress<'_> {
+    /// A stage reported nowhere (a retry inside a stage already reported).
+    pub fn hidden() -> StageProgress<'static> {
+        StageProgress(None)
     }
 
     /// Advances by one file of `bytes`.
     pub fn file_done(&self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
-            bar.inc(bytes);
-            bar.set_message(files_message(done, self.files_total));
+        if let Some(sink) = self.0 {
+            sink.file_done(bytes);
         }
     }
 
-    /// Removes the bar.
+    /// Ends the stage.
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if let Some(sink) = self.0 {
+            sink.finish();
         }
     }
 }
@@ -91,28 +97,39 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl ProgressSink for Recorder {
+        fn start(&self, stage: Stage, files: u64, bytes: u64) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {files} {bytes}", stage.name()));
+        }
+        fn file_done(&self, bytes: u64) {
+            self.0.lock().unwrap().push(format!("+{bytes}"));
+        }
+        fn finish(&self) {
+            self.0.lock().unwrap().push("done".into());
+        }
+    }
 
     #[test]
-    fn bars_number_their_stage_and_count_bytes_as_the_summary_does() {
-        assert_eq!(numbered("reading"), "[1/3] reading");
-        assert_eq!(numbered("signing"), "[2/3] signing");
-        assert_eq!(numbered("re-signing"), "[3/3] re-signing");
-        assert_eq!(numbered("verifying"), "[3/3] verifying");
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(23_000), "23.0 KB");
-        assert_eq!(human_bytes(62_300_000), "62.3 MB");
-        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
-        assert_eq!(files_message(3, 10), "3/10 files");
-        assert_eq!(files_message(1, 1), "1/1 file");
-        // everything but the bar at its widest: the bar keeps room on an 80-column terminal
-        let widest = format!(
-            "{} [] {}/{} {} ETA {}",
-            numbered("re-signing"),
-            human_bytes(999_900_000_000),
-            human_bytes(999_900_000_000),
-            files_message(9_999_999, 9_999_999),
-            "59m"
-        );
-        assert!(widest.chars().count() <= 70, "{widest}");
+    fn a_sink_hears_each_stage_start_advance_and_end() {
+        let recorder = Arc::new(Recorder::default());
+        let reporter = ProgressReporter::new(recorder.clone());
+        let stage = reporter.start(Stage::Resigning, 2, 30);
+        stage.file_done(10);
+        stage.file_done(20);
+        stage.finish();
+        let heard = recorder.0.lock().unwrap().clone();
+        assert_eq!(heard, ["re-signing 2 30", "+10", "+20", "done"]);
+        // the default reports nowhere, and says so
+        let quiet = ProgressReporter::default();
+        quiet.start(Stage::Reading, 1, 1).file_done(1);
+        assert_eq!(format!("{quiet:?}"), "ProgressReporter(nowhere)");
     }
 }

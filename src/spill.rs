@@ -16,7 +16,6 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::detect::units::Unit;
-use crate::report::summary::human_bytes;
 
 mod codec;
 use crate::text::{shingle_word, Segmented};
@@ -425,9 +424,9 @@ fn lacks_room(dir: &std::path::Path, needed: u64) -> Option<String> {
     (free < needed).then(|| {
         format!(
             "not used: {} free in '{}', the temporary file may need {} (free some, or set --temp-dir)",
-            human_bytes(free),
+            crate::human::bytes(free),
             dir.display(),
-            human_bytes(needed)
+            crate::human::bytes(needed)
         )
     })
 }
@@ -498,7 +497,7 @@ impl SpillState {
     pub fn describe(&self) -> String {
         match &self.file {
             Some(f) if self.status.is_empty() && !self.records.is_empty() => {
-                format!("{} in a temporary file", human_bytes(f.len()))
+                format!("{} in a temporary file", crate::human::bytes(f.len()))
             }
             Some(_) if self.status.is_empty() => "not used: documents not read".to_string(),
             _ => self.status.clone(),

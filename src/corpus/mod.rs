@@ -1,8 +1,8 @@
 //! The corpus: walking the tree, reading and decoding files into [`Document`]s.
 
-mod boilerplate;
-mod html;
 mod names;
+mod options;
+mod page;
 mod parquet;
 mod parquet_check;
 mod read;
@@ -10,11 +10,12 @@ mod site;
 mod walk;
 mod warc;
 
-use crate::plural::count;
+use crate::human::count;
 use std::path::PathBuf;
 
-pub use boilerplate::{Boilerplate, BoilerplateReason};
 pub use names::path_of_id;
+pub use options::{InputFormat, InputOptions, InputSet, SiteMode, DEFAULT_MAX_BYTES};
+pub use page::{Boilerplate, BoilerplateReason};
 pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, read_whole, JsonRecord,
 };
@@ -29,7 +30,7 @@ pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
 /// An HTML page's text (one line per block element) and the boilerplate runs its structure
 /// shows: the reader's work on one page, for the benches.
 pub fn html_page(bytes: &[u8]) -> (String, Vec<Boilerplate>) {
-    let page = html::read_page(bytes, None);
+    let page = page::read_page(bytes, None);
     (page.text, page.boilerplate)
 }
 

@@ -13,8 +13,8 @@ use parquet::schema::types::Type;
 
 use super::parquet_check::{check_footer, check_row_group, Shared};
 use super::read::{open_regular, FileOutcome};
+use super::InputOptions;
 use super::{Document, InputFile, SkipReason};
-use crate::config::InputOptions;
 
 /// Rows decoded at a time from a row group: the values of one batch are references into the
 /// decoded page (or its dictionary), and only one row's text is copied out at a time.

@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
 
+use super::InputOptions;
 use super::{Compression, Document, Format, InputFile, SkipReason, Skipped};
-use crate::config::InputOptions;
 
 /// What reading one file produced besides its documents.
 #[derive(Debug, Default)]
@@ -196,7 +196,7 @@ fn read_from(
     match file.format {
         Format::Text => read_text(file, opts, reader, outcome, emit),
         Format::JsonLines => read_jsonl(file, opts, reader, outcome, emit),
-        Format::Html => super::html::read_html(file, opts, reader, outcome, emit),
+        Format::Html => super::page::read_html(file, opts, reader, outcome, emit),
         // read by read_documents and read_bytes: they need a file they can open again
         Format::Warc | Format::Parquet => {}
     }

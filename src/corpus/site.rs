@@ -13,7 +13,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::config::SiteMode;
+use super::SiteMode;
 
 /// The site of a document at the URL `uri` (a WARC record's target URI; a missing scheme is
 /// tolerated): `None` when the URL has no host, and with `--site none`.

@@ -14,7 +14,7 @@ use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
 use super::{Compression, Format, InputFile, SkipReason, Skipped};
-use crate::config::{Config, InputFormat, InputOptions, SiteMode};
+use super::{InputFormat, InputOptions, InputSet, SiteMode};
 
 /// The result of walking a corpus root.
 #[derive(Debug, Default)]
@@ -34,9 +34,15 @@ const STDIN_NAME: &str = "stdin";
 /// Lists the input files under one folder `root`, with default input options (hidden files
 /// left out, no patterns). Ids are paths under the root.
 pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
-    let mut cfg = Config::new(root);
-    cfg.input.site_mode = site_mode.clone();
-    walk_inputs(&cfg)
+    let options = InputOptions {
+        site_mode: site_mode.clone(),
+        ..InputOptions::default()
+    };
+    walk_inputs(&InputSet {
+        paths: vec![root],
+        stdin_copy: None,
+        options: &options,
+    })
 }
 
 /// Lists the input files of every input of `cfg` (its root and further inputs): folders
@@ -44,26 +50,26 @@ pub fn walk(root: &Path, site_mode: &SiteMode) -> Walk {
 /// document's id is its path under the folder; with several inputs, or a file, it is the
 /// path as given (`b/site/x.txt`, `c.txt`), so that ids stay unique across inputs. The order
 /// is the byte order of those paths, whatever the file system or the walker's threads say.
-pub fn walk_inputs(cfg: &Config) -> Walk {
-    walk_inputs_from(cfg, None)
+pub fn walk_inputs(inputs: &InputSet) -> Walk {
+    walk_inputs_from(inputs, None)
 }
 
 /// [`walk_inputs`] with relative inputs taken from the folder `base` (the working folder a
 /// saved report records) instead of the current one; ids are the same.
-pub fn walk_inputs_from(cfg: &Config, base: Option<&Path>) -> Walk {
-    walk_inputs_within(cfg, base, u64::MAX)
+pub fn walk_inputs_from(set: &InputSet, base: Option<&Path>) -> Walk {
+    walk_inputs_within(set, base, u64::MAX)
 }
 
 /// [`walk_inputs_from`] that stops after `most_entries` entries (folders, files and other
 /// entries alike) and says so in [`Walk::cut_short`]: a saved report's corpus is walked again
 /// no further than its scan's size, whatever folder an edited report names.
-pub fn walk_inputs_within(cfg: &Config, base: Option<&Path>, most_entries: u64) -> Walk {
+pub fn walk_inputs_within(set: &InputSet, base: Option<&Path>, most_entries: u64) -> Walk {
     let budget = Budget {
         most: most_entries,
         seen: AtomicU64::new(0),
         spent: AtomicBool::new(false),
     };
-    let inputs = cfg.inputs();
+    let inputs = set.paths.clone();
     let at = |input: &Path| base.map_or_else(|| input.to_path_buf(), |b| b.join(input));
     let alone = inputs.len() == 1 && at(inputs[0]).is_dir();
     let common = common_folder(&inputs);
@@ -72,12 +78,12 @@ pub fn walk_inputs_within(cfg: &Config, base: Option<&Path>, most_entries: u64) 
         let first = out.files.len();
         let path = at(input);
         if input.as_os_str() == "-" {
-            take_stdin(cfg.stdin_copy.as_deref(), &mut out);
+            take_stdin(set.stdin_copy, &mut out);
         } else if path.is_dir() {
             let prefix = (!alone).then(|| as_given(input));
-            walk_folder(&path, prefix.as_deref(), &cfg.input, &budget, &mut out);
+            walk_folder(&path, prefix.as_deref(), set.options, &budget, &mut out);
         } else {
-            take_file(&path, as_given(input), cfg.input.format, &mut out);
+            take_file(&path, as_given(input), set.options.format, &mut out);
         }
         if !alone && input.as_os_str() != "-" {
             let given = as_given(input);
@@ -100,8 +106,8 @@ pub fn walk_inputs_within(cfg: &Config, base: Option<&Path>, most_entries: u64) 
         .par_iter_mut()
         .map(|f| {
             f.size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
-            (cfg.input.format == InputFormat::Auto && is_json_name(&f.path))
-                .then(|| sniff_json_lines(f, &cfg.input))
+            (set.options.format == InputFormat::Auto && is_json_name(&f.path))
+                .then(|| sniff_json_lines(f, set.options))
                 .flatten()
         })
         .collect();

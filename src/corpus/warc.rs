@@ -5,10 +5,10 @@
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
-use super::html::{charset_param, page_document};
+use super::page::{charset_param, page_document};
 use super::read::{read_error_reason, FileOutcome};
+use super::InputOptions;
 use super::{Compression, Document, InputFile, SkipReason};
-use crate::config::InputOptions;
 
 /// Longest header block of a record or its HTTP response that is read.
 const MAX_HEADER: usize = 64 * 1024;
@@ -395,7 +395,7 @@ fn junk_after(junk: u64, number: u32) -> SkipReason {
     };
     SkipReason::MalformedWarc(format!(
         "{} {place} that are no WARC record (passed over to the next record header)",
-        crate::plural::count(junk, "byte")
+        crate::human::count(junk, "byte")
     ))
 }
 
@@ -525,7 +525,7 @@ fn read_line(
 }
 
 /// The document an HTTP response holds: HTML or plain text, de-chunked and decompressed.
-fn response_document(block: &[u8], max_bytes: u64) -> Result<super::html::Page, SkipReason> {
+fn response_document(block: &[u8], max_bytes: u64) -> Result<super::page::Page, SkipReason> {
     let Some(split) = block
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -12,64 +12,8 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::near::{exact_duplicate_links, VerifiedPair};
+use super::union_find::UnionFind;
 use crate::config::KeepPolicy;
-
-/// Disjoint sets over `0..n` with path halving and union by size.
-#[derive(Debug, Clone)]
-pub struct UnionFind {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl UnionFind {
-    /// `n` singleton sets.
-    pub fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    /// The root of `x`'s set.
-    pub fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let grand = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = grand;
-            x = grand;
-        }
-        x
-    }
-
-    /// Joins the sets of `a` and `b`.
-    pub fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        let (big, small) = if self.size[ra as usize] >= self.size[rb as usize] {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
-        self.parent[small as usize] = big;
-        self.size[big as usize] += self.size[small as usize];
-    }
-
-    /// Sets of two or more members, each sorted, ordered by their smallest member.
-    pub fn groups(&mut self) -> Vec<Vec<u32>> {
-        let n = self.parent.len();
-        let mut by_root: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
-        for x in 0..n as u32 {
-            let r = self.find(x);
-            if self.size[r as usize] > 1 {
-                by_root.entry(r).or_default().push(x);
-            }
-        }
-        let mut groups: Vec<Vec<u32>> = by_root.into_values().collect();
-        groups.sort_unstable_by_key(|g| g[0]);
-        groups
-    }
-}
 
 /// The member kept for a cluster. `members` must be sorted by id, so that the first is the
 /// smallest id and ties go to it; `weight` gives the content length used by `longest` and

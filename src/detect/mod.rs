@@ -5,4 +5,5 @@ pub mod near;
 pub mod per_doc;
 pub mod repeats;
 pub mod templates;
+pub mod union_find;
 pub mod units;

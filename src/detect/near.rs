@@ -4,7 +4,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use crate::detect::cluster::UnionFind;
+use crate::detect::union_find::UnionFind;
 use crate::sketch::{candidate_pairs, containment_from_jaccard, estimate_jaccard, LshParams};
 use crate::text::jaccard_and_containment;
 

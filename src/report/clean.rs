@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::types::{Annotation, SpanKind};
 use crate::config::Config;
 use crate::corpus::{read_documents, Compression, Format, InputFile, JsonRecord};
-use crate::plural::{count, noun};
+use crate::human::{count, noun};
 
 /// What writing a cleaned corpus did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -59,13 +59,13 @@ impl CleanSummary {
             "{} kept, {} dropped ({}); removed {} of template, {} of repeated blocks, {} of later copies of shared blocks{}",
             count(self.kept, "document"),
             count(self.dropped, "duplicate"),
-            human(self.dropped_bytes),
-            human(self.template_bytes),
-            human(self.repeated_bytes),
-            human(self.reused_bytes),
+            crate::human::bytes(self.dropped_bytes),
+            crate::human::bytes(self.template_bytes),
+            crate::human::bytes(self.repeated_bytes),
+            crate::human::bytes(self.reused_bytes),
             match self.boilerplate_bytes {
                 0 => String::new(),
-                n => format!(", {} of pages' boilerplate", human(n)),
+                n => format!(", {} of pages' boilerplate", crate::human::bytes(n)),
             }
         ) + &match self.changed {
             0 => String::new(),
@@ -76,10 +76,6 @@ impl CleanSummary {
             ),
         }
     }
-}
-
-fn human(bytes: u64) -> String {
-    super::summary::human_bytes(bytes) // the summary's units
 }
 
 /// Bytes covered by template spans, by repeated spans outside them, by reused spans outside

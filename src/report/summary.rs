@@ -3,24 +3,7 @@
 use std::fmt::Write;
 
 use super::types::Report;
-use crate::plural::{count, noun};
-
-/// Bytes in decimal units with one decimal (`23.0 KB`), as the summary, the progress bars and
-/// the report's account of the temporary file write them.
-pub(crate) fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+use crate::human::{count, noun};
 
 fn clip(text: &str, max: usize) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -99,7 +82,7 @@ fn render_inputs(out: &mut String, report: &Report, root: &str) {
         out,
         "  documents   {} read ({}) from {}; {} skipped; {} decoded lossily",
         s.documents,
-        human_bytes(s.bytes),
+        crate::human::bytes(s.bytes),
         count(s.files, "file"),
         s.skipped,
         s.lossy_utf8_documents
@@ -313,8 +296,8 @@ mod tests {
 
     #[test]
     fn bytes_and_clipping() {
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        assert_eq!(crate::human::bytes(999), "999 B");
+        assert_eq!(crate::human::bytes(1_500_000), "1.5 MB");
         assert_eq!(clip("a  b\nc", 10), "a b c");
         assert_eq!(clip("abcdefghijk", 5), "abcd…");
     }

@@ -14,6 +14,9 @@ mod output;
 mod pass1;
 mod rounds;
 mod sign;
+mod state;
+
+pub use state::decode_snapshot_payload;
 
 /// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
 pub(crate) use pass1::unique_id;
@@ -22,23 +25,23 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::cache::{CacheMiss, RoundState, Snapshot};
+use crate::cache::CacheMiss;
 use crate::config::{Config, ConfigError, InputOptions};
 use crate::corpus::{
     read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, Format, InputFile, SkipReason,
     Skipped,
 };
 use crate::detect::near::Thresholds;
-use crate::plural::count;
-use crate::progress::Progress;
+use crate::detect::templates::Chrome;
+use crate::human::count;
+use crate::progress::{Stage, StageProgress};
 use crate::report::{Annotation, PairRecord, Report, StageTime};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::{Record, Spill, SpillState};
+use state::{RoundState, Snapshot};
 
 pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
-pub(crate) use sign::{
-    content_shingles, left_out_lines, Basis, Chrome, ContentFigures, CHROME_SHARE,
-};
+pub(crate) use sign::{content_shingles, left_out_lines, Basis, ContentFigures};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -273,7 +276,7 @@ fn load_or_read(
 
 fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let mut clock = Stopwatch::new();
-    let tree = walk_inputs(cfg);
+    let tree = walk_inputs(&cfg.input_set());
     clock.lap("walk");
     let files = tree.files;
     let cache_file = cfg.cache.as_deref().map(crate::cache::path_in);
@@ -525,7 +528,7 @@ fn input_warnings(cfg: &Config, read: &InputsRead) -> Vec<String> {
          WARC) and the flag was not used; --format jsonl reads files as JSON Lines",
         flags.join(", "),
         count(n, "file"),
-        crate::plural::noun(n, "was")
+        crate::human::noun(n, "was")
     )]
 }
 
@@ -575,7 +578,7 @@ fn map_documents<T: Send>(
 }
 
 /// A progress bar over the given files.
-fn stage_progress(ctx: &Ctx, file_ids: &[u32], stage: &str) -> Progress {
+fn stage_progress<'a>(ctx: &Ctx<'a>, file_ids: &[u32], stage: Stage) -> StageProgress<'a> {
     let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
-    Progress::new(ctx.cfg.progress, stage, file_ids.len() as u64, total)
+    ctx.cfg.progress.start(stage, file_ids.len() as u64, total)
 }

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::rounds::Round;
+use super::state::Snapshot;
 use super::Basis;
 use super::{thresholds, Ctx, ScanOutput, Stopwatch};
-use crate::cache::Snapshot;
 use crate::config::{Config, KeepPolicy, ShingleKind, StripReused, VerifyMode};
 use crate::corpus::Boilerplate;
 use crate::corpus::{read_documents, Skipped};

@@ -12,7 +12,7 @@ use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
 use crate::detect::templates::{UnitCounts, WatchList};
 use crate::detect::units::units;
-use crate::progress::Progress;
+use crate::progress::Stage;
 use crate::spill::{DocParts, Record, SpillState};
 use crate::text::{segment, Segmented};
 
@@ -119,7 +119,9 @@ pub(super) fn read_corpus(
     spill: &mut SpillState,
 ) -> Pass1 {
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
-    let progress = Progress::new(cfg.progress, "reading", files.len() as u64, total_bytes);
+    let progress = cfg
+        .progress
+        .start(Stage::Reading, files.len() as u64, total_bytes);
     let spill_file = spill.file.as_ref();
     let process = |chunk: &[InputFile]| -> Vec<ReadFile> {
         chunk

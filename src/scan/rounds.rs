@@ -8,12 +8,13 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::sign::{analyze_files, Exclusion, Job};
+use super::state::{RoundState, SignedWith};
 use super::{doc_range, stage_progress, thresholds, Ctx};
-use crate::cache::{RoundState, SignedWith};
 use crate::config::VerifyMode;
 use crate::detect::cluster::{cluster, ClusterInput};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair, VERIFY_BATCH_SHINGLES};
 use crate::detect::templates::{finalize, reused_blocks, Finalized, TemplateSet, WatchList};
+use crate::progress::Stage;
 use crate::sketch::LshParams;
 
 /// Most rounds of clustering and template counting (see [`settle`]).
@@ -112,7 +113,7 @@ fn rounds<'s>(
             .map(|&d| ctx.metas[d as usize].file)
             .collect();
         let changed_files: Vec<u32> = changed_files.into_iter().collect();
-        let progress = stage_progress(ctx, &changed_files, "re-signing");
+        let progress = stage_progress(ctx, &changed_files, Stage::Resigning);
         let job = Job {
             exclusion: &Exclusion::Final(&templates.set),
             watch,
@@ -254,7 +255,7 @@ fn shingle_sets(ctx: &Ctx, docs: &HashSet<u32>, templates: &TemplateSet) -> Hash
     files.sort_unstable();
     files.dedup();
     let empty = WatchList::default();
-    let progress = stage_progress(ctx, &files, "verifying");
+    let progress = stage_progress(ctx, &files, Stage::Verifying);
     let job = Job {
         exclusion: &Exclusion::Final(templates),
         watch: &empty,

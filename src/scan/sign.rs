@@ -8,16 +8,16 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
+use super::state::{SignedWith, Snapshot};
 use super::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
-use crate::cache::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
-    text_follows, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
+    text_follows, Chrome, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
 };
-use crate::progress::Progress;
+use crate::progress::{Stage, StageProgress};
 use crate::sketch::MinHasher;
 use crate::spill::{DocParts, SpillState};
 use crate::text::{count_distinct, shingle_into, word_shingles_of_hashes};
@@ -59,100 +59,40 @@ pub enum Basis {
     Full,
 }
 
-/// Site chrome: units held by so many documents of a site that no copy group explains them
-/// (at least `--template-min-docs`, and at least [`CHROME_SHARE`] of the site's documents).
-/// Recurring lists below that share are not chrome: a thin document keeps them, which can
-/// keep two copies of one thin page apart when their lists differ.
-/// Chrome comes from pass 1's counts alone, so it never depends on which documents are copies.
-pub(crate) struct Chrome<'a> {
-    watch: &'a WatchList,
-    /// Per site: documents that make a unit chrome.
-    min_docs: Vec<usize>,
-    /// Documents above which a unit is frequent (`--frequent-docs`).
-    frequent_docs: usize,
-}
-
-/// Share of a site's documents that must hold a unit for it to be chrome. A story republished
-/// on a site's print, mobile, archive and update pages is on a handful of its pages, and on a
-/// site of ten pages that is still under half; navigation and footers are on nearly all.
-pub(crate) const CHROME_SHARE: f64 = 0.5;
-
-impl<'a> Chrome<'a> {
-    /// Chrome of a corpus whose site `s` holds `site_docs[s]` documents.
-    pub fn new(
-        watch: &'a WatchList,
-        site_docs: &[u32],
-        template_min_docs: usize,
-        frequent_docs: usize,
-    ) -> Chrome<'a> {
-        let min_docs = site_docs
-            .iter()
-            .map(|&n| template_min_docs.max((CHROME_SHARE * n as f64).ceil() as usize))
-            .collect();
-        Chrome {
-            watch,
-            min_docs,
-            frequent_docs,
+/// Pass 2's template candidates, the chrome lines and the lines not the document's own, from
+/// one look-up a unit (`watch` holds the candidates; `chrome`'s counts are the chrome's).
+fn candidates_and_chrome(
+    chrome: &Chrome,
+    parts: &DocParts,
+    site: u32,
+    watch: &WatchList,
+) -> LineMasks {
+    let chrome_min = chrome.min_docs_on(site);
+    let lines = parts.lines.len();
+    let mut masks = LineMasks {
+        candidate: vec![false; lines],
+        chrome: vec![false; lines],
+        not_own: vec![false; lines],
+    };
+    let mark = |mask: &mut Vec<bool>, u: &crate::detect::units::Unit| {
+        mask[u.lines.clone()].iter_mut().for_each(|e| *e = true)
+    };
+    for u in &parts.units {
+        let n = chrome.documents(site, u.key);
+        if n == 0 {
+            continue;
+        }
+        if n >= watch.min_docs() {
+            mark(&mut masks.candidate, u);
+        }
+        if n >= chrome_min {
+            mark(&mut masks.chrome, u);
+        }
+        if n >= chrome_min || n > chrome.frequent_docs() {
+            mark(&mut masks.not_own, u);
         }
     }
-
-    /// Documents of `site` that make a unit chrome.
-    fn min_docs_on(&self, site: u32) -> usize {
-        self.min_docs
-            .get(site as usize)
-            .copied()
-            .unwrap_or(usize::MAX)
-    }
-
-    /// Whether `key` is chrome on `site`.
-    pub fn is_chrome(&self, site: u32, key: u64) -> bool {
-        self.watch
-            .is_candidate_at(site, key, self.min_docs_on(site))
-    }
-
-    /// Whether `key` is frequent on `site`: held by more than `--frequent-docs` of its
-    /// documents, text a page shares with many others (blanket-impl lists, the docs of a
-    /// method many types implement), never its own evidence.
-    pub fn is_frequent(&self, site: u32, key: u64) -> bool {
-        self.watch.documents(site, key) > self.frequent_docs
-    }
-
-    /// Whether `key` is not a document's own text on `site`: chrome or frequent.
-    pub fn is_not_own(&self, site: u32, key: u64) -> bool {
-        let n = self.watch.documents(site, key);
-        n > 0 && (n >= self.min_docs_on(site) || n > self.frequent_docs)
-    }
-
-    /// Pass 2's template candidates, the chrome lines and the lines not the document's own,
-    /// from one look-up a unit (`watch` holds the candidates; its counts are the chrome's).
-    fn candidates_and_chrome(&self, parts: &DocParts, site: u32, watch: &WatchList) -> LineMasks {
-        let chrome_min = self.min_docs_on(site);
-        let lines = parts.lines.len();
-        let mut masks = LineMasks {
-            candidate: vec![false; lines],
-            chrome: vec![false; lines],
-            not_own: vec![false; lines],
-        };
-        let mark = |mask: &mut Vec<bool>, u: &crate::detect::units::Unit| {
-            mask[u.lines.clone()].iter_mut().for_each(|e| *e = true)
-        };
-        for u in &parts.units {
-            let n = self.watch.documents(site, u.key);
-            if n == 0 {
-                continue;
-            }
-            if n >= watch.min_docs() {
-                mark(&mut masks.candidate, u);
-            }
-            if n >= chrome_min {
-                mark(&mut masks.chrome, u);
-            }
-            if n >= chrome_min || n > self.frequent_docs {
-                mark(&mut masks.not_own, u);
-            }
-        }
-        masks
-    }
+    masks
 }
 
 /// Per line of a document: whether it is a template candidate, site chrome, not its own.
@@ -252,7 +192,7 @@ pub(super) fn sign_corpus(
     let mut hits: PerDoc<Hit> = PerDoc::with_documents(n);
     let mut shared: PerDoc<SharedBlock> = PerDoc::with_documents(n);
     let all_files: Vec<u32> = (0..files.len() as u32).collect();
-    let progress = stage_progress(&ctx, &all_files, "signing");
+    let progress = stage_progress(&ctx, &all_files, Stage::Signing);
     let job = Job {
         exclusion: &Exclusion::Candidates(&pass1.watch),
         watch: &pass1.watch,
@@ -301,7 +241,7 @@ pub(super) fn analyze_files(
     ctx: &Ctx,
     file_ids: &[u32],
     job: Job,
-    progress: &Progress,
+    progress: &StageProgress,
 ) -> Vec<Analysis> {
     match ctx.spill {
         Some(_) => analyze_from_spill(ctx, file_ids, job, progress),
@@ -314,7 +254,12 @@ fn wanted(job: &Job, d: u32) -> bool {
 }
 
 /// From the documents' records: no file is opened again.
-fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+fn analyze_from_spill(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    job: Job,
+    progress: &StageProgress,
+) -> Vec<Analysis> {
     let Some(spill) = ctx.spill else {
         return analyze_from_files(ctx, file_ids, job, progress);
     };
@@ -353,7 +298,7 @@ fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
             hasher: ctx.hasher.clone(),
             ..*ctx
         };
-        let hidden = Progress::new(false, "", 0, 0);
+        let hidden = StageProgress::hidden();
         let retry = Job {
             only: Some(&unreadable),
             ..job
@@ -372,7 +317,12 @@ fn analyze_from_spill(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress
 }
 
 /// Reading, decoding and segmenting the documents again (no spill).
-fn analyze_from_files(ctx: &Ctx, file_ids: &[u32], job: Job, progress: &Progress) -> Vec<Analysis> {
+fn analyze_from_files(
+    ctx: &Ctx,
+    file_ids: &[u32],
+    job: Job,
+    progress: &StageProgress,
+) -> Vec<Analysis> {
     let per_file: Vec<Vec<Analysis>> = file_ids
         .par_iter()
         .map(|&f| {
@@ -417,7 +367,7 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
     let not_own: std::cell::OnceCell<Vec<bool>> = std::cell::OnceCell::new();
     let excluded = match job.exclusion {
         Exclusion::Candidates(watch) => {
-            let masks = ctx.chrome.candidates_and_chrome(parts, site, watch);
+            let masks = candidates_and_chrome(ctx.chrome, parts, site, watch);
             let _ = chrome.set(masks.chrome);
             let _ = not_own.set(masks.not_own);
             masks.candidate

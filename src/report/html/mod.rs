@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
 
-use crate::config::InputOptions;
 use crate::corpus::InputFile;
+use crate::corpus::InputOptions;
 use crate::files::write_atomically;
 use crate::report::types::{Annotation, Cluster, Report};
 

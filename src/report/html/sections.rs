@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::escape::{clip, Esc};
 use super::highlight::mark_shared;
 use super::{charts, compared_pairs, HtmlOptions, Texts, TEXT_BUDGET, TEXT_BYTES};
-use crate::plural::noun;
+use crate::human::{self, counted, noun, percent, thousands};
 use crate::report::types::{Cluster, ClusterMember, Report, TemplateBlock};
 use crate::sketch::lsh::LshParams;
 
@@ -18,41 +18,6 @@ macro_rules! w {
     };
 }
 
-/// `12345` as `12,345`.
-fn num(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `n` with its thousands separated and its noun: `1 file`, `12,345 files`.
-fn counted(n: u64, singular: &str) -> String {
-    format!("{} {}", num(n), noun(n, singular))
-}
-
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let (mut v, mut u) = (n as f64 / 1000.0, 0);
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    format!("{v:.1} {}", UNITS[u])
-}
-
-fn percent(part: u64, whole: u64) -> String {
-    format!("{:.0}%", 100.0 * part as f64 / whole.max(1) as f64)
-}
-
 /// "Showing the first 200 of 3,972 clusters; 3,772 left out" when a list of `what` (singular;
 /// `order` after it) was cut.
 fn left_out(out: &mut String, shown: usize, total: usize, what: &str, order: &str) {
@@ -60,9 +25,9 @@ fn left_out(out: &mut String, shown: usize, total: usize, what: &str, order: &st
         w!(
             out,
             r#"<p class="cut">Showing {} of {}{order}; {} left out (raise <code>--html-limit</code> to see more).</p>"#,
-            num(shown as u64),
+            thousands(shown as u64),
             counted(total as u64, what),
-            num((total - shown) as u64)
+            thousands((total - shown) as u64)
         );
     }
 }
@@ -89,7 +54,7 @@ pub fn header(out: &mut String, report: &Report) {
     ] {
         w!(out, r##"<a href="#{anchor}">{label}"##);
         if let Some(n) = count {
-            w!(out, r#" <span class="n">{}</span>"#, num(n));
+            w!(out, r#" <span class="n">{}</span>"#, thousands(n));
         }
         out.push_str("</a>");
     }
@@ -110,27 +75,27 @@ pub fn summary(out: &mut String, report: &Report) {
         );
     };
     stat(
-        num(s.documents),
+        thousands(s.documents),
         &noun(s.documents, "document"),
         format!(
             "{} of text from {}",
-            bytes(s.bytes),
+            human::bytes(s.bytes),
             counted(s.files, "file")
         ),
     );
     stat(
-        num(s.duplicate_clusters),
+        thousands(s.duplicate_clusters),
         &noun(s.duplicate_clusters, "duplicate cluster"),
         format!(
             "{} exact, {} chained; {} of {} verified",
-            num(s.exact_duplicate_clusters),
-            num(s.chained_clusters),
-            num(s.verified_pairs),
+            thousands(s.exact_duplicate_clusters),
+            thousands(s.chained_clusters),
+            thousands(s.verified_pairs),
             counted(s.candidate_pairs, "candidate pair")
         ),
     );
     stat(
-        num(s.duplicate_documents),
+        thousands(s.duplicate_documents),
         &format!("{} to drop", noun(s.duplicate_documents, "document")),
         format!(
             "{} of the corpus",
@@ -138,13 +103,13 @@ pub fn summary(out: &mut String, report: &Report) {
         ),
     );
     stat(
-        num(kept),
+        thousands(kept),
         "a cleaned corpus would keep",
         format!(
             "{}; stripped: {} template, {} repeated, {}{}",
             percent(kept, s.documents),
-            num(s.template_spans),
-            num(s.repeated_spans),
+            thousands(s.template_spans),
+            thousands(s.repeated_spans),
             counted(s.reused_spans, "reused span"),
             match s.boilerplate_spans {
                 0 => String::new(),
@@ -153,7 +118,7 @@ pub fn summary(out: &mut String, report: &Report) {
         ),
     );
     stat(
-        num(s.template_blocks),
+        thousands(s.template_blocks),
         &noun(s.template_blocks, "template block"),
         counted(s.reused_blocks, "reused block"),
     );
@@ -162,7 +127,7 @@ pub fn summary(out: &mut String, report: &Report) {
         n => format!("{}; see Skipped", counted(n as u64, "reason")),
     };
     stat(
-        num(s.skipped),
+        thousands(s.skipped),
         &format!("{} skipped", noun(s.skipped, "input")),
         reasons,
     );
@@ -181,7 +146,7 @@ pub fn summary(out: &mut String, report: &Report) {
                 out,
                 r#"<span class="tag">{} ×{}</span> "#,
                 Esc(reason),
-                num(*n)
+                thousands(*n)
             );
         }
         out.push_str(r##"<a href="#skipped">list</a></p>"##);
@@ -278,7 +243,7 @@ fn changed_texts(out: &mut String, texts: &Texts) {
         w!(
             out,
             r#"<p class="warn">{} changed since the scan: the figures beside them are of the text the scan read, not of the text shown.</p>"#,
-            Esc(&crate::plural::count(texts.changed.len() as u64, "text"))
+            Esc(&crate::human::count(texts.changed.len() as u64, "text"))
         );
     }
 }
@@ -306,7 +271,7 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
     w!(
         out,
         r#"<section id="clusters"><h2>Duplicate clusters <span class="n">{}</span></h2>"#,
-        num(total as u64)
+        thousands(total as u64)
     );
     if total == 0 {
         out.push_str(
@@ -379,7 +344,7 @@ pub fn clusters(out: &mut String, report: &Report, shown: &[&Cluster], texts: &T
                 w!(
                     out,
                     "; {} more {} {} in the JSON report",
-                    num(more),
+                    thousands(more),
                     noun(more, "member"),
                     noun(more, "is")
                 );
@@ -501,7 +466,7 @@ fn side_by_side(out: &mut String, a: (&str, &super::Marked), b: (&str, &super::M
             w!(
                 out,
                 r#"<span class="more">… {} more</span>"#,
-                bytes(marked.cut_bytes as u64)
+                human::bytes(marked.cut_bytes as u64)
             );
         }
         out.push_str("</pre></div>");
@@ -527,7 +492,7 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
     w!(
         out,
         r#"<section id="templates"><h2>Template blocks <span class="n">{}</span></h2>"#,
-        num(total as u64)
+        thousands(total as u64)
     );
     if total == 0 {
         out.push_str(r#"<p class="none">No template blocks.</p></section>"#);
@@ -564,7 +529,7 @@ pub fn templates(out: &mut String, report: &Report, opts: &HtmlOptions) {
         let count = if entry.shown.len() < entry.blocks {
             format!(
                 "{} of {}",
-                num(entry.shown.len() as u64),
+                thousands(entry.shown.len() as u64),
                 counted(entry.blocks as u64, "block")
             )
         } else {
@@ -597,7 +562,7 @@ fn template_row(out: &mut String, b: &TemplateBlock, site: &str) {
         out,
         r#"<tr class="tpl" data-row data-key="{}"><td class="r">{}</td><td><span class="pos {pos}">{pos}</span></td><td class="text">"#,
         Esc(site),
-        num(b.documents),
+        thousands(b.documents),
         pos = b.position
     );
     block_text(out, &b.text);
@@ -636,7 +601,7 @@ pub fn repeats(out: &mut String, report: &Report, opts: &HtmlOptions) {
     w!(
         out,
         r#"<section id="repeats"><h2>Repeated blocks <span class="n">{}</span></h2>"#,
-        num(total as u64)
+        thousands(total as u64)
     );
     if total == 0 {
         out.push_str(r#"<p class="none">No repeated blocks.</p></section>"#);
@@ -679,7 +644,7 @@ pub fn skipped(out: &mut String, report: &Report, opts: &HtmlOptions) {
     w!(
         out,
         r#"<section id="skipped"><h2>Skipped inputs <span class="n">{}</span></h2>"#,
-        num(total as u64)
+        thousands(total as u64)
     );
     if total == 0 {
         out.push_str(r#"<p class="none">Every input was read.</p></section>"#);
@@ -691,7 +656,7 @@ pub fn skipped(out: &mut String, report: &Report, opts: &HtmlOptions) {
             out,
             r#"<span class="tag">{} ×{}</span> "#,
             Esc(reason),
-            num(*n)
+            thousands(*n)
         );
     }
     out.push_str(
@@ -716,13 +681,13 @@ mod tests {
 
     #[test]
     fn numbers_and_sizes_read_well() {
-        assert_eq!(num(0), "0");
-        assert_eq!(num(999), "999");
-        assert_eq!(num(1000), "1,000");
-        assert_eq!(num(1234567), "1,234,567");
-        assert_eq!(bytes(999), "999 B");
-        assert_eq!(bytes(23_000), "23.0 KB");
-        assert_eq!(bytes(4_500_000), "4.5 MB");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(human::bytes(999), "999 B");
+        assert_eq!(human::bytes(23_000), "23.0 KB");
+        assert_eq!(human::bytes(4_500_000), "4.5 MB");
     }
 
     #[test]

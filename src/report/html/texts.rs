@@ -120,7 +120,7 @@ pub fn read_corpus(root: &Path, report: &Report, wanted: &BTreeSet<String>) -> T
     }
     let mut cfg = crate::Config::new(root);
     cfg.input = input_options(report);
-    let tree = walk_inputs_within(&cfg, None, entries_allowed(report));
+    let tree = walk_inputs_within(&cfg.input_set(), None, entries_allowed(report));
     read_walked(
         &tree,
         &root.display().to_string(),
@@ -150,7 +150,7 @@ pub fn read_inputs(
     let mut cfg = crate::Config::new(first);
     cfg.more_roots = more.iter().map(std::path::PathBuf::from).collect();
     cfg.input = input_options(report);
-    let tree = walk_inputs_within(&cfg, Some(working_dir), entries_allowed(report));
+    let tree = walk_inputs_within(&cfg.input_set(), Some(working_dir), entries_allowed(report));
     read_walked(&tree, &inputs.join(", "), &cfg.input, report, wanted)
 }
 
@@ -197,8 +197,8 @@ fn read_walked(
         return Texts::none(format!(
             "'{shown}' holds more than {} where the scan found {}: it is not the corpus of this \
              report, so it was not walked further and no text was read again (pass --corpus DIR)",
-            crate::plural::count(entries_allowed(report), "entry"),
-            crate::plural::count(report.summary.files, "file")
+            crate::human::count(entries_allowed(report), "entry"),
+            crate::human::count(report.summary.files, "file")
         ));
     }
     let expected = report
@@ -209,7 +209,7 @@ fn read_walked(
     if files.len() as u64 > expected {
         return Texts::none(format!(
             "'{shown}' holds {} where the scan found {}: it is not the corpus of this report, so no text was read again (pass --corpus DIR)",
-            crate::plural::count(files.len() as u64, "file"),
+            crate::human::count(files.len() as u64, "file"),
             report.summary.files
         ));
     }

@@ -164,151 +164,8 @@ impl<E: Emitter> ForwardingEmitter for Markup<E> {
     }
 }
 
-use super::boilerplate::{classify, is_prose, Boilerplate};
-use super::read::{looks_binary, FileOutcome};
-use super::{Document, InputFile, SkipReason};
-use crate::config::InputOptions;
-
-/// Roles a line takes from its element and its ancestors (bits of [`Flags`]).
-pub(crate) mod role {
-    /// `<nav>`, `role=navigation`, or a class or id that says navigation or menu.
-    pub const NAV: u16 = 1;
-    /// `<header>`, `role=banner`.
-    pub const HEADER: u16 = 1 << 1;
-    /// `<footer>`, `role=contentinfo`, or a class or id that says footer.
-    pub const FOOTER: u16 = 1 << 2;
-    /// `<aside>`, `role=complementary`, or a class or id that says sidebar, related, share…
-    pub const ASIDE: u16 = 1 << 3;
-    /// `<form>` (inputs, search boxes, newsletter sign-ups).
-    pub const FORM: u16 = 1 << 4;
-    /// Inside a list (`ul`, `ol`, `menu`, `dl`).
-    pub const LIST: u16 = 1 << 5;
-    /// A heading (`h1`–`h6`).
-    pub const HEADING: u16 = 1 << 6;
-    /// The page's `<title>`.
-    pub const TITLE: u16 = 1 << 7;
-    /// A class or id that says comments.
-    pub const COMMENTS: u16 = 1 << 8;
-    /// A figure, its caption, a photo gallery.
-    pub const FIGURE: u16 = 1 << 9;
-    /// `<article>`, `<main>`, `role=main` or `itemprop=articleBody`.
-    pub const ARTICLE: u16 = 1 << 10;
-    /// `<p>`.
-    pub const PARAGRAPH: u16 = 1 << 11;
-}
-
-/// Role bits, see [`role`].
-pub(crate) type Flags = u16;
-
-/// One block element that holds lines, as the classifier scores it.
-#[derive(Debug, Clone)]
-pub(crate) struct Node {
-    /// Its parent block (the root is its own parent).
-    pub parent: u32,
-    /// Its own roles and its ancestors'.
-    pub flags: Flags,
-    /// Its tag and `class` value, hashed: blocks of one kind on a page (the paragraphs of
-    /// its story) share it. 0 for the root.
-    pub shape: u32,
-    /// Whether it has a `class` (a shape of bare tags says little).
-    pub classed: bool,
-}
-
-/// One line of the extracted text and the page's evidence about it.
-#[derive(Debug, Clone)]
-pub(crate) struct PageLine {
-    /// Its byte range in the text.
-    pub start: u32,
-    /// One past its end.
-    pub end: u32,
-    /// The innermost block element that holds it.
-    pub node: u32,
-    /// Words (runs of characters between white space).
-    pub words: u32,
-    /// Bytes of its text inside links.
-    pub link_bytes: u32,
-    /// Roles of its element and ancestors.
-    pub flags: Flags,
-}
-
-impl PageLine {
-    /// The share of its text inside links.
-    pub fn link_density(&self) -> f32 {
-        let len = (self.end - self.start).max(1);
-        self.link_bytes as f32 / len as f32
-    }
-}
-
-/// A page read as text.
-#[derive(Debug)]
-pub(crate) struct Page {
-    /// One line per block element, `\n`-separated.
-    pub text: String,
-    /// Whether its bytes were not valid in its charset (replaced), or a charset was guessed.
-    pub lossy: bool,
-    /// The boilerplate the page's structure shows, as line spans with reasons.
-    pub boilerplate: Vec<Boilerplate>,
-}
-
-/// Reads an HTML file as one document: its text, one line per block element, and the
-/// boilerplate its structure shows.
-pub(super) fn read_html(
-    file: &InputFile,
-    opts: &InputOptions,
-    reader: Box<dyn std::io::Read>,
-    outcome: &mut FileOutcome,
-    emit: &mut impl FnMut(Document),
-) {
-    let bytes = match super::read::read_whole(file, opts, reader) {
-        Ok(bytes) => bytes,
-        Err(reason) => {
-            outcome.skip(&file.rel, reason);
-            return;
-        }
-    };
-    match page_document(&bytes, None) {
-        Ok(page) => {
-            outcome.bytes += bytes.len() as u64;
-            emit(Document {
-                id: file.rel.clone(),
-                path: file.rel.clone(),
-                line: 0,
-                site: file.site.clone(),
-                text: page.text,
-                lossy_utf8: page.lossy,
-                boilerplate: page.boilerplate,
-            });
-        }
-        Err(reason) => outcome.skip(&file.rel, reason),
-    }
-}
-
-/// A page's bytes as a document's parts, or why they are none: NUL bytes outside UTF-16 are
-/// a binary file, and a page without text is empty.
-pub(super) fn page_document(bytes: &[u8], http_charset: Option<&str>) -> Result<Page, SkipReason> {
-    let utf16 = matches!(bytes, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
-    if !utf16 && looks_binary(bytes) {
-        return Err(SkipReason::BinaryFile);
-    }
-    let page = read_page(bytes, http_charset);
-    if page.text.trim().is_empty() {
-        return Err(SkipReason::Empty);
-    }
-    Ok(page)
-}
-
-/// Decodes `bytes` (charset from the byte-order mark, `http_charset`, then `<meta>`) and
-/// extracts its text and boilerplate evidence.
-pub(crate) fn read_page(bytes: &[u8], http_charset: Option<&str>) -> Page {
-    let (html, lossy) = decode(bytes, http_charset);
-    let (text, lines, nodes) = extract(&html);
-    let boilerplate = classify(&text, &lines, &nodes);
-    Page {
-        text,
-        lossy,
-        boilerplate,
-    }
-}
+use super::lines::{role, Flags, Node, PageLine};
+use super::verdict::is_prose;
 
 /// The page's text: the byte-order mark wins, then the HTTP header, then `<meta charset>` or
 /// `http-equiv` in its first 4 KiB, then UTF-8. Undeclared bytes that are not UTF-8 are read
@@ -1132,6 +989,7 @@ fn title_of(html: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::read_page;
     use super::*;
 
     fn text_of(html: &str) -> String {

@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::html::{role, Flags, Node, PageLine};
+use super::lines::{role, Flags, Node, PageLine};
 
 /// Why lines of a page are boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -444,7 +444,7 @@ fn opens_comments(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::html::extract;
+    use super::super::markup::extract;
     use super::*;
 
     fn kept(html: &str) -> Vec<String> {

@@ -1,6 +1,7 @@
-//! A count and its noun, singular for one: "1 cluster", "5 clusters". Every message that
-//! states a count (the summary, progress, warnings, `explain`, `eval`, the HTML page, skip
-//! reasons) writes its noun through here, not with its own `if n == 1`.
+//! Numbers for people, in one place: a count and its noun, singular for one ("1 cluster",
+//! "5 clusters"), bytes in decimal units, thousands separated, percentages. Every message
+//! that states a count or a size (the summary, progress bars, warnings, `explain`, `eval`, the
+//! HTML page, skip reasons, the spill's account) writes it through here.
 
 use std::borrow::Cow;
 
@@ -40,6 +41,46 @@ pub fn count(n: u64, singular: &str) -> String {
     format!("{n} {}", noun(n, singular))
 }
 
+/// Bytes in decimal units with one decimal (`23.0 KB`), as the summary, the progress bars, the
+/// HTML page and the report's account of the temporary file write them.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `n` with its thousands separated and its noun: `1 file`, `12,345 files`.
+pub fn counted(n: u64, singular: &str) -> String {
+    format!("{} {}", thousands(n), noun(n, singular))
+}
+
+/// `part` of `whole` as a whole percentage (`42%`); an empty whole counts as one.
+pub fn percent(part: u64, whole: u64) -> String {
+    format!("{:.0}%", 100.0 * part as f64 / whole.max(1) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +99,19 @@ mod tests {
         assert_eq!(noun(2, "was"), "were");
         assert_eq!(noun(2, "has"), "have");
         assert_eq!(noun(7, "is"), "are");
+    }
+
+    #[test]
+    fn sizes_thousands_and_shares_read_as_people_write_them() {
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(23_000), "23.0 KB");
+        assert_eq!(bytes(1_500_000), "1.5 MB");
+        assert_eq!(bytes(62_300_000), "62.3 MB");
+        assert_eq!(thousands(12_345), "12,345");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(counted(1, "file"), "1 file");
+        assert_eq!(counted(1_234_567, "file"), "1,234,567 files");
+        assert_eq!(percent(1, 3), "33%");
+        assert_eq!(percent(0, 0), "0%");
     }
 }
