@@ -18,14 +18,19 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     let opts = neardup::report::html::HtmlOptions {
         limit: args.html_limit,
     };
-    neardup::report::html::write_for_report(path, &report, args.corpus.as_deref(), &opts).map_err(
-        |e| {
-            CliError::output(format!(
-                "cannot write the HTML report to '{}': {e} (choose another path with --html)",
-                path.display()
-            ))
-        },
-    )
+    let unavailable =
+        neardup::report::html::write_for_report(path, &report, args.corpus.as_deref(), &opts)
+            .map_err(|e| {
+                CliError::output(format!(
+                    "cannot write the HTML report to '{}': {e} (choose another path with --html)",
+                    path.display()
+                ))
+            })?;
+    // the page says why no text was read again; so does the command
+    if let Some(why) = unavailable {
+        super::warn(&why);
+    }
+    Ok(())
 }
 fn read_report(path: &std::path::Path) -> Result<neardup::Report, CliError> {
     std::fs::read_to_string(path)

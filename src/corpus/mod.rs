@@ -4,6 +4,7 @@ mod names;
 mod options;
 mod page;
 mod parquet;
+mod parquet_check;
 mod read;
 mod site;
 mod walk;
@@ -19,7 +20,7 @@ pub(crate) use read::{
     decode_text, field_mut, for_each_json_record, is_utf16, open, read_whole, JsonRecord,
 };
 pub use read::{read_bytes, read_documents, FieldsSeen, FileOutcome};
-pub use walk::{walk, walk_inputs, walk_inputs_from};
+pub use walk::{walk, walk_inputs, walk_inputs_within, Walk};
 
 /// Checks `--glob` patterns; the error names the one that is not a pattern.
 pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {

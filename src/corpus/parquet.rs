@@ -11,6 +11,7 @@ use parquet::record::reader::RowIter;
 use parquet::record::Field;
 use parquet::schema::types::Type;
 
+use super::parquet_check::{check_footer, check_row_group, Shared};
 use super::read::{open_regular, FileOutcome};
 use super::InputOptions;
 use super::{Document, InputFile, SkipReason};
@@ -55,7 +56,12 @@ fn read_chunks<R: ChunkReader + 'static>(
     emit: &mut impl FnMut(Document),
 ) {
     let malformed = |e: String| SkipReason::MalformedParquet(e);
-    let reader = match guarded(|| SerializedFileReader::new(source)) {
+    let source = Shared(std::sync::Arc::new(source));
+    // What the file claims is checked before the crate allocates it (parquet_check).
+    if let Err(damage) = check_footer(&source) {
+        return outcome.skip(&file.rel, malformed(damage));
+    }
+    let reader = match guarded(|| SerializedFileReader::new(source.clone())) {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return outcome.skip(&file.rel, malformed(e.to_string())),
         Err(panic) => return outcome.skip(&file.rel, malformed(panic)),
@@ -64,9 +70,19 @@ fn read_chunks<R: ChunkReader + 'static>(
         Ok(p) => p,
         Err(reason) => return outcome.skip(&file.rel, reason),
     };
+    let columns = read_columns(opts);
     let mut row_no: u32 = 0;
     for group in 0..reader.num_row_groups() {
         let next_at = |row_no: u32| format!("{}:{}", file.rel, row_no + 1);
+        let group_meta = reader.metadata().row_group(group);
+        if let Err(damage) = check_row_group(&source, group_meta, &columns, opts.max_bytes) {
+            let damage = format!("row group {} not read: {damage}", group + 1);
+            outcome.skip(&next_at(row_no), malformed(damage));
+            // the rows after it keep their numbers (the ids of rows without an id column)
+            let claimed = u32::try_from(group_meta.num_rows().max(0)).unwrap_or(u32::MAX);
+            row_no = row_no.saturating_add(claimed);
+            continue;
+        }
         let group_reader = match guarded(|| reader.get_row_group(group)) {
             Ok(Ok(g)) => g,
             Ok(Err(e)) => return outcome.skip(&next_at(row_no), malformed(e.to_string())),
@@ -128,11 +144,7 @@ fn projection<R: ChunkReader + 'static>(
     if !has(&opts.text_field) {
         return Err(SkipReason::MissingField(opts.text_field.clone()));
     }
-    let wanted: Vec<&str> = [Some(opts.text_field.as_str()), Some(opts.id_field.as_str())]
-        .into_iter()
-        .chain([opts.site_field.as_deref()])
-        .flatten()
-        .collect();
+    let wanted = read_columns(opts);
     let fields = schema
         .get_fields()
         .iter()
@@ -143,6 +155,15 @@ fn projection<R: ChunkReader + 'static>(
         .with_fields(fields)
         .build()
         .map_err(|e| SkipReason::MalformedParquet(e.to_string()))
+}
+
+/// The names of the columns read: text, id and site.
+fn read_columns(opts: &InputOptions) -> Vec<&str> {
+    [Some(opts.text_field.as_str()), Some(opts.id_field.as_str())]
+        .into_iter()
+        .chain([opts.site_field.as_deref()])
+        .flatten()
+        .collect()
 }
 
 thread_local! {

@@ -6,6 +6,7 @@
 //! corpus is data: files a repository ignores are often the very documents to scan).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use ignore::overrides::{Override, OverrideBuilder};
@@ -22,6 +23,9 @@ pub struct Walk {
     pub files: Vec<InputFile>,
     /// Files (and tree entries) that were not inputs, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Whether the walk stopped at its bound of entries ([`walk_inputs_within`]), so that
+    /// `files` and `skipped` are only part of the tree.
+    pub cut_short: bool,
 }
 
 /// The name standard input (`-`) gets: its documents' ids are `stdin:LINE`.
@@ -53,6 +57,18 @@ pub fn walk_inputs(inputs: &InputSet) -> Walk {
 /// [`walk_inputs`] with relative inputs taken from the folder `base` (the working folder a
 /// saved report records) instead of the current one; ids are the same.
 pub fn walk_inputs_from(set: &InputSet, base: Option<&Path>) -> Walk {
+    walk_inputs_within(set, base, u64::MAX)
+}
+
+/// [`walk_inputs_from`] that stops after `most_entries` entries (folders, files and other
+/// entries alike) and says so in [`Walk::cut_short`]: a saved report's corpus is walked again
+/// no further than its scan's size, whatever folder an edited report names.
+pub fn walk_inputs_within(set: &InputSet, base: Option<&Path>, most_entries: u64) -> Walk {
+    let budget = Budget {
+        most: most_entries,
+        seen: AtomicU64::new(0),
+        spent: AtomicBool::new(false),
+    };
     let inputs = set.paths.clone();
     let at = |input: &Path| base.map_or_else(|| input.to_path_buf(), |b| b.join(input));
     let alone = inputs.len() == 1 && at(inputs[0]).is_dir();
@@ -65,7 +81,7 @@ pub fn walk_inputs_from(set: &InputSet, base: Option<&Path>) -> Walk {
             take_stdin(set.stdin_copy, &mut out);
         } else if path.is_dir() {
             let prefix = (!alone).then(|| as_given(input));
-            walk_folder(&path, prefix.as_deref(), set.options, &mut out);
+            walk_folder(&path, prefix.as_deref(), set.options, &budget, &mut out);
         } else {
             take_file(&path, as_given(input), set.options.format, &mut out);
         }
@@ -82,6 +98,7 @@ pub fn walk_inputs_from(set: &InputSet, base: Option<&Path>) -> Walk {
             }
         }
     }
+    out.cut_short = budget.spent.load(Ordering::Relaxed);
     // A folder's entries are listed by one thread; their sizes are asked for on all, and
     // the first record of a `.json` file read.
     let sniffed: Vec<Option<Skipped>> = out
@@ -176,7 +193,13 @@ pub fn overrides(root: &Path, globs: &[String]) -> Result<Override, String> {
 /// Walks the folder `root` (following symbolic links; loops are reported, not followed),
 /// adding its input files and skipped entries to `out`, named `prefix/PATH` when a prefix is
 /// given, else `PATH` under the root.
-fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut Walk) {
+fn walk_folder(
+    root: &Path,
+    prefix: Option<&str>,
+    opts: &InputOptions,
+    budget: &Budget,
+    out: &mut Walk,
+) {
     let name = |under: String| match prefix {
         Some(p) if under.is_empty() => p.to_string(),
         Some(p) => format!("{p}/{under}"),
@@ -200,6 +223,9 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
             };
             let name = &name;
             Box::new(move |entry| {
+                if !budget.take_one() {
+                    return WalkState::Quit;
+                }
                 let item = match entry {
                     Ok(entry) => visit(root, &entry, opts),
                     Err(err) => {
@@ -228,6 +254,25 @@ fn walk_folder(root: &Path, prefix: Option<&str>, opts: &InputOptions, out: &mut
     let found = found.into_inner().unwrap_or_default();
     out.files.extend(found.files);
     out.skipped.extend(found.skipped);
+}
+
+/// How many entries a walk may still visit, shared by the walker's threads.
+struct Budget {
+    most: u64,
+    seen: AtomicU64,
+    /// Set when an entry past `most` was refused: the walk is cut short.
+    spent: AtomicBool,
+}
+
+impl Budget {
+    /// Counts one entry; false (and the budget marked spent) past the bound.
+    fn take_one(&self) -> bool {
+        if self.seen.fetch_add(1, Ordering::Relaxed) < self.most {
+            return true;
+        }
+        self.spent.store(true, Ordering::Relaxed);
+        false
+    }
 }
 
 /// One walker thread's findings, added to the shared list when the thread is done.

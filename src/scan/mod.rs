@@ -507,6 +507,13 @@ fn input_error(cfg: &Config, read: &InputsRead) -> Option<String> {
         "no file neardup reads was found (.txt, .md, .jsonl, .json, .html, .warc, .parquet…; \
          hidden files need --hidden; --format reads other names)"
             .to_string()
+    } else if read.skipped.is_empty() {
+        // found and read, yet nothing in them is a document or a reason (F18: a WARC of
+        // nothing but blank lines)
+        format!(
+            "{} read, holding no document and nothing to skip (no record, no text)",
+            count(read.files.len() as u64, "file")
+        )
     } else {
         let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
         for s in read.skipped {

@@ -363,6 +363,21 @@ fn f18_blank_lines_between_records_are_passed_over() {
             .contains("10 bytes after record 1 that are no WARC record"),
         "{entries:?}"
     );
+    // nothing but blank lines: the file was found and read, and the message says so
+    write_tree(
+        dir.path(),
+        &[("b.warc.gz", &gzip(&b"\r\n".repeat(1 << 20)))],
+    );
+    let out = run(
+        dir.path(),
+        &["scan", "b.warc.gz", "--report", "b.json", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("no document was read from b.warc.gz: 1 file read, holding no document and nothing to skip"),
+        "{said}"
+    );
 }
 
 /// `count` words that no other call with another `name` shares.
@@ -688,7 +703,8 @@ fn f08_report_html_reads_every_input_of_the_scan() {
 }
 
 /// F07: a saved report whose corpus is edited to name a folder far larger than the one it
-/// scanned (such as `/`) reads no text from it, and says why.
+/// scanned reads no text from it, and says why: a few more files are counted and refused, a
+/// folder of many more is walked no further than its bound.
 #[test]
 fn f07_report_html_does_not_walk_a_corpus_far_larger_than_the_scan() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -705,17 +721,123 @@ fn f07_report_html_does_not_walk_a_corpus_far_larger_than_the_scan() {
             &[(&format!("big/f{i}.txt"), b"other words here")],
         );
     }
+    // 5,000 folders of one file each: more entries than the walk's bound for a 2-file scan
+    for i in 0..5000 {
+        write_tree(
+            dir.path(),
+            &[(&format!("huge/d{i}/f.txt"), b"other words here")],
+        );
+    }
     let report = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
-    let mut json: serde_json::Value = serde_json::from_str(&report).expect("json");
-    json["timing"]["corpus"] = serde_json::json!(dir.path().join("big").display().to_string());
-    std::fs::write(dir.path().join("r.json"), json.to_string()).expect("write");
-    let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
-    assert!(
-        page.contains("it is not the corpus of this report"),
-        "said on the page"
+    for (folder, said) in [
+        ("big", "holds 1100 files where the scan found 2: it is not the corpus of this report"),
+        ("huge", "holds more than 4008 entries where the scan found 2 files: it is not the corpus of this report, so it was not walked further"),
+    ] {
+        let mut json: serde_json::Value = serde_json::from_str(&report).expect("json");
+        json["timing"]["corpus"] =
+            serde_json::json!(dir.path().join(folder).display().to_string());
+        std::fs::write(dir.path().join("r.json"), json.to_string()).expect("write");
+        let out = run(dir.path(), &["report", "r.json", "--html", "p.html"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            stderr(&out)
+        );
+        let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
+        assert!(page.contains(said), "{folder}: said on the page");
+        let warned = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            warned.contains(said) && warned.contains("pass --corpus DIR"),
+            "{folder}: warned: {warned}"
+        );
+    }
+}
+
+/// Runs `neardup args` in `cwd`, killed if it has not ended within `secs` seconds; its output
+/// and whether it ended in time.
+fn run_within(cwd: &Path, args: &[&str], secs: u64) -> (Output, bool) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_neardup"))
+        .current_dir(cwd)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the neardup binary runs");
+    let started = std::time::Instant::now();
+    let mut in_time = true;
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed().as_secs() >= secs {
+            child.kill().expect("kill");
+            in_time = false;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child.wait_with_output().expect("output"), in_time)
+}
+
+/// A change made to a saved report's JSON.
+type Edit = dyn Fn(&mut serde_json::Value);
+
+/// F07: a saved report edited to name `/` as its corpus (in `timing.corpus`, in
+/// `timing.inputs`, or given as `--corpus /`) walks nothing: the page and a warning say that
+/// the root of the file system is not a scan's corpus, and what to pass instead. (Before, the
+/// whole file system was walked: more than 2 minutes and 1.2 GB.)
+#[test]
+fn f07_report_html_refuses_the_file_system_root_as_its_corpus() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = "The council approved the new harbour bridge on Tuesday after a long debate about costs and traffic in the city centre.";
+    write_tree(
+        dir.path(),
+        &[("c/x.txt", t.as_bytes()), ("c/y.txt", t.as_bytes())],
     );
+    let out = run(dir.path(), &["scan", "c", "--report", "r.json", "-q"]);
+    assert!(out.status.success());
+    let report = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
+    let edited = |edit: &Edit| {
+        let mut json: serde_json::Value = serde_json::from_str(&report).expect("json");
+        edit(&mut json);
+        std::fs::write(dir.path().join("e.json"), json.to_string()).expect("write");
+    };
+    let cases: [(&str, &Edit, &[&str]); 4] = [
+        (
+            "timing.corpus",
+            &|j| j["timing"]["corpus"] = "/".into(),
+            &[],
+        ),
+        (
+            "timing.inputs",
+            &|j| {
+                j["timing"]["inputs"] = serde_json::json!(["c", "/"]);
+                j["timing"]["working_dir"] = serde_json::json!(".");
+            },
+            &[],
+        ),
+        (
+            "/.. as corpus",
+            &|j| j["timing"]["corpus"] = "/tmp/..".into(),
+            &[],
+        ),
+        ("--corpus /", &|_| {}, &["--corpus", "/"]),
+    ];
+    for (case, edit, extra) in cases {
+        edited(edit);
+        let mut args = vec!["report", "e.json", "--html", "p.html"];
+        args.extend_from_slice(extra);
+        let (out, in_time) = run_within(dir.path(), &args, 60);
+        assert!(in_time, "{case}: not walked");
+        assert!(
+            out.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let said = "is the root of the file system, not a folder a scan read, so no text was read again (pass --corpus DIR, the folder the scan read)";
+        let page = std::fs::read_to_string(dir.path().join("p.html")).expect("page");
+        assert!(page.contains(said), "{case}: said on the page");
+        let warned = String::from_utf8_lossy(&out.stderr);
+        assert!(warned.contains(said), "{case}: warned: {warned}");
+    }
 }
 
 /// F17: `neardup report --html` warns when a text it reads again is not the one the scan read

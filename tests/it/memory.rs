@@ -201,3 +201,123 @@ fn f05_a_parquet_row_group_is_not_held_whole() {
     assert!(report.contains("\"documents\": 1000"), "{report}");
     assert!(peak < 450, "{peak} MB");
 }
+
+/// A Parquet file whose dictionary page claims 150 million values in a few bytes: the parquet
+/// crate would allocate a slot for each (about 4.8 GB) before reading one. The page is checked
+/// first and its row group skipped with the reason; the rows of the other row group are read.
+#[test]
+fn a_parquet_dictionary_claiming_more_values_than_its_bytes_is_skipped() {
+    use bytes::Bytes;
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::metadata::{
+        ParquetMetaData, ParquetMetaDataReader, ParquetMetaDataWriter, RowGroupMetaData,
+    };
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let schema = Arc::new(
+        parquet::schema::parser::parse_message_type(
+            "message schema { REQUIRED BYTE_ARRAY text (UTF8); }",
+        )
+        .expect("schema"),
+    );
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut valid = Vec::new();
+    let mut writer = SerializedFileWriter::new(&mut valid, schema, props).expect("writer");
+    for words in ["alpha bravo charlie", "delta echo foxtrot"] {
+        let mut group = writer.next_row_group().expect("group");
+        let mut col = group.next_column().expect("column").expect("one column");
+        let rows: Vec<ByteArray> = ["one", "two", "three"]
+            .iter()
+            .map(|n| ByteArray::from(format!("{words} {n} golf hotel india").as_str()))
+            .collect();
+        col.typed::<ByteArrayType>()
+            .write_batch(&rows, None, None)
+            .expect("write");
+        col.close().expect("close");
+        group.close().expect("close");
+    }
+    writer.close().expect("close");
+    // The first row group's dictionary header: field 7 (a struct), whose field 1 (an i32)
+    // says 3 values (zigzag 6); it is made to say 150,000,000 (5 bytes: the rest moves by 4).
+    let meta = ParquetMetaDataReader::new()
+        .parse_and_finish(&Bytes::from(valid.clone()))
+        .expect("metadata");
+    let first = meta.row_group(0).column(0);
+    let dict = first.dictionary_page_offset().expect("a dictionary") as usize;
+    let at = dict
+        + valid[dict..]
+            .windows(3)
+            .position(|w| w == [0x4c, 0x15, 0x06])
+            .expect("the dictionary's header")
+        + 2;
+    let claim = [0x80, 0xc6, 0x86, 0x8f, 0x01]; // zigzag(150,000,000) as a varint
+    let footer_at = valid.len()
+        - 8
+        - u32::from_le_bytes(
+            valid[valid.len() - 8..valid.len() - 4]
+                .try_into()
+                .expect("4 bytes"),
+        ) as usize;
+    let mut damaged = valid[..at].to_vec();
+    damaged.extend_from_slice(&claim);
+    damaged.extend_from_slice(&valid[at + 1..footer_at]);
+    let moved = (claim.len() - 1) as i64;
+    let groups: Vec<RowGroupMetaData> = meta
+        .row_groups()
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let columns = group
+                .columns()
+                .iter()
+                .map(|c| {
+                    let b = c.clone().into_builder();
+                    let b = if g == 0 {
+                        b.set_data_page_offset(c.data_page_offset() + moved)
+                            .set_total_compressed_size(c.compressed_size() + moved)
+                    } else {
+                        b.set_data_page_offset(c.data_page_offset() + moved)
+                            .set_dictionary_page_offset(
+                                c.dictionary_page_offset().map(|o| o + moved),
+                            )
+                    };
+                    b.build().expect("column")
+                })
+                .collect();
+            group
+                .clone()
+                .into_builder()
+                .set_column_metadata(columns)
+                .set_file_offset(group.file_offset().unwrap_or(0) + if g == 0 { 0 } else { moved })
+                .build()
+                .expect("row group")
+        })
+        .collect();
+    let edited = ParquetMetaData::new(meta.file_metadata().clone(), groups);
+    ParquetMetaDataWriter::new(&mut damaged, &edited)
+        .finish()
+        .expect("footer");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("d.parquet"), &damaged).expect("write");
+    let (code, peak) = peak_mb(
+        dir.path(),
+        &["scan", "d.parquet", "-q", "--report", "r.json"],
+    );
+    assert_eq!(code, 0);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).expect("report"))
+            .expect("json");
+    assert_eq!(
+        report["summary"]["documents"], 3,
+        "the second row group is read"
+    );
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains(
+            "row group 1 not read: column 'text': dictionary page 1 claims 150000000 values"
+        ),
+        "{skipped}"
+    );
+    assert!(peak < 100, "{peak} MB");
+}

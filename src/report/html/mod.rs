@@ -149,13 +149,14 @@ pub fn write_for_scan(
 }
 
 /// Writes the page of a saved report, its texts read again from `corpus` (or the corpus the
-/// report records); the page says when they could not be.
+/// report records); the page says when they could not be, and so does the answer (for the
+/// command line to warn: `Ok(Some(why))`).
 pub fn write_for_report(
     path: &Path,
     report: &Report,
     corpus: Option<&Path>,
     opts: &HtmlOptions,
-) -> io::Result<()> {
+) -> io::Result<Option<String>> {
     let recorded = report.timing.as_ref().and_then(|t| t.corpus.as_deref());
     let inputs = report.timing.as_ref().filter(|t| !t.inputs.is_empty());
     let wanted = wanted_ids(report, opts);
@@ -172,7 +173,8 @@ pub fn write_for_report(
             ),
         },
     };
-    write_page(path, &render(report, &texts, opts))
+    write_page(path, &render(report, &texts, opts))?;
+    Ok(texts.unavailable)
 }
 
 fn write_page(path: &Path, page: &str) -> io::Result<()> {

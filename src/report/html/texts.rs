@@ -7,7 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::config::{InputOptions, SiteMode};
-use crate::corpus::{read_documents, walk, walk_inputs_from, InputFile};
+use crate::corpus::{read_documents, walk_inputs_within, InputFile, Walk};
 use crate::report::types::{Annotation, Report};
 
 /// Longest text kept for comparison: enough for any article, bounded for a huge document.
@@ -115,12 +115,16 @@ pub fn read_corpus(root: &Path, report: &Report, wanted: &BTreeSet<String>) -> T
             root.display()
         ));
     }
-    let input = input_options(report);
-    let tree = walk(root, &input.site_mode);
+    if let Some(refused) = refuse_file_system_root(root) {
+        return refused;
+    }
+    let mut cfg = crate::Config::new(root);
+    cfg.input = input_options(report);
+    let tree = walk_inputs_within(&cfg.input_set(), None, entries_allowed(report));
     read_walked(
-        &tree.files,
+        &tree,
         &root.display().to_string(),
-        &input,
+        &cfg.input,
         report,
         wanted,
     )
@@ -137,26 +141,71 @@ pub fn read_inputs(
     let Some((first, more)) = inputs.split_first() else {
         return Texts::none("the report records no input that can be read again");
     };
+    if let Some(refused) = inputs
+        .iter()
+        .find_map(|i| refuse_file_system_root(&working_dir.join(i)))
+    {
+        return refused;
+    }
     let mut cfg = crate::Config::new(first);
     cfg.more_roots = more.iter().map(std::path::PathBuf::from).collect();
     cfg.input = input_options(report);
-    let tree = walk_inputs_from(&cfg.input_set(), Some(working_dir));
-    read_walked(&tree.files, &inputs.join(", "), &cfg.input, report, wanted)
+    let tree = walk_inputs_within(&cfg.input_set(), Some(working_dir), entries_allowed(report));
+    read_walked(&tree, &inputs.join(", "), &cfg.input, report, wanted)
+}
+
+/// The page's reason for not walking `path` when it is the root of the file system (`/`, as
+/// an edited report may name): no scan's corpus, and a walk of every disk.
+fn refuse_file_system_root(path: &Path) -> Option<Texts> {
+    let real = path.canonicalize().ok()?;
+    real.parent().is_none().then(|| {
+        Texts::none(format!(
+            "the corpus '{}' is the root of the file system, not a folder a scan read, so no text \
+             was read again (pass --corpus DIR, the folder the scan read)",
+            path.display()
+        ))
+    })
+}
+
+/// Most entries (folders included) a corpus is walked for when read again for a saved report:
+/// four per file and skipped entry its scan found, and some more. A far larger folder is not
+/// that corpus, and is not walked to its end.
+fn entries_allowed(report: &Report) -> u64 {
+    let found = report
+        .summary
+        .files
+        .saturating_add(report.skipped.len() as u64);
+    found
+        .saturating_mul(4)
+        .saturating_add(4 * EXTRA_FILES_ALLOWED)
 }
 
 /// Most files a corpus walked again for a saved report may hold beyond twice the files the
 /// report's scan found: a folder far larger is not that corpus (an edited report naming `/`).
 const EXTRA_FILES_ALLOWED: u64 = 1000;
 
-/// Reads the `wanted` documents from the walked `files` of the corpus `shown`.
+/// Reads the `wanted` documents from the walked files of the corpus `shown`.
 fn read_walked(
-    files: &[InputFile],
+    tree: &Walk,
     shown: &str,
     input: &InputOptions,
     report: &Report,
     wanted: &BTreeSet<String>,
 ) -> Texts {
-    let expected = report.summary.files.saturating_mul(2) + EXTRA_FILES_ALLOWED;
+    let files = &tree.files;
+    if tree.cut_short {
+        return Texts::none(format!(
+            "'{shown}' holds more than {} where the scan found {}: it is not the corpus of this \
+             report, so it was not walked further and no text was read again (pass --corpus DIR)",
+            crate::human::count(entries_allowed(report), "entry"),
+            crate::human::count(report.summary.files, "file")
+        ));
+    }
+    let expected = report
+        .summary
+        .files
+        .saturating_mul(2)
+        .saturating_add(EXTRA_FILES_ALLOWED);
     if files.len() as u64 > expected {
         return Texts::none(format!(
             "'{shown}' holds {} where the scan found {}: it is not the corpus of this report, so no text was read again (pass --corpus DIR)",

@@ -1,0 +1,519 @@
+//! What a Parquet file claims, checked before the parquet crate reads it: the crate allocates
+//! what the file's metadata and page headers say (a dictionary of as many values as its header
+//! claims, a page buffer of its claimed size, a list of as many entries as its thrift header
+//! claims), so a damaged 200-byte file could make it take gigabytes. Here the footer's thrift
+//! lists and strings are held to the bytes that hold them, each column chunk read to the file's
+//! length, and each page header of the columns read walked: its sizes held to its column
+//! chunk and to a bound of `--max-bytes`, a dictionary's values to the bytes of its page.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use parquet::basic::Compression;
+use parquet::file::metadata::RowGroupMetaData;
+use parquet::file::reader::{ChunkReader, Length};
+
+/// A file's bytes shared by the parquet crate's reader and these checks; a read past the end
+/// of the file is refused before a buffer is allocated for it (the crate's reader of a file
+/// reserves the length asked for first).
+pub(super) struct Shared<R>(pub(super) Arc<R>);
+
+impl<R> Clone for Shared<R> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<R: ChunkReader> Length for Shared<R> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl<R: ChunkReader> ChunkReader for Shared<R> {
+    type T = R::T;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        self.0.get_read(start)
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        if start.saturating_add(length as u64) > self.0.len() {
+            return Err(parquet::errors::ParquetError::EOF(format!(
+                "{length} bytes claimed at offset {start}, past the end of the file ({} bytes)",
+                self.0.len()
+            )));
+        }
+        self.0.get_bytes(start, length)
+    }
+}
+
+/// Thrift structures nested deeper than this are damage (the format nests a few levels).
+const MAX_DEPTH: u32 = 32;
+
+/// The largest page, decompressed, that is read: twice `--max-bytes` (a page holds at least
+/// one row; a row's text over `--max-bytes` is skipped anyway, with its reason).
+pub(super) fn page_bound(max_bytes: u64) -> u64 {
+    max_bytes.saturating_mul(2)
+}
+
+/// Checks the thrift of the file's footer: every list and string no longer than the bytes
+/// left to hold it, nesting bounded. `Err` says what is wrong.
+pub(super) fn check_footer<R: ChunkReader>(source: &R) -> Result<(), String> {
+    let len = source.len();
+    if len < 12 {
+        return Ok(()); // the crate's own check names a file too short
+    }
+    let tail = source.get_bytes(len - 8, 8).map_err(|e| e.to_string())?;
+    let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer + 8 > len {
+        return Ok(()); // named by the crate: the footer runs past the start of the file
+    }
+    let input = source
+        .get_read(len - 8 - footer)
+        .map_err(|e| e.to_string())?;
+    let mut thrift = Thrift::new(input, footer);
+    thrift
+        .skip(STRUCT, 0)
+        .map_err(|e| format!("damaged file metadata: {e}"))
+}
+
+/// Checks one row group before it is read: its row count, and for each column chunk whose
+/// top-level name is in `columns`, its byte range against the file and each of its pages.
+pub(super) fn check_row_group<R: ChunkReader>(
+    source: &R,
+    group: &RowGroupMetaData,
+    columns: &[&str],
+    max_bytes: u64,
+) -> Result<(), String> {
+    if group.num_rows() < 0 {
+        return Err(format!("the row group claims {} rows", group.num_rows()));
+    }
+    for column in group.columns() {
+        let name = column.column_path().parts().first().map(String::as_str);
+        if !name.is_some_and(|n| columns.contains(&n)) {
+            continue;
+        }
+        let shown = column.column_path().string();
+        let start = column
+            .dictionary_page_offset()
+            .unwrap_or_else(|| column.data_page_offset());
+        let size = column.compressed_size();
+        let end = u64::try_from(start)
+            .ok()
+            .zip(u64::try_from(size).ok())
+            .and_then(|(s, n)| s.checked_add(n).map(|e| (s, n, e)));
+        let Some((start, size, _)) = end.filter(|(_, _, e)| *e <= source.len()) else {
+            return Err(format!(
+                "column '{shown}' claims {size} bytes at offset {start}, past the end of the \
+                 file ({} bytes)",
+                source.len()
+            ));
+        };
+        check_pages(source, start, size, column.compression(), max_bytes)
+            .map_err(|e| format!("column '{shown}': {e}"))?;
+    }
+    Ok(())
+}
+
+/// What a page header claims.
+#[derive(Debug, Default)]
+struct PageClaim {
+    /// 0 data page, 1 index page, 2 dictionary page, 3 data page v2.
+    kind: i64,
+    uncompressed: i64,
+    compressed: i64,
+    /// Values of a dictionary or data page.
+    values: i64,
+}
+
+/// Dictionary pages, by the format's page type.
+const DICTIONARY_PAGE: i64 = 2;
+
+/// Walks the page headers of a column chunk of `size` bytes at `start`.
+fn check_pages<R: ChunkReader>(
+    source: &R,
+    start: u64,
+    size: u64,
+    codec: Compression,
+    max_bytes: u64,
+) -> Result<(), String> {
+    let bound = page_bound(max_bytes);
+    let (mut at, mut left) = (start, size);
+    let mut page = 0u64;
+    while left > 0 {
+        page += 1;
+        let input = source.get_read(at).map_err(|e| e.to_string())?;
+        let mut thrift = Thrift::new(input, left);
+        let claim = thrift
+            .page_header()
+            .map_err(|e| format!("page {page}: damaged header: {e}"))?;
+        let header = left - thrift.left;
+        left = thrift.left;
+        if claim.compressed < 0 || claim.compressed as u64 > left {
+            return Err(format!(
+                "page {page} claims {} bytes where its column chunk has {left} left",
+                claim.compressed
+            ));
+        }
+        if claim.uncompressed < 0 || claim.uncompressed as u64 > bound {
+            return Err(format!(
+                "page {page} claims {} bytes decompressed, more than twice --max-bytes \
+                 ({bound} bytes; raise --max-bytes to read it)",
+                claim.uncompressed
+            ));
+        }
+        // A dictionary value takes at least 4 bytes (a length, or an INT32): more values
+        // than that would be allocated for nothing.
+        if claim.kind == DICTIONARY_PAGE
+            && (claim.values < 0 || claim.values > claim.uncompressed / 4 + 1)
+        {
+            return Err(format!(
+                "dictionary page {page} claims {} values in {} bytes",
+                claim.values, claim.uncompressed
+            ));
+        }
+        let data = at + header;
+        if claim.kind != INDEX_PAGE {
+            check_inflation(source, data, &claim, codec)
+                .map_err(|e| format!("page {page}: {e}"))?;
+        }
+        at = data + claim.compressed as u64;
+        left -= claim.compressed as u64;
+    }
+    Ok(())
+}
+
+/// Index pages, which the reader passes over.
+const INDEX_PAGE: i64 = 1;
+
+/// A zstd or Brotli page is decompressed into nothing, no further than one byte past the size
+/// its header claims: the parquet crate decompresses it whole before it compares the sizes,
+/// and these two codecs inflate without bound (gzip and LZ4 at most about 1,000 and 255
+/// times, so those pages stay within that of the file's size).
+fn check_inflation<R: ChunkReader>(
+    source: &R,
+    at: u64,
+    claim: &PageClaim,
+    codec: Compression,
+) -> Result<(), String> {
+    if !matches!(codec, Compression::ZSTD(_) | Compression::BROTLI(_)) || claim.compressed == 0 {
+        return Ok(());
+    }
+    let page = source
+        .get_bytes(at, claim.compressed as usize)
+        .map_err(|e| e.to_string())?;
+    let most = claim.uncompressed as u64 + 1;
+    let inflated = match codec {
+        Compression::ZSTD(_) => zstd::stream::read::Decoder::new(&page[..])
+            .and_then(|d| std::io::copy(&mut d.take(most), &mut std::io::sink())),
+        _ => std::io::copy(
+            &mut brotli::Decompressor::new(&page[..], 4096).take(most),
+            &mut std::io::sink(),
+        ),
+    };
+    match inflated {
+        // a damaged stream is for the crate to name, where it reads it
+        Err(_) => Ok(()),
+        Ok(n) if n >= most => Err(format!(
+            "it decompresses to more than the {} bytes its header claims",
+            claim.uncompressed
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// The thrift compact protocol's type of a struct.
+const STRUCT: u8 = 12;
+
+/// A reader of the thrift compact protocol that allocates nothing: it skips what it does not
+/// need, and refuses a list or string longer than the bytes left.
+struct Thrift<R> {
+    input: R,
+    /// Bytes that may still be read.
+    left: u64,
+}
+
+impl<R: Read> Thrift<R> {
+    fn new(input: R, left: u64) -> Thrift<R> {
+        Thrift { input, left }
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        if self.left == 0 {
+            return Err("it runs past its end".to_string());
+        }
+        let mut b = [0u8];
+        self.input
+            .read_exact(&mut b)
+            .map_err(|_| "the file ends inside it".to_string())?;
+        self.left -= 1;
+        Ok(b[0])
+    }
+
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("a number of more than 10 bytes".to_string())
+    }
+
+    fn zigzag(&mut self) -> Result<i64, String> {
+        let v = self.varint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// Passes over `n` bytes, which must be there.
+    fn pass(&mut self, n: u64) -> Result<(), String> {
+        if n > self.left {
+            return Err(format!("{n} bytes claimed where {} are left", self.left));
+        }
+        let copied = std::io::copy(&mut (&mut self.input).take(n), &mut std::io::sink())
+            .map_err(|e| e.to_string())?;
+        if copied != n {
+            return Err("the file ends inside it".to_string());
+        }
+        self.left -= n;
+        Ok(())
+    }
+
+    /// A struct's fields, each given to `field` (id, type), which reads it and says true, or
+    /// says false to have it skipped.
+    fn fields(
+        &mut self,
+        depth: u32,
+        field: &mut dyn FnMut(&mut Self, i16, u8) -> Result<bool, String>,
+    ) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("structures nested more than {MAX_DEPTH} deep"));
+        }
+        let mut last = 0i16;
+        loop {
+            let b = self.byte()?;
+            if b == 0 {
+                return Ok(());
+            }
+            let kind = b & 0x0f;
+            let delta = i16::from(b >> 4);
+            let id = if delta == 0 {
+                self.zigzag()? as i16
+            } else {
+                last.wrapping_add(delta)
+            };
+            last = id;
+            if !field(self, id, kind)? {
+                self.skip(kind, depth + 1)?;
+            }
+        }
+    }
+
+    /// Passes over one value of thrift type `kind`.
+    fn skip(&mut self, kind: u8, depth: u32) -> Result<(), String> {
+        match kind {
+            1 | 2 => Ok(()), // a field's boolean is in its header
+            3 => self.byte().map(drop),
+            4..=6 => self.varint().map(drop),
+            7 => self.pass(8),
+            8 => {
+                let n = self.varint()?;
+                self.pass(n)
+            }
+            9 | 10 => {
+                let header = self.byte()?;
+                let elements = match header >> 4 {
+                    15 => self.varint()?,
+                    n => u64::from(n),
+                };
+                self.claimed(elements, "list")?;
+                for _ in 0..elements {
+                    // booleans in a list take a byte each
+                    match header & 0x0f {
+                        1 | 2 => self.byte().map(drop)?,
+                        other => self.skip(other, depth + 1)?,
+                    }
+                }
+                Ok(())
+            }
+            11 => {
+                let entries = self.varint()?;
+                if entries == 0 {
+                    return Ok(());
+                }
+                self.claimed(entries, "map")?;
+                let types = self.byte()?;
+                for _ in 0..entries {
+                    self.skip(types >> 4, depth + 1)?;
+                    self.skip(types & 0x0f, depth + 1)?;
+                }
+                Ok(())
+            }
+            STRUCT => self.fields(depth, &mut |_, _, _| Ok(false)),
+            other => Err(format!("unknown thrift type {other}")),
+        }
+    }
+
+    /// Refuses a list or map of more entries than bytes left (each takes one at least).
+    fn claimed(&self, entries: u64, what: &str) -> Result<(), String> {
+        if entries > self.left {
+            return Err(format!(
+                "a {what} claims {entries} entries in {} bytes",
+                self.left
+            ));
+        }
+        Ok(())
+    }
+
+    /// A page header: its type and sizes, and the values of its data or dictionary header.
+    fn page_header(&mut self) -> Result<PageClaim, String> {
+        const I32: u8 = 5;
+        let mut claim = PageClaim::default();
+        self.fields(0, &mut |t, id, kind| {
+            match (id, kind) {
+                (1, I32) => claim.kind = t.zigzag()?,
+                (2, I32) => claim.uncompressed = t.zigzag()?,
+                (3, I32) => claim.compressed = t.zigzag()?,
+                (5 | 7 | 8, STRUCT) => t.fields(1, &mut |t, id, kind| {
+                    if (id, kind) == (1, I32) {
+                        claim.values = t.zigzag()?;
+                        return Ok(true);
+                    }
+                    Ok(false)
+                })?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(claim)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page header in the thrift compact protocol: type, sizes, and a dictionary header.
+    fn dictionary_header(uncompressed: i32, compressed: i32, values: i32) -> Vec<u8> {
+        let zz = |v: i32| {
+            let mut n = ((v << 1) ^ (v >> 31)) as u32;
+            let mut out = Vec::new();
+            loop {
+                if n < 0x80 {
+                    out.push(n as u8);
+                    return out;
+                }
+                out.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+        };
+        let mut h = vec![0x15];
+        h.extend(zz(2));
+        h.push(0x15);
+        h.extend(zz(uncompressed));
+        h.push(0x15);
+        h.extend(zz(compressed));
+        h.push(0x4c); // field 7, a struct
+        h.push(0x15);
+        h.extend(zz(values));
+        h.extend([0, 0]);
+        h
+    }
+
+    #[test]
+    fn a_dictionary_claiming_more_values_than_its_bytes_is_refused() {
+        let mut page = dictionary_header(8, 8, 2);
+        page.extend([0u8; 8]);
+        let ok = bytes::Bytes::from(page.clone());
+        assert_eq!(
+            check_pages(
+                &ok,
+                0,
+                page.len() as u64,
+                Compression::UNCOMPRESSED,
+                1 << 20
+            ),
+            Ok(())
+        );
+        let mut bad = dictionary_header(8, 8, 150_000_000);
+        bad.extend([0u8; 8]);
+        let err = check_pages(
+            &bytes::Bytes::from(bad.clone()),
+            0,
+            bad.len() as u64,
+            Compression::UNCOMPRESSED,
+            1 << 20,
+        );
+        assert_eq!(
+            err,
+            Err("dictionary page 1 claims 150000000 values in 8 bytes".to_string())
+        );
+    }
+
+    #[test]
+    fn page_sizes_are_held_to_the_chunk_and_the_bound() {
+        let mut page = dictionary_header(2_000_000_000, 8, 2);
+        page.extend([0u8; 8]);
+        let err = check_pages(
+            &bytes::Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            Compression::UNCOMPRESSED,
+            1 << 20,
+        );
+        assert!(err.is_err_and(|e| e.contains("more than twice --max-bytes")));
+        let mut page = dictionary_header(8, 1_000_000, 2);
+        page.extend([0u8; 8]);
+        let err = check_pages(
+            &bytes::Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            Compression::UNCOMPRESSED,
+            1 << 20,
+        );
+        assert!(err.is_err_and(|e| e.contains("claims 1000000 bytes where its column chunk")));
+    }
+
+    #[test]
+    fn a_list_claiming_more_entries_than_bytes_is_refused() {
+        // a struct whose field 1 is a list of 2^31 i32s, in 8 bytes
+        let bytes = [0x19u8, 0xf5, 0x80, 0x80, 0x80, 0x80, 0x08, 0];
+        let mut t = Thrift::new(&bytes[..], bytes.len() as u64);
+        let err = t.skip(STRUCT, 0);
+        assert!(err.is_err_and(|e| e.contains("a list claims 2147483648 entries")));
+    }
+
+    #[test]
+    fn a_zstd_page_inflating_past_its_claim_is_refused() {
+        let bomb = zstd::stream::encode_all(&vec![b'x'; 10 << 20][..], 3).expect("zstd");
+        let mut page = dictionary_header(100, bomb.len() as i32, 2);
+        page.extend(&bomb);
+        let zstd = Compression::ZSTD(Default::default());
+        let err = check_pages(
+            &Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            zstd,
+            1 << 20,
+        );
+        assert_eq!(
+            err,
+            Err("page 1: it decompresses to more than the 100 bytes its header claims".into())
+        );
+        let honest = zstd::stream::encode_all(&[b'x'; 100][..], 3).expect("zstd");
+        let mut page = dictionary_header(100, honest.len() as i32, 2);
+        page.extend(&honest);
+        let ok = check_pages(
+            &Bytes::from(page.clone()),
+            0,
+            page.len() as u64,
+            zstd,
+            1 << 20,
+        );
+        assert_eq!(ok, Ok(()));
+    }
+}
