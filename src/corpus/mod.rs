@@ -5,6 +5,7 @@ mod options;
 mod page;
 mod parquet;
 mod parquet_check;
+mod parquet_thrift;
 mod read;
 mod site;
 mod walk;

@@ -321,3 +321,93 @@ fn a_parquet_dictionary_claiming_more_values_than_its_bytes_is_skipped() {
     );
     assert!(peak < 100, "{peak} MB");
 }
+
+/// A Parquet file of a hand-written footer whose `num_rows` (field 3, an i64) is stated as a
+/// binary of 7 bytes; the parquet crate reads an i64 whatever the type stated, so it takes
+/// those 7 bytes as the next field: `row_groups` (field 4), a list claiming 2^30 structs, for
+/// which it reserves tens of gigabytes. A walk that followed the stated types passed over them
+/// as the binary's bytes; the footer is now checked with the format's own types.
+fn parquet_with_a_footer_out_of_step() -> Vec<u8> {
+    let mut footer = vec![0x15, 0x04]; // field 1, version: an i32, 2
+    footer.extend([0x19, 0x2c]); // field 2, schema: a list of 2 structs
+    footer.extend([0x48, 6]); // the root: field 4, name, "schema"
+    footer.extend(b"schema");
+    footer.extend([0x15, 0x02, 0]); // field 5, num_children 1; the end of the struct
+    footer.extend([0x15, 0x0c, 0x25, 0x02, 0x18, 4]); // type BYTE_ARRAY, OPTIONAL, name "text"
+    footer.extend(b"text");
+    footer.push(0);
+    // field 3 stated as a binary of 7 bytes: field 4, a list of 2^30 structs, as the crate reads
+    footer.extend([0x18, 7, 0x19, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x04]);
+    footer.push(0);
+    let mut file = b"PAR1".to_vec();
+    file.extend(&footer);
+    file.extend((footer.len() as u32).to_le_bytes());
+    file.extend(b"PAR1");
+    file
+}
+
+/// F06 (the Parquet fuzz target's finding): the file above is skipped with the reason its
+/// footer's check gives, before the crate reserves anything, so a run under a limit of address
+/// space (`ulimit -v`, 4 GB here) reads the good file beside it and exits 0 (it aborted).
+#[test]
+fn a_parquet_footer_stating_other_types_than_the_formats_is_skipped_under_ulimit() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bad.parquet"),
+        parquet_with_a_footer_out_of_step(),
+    )
+    .expect("write");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-arrow.parquet"),
+        dir.path().join("good.parquet"),
+    )
+    .expect("fixture");
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_neardup"));
+    command.current_dir(dir.path()).args([
+        "scan",
+        ".",
+        "--threads",
+        "2",
+        "-q",
+        "--report",
+        "r.json",
+    ]);
+    // SAFETY: setrlimit is async-signal-safe and touches only the child's own limits.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 4 << 30,
+                rlim_max: 4 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().expect("the neardup binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = crate::support::read_report(&dir.path().join("r.json"));
+    assert_eq!(report.summary.documents, 1);
+    let skipped: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.clone(), s.reason.to_string()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![(
+            "bad.parquet".to_string(),
+            "unreadable Parquet: damaged file metadata: FileMetaData.num_rows (field 3) is \
+             stated as a binary where the Parquet format has an i64"
+                .to_string()
+        )]
+    );
+}
