@@ -73,14 +73,27 @@ fn read_chunks<R: ChunkReader + 'static>(
     let columns = read_columns(opts);
     let mut row_no: u32 = 0;
     for group in 0..reader.num_row_groups() {
-        let next_at = |row_no: u32| format!("{}:{}", file.rel, row_no + 1);
+        let next_at = |row_no: u32| format!("{}:{}", file.rel, u64::from(row_no) + 1);
         let group_meta = reader.metadata().row_group(group);
         if let Err(damage) = check_row_group(&source, group_meta, &columns, opts.max_bytes) {
             let damage = format!("row group {} not read: {damage}", group + 1);
             outcome.skip(&next_at(row_no), malformed(damage));
             // the rows after it keep their numbers (the ids of rows without an id column)
             let claimed = u32::try_from(group_meta.num_rows().max(0)).unwrap_or(u32::MAX);
-            row_no = row_no.saturating_add(claimed);
+            match row_no.checked_add(claimed) {
+                Some(after) => row_no = after,
+                None if group + 1 < reader.num_row_groups() => {
+                    let rest = format!(
+                        "row groups {} to {} not read: the row groups before them claim more \
+                         than {} rows",
+                        group + 2,
+                        reader.num_row_groups(),
+                        u32::MAX
+                    );
+                    return outcome.skip(&file.rel, malformed(rest));
+                }
+                None => row_no = u32::MAX,
+            }
             continue;
         }
         let group_reader = match guarded(|| reader.get_row_group(group)) {
@@ -101,7 +114,11 @@ fn read_chunks<R: ChunkReader + 'static>(
                 Ok(None) => break,
                 Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
             };
-            row_no += 1;
+            let Some(next) = row_no.checked_add(1) else {
+                let rest = format!("rows past row {} not read", u32::MAX);
+                return outcome.skip(&next_at(row_no), malformed(rest));
+            };
+            row_no = next;
             let at = format!("{}:{}", file.rel, row_no);
             let row = match row {
                 Ok(r) => r,

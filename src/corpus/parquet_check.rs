@@ -152,7 +152,6 @@ fn check_pages<R: ChunkReader>(
     codec: Compression,
     max_bytes: u64,
 ) -> Result<(), String> {
-    let bound = page_bound(max_bytes);
     let (mut at, mut left) = (start, size);
     let mut page = 0u64;
     while left > 0 {
@@ -163,29 +162,7 @@ fn check_pages<R: ChunkReader>(
             page_header(&mut thrift).map_err(|e| format!("page {page}: damaged header: {e}"))?;
         let header = left - thrift.left;
         left = thrift.left;
-        if claim.compressed < 0 || claim.compressed as u64 > left {
-            return Err(format!(
-                "page {page} claims {} bytes where its column chunk has {left} left",
-                claim.compressed
-            ));
-        }
-        if claim.uncompressed < 0 || claim.uncompressed as u64 > bound {
-            return Err(format!(
-                "page {page} claims {} bytes decompressed, more than twice --max-bytes \
-                 ({bound} bytes; raise --max-bytes to read it)",
-                claim.uncompressed
-            ));
-        }
-        // A dictionary value takes at least 4 bytes (a length, or an INT32): more values
-        // than that would be allocated for nothing.
-        if claim.kind == DICTIONARY_PAGE
-            && (claim.values < 0 || claim.values > claim.uncompressed / 4 + 1)
-        {
-            return Err(format!(
-                "dictionary page {page} claims {} values in {} bytes",
-                claim.values, claim.uncompressed
-            ));
-        }
+        check_claim(page, &claim, left, max_bytes)?;
         let data = at + header;
         if claim.kind != INDEX_PAGE {
             check_inflation(source, data, &claim, codec)
@@ -195,6 +172,55 @@ fn check_pages<R: ChunkReader>(
         left -= claim.compressed as u64;
     }
     Ok(())
+}
+
+/// Holds what page `page` claims to its column chunk's `left` bytes and to `--max-bytes`.
+fn check_claim(page: u64, claim: &PageClaim, left: u64, max_bytes: u64) -> Result<(), String> {
+    let bound = page_bound(max_bytes);
+    if claim.compressed < 0 || claim.compressed as u64 > left {
+        return Err(format!(
+            "page {page} claims {} bytes where its column chunk has {left} left",
+            claim.compressed
+        ));
+    }
+    if claim.uncompressed < 0 || claim.uncompressed as u64 > bound {
+        return Err(format!(
+            "page {page} claims {} bytes decompressed, more than twice --max-bytes \
+             ({bound} bytes; raise --max-bytes to read it)",
+            claim.uncompressed
+        ));
+    }
+    // No codec grows a page by more than a quarter and a few bytes (Snappy, the worst, by a
+    // sixth and 32 bytes): more compressed bytes would be read for nothing.
+    let most = claim.uncompressed + claim.uncompressed / 4 + 1024;
+    if claim.compressed > most {
+        return Err(format!(
+            "page {page} claims {} bytes compressed for {} bytes decompressed",
+            claim.compressed, claim.uncompressed
+        ));
+    }
+    if claim.kind != DICTIONARY_PAGE {
+        return Ok(());
+    }
+    // A dictionary value takes at least 4 bytes (a length, or an INT32), and the reader
+    // holds 32 bytes for each: more values than either bound would be allocated for nothing.
+    let slots = dictionary_values(max_bytes);
+    if claim.values < 0 || claim.values > claim.uncompressed / 4 + 1 || claim.values > slots {
+        return Err(format!(
+            "dictionary page {page} claims {} values in {} bytes (at most one per 4 bytes \
+             and {slots} in all)",
+            claim.values, claim.uncompressed
+        ));
+    }
+    Ok(())
+}
+
+/// The most values a dictionary page may hold: their slots (32 bytes each) within twice
+/// `--max-bytes`, and a million at least (writers cut a dictionary at about 1 MB).
+pub(super) fn dictionary_values(max_bytes: u64) -> i64 {
+    i64::try_from(max_bytes / 16)
+        .unwrap_or(i64::MAX)
+        .max(1 << 20)
 }
 
 /// Index pages, which the reader passes over.
@@ -310,7 +336,11 @@ mod tests {
         );
         assert_eq!(
             err,
-            Err("dictionary page 1 claims 150000000 values in 8 bytes".to_string())
+            Err(
+                "dictionary page 1 claims 150000000 values in 8 bytes (at most one per 4 bytes \
+                 and 1048576 in all)"
+                    .to_string()
+            )
         );
     }
 

@@ -1000,3 +1000,41 @@ fn parquet_seeds() -> Vec<Vec<u8>> {
     }
     seeds
 }
+
+/// F06, the Parquet fuzz target's second finding: a damaged row group claiming more than
+/// 2^32 rows, skipped, pushed the next row's number past `u32` (an overflow, a panic where
+/// overflow is checked). Both row groups are skipped with their reasons, numbered in `u64`.
+#[test]
+fn f06_a_row_group_claiming_billions_of_rows_is_skipped_with_its_number() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-parquet-row-count.parquet"),
+        dir.path().join("c.parquet"),
+    )
+    .expect("fixture");
+    let out = run(
+        dir.path(),
+        &[
+            "scan",
+            "c.parquet",
+            "--report",
+            "r.json",
+            "-q",
+            "--no-timing",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
+    let entries = skipped(&parse_report(&text));
+    let paths: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["c.parquet:1", "c.parquet:4294967296"],
+        "{entries:?}"
+    );
+    assert!(
+        entries[0].1.contains("row group 1 not read")
+            && entries[1].1.contains("row group 2 not read"),
+        "{entries:?}"
+    );
+}
