@@ -8,8 +8,9 @@
 
 use rayon::prelude::*;
 
+use super::context::Stopwatch;
 use super::pass1::{prepare_document, Counter, ReadDocument};
-use super::{conclude, settle_and_report, sign, ScanError, ScanOutput, Stopwatch};
+use super::{conclude, settle_and_report, sign, ScanError, ScanOutput};
 use crate::config::Config;
 use crate::corpus::{Compression, Document, FieldsSeen, Format, InputFile};
 use crate::spill::SpillState;

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::context::{round4, thresholds, Ctx, Stopwatch};
 use super::rounds::Round;
 use super::state::Snapshot;
 use super::Basis;
-use super::{thresholds, Ctx, ScanOutput, Stopwatch};
+use super::ScanOutput;
 use crate::config::{Config, KeepPolicy, ShingleKind, StripReused, VerifyMode};
 use crate::corpus::Boilerplate;
 use crate::corpus::{read_documents, Skipped};
@@ -670,11 +671,6 @@ fn histogram(values: impl Iterator<Item = f64>) -> Vec<u64> {
         h[i] += 1;
     }
     h
-}
-
-/// `x` rounded to four decimals, as the report states figures.
-pub(super) fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Merges sorted line spans that overlap or touch (next line) into one.
