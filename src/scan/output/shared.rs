@@ -399,3 +399,110 @@ fn lines_lost_anyway(
     gone.extend(snap.boilerplate[d as usize].iter().map(|b| b.lines));
     gone
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::BoilerplateReason;
+    use crate::detect::units::{Context, Region};
+
+    fn hit(lines: Lines, bytes: Bytes, words: u32) -> Hit {
+        Hit {
+            key: 1,
+            is_block: false,
+            whole_block: true,
+            lines,
+            bytes,
+            region: Region::Body,
+            at_top: false,
+            heads_text: false,
+            context: Context::default(),
+            words,
+        }
+    }
+
+    fn menu(lines: Lines, bytes: Bytes) -> Boilerplate {
+        Boilerplate {
+            lines,
+            bytes,
+            reason: BoilerplateReason::Navigation,
+        }
+    }
+
+    #[test]
+    fn boilerplate_holds_a_range_inside_one_run_and_covers_gaps() {
+        let runs = [menu((1, 2), (0, 20)), menu((3, 4), (21, 40))];
+        assert!(in_boilerplate(&runs, (5, 20)));
+        assert!(
+            !in_boilerplate(&runs, (15, 25)),
+            "across two runs is inside neither"
+        );
+        assert!(
+            lines_in_boilerplate(&runs, 2, 4),
+            "adjacent runs cover the gap"
+        );
+        assert!(!lines_in_boilerplate(&runs, 4, 5));
+        assert!(lines_in_boilerplate(&[], 6, 5), "no line between");
+    }
+
+    #[test]
+    fn a_run_goes_on_across_boilerplate_and_counts_only_new_lines() {
+        let runs = [menu((4, 5), (30, 50))];
+        let mut run = FrequentRun::start(0, &hit((1, 3), (0, 29), 10), false);
+        assert!(
+            run.joined_by(&hit((4, 4), (30, 40), 2), &runs),
+            "the next line"
+        );
+        assert!(
+            run.joined_by(&hit((6, 6), (51, 60), 5), &runs),
+            "past boilerplate only"
+        );
+        assert!(
+            !run.joined_by(&hit((7, 7), (61, 70), 5), &runs),
+            "past a line of text"
+        );
+        run.add(1, &hit((2, 2), (10, 20), 4), false);
+        assert_eq!(
+            (run.span.end_line, run.words),
+            (3, 10),
+            "a unit inside adds nothing"
+        );
+        run.add(2, &hit((6, 7), (51, 70), 5), true);
+        assert_eq!(run.span, LineSpan::new((1, 7), (0, 70)));
+        assert_eq!((run.words, run.hits.clone()), (15, vec![0, 1, 2]));
+        assert!(!run.stamped, "stamped only when every unit is");
+    }
+
+    #[test]
+    fn holders_rank_article_then_headline_then_fewest_blocks_then_path() {
+        let holder = |doc, outside_article, own_headline| Holder {
+            doc,
+            span: LineSpan::new((0, 0), (0, 1)),
+            outside_article,
+            own_headline,
+        };
+        let held = [0, 5, 1, 0];
+        let mut holders = [
+            holder(3, true, false),
+            holder(2, false, false),
+            holder(1, false, false),
+            holder(0, false, true),
+        ];
+        holders.sort_by_key(|h| preference(h, &held));
+        let order: Vec<u32> = holders.iter().map(|h| h.doc).collect();
+        assert_eq!(order, vec![0, 2, 1, 3]);
+        let mut later = WantedSpans::new();
+        let unit = |key, doc| RunUnit {
+            key,
+            holder: holder(doc, false, false),
+        };
+        let units = vec![unit(7, 2), unit(7, 1), unit(8, 1), unit(9, 3)];
+        assert_eq!(
+            keep_runs_once(units, &held, &mut later),
+            3,
+            "docs 1, 2 and 3 keep units"
+        );
+        let docs: Vec<u32> = later.keys().copied().collect();
+        assert_eq!(docs, vec![1], "unit 7 stays in doc 2, holding fewer blocks");
+    }
+}
