@@ -197,17 +197,13 @@ fn no_two_files_of_a_folder_use_each_other() {
         let me = segs.join("/");
         let parent = &segs[..segs.len() - 1];
         let code = code_of(&file);
-        let is_mod = file.ends_with("mod.rs");
         let mut targets: Vec<Vec<String>> = paths_after(&code, "crate::")
             .into_iter()
             .map(|p| p.iter().map(|s| s.to_string()).collect())
             .collect();
         for p in paths_after(&code, "super::") {
-            // `super::` of a folder's mod.rs is the folder's parent's parent
+            // `super::` is the module above this file's module, a folder's `mod.rs` included
             let mut base: Vec<String> = parent.to_vec();
-            if is_mod {
-                base.pop();
-            }
             base.extend(p.iter().map(|s| s.to_string()));
             targets.push(base);
         }
