@@ -74,14 +74,11 @@ impl ScanResult {
     /// `--no-timing`).
     #[pyo3(signature = (timing = true))]
     fn report_json(&self, timing: bool) -> PyResult<String> {
-        let mut value = serde_json::to_value(&self.out.report)
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let mut report = self.out.report.clone();
         if !timing {
-            if let Some(map) = value.as_object_mut() {
-                map.insert("timing".into(), serde_json::Value::Null);
-            }
+            report.timing = None;
         }
-        serde_json::to_string(&value).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
     /// The annotations as JSON Lines, as `neardup scan --annotations` writes them.
