@@ -236,8 +236,8 @@ impl BatchScan {
                 self.documents
             )));
         }
-        let report =
-            serde_json::to_string(&out.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let report = serde_json::to_string(&out.report)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         Ok((report, annotation_columns(&out.annotations)))
     }
 }
