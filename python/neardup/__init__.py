@@ -204,37 +204,15 @@ cannot be read.
 """
 
 
-class _Batches:
-    """The rows of ``data`` as batches of (texts, ids, sites) lists."""
+class _Rows:
+    """The rows of an iterable of strings or dicts as batches of (texts, ids, sites) lists."""
 
     def __init__(self, text: str, id: str | None, site: str | None, batch_size: int) -> None:
         self.text, self.id, self.site, self.batch_size = text, id, site, batch_size
 
-    def of(self, data: Any) -> Iterator[tuple[list[str], list | None, list | None]]:
-        pa = _pyarrow()
-        table = _as_arrow(data, pa)
-        if table is not None:
-            yield from self._arrow(table, pa)
-        elif isinstance(data, (str, bytes)):
+    def of(self, data: Iterable[Any]) -> Iterator[tuple[list[str], list | None, list | None]]:
+        if isinstance(data, (str, bytes)):
             raise TypeError("data must be a table or an iterable of strings or dicts, not one string")
-        else:
-            yield from self._rows(data)
-
-    def _arrow(self, table: Any, pa: Any) -> Iterator[tuple[list[str], list | None, list | None]]:
-        names = table.schema.names
-        for column in (self.text, self.id, self.site):
-            if column is not None and column not in names:
-                raise ValueError(f"no column {column!r} in the table; its columns are {names}")
-        batches = table.to_batches(max_chunksize=self.batch_size) if isinstance(table, pa.Table) else table
-        for batch in batches:
-            for start in range(0, batch.num_rows, self.batch_size):
-                part = batch.slice(start, self.batch_size)
-                texts = ["" if t is None else t for t in part.column(self.text).to_pylist()]
-                ids = _strings(part.column(self.id).to_pylist()) if self.id else None
-                sites = _strings(part.column(self.site).to_pylist()) if self.site else None
-                yield texts, ids, sites
-
-    def _rows(self, data: Iterable[Any]) -> Iterator[tuple[list[str], list | None, list | None]]:
         texts: list[str] = []
         ids: list | None = [] if self.id else None
         sites: list | None = [] if self.site else None
@@ -265,6 +243,32 @@ class _Batches:
                 sites = [] if self.site else None
         if texts:
             yield texts, ids, sites
+
+
+def _with_string_columns(data: Any, pa: Any, text: str, others: list[str]) -> Any:
+    """A Table or RecordBatchReader of the columns the scan reads, its id and site columns
+    cast to strings (ids may be numbers); the text column is left as it is."""
+    names = data.schema.names
+    for column in [text, *others]:
+        if column not in names:
+            raise ValueError(f"no column {column!r} in the table; its columns are {names}")
+    wanted = [text, *others]
+    fields = [
+        data.schema.field(name).with_type(pa.large_string())
+        if name != text and not pa.types.is_string(data.schema.field(name).type)
+        and not pa.types.is_large_string(data.schema.field(name).type)
+        else data.schema.field(name)
+        for name in wanted
+    ]
+    schema = pa.schema(fields)
+    if isinstance(data, pa.Table):
+        return data.select(wanted).cast(schema)
+    batches = (
+        part
+        for batch in data
+        for part in pa.Table.from_batches([batch]).select(wanted).cast(schema).to_batches()
+    )
+    return pa.RecordBatchReader.from_batches(schema, batches)
 
 
 def _string(value: Any) -> str | None:
@@ -303,8 +307,17 @@ def dedup(
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     scanner = _native.BatchScan(options)
-    for texts, ids, sites in _Batches(text, id, site, batch_size).of(data):
-        scanner.add(texts, ids, sites)
+    pa = _pyarrow()
+    table = _as_arrow(data, pa)
+    if table is not None:
+        others = [c for c in (id, site) if c is not None]
+        scanner.add_arrow(_with_string_columns(table, pa, text, others), text, id, site, batch_size)
+    elif hasattr(data, "__arrow_c_stream__"):
+        # Any other Arrow producer (DuckDB, polars without pyarrow…): read as it is.
+        scanner.add_arrow(data, text, id, site, batch_size)
+    else:
+        for texts, ids, sites in _Rows(text, id, site, batch_size).of(data):
+            scanner.add(texts, ids, sites)
     _report, columns = scanner.finish()
     return _annotation_table(columns)
 
@@ -324,7 +337,9 @@ document) and ``spans`` (template, repeated, reused and boilerplate spans to str
 first and last line, start and end byte).
 
 The rows go to the Rust scan ``batch_size`` at a time (default {DEFAULT_BATCH_SIZE:,}), so that
-memory stays flat; the result does not depend on it. The options are those of the command line
+memory stays flat; the result does not depend on it. An Arrow table (or any object with
+``__arrow_c_stream__``) is read through the Arrow C stream interface: its text goes from the
+Arrow buffers to Rust without a Python string per document. The options are those of the command line
 that decide what is found, in snake_case, with the same defaults:
 
 {_options_help("dedup")}

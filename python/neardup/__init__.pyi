@@ -198,7 +198,9 @@ def dedup(
     first and last line, start and end byte).
 
     The rows go to the Rust scan ``batch_size`` at a time (default 10,000), so that
-    memory stays flat; the result does not depend on it. The options are those of the command line
+    memory stays flat; the result does not depend on it. An Arrow table (or any object with
+    ``__arrow_c_stream__``) is read through the Arrow C stream interface: its text goes from the
+    Arrow buffers to Rust without a Python string per document. The options are those of the command line
     that decide what is found, in snake_case, with the same defaults:
 
         threshold (default: 0.7)

@@ -5,11 +5,13 @@
 
 use std::path::PathBuf;
 
+use arrow::RecordBatchReader;
 use neardup::{Annotation, Config, Document, ScanError, ScanOutput, Scanner};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+mod arrow;
 mod options;
 
 use options::{Call, DefaultValue, OPTIONS};
@@ -220,6 +222,55 @@ impl BatchScan {
         self.documents += n;
         py.detach(|| scanner.add_documents("table", documents));
         Ok(())
+    }
+
+    /// Adds every row of an object that exports an Arrow stream (`__arrow_c_stream__`: a
+    /// pyarrow Table or RecordBatchReader, a polars DataFrame), `batch_size` rows at a time,
+    /// read from its buffers: the text of `text`, the ids of `id` and the sites of `site`
+    /// (string columns).
+    #[pyo3(signature = (data, text, id = None, site = None, batch_size = 10_000))]
+    fn add_arrow(
+        &mut self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        text: String,
+        id: Option<String>,
+        site: Option<String>,
+        batch_size: usize,
+    ) -> PyResult<()> {
+        let reader = arrow::stream_of(data)?;
+        let columns = arrow::Columns { text, id, site };
+        arrow::check_columns(&reader.schema(), &columns)?;
+        let Some(scanner) = self.scanner.as_mut() else {
+            return Err(PyRuntimeError::new_err("this scan has finished"));
+        };
+        let batch_size = batch_size.max(1);
+        let added = py.detach(|| -> Result<usize, String> {
+            let mut added = 0;
+            for batch in reader {
+                let batch = batch.map_err(|e| format!("cannot read the Arrow stream: {e}"))?;
+                let mut start = 0;
+                while start < batch.num_rows() {
+                    let len = batch_size.min(batch.num_rows() - start);
+                    let part = batch.slice(start, len);
+                    scanner.add_documents("table", arrow::documents(&part, &columns));
+                    added += len;
+                    start += len;
+                }
+            }
+            Ok(added)
+        });
+        match added {
+            Ok(n) => {
+                self.documents += n;
+                Ok(())
+            }
+            Err(e) => {
+                // Some rows went in: this scan no longer describes the table.
+                self.scanner = None;
+                Err(PyValueError::new_err(e))
+            }
+        }
     }
 
     /// Ends the scan: the report as JSON and the annotations' columns, one entry per document

@@ -56,6 +56,35 @@ def test_inputs_of_every_kind_give_one_answer(documents: list[dict]) -> None:
     assert neardup.dedup(iter(documents), id="id", site="site").equals(expected)
 
 
+class ArrowStream:
+    """An Arrow producer that is not pyarrow: only the PyCapsule interface."""
+
+    def __init__(self, table: object) -> None:
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
+def test_arrow_streams_of_every_string_type_give_one_answer(documents: list[dict]) -> None:
+    table = pa.Table.from_pylist(documents)
+    expected = neardup.dedup(documents, id="id", site="site")
+    assert neardup.dedup(ArrowStream(table), id="id", site="site", batch_size=33).equals(expected)
+    for kind in (pa.large_string(), pa.string_view()):
+        cast = table.cast(pa.schema([(name, kind) for name in table.schema.names]))
+        assert neardup.dedup(cast, id="id", site="site").equals(expected)
+
+
+def test_numeric_ids_and_null_texts() -> None:
+    story = "The harbour bridge reopens on Monday after two years of repairs, the city council said on Friday evening."
+    table = pa.table({"id": [10, 20, 30], "text": [story, None, story]})
+    out = neardup.dedup(table, id="id")
+    assert out.column("id").to_pylist() == ["10", "20", "30"]
+    assert out.column("duplicate_of").to_pylist() == [None, None, "10"]
+    with pytest.raises(TypeError, match="column 'text' holds Int64, not strings"):
+        neardup.dedup(ArrowStream(pa.table({"text": [1, 2]})))
+
+
 def test_a_pandas_frame_gives_the_table_answer(documents: list[dict]) -> None:
     pandas = pytest.importorskip("pandas")
     expected = neardup.dedup(pa.Table.from_pylist(documents), id="id", site="site")
