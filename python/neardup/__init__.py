@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 import warnings
 from typing import Any, Iterable, Iterator
@@ -47,6 +48,13 @@ def _options_help(call: str) -> str:
         lines.append(f"    {name} (default: {default!r})")
         lines.extend(textwrap.wrap(help_text, width=88, initial_indent=" " * 8, subsequent_indent=" " * 8))
     return "\n".join(lines)
+
+
+_PROGRESS_HELP = """    progress (default: None)
+        A callable progress(stage, done, total) called as the scan goes (stage: 'reading',
+        'signing', 're-signing', 'verifying'; done and total: files or documents); True for
+        tqdm bars; None for tqdm bars when tqdm is installed and standard error is a terminal;
+        False for nothing."""
 
 
 def _pyarrow() -> Any:
@@ -100,6 +108,43 @@ def _annotation_table(columns: tuple, extra: dict[str, tuple[list, str]] | None 
     for name, (values, type_name) in (extra or {}).items():
         arrays[name] = pa.array(values, pa.type_for_alias(type_name))
     return pa.table(arrays)
+
+
+class _Bars:
+    """Progress as tqdm bars, one per stage."""
+
+    def __init__(self, tqdm: Any) -> None:
+        self.tqdm, self.bar, self.stage = tqdm, None, None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage or self.bar is None:
+            self.close()
+            self.bar, self.stage = self.tqdm(total=total, desc=stage, unit="doc", leave=False), stage
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _progress(progress: Any) -> Any:
+    """The callable that gets the scan's progress, or None: ``progress`` itself when callable;
+    tqdm bars when True, or when None and standard error is a terminal with tqdm installed."""
+    if callable(progress):
+        return progress
+    if progress is False:
+        return None
+    if progress is None and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        if progress is True:
+            raise ValueError("progress=True needs tqdm (pip install tqdm); or pass a callable") from None
+        return None
+    return _Bars(tqdm)
 
 
 class Report:
@@ -179,10 +224,17 @@ class Report:
         )
 
 
-def scan(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], **options: Any) -> Report:
+def scan(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, progress: Any = None, **options: Any
+) -> Report:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    result = _native.scan([os.fspath(p) for p in paths], options)
+    bars = _progress(progress)
+    try:
+        result = _native.scan([os.fspath(p) for p in paths], options, bars)
+    finally:
+        if isinstance(bars, _Bars):
+            bars.close()
     report = Report(result)
     for warning in report.warnings:
         warnings.warn(warning, stacklevel=2)
@@ -197,6 +249,7 @@ scan.__doc__ = f"""Scans folders and files and returns a :class:`Report`.
 .ndjson, .html, .htm, .warc (optionally .gz or .zst) and .parquet files. The options are the
 command line's flags in snake_case, with the same defaults:
 
+{_PROGRESS_HELP}
 {_options_help("scan")}
 
 Raises TypeError for an unknown option, ValueError for a bad value and OSError for a path that
@@ -302,11 +355,20 @@ def dedup(
     site: str | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Any = None,
     **options: Any,
 ) -> Any:
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    scanner = _native.BatchScan(options)
+    bars = _progress(progress)
+    try:
+        return _dedup(_native.BatchScan(options, bars), data, text, id, site, batch_size)
+    finally:
+        if isinstance(bars, _Bars):
+            bars.close()
+
+
+def _dedup(scanner: Any, data: Any, text: str, id: str | None, site: str | None, batch_size: int) -> Any:
     pa = _pyarrow()
     table = _as_arrow(data, pa)
     if table is not None:
@@ -342,6 +404,7 @@ memory stays flat; the result does not depend on it. An Arrow table (or any obje
 Arrow buffers to Rust without a Python string per document. The options are those of the command line
 that decide what is found, in snake_case, with the same defaults:
 
+{_PROGRESS_HELP}
 {_options_help("dedup")}
 
 Raises TypeError for an unknown option and ValueError for a bad value.

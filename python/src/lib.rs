@@ -4,8 +4,10 @@
 //! Every call releases the GIL while the library works.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use arrow::RecordBatchReader;
+use neardup::progress::ProgressReporter;
 use neardup::{Annotation, Config, Document, ScanError, ScanOutput, Scanner};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -13,6 +15,7 @@ use pyo3::types::{PyDict, PyList};
 
 mod arrow;
 mod options;
+mod progress;
 
 use options::{Call, DefaultValue, OPTIONS};
 
@@ -143,21 +146,30 @@ impl ScanResult {
     }
 }
 
+/// Sends the scan's progress to `callable(stage, done, total)`, if given.
+fn report_progress(cfg: &mut Config, callable: Option<Py<PyAny>>) {
+    if let Some(callable) = callable {
+        cfg.progress = ProgressReporter::new(Arc::new(progress::PythonProgress::new(callable)));
+    }
+}
+
 /// Scans the folders and files `paths` with the options `options` (keywords as
 /// `neardup.scan` documents them).
 #[pyfunction]
-#[pyo3(signature = (paths, options = None))]
+#[pyo3(signature = (paths, options = None, progress = None))]
 fn scan(
     py: Python<'_>,
     paths: Vec<PathBuf>,
     options: Option<&Bound<'_, PyDict>>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<ScanResult> {
     if paths.is_empty() {
         return Err(PyValueError::new_err(
             "scan() needs at least one folder or file",
         ));
     }
-    let cfg = options::config(&paths, options, Call::Scan)?;
+    let mut cfg = options::config(&paths, options, Call::Scan)?;
+    report_progress(&mut cfg, progress);
     let out = py.detach(|| neardup::scan(&cfg)).map_err(scan_error)?;
     Ok(ScanResult { out, cfg })
 }
@@ -174,9 +186,13 @@ struct BatchScan {
 impl BatchScan {
     /// A scan with the options `options` (keywords as `neardup.dedup` documents them).
     #[new]
-    #[pyo3(signature = (options = None))]
-    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<BatchScan> {
-        let cfg = options::config(&[PathBuf::from("table")], options, Call::Dedup)?;
+    #[pyo3(signature = (options = None, progress = None))]
+    fn new(
+        options: Option<&Bound<'_, PyDict>>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<BatchScan> {
+        let mut cfg = options::config(&[PathBuf::from("table")], options, Call::Dedup)?;
+        report_progress(&mut cfg, progress);
         let scanner = Scanner::new(&cfg).map_err(scan_error)?;
         Ok(BatchScan {
             scanner: Some(scanner),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,21 @@ def test_an_empty_folder_warns_and_says_why(tmp_path: Path) -> None:
         report = neardup.scan(tmp_path)
     assert report.input_error
     assert report.summary["documents"] == 0
+
+
+def test_progress_goes_to_a_callable_and_its_errors_do_not_stop_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    calls: list[tuple[str, int, int]] = []
+    expected = neardup.scan("samples").to_dict(timing=False)
+    assert neardup.scan("samples", progress=lambda *a: calls.append(a)).to_dict(timing=False) == expected
+    stages = [stage for stage, _, _ in calls]
+    assert stages[0] == "reading" and "signing" in stages
+    assert all(0 <= done <= total for _, done, total in calls)
+
+    def broken(stage: str, done: int, total: int) -> None:
+        raise RuntimeError("a broken progress callback")
+
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(u.exc_value))
+    assert neardup.scan("samples", progress=broken).to_dict(timing=False) == expected
+    assert unraisable and all(isinstance(e, RuntimeError) for e in unraisable)
