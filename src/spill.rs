@@ -54,7 +54,7 @@ pub struct DocParts {
     /// The units counted across documents.
     pub units: Vec<Unit>,
     /// The [`shingle_word`] of every word, in order.
-    #[serde(with = "packed::u32s")]
+    #[serde(with = "crate::packed::u32s")]
     pub words: Vec<u32>,
     /// The normalised text, kept only for character shingles (empty otherwise).
     pub norm: String,
@@ -117,60 +117,6 @@ impl DocParts {
             .get(line.norm.0 as usize..line.norm.1 as usize)
             .unwrap_or("")
     }
-}
-
-/// Arrays of hash values, serialised as their little-endian bytes: postcard writes integers
-/// as varints, which for hashes (spread over the whole range) take a byte more each.
-pub(crate) mod packed {
-    use serde::de::{Error, Visitor};
-    use serde::{Deserializer, Serializer};
-
-    macro_rules! packed {
-        ($name:ident, $int:ty) => {
-            /// `#[serde(with = ...)]` for a vector of this integer.
-            pub mod $name {
-                use super::*;
-
-                const WIDTH: usize = std::mem::size_of::<$int>();
-
-                pub fn serialize<S: Serializer>(v: &[$int], s: S) -> Result<S::Ok, S::Error> {
-                    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-                    s.serialize_bytes(&bytes)
-                }
-
-                pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$int>, D::Error> {
-                    d.deserialize_bytes(Packed)
-                }
-
-                struct Packed;
-
-                impl Visitor<'_> for Packed {
-                    type Value = Vec<$int>;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        write!(f, "bytes, {} a value", WIDTH)
-                    }
-
-                    fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Vec<$int>, E> {
-                        if bytes.len() % WIDTH != 0 {
-                            return Err(E::invalid_length(bytes.len(), &self));
-                        }
-                        Ok(bytes
-                            .chunks_exact(WIDTH)
-                            .map(|c| {
-                                let mut word = [0u8; WIDTH];
-                                word.copy_from_slice(c);
-                                <$int>::from_le_bytes(word)
-                            })
-                            .collect())
-                    }
-                }
-            }
-        };
-    }
-
-    packed!(u32s, u32);
-    packed!(u16s, u16);
 }
 
 /// Where a document's record lies in the spill file.
@@ -536,7 +482,7 @@ mod tests {
     #[test]
     fn hash_arrays_are_packed_and_a_torn_one_is_an_error() {
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
-        struct Hashes(#[serde(with = "packed::u32s")] Vec<u32>);
+        struct Hashes(#[serde(with = "crate::packed::u32s")] Vec<u32>);
         let words = Hashes(vec![u32::MAX, 0, 0x8000_0001]);
         let bytes = postcard::to_stdvec(&words).expect("serialise");
         // a length byte and four bytes a value, where varints would take five for large ones

@@ -8,6 +8,7 @@ mod parquet_check;
 mod parquet_thrift;
 mod read;
 mod site;
+mod source;
 mod walk;
 mod warc;
 
@@ -17,10 +18,10 @@ use std::path::PathBuf;
 pub use names::path_of_id;
 pub use options::{InputFormat, InputOptions, InputSet, SiteMode, DEFAULT_MAX_BYTES};
 pub use page::{Boilerplate, BoilerplateReason};
-pub(crate) use read::{
-    decode_text, field_mut, for_each_json_record, is_utf16, open, read_whole, JsonRecord,
-};
-pub use read::{read_bytes, read_documents, FieldsSeen, FileOutcome};
+pub(crate) use read::{decode_text, field_mut, for_each_json_record, is_utf16, JsonRecord};
+pub use read::{read_bytes, read_documents};
+pub(crate) use source::{open, read_whole};
+pub use source::{FieldsSeen, FileOutcome};
 pub use walk::{walk, walk_inputs, walk_inputs_within, Walk};
 
 /// Checks `--glob` patterns; the error names the one that is not a pattern.

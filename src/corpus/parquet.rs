@@ -12,7 +12,7 @@ use parquet::record::Field;
 use parquet::schema::types::Type;
 
 use super::parquet_check::{check_footer, check_row_group, Shared};
-use super::read::{open_regular, FileOutcome};
+use super::source::{open_regular, FileOutcome};
 use super::InputOptions;
 use super::{Document, InputFile, SkipReason};
 

@@ -416,7 +416,7 @@ fn is_json_name(path: &Path) -> bool {
 /// `None` when the `.json` file `file` is JSON Lines (its first non-blank line is a JSON
 /// object, or it holds none, or it cannot be read: the reader says why); else why it is not.
 fn sniff_json_lines(file: &InputFile, opts: &InputOptions) -> Option<Skipped> {
-    let reader = super::read::open(file).ok()?;
+    let reader = super::source::open(file).ok()?;
     let first = super::read::first_record_line(reader, opts.max_bytes)?;
     let record = first.strip_prefix('\u{feff}').unwrap_or(&first).trim();
     match serde_json::from_str::<serde_json::Value>(record) {

@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::page::{charset_param, page_document};
-use super::read::{read_error_reason, FileOutcome};
+use super::source::{read_error_reason, FileOutcome};
 use super::InputOptions;
 use super::{Compression, Document, InputFile, SkipReason};
 
@@ -42,9 +42,10 @@ pub(super) fn warc_stream<R: Read + Seek + 'static>(
     Ok(match compression {
         Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(GzipMembers::new(raw)),
-        Compression::Zstd => {
-            super::read::decompressed(Compression::Zstd, BufReader::with_capacity(64 * 1024, raw))?
-        }
+        Compression::Zstd => super::source::decompressed(
+            Compression::Zstd,
+            BufReader::with_capacity(64 * 1024, raw),
+        )?,
     })
 }
 

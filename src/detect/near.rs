@@ -18,7 +18,7 @@ pub use crate::sketch::Thresholds;
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Signatures {
     num_perm: usize,
-    #[serde(with = "crate::spill::packed::u16s")]
+    #[serde(with = "crate::packed::u16s")]
     values: Vec<u16>,
     /// Distinct shingles per document; 0 marks a document without a signature.
     sizes: Vec<u32>,

@@ -653,7 +653,7 @@ fn clean_jsonl(
 /// representative), one per line. An id that could not stand on one line as it is (a control
 /// character such as a line break, or a leading `"`) is written as a JSON string.
 pub fn write_drop_list(path: &Path, annotations: &[Annotation]) -> io::Result<()> {
-    super::write::write_atomically(path, |out| {
+    crate::files::write_atomically(path, |out| {
         for a in annotations.iter().filter(|a| a.duplicate_of.is_some()) {
             out.write_all(drop_list_line(&a.id).as_bytes())?;
             out.write_all(b"\n")?;

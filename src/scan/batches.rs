@@ -8,8 +8,9 @@
 
 use rayon::prelude::*;
 
+use super::context::Stopwatch;
 use super::pass1::{prepare_document, Counter, ReadDocument};
-use super::{conclude, settle_and_report, sign, ScanError, ScanOutput, Stopwatch};
+use super::{conclude, settle_and_report, sign, ScanError, ScanOutput};
 use crate::config::Config;
 use crate::corpus::{Compression, Document, FieldsSeen, Format, InputFile};
 use crate::spill::SpillState;
@@ -42,9 +43,10 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// A scan with the options of `cfg` (its inputs, cache and `--no-spill` are not used: the
-    /// documents come from the caller, and their records always go to a temporary file,
-    /// since no file holds them to be read again).
+    /// A scan with the options of `cfg`. Its input options are not used (the inputs, format,
+    /// fields, `max_bytes`, site mode and globs: the documents come from the caller as they
+    /// are, with the site each names), nor its cache and `--no-spill`: their records always go
+    /// to a temporary file, since no file holds them to be read again.
     pub fn new(cfg: &Config) -> Result<Scanner, ScanError> {
         cfg.validate()?;
         let pool = super::thread_pool(cfg)?;

@@ -11,6 +11,7 @@
 //! spill could be written.
 
 mod batches;
+mod context;
 mod output;
 mod pass1;
 mod rounds;
@@ -23,26 +24,19 @@ pub use state::decode_snapshot_payload;
 /// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
 pub(crate) use pass1::unique_id;
 
-use std::time::Instant;
-
-use rayon::prelude::*;
-
 use crate::cache::CacheMiss;
-use crate::config::{Config, ConfigError, InputOptions};
-use crate::corpus::{
-    read_documents, walk_inputs, Document, FieldsSeen, FileOutcome, Format, InputFile, SkipReason,
-    Skipped,
-};
-use crate::detect::near::Thresholds;
+use crate::config::{Config, ConfigError};
+use crate::corpus::{walk_inputs, FieldsSeen, Format, InputFile, Skipped};
 use crate::detect::templates::Chrome;
 use crate::human::count;
-use crate::progress::{Stage, StageProgress};
-use crate::report::{Annotation, PairRecord, Report, StageTime};
+use crate::report::{Annotation, PairRecord, Report};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
-use crate::spill::{Record, Spill, SpillState};
+use crate::spill::SpillState;
 use state::{RoundState, Snapshot};
 
-pub(crate) use pass1::{document_parts, DocMeta, RepeatRecord};
+pub(crate) use context::DocMeta;
+use context::{thresholds, ChangedDocs, Ctx, Stopwatch};
+pub(crate) use pass1::{document_parts, RepeatRecord};
 pub(crate) use sign::{content_shingles, left_out_lines, Basis, ContentFigures};
 
 /// What a scan produces.
@@ -95,70 +89,6 @@ pub enum ScanError {
     NoRecordFile(String),
 }
 
-/// Everything the per-document passes share.
-struct Ctx<'a> {
-    cfg: &'a Config,
-    files: &'a [InputFile],
-    metas: &'a [DocMeta],
-    first_doc: &'a [u32],
-    hasher: MinHasher,
-    /// The documents' records, when pass 1 could write them (else documents are read again).
-    spill: Option<&'a Spill>,
-    /// Each document's record in `spill` (length 0: none).
-    records: &'a [Record],
-    /// Which units are site chrome (what thin documents are compared without).
-    chrome: &'a Chrome<'a>,
-    /// Documents that were different or gone when read again.
-    changed: &'a ChangedDocs,
-}
-
-impl Ctx<'_> {
-    /// Whether `text`, document `d` read again, is the text pass 1 read; if not, `d` is marked
-    /// changed and the caller must not use it.
-    fn same_text(&self, d: u32, text: &str) -> bool {
-        let same = self.metas[d as usize].text_hash == pass1::text_hash(text);
-        if !same {
-            self.changed.mark(d);
-        }
-        same
-    }
-}
-
-/// Documents found different (or gone) when read again after pass 1: a file changed while it
-/// was scanned. They are reported as skipped, never used with their new text.
-#[derive(Default)]
-pub(super) struct ChangedDocs(std::sync::Mutex<std::collections::BTreeSet<u32>>);
-
-impl ChangedDocs {
-    /// Marks document `d` as changed.
-    fn mark(&self, d: u32) {
-        if let Ok(mut set) = self.0.lock() {
-            set.insert(d);
-        }
-    }
-
-    /// The skipped entries of the documents marked so far (each once), in document order.
-    fn take_skipped(&self, files: &[InputFile], metas: &[DocMeta]) -> Vec<Skipped> {
-        let Ok(mut set) = self.0.lock() else {
-            return Vec::new();
-        };
-        std::mem::take(&mut *set)
-            .into_iter()
-            .map(|d| {
-                let meta = &metas[d as usize];
-                let rel = &files[meta.file as usize].rel;
-                Skipped {
-                    path: match meta.line {
-                        0 => rel.clone(),
-                        line => format!("{rel}:{line}"),
-                    },
-                    reason: SkipReason::ChangedDuringScan,
-                }
-            })
-            .collect()
-    }
-}
-
 /// Runs a whole scan.
 pub fn scan(cfg: &Config) -> Result<ScanOutput, ScanError> {
     cfg.validate()?;
@@ -197,43 +127,6 @@ fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool, ScanError> {
         .num_threads(threads)
         .build()
         .map_err(|e| ScanError::Threads(e.to_string()))
-}
-
-/// Wall time of the stages of a scan.
-struct Stopwatch {
-    started: Instant,
-    last: Instant,
-    stages: Vec<StageTime>,
-}
-
-impl Stopwatch {
-    fn new() -> Stopwatch {
-        let now = Instant::now();
-        Stopwatch {
-            started: now,
-            last: now,
-            stages: Vec::new(),
-        }
-    }
-
-    /// Ends the stage `name`.
-    fn lap(&mut self, name: &str) {
-        let now = Instant::now();
-        self.stages.push(StageTime {
-            stage: name.to_string(),
-            seconds: output::round4((now - self.last).as_secs_f64()),
-        });
-        self.last = now;
-    }
-}
-
-/// The thresholds a pair must pass, from the configuration.
-fn thresholds(cfg: &Config) -> Thresholds {
-    Thresholds {
-        jaccard: cfg.near.threshold,
-        containment: cfg.near.containment,
-        containment_min_shingles: cfg.near.containment_min_shingles,
-    }
 }
 
 /// The scan's LSH bands and rows: the user's, or derived from the thresholds.
@@ -566,55 +459,4 @@ fn input_warnings(cfg: &Config, read: &InputsRead) -> Vec<String> {
         count(n, "file"),
         crate::human::noun(n, "was")
     )]
-}
-
-/// Document indexes of the given files, in order.
-fn doc_range<'a>(first_doc: &'a [u32], files: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
-    files
-        .iter()
-        .flat_map(move |&f| first_doc[f as usize]..first_doc[f as usize + 1])
-}
-
-/// Documents of one file batched before they are processed in parallel: a JSONL shard of a
-/// million documents keeps every core busy, not one.
-const DOCUMENT_BATCH: usize = 256;
-
-/// Reads `file` and maps `f(index in file, document)` over its documents in parallel batches,
-/// keeping file order.
-fn map_documents<T: Send>(
-    file: &InputFile,
-    input: &InputOptions,
-    f: impl Fn(usize, Document) -> T + Sync,
-) -> (Vec<T>, FileOutcome) {
-    let mut out: Vec<T> = Vec::new();
-    let mut batch: Vec<Document> = Vec::new();
-    let run = |batch: &mut Vec<Document>, out: &mut Vec<T>| {
-        let base = out.len();
-        let done: Vec<T> = std::mem::take(batch)
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, doc)| f(base + i, doc))
-            .collect();
-        out.extend(done);
-    };
-    let outcome = read_documents(file, input, |doc| {
-        batch.push(doc);
-        if batch.len() >= DOCUMENT_BATCH {
-            run(&mut batch, &mut out);
-        }
-    });
-    if batch.len() == 1 {
-        // one document per file: no batch to spread
-        let doc = batch.pop().map(|doc| f(out.len(), doc));
-        out.extend(doc);
-    } else {
-        run(&mut batch, &mut out);
-    }
-    (out, outcome)
-}
-
-/// A progress bar over the given files.
-fn stage_progress<'a>(ctx: &Ctx<'a>, file_ids: &[u32], stage: Stage) -> StageProgress<'a> {
-    let total: u64 = file_ids.iter().map(|&f| ctx.files[f as usize].size).sum();
-    ctx.cfg.progress.start(stage, file_ids.len() as u64, total)
 }

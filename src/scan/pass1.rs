@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::{map_documents, Stopwatch};
+use super::context::{map_documents, text_hash, DocMeta, Stopwatch};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::{Boilerplate, BoilerplateReason, Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
@@ -26,26 +26,6 @@ const REPEAT_FLOOR: f64 = 0.8;
 /// on a cached scan without reading documents again.
 pub(crate) fn repeat_floor(cfg: &Config) -> f64 {
     REPEAT_FLOOR.min(cfg.blocks.repeat_similarity)
-}
-
-/// Compact data kept per document from pass 1.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct DocMeta {
-    /// Its id, made unique.
-    pub id: String,
-    /// Its 1-based line in a JSONL file; 0 for a whole-file document.
-    pub line: u32,
-    /// Index of its input file.
-    pub file: u32,
-    /// Index of its site.
-    pub site: u32,
-    /// Hash of its whole normalised text (exact duplicates).
-    pub exact: u128,
-    /// Whether invalid UTF-8 was replaced while decoding.
-    pub lossy: bool,
-    /// xxh3 of its decoded text: a document read again later (template texts, `--no-spill`,
-    /// the clean copy) is used only if it still has this hash.
-    pub text_hash: u64,
 }
 
 /// A block that repeats an earlier block of its document.
@@ -394,11 +374,6 @@ fn repeat_records(seg: &Segmented, cfg: &Config, boilerplate: &[Boilerplate]) ->
             }
         })
         .collect()
-}
-
-/// The hash that tells whether a document read again is the one pass 1 read.
-pub(crate) fn text_hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 #[cfg(test)]

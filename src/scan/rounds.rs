@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::context::{doc_range, stage_progress, thresholds, Ctx};
 use super::sign::{analyze_files, Exclusion, Job};
 use super::state::{RoundState, SignedWith};
-use super::{doc_range, stage_progress, thresholds, Ctx};
 use crate::config::VerifyMode;
 use crate::detect::cluster::{cluster, ClusterInput};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair, VERIFY_BATCH_SHINGLES};

@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::context::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
 use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
 use super::state::{SignedWith, Snapshot};
-use super::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
 use crate::detect::near::Signatures;

@@ -6,7 +6,7 @@ mod lines;
 mod markup;
 mod verdict;
 
-use super::read::{looks_binary, FileOutcome};
+use super::source::{looks_binary, FileOutcome};
 use super::InputOptions;
 use super::{Document, InputFile, SkipReason};
 
@@ -35,7 +35,7 @@ pub(crate) fn read_html(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    let bytes = match super::read::read_whole(file, opts, reader) {
+    let bytes = match super::source::read_whole(file, opts, reader) {
         Ok(bytes) => bytes,
         Err(reason) => {
             outcome.skip(&file.rel, reason);
