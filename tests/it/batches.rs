@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use neardup::{Config, Document, Report, Scanner};
-use neardup_synth::{generate, synthetic_stories, SynthOptions};
 
 /// Every `.txt` file under `root`, in path order, as a document with the id and site a scan
 /// of the folder gives it (its path, its top folder).
@@ -57,20 +56,10 @@ fn scan_in_batches(cfg: &Config, docs: &[Document], batch: usize) -> (Report, St
     (out.report, annotations)
 }
 
-fn generated_corpus(dir: &Path) {
-    let opts = SynthOptions {
-        stories: 120,
-        sites: 5,
-        seed: 33,
-        ..SynthOptions::default()
-    };
-    generate(&synthetic_stories(opts.stories, opts.seed), &opts, dir).expect("generate corpus");
-}
-
 #[test]
 fn batches_of_1_7_and_1000_give_the_same_report_and_annotations() {
     let dir = tempfile::tempdir().expect("tempdir");
-    generated_corpus(dir.path());
+    crate::support::generated_corpus(dir.path(), 120, 5, 33);
     let docs = documents_of(dir.path());
     assert!(docs.len() > 100, "{} documents", docs.len());
     let mut cfg = Config::new("corpus");
@@ -95,7 +84,7 @@ fn batches_of_1_7_and_1000_give_the_same_report_and_annotations() {
 #[test]
 fn batches_find_what_the_scan_of_the_files_finds() {
     let dir = tempfile::tempdir().expect("tempdir");
-    generated_corpus(dir.path());
+    crate::support::generated_corpus(dir.path(), 120, 5, 33);
     let docs = documents_of(dir.path());
     let cfg = Config::new(dir.path());
     let (from_batches, _) = scan_in_batches(&cfg, &docs, 64);

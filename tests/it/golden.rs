@@ -8,8 +8,6 @@ use crate::support::{samples, scan_to};
 
 use std::path::Path;
 
-use neardup_synth::{generate, synthetic_stories, SynthOptions};
-
 /// Compares `actual` with the stored file `name`, or writes it when blessing.
 fn check(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,18 +49,7 @@ fn samples_report_and_annotations_are_unchanged() {
 #[test]
 fn generated_report_and_annotations_are_unchanged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let opts = SynthOptions {
-        stories: 150,
-        sites: 6,
-        seed: 21,
-        ..SynthOptions::default()
-    };
-    generate(
-        &synthetic_stories(opts.stories, opts.seed),
-        &opts,
-        dir.path(),
-    )
-    .expect("generate");
+    crate::support::generated_corpus(dir.path(), 150, 6, 21);
     let out = tempfile::tempdir().expect("tempdir");
     let (report, annotations, _) = scan_to(dir.path(), out.path(), &[]);
     check("generated-report.json", &report);

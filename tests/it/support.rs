@@ -102,3 +102,16 @@ pub fn parse_report(text: &str) -> neardup::Report {
 pub fn read_report(path: &Path) -> neardup::Report {
     parse_report(&std::fs::read_to_string(path).expect("the report is written"))
 }
+
+/// Writes the synthetic labelled corpus of `stories` stories on `sites` sites (seed `seed`, the
+/// generator's other options at their defaults) into `dir`.
+pub fn generated_corpus(dir: &Path, stories: usize, sites: usize, seed: u64) {
+    let opts = neardup_synth::SynthOptions {
+        stories,
+        sites,
+        seed,
+        ..neardup_synth::SynthOptions::default()
+    };
+    let texts = neardup_synth::synthetic_stories(stories, seed);
+    neardup_synth::generate(&texts, &opts, dir).expect("generate the synthetic corpus");
+}

@@ -41,18 +41,7 @@ fn generated_corpus_meets_the_targets() {
 #[test]
 fn generated_corpus_is_deterministic_across_threads() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let opts = SynthOptions {
-        stories: 400,
-        sites: 8,
-        seed: 3,
-        ..SynthOptions::default()
-    };
-    generate(
-        &synthetic_stories(opts.stories, opts.seed),
-        &opts,
-        dir.path(),
-    )
-    .expect("generate");
+    crate::support::generated_corpus(dir.path(), 400, 8, 3);
     let run = |threads: usize| {
         let mut cfg = Config::new(dir.path());
         cfg.threads = Some(threads);
