@@ -115,3 +115,50 @@ pub fn generated_corpus(dir: &Path, stories: usize, sites: usize, seed: u64) {
     let texts = neardup_synth::synthetic_stories(stories, seed);
     neardup_synth::generate(&texts, &opts, dir).expect("generate the synthetic corpus");
 }
+
+/// Writes string columns as a Parquet file of `rows_per_group` rows a row group, compressed
+/// with `compression`.
+pub fn write_parquet(
+    path: &Path,
+    columns: &[&str],
+    rows: &[Vec<String>],
+    rows_per_group: usize,
+    compression: parquet::basic::Compression,
+) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let message = format!(
+        "message schema {{ {} }}",
+        columns
+            .iter()
+            .map(|c| format!("REQUIRED BYTE_ARRAY {c} (UTF8);"))
+            .collect::<String>()
+    );
+    let schema = Arc::new(parquet::schema::parser::parse_message_type(&message).expect("schema"));
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(compression)
+            .build(),
+    );
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer = SerializedFileWriter::new(file, schema, props).expect("writer");
+    for chunk in rows.chunks(rows_per_group.max(1)) {
+        let mut group = writer.next_row_group().expect("row group");
+        let mut c = 0;
+        while let Some(mut col) = group.next_column().expect("column") {
+            let values: Vec<ByteArray> = chunk
+                .iter()
+                .map(|r| ByteArray::from(r[c].as_str()))
+                .collect();
+            col.typed::<ByteArrayType>()
+                .write_batch(&values, None, None)
+                .expect("write");
+            col.close().expect("close column");
+            c += 1;
+        }
+        group.close().expect("close group");
+    }
+    writer.close().expect("close");
+}

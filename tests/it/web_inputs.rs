@@ -470,46 +470,6 @@ fn malformed_web_inputs_are_reported_not_fatal() {
     assert_eq!(report.summary.lossy_utf8_documents, 2);
 }
 
-/// Writes string columns as a Parquet file, two rows per row group (snappy, as pyarrow does).
-fn write_parquet(path: &std::path::Path, columns: &[&str], rows: &[Vec<String>]) {
-    use parquet::data_type::{ByteArray, ByteArrayType};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    use std::sync::Arc;
-    let message = format!(
-        "message schema {{ {} }}",
-        columns
-            .iter()
-            .map(|c| format!("REQUIRED BYTE_ARRAY {c} (UTF8);"))
-            .collect::<String>()
-    );
-    let schema = Arc::new(parquet::schema::parser::parse_message_type(&message).expect("schema"));
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(parquet::basic::Compression::SNAPPY)
-            .build(),
-    );
-    let file = std::fs::File::create(path).expect("create");
-    let mut writer = SerializedFileWriter::new(file, schema, props).expect("writer");
-    for chunk in rows.chunks(2) {
-        let mut group = writer.next_row_group().expect("row group");
-        let mut c = 0;
-        while let Some(mut col) = group.next_column().expect("column") {
-            let values: Vec<ByteArray> = chunk
-                .iter()
-                .map(|r| ByteArray::from(r[c].as_str()))
-                .collect();
-            col.typed::<ByteArrayType>()
-                .write_batch(&values, None, None)
-                .expect("write");
-            col.close().expect("close column");
-            c += 1;
-        }
-        group.close().expect("close group");
-    }
-    writer.close().expect("close");
-}
-
 #[test]
 fn a_parquet_file_scans_like_the_same_jsonl() {
     let mut rows = Vec::new();
@@ -534,10 +494,12 @@ fn a_parquet_file_scans_like_the_same_jsonl() {
     );
     write_tree(a.path(), &[("shard/d.jsonl", jsonl.as_bytes())]);
     std::fs::create_dir_all(b.path().join("shard")).expect("mkdir");
-    write_parquet(
+    crate::support::write_parquet(
         &b.path().join("shard/d.parquet"),
         &["id", "text", "url"],
         &rows,
+        2,
+        parquet::basic::Compression::SNAPPY,
     );
     let scan = |dir: &std::path::Path| {
         let out = tempfile::tempdir().expect("tempdir");

@@ -421,10 +421,12 @@ fn the_smaller_surprises() {
         "{help}"
     );
     // Parquet with a nested --site-field: named as JSON Lines names it (exit code 3)
-    write_parquet(
+    crate::support::write_parquet(
         &d.join("p.parquet"),
         &["text", "url"],
         &[vec![story(5, 30), "https://a.example/x".into()]],
+        usize::MAX,
+        parquet::basic::Compression::UNCOMPRESSED,
     );
     let out = neardup(
         d,
@@ -461,37 +463,4 @@ fn the_smaller_surprises() {
     assert!(
         page.contains("dailyherald/harbour-bridge.txt, metrowire/bridge-vote.txt, wire-harbour")
     );
-}
-
-fn write_parquet(path: &Path, columns: &[&str], rows: &[Vec<String>]) {
-    use parquet::data_type::{ByteArray, ByteArrayType};
-    use parquet::file::properties::WriterProperties;
-    use parquet::file::writer::SerializedFileWriter;
-    use std::sync::Arc;
-    let message = format!(
-        "message schema {{ {} }}",
-        columns
-            .iter()
-            .map(|c| format!("REQUIRED BYTE_ARRAY {c} (UTF8);"))
-            .collect::<String>()
-    );
-    let schema = Arc::new(parquet::schema::parser::parse_message_type(&message).expect("schema"));
-    let props = Arc::new(WriterProperties::builder().build());
-    let file = std::fs::File::create(path).expect("create");
-    let mut writer = SerializedFileWriter::new(file, schema, props).expect("writer");
-    let mut group = writer.next_row_group().expect("row group");
-    let mut c = 0;
-    while let Some(mut col) = group.next_column().expect("column") {
-        let values: Vec<ByteArray> = rows
-            .iter()
-            .map(|r| ByteArray::from(r[c].as_str()))
-            .collect();
-        col.typed::<ByteArrayType>()
-            .write_batch(&values, None, None)
-            .expect("write");
-        col.close().expect("close column");
-        c += 1;
-    }
-    group.close().expect("close group");
-    writer.close().expect("close");
 }
