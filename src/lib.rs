@@ -32,6 +32,7 @@ pub mod report;
 mod scan;
 pub mod sketch;
 mod spill;
+pub mod stream;
 pub mod text;
 
 pub use config::Config;

@@ -263,7 +263,7 @@ pub fn candidate_pairs<T: Copy + Into<u64> + Sync>(
 /// with an avalanche. Two different bands collide by accident with probability about 2^-64
 /// (or that of their values, when a band holds fewer than 64 bits).
 #[inline]
-fn band_key<T: Copy + Into<u64>>(band: usize, values: &[T]) -> u64 {
+pub fn band_key<T: Copy + Into<u64>>(band: usize, values: &[T]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = (band as u64 + 1).wrapping_mul(K);
     for &v in values {
