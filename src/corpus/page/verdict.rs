@@ -471,7 +471,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             }))
         })
         .collect();
-    mark_comment_thread(text, lines, (first, last), &mut verdicts);
+    mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
     drop_trailing_headings(lines, &mut verdicts);
     verdicts
 }
@@ -501,7 +501,7 @@ const PROSE_BEFORE_COMMENTS: u32 = 80;
 /// prose, to the end of the article's range, with prose after it, the lines are comments.
 fn mark_comment_thread(
     text: &str,
-    lines: &[PageLine],
+    (lines, nodes): (&[PageLine], &[Node]),
     (first, last): (usize, usize),
     verdicts: &mut [Option<BoilerplateReason>],
 ) {
@@ -514,6 +514,7 @@ fn mark_comment_thread(
         } else if kept(i)
             && prose_words >= PROSE_BEFORE_COMMENTS
             && opens_comments(&text[l.start as usize..l.end as usize])
+            && !heads_a_column(lines, nodes, i)
         {
             opener = Some(i);
             break;
@@ -531,6 +532,26 @@ fn mark_comment_thread(
             *v = Some(BoilerplateReason::Comments);
         }
     }
+}
+
+/// Whether line `i` is a table's column header: a short line in a cell beside another cell
+/// of short text (a "Comment" column of a table in the story opens no comment thread).
+fn heads_a_column(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
+    let Some(prev) = i.checked_sub(1).map(|p| &lines[p]) else {
+        return false;
+    };
+    let cell = |l: &PageLine| {
+        // the outermost cell holding the line: a layout table's cell holds the whole page
+        ancestors(l.node as usize, nodes)
+            .filter(|&m| nodes[m].flags & role::CELL != 0)
+            .last()
+    };
+    let l = &lines[i];
+    !is_prose(l)
+        && !is_prose(prev)
+        && cell(l).is_some()
+        && cell(prev).is_some()
+        && cell(l) != cell(prev)
 }
 
 /// Whether a short line opens a comment thread: "Comments", "12 comments", "Comments (3)",
@@ -704,6 +725,30 @@ mod tests {
         assert!(!opens_comments(
             "Comments from the minister angered the opposition"
         ));
+    }
+
+    #[test]
+    fn a_comment_column_of_a_table_in_the_story_opens_no_thread() {
+        let para = |s: &str| {
+            format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
+        };
+        let story: String = (0..6)
+            .map(|i| {
+                para(&format!(
+                    "Paragraph {i} of the design note explains the queue"
+                ))
+            })
+            .collect();
+        let page = format!(
+            "<html><head><title>How the task queue works</title></head><body><article>\
+             <h1>How the task queue works</h1>{story}<table><tr><th><p>Status</p></th><th><p>Comment</p></th></tr>\
+             <tr><td><p>new</p></td><td><p>scheduled for later</p></td></tr></table>{}{}</article></body></html>",
+            para("After the table the note goes on to say how retries are spaced out"),
+            para("Finally it tells how a stuck task is found and put back on the queue"),
+        );
+        let k = kept(&page);
+        assert!(k.iter().any(|l| l.starts_with("After the table")), "{k:?}");
+        assert!(k.iter().any(|l| l.starts_with("Finally")), "{k:?}");
     }
 
     #[test]
