@@ -27,6 +27,8 @@ pub(crate) mod role {
     pub const ARTICLE: u16 = 1 << 10;
     /// `<p>`.
     pub const PARAGRAPH: u16 = 1 << 11;
+    /// A table cell (`td`, `th`).
+    pub const CELL: u16 = 1 << 12;
 }
 
 /// Role bits, see [`role`].

@@ -280,6 +280,7 @@ fn tag_flags(name: &[u8]) -> Flags {
         b"figure" | b"figcaption" => role::FIGURE,
         b"article" | b"main" => role::ARTICLE,
         b"p" => role::PARAGRAPH,
+        b"td" | b"th" => role::CELL,
         _ => 0,
     }
 }

@@ -1,19 +1,21 @@
 //! Boilerplate from a page's structure: which lines of an HTML page are the article and which
 //! are navigation, footers, sidebars, forms, comment threads and link lists, with the reason.
 //!
-//! The article is found the way readability-style extractors find it: prose lines (several
-//! words, few of them in links, outside navigation, footers and sidebars) credit the block
-//! that holds them and its parent in full and its grandparent in half; the best-scored block
-//! and those of its siblings that hold a good share of prose are the article, widened to the
-//! blocks of its paragraphs' shape (a story in columns or cards, a reference page's method
-//! docs). Between its first and last lines, lines the markup gives no other role and that are
-//! no link lists are the article's too (signatures, lists of ingredients or specs, short
-//! items), and so is a heading right above one of its blocks. The headline is the heading
-//! before it that repeats the page title (or, when the title only names the site, the heading
-//! just above it); the title itself goes. Everything else is boilerplate with the role its
-//! ancestors or its links give it. Inside the article only link lists and blocks the markup marks as navigation,
-//! sidebar, form or comments go, and a comment thread a line such as "Comments" opens after
-//! the story; never other prose. The per-site repetition the scan counts (templates)
+//! The article is found the way readability-style extractors find it: prose lines (several words,
+//! few of them in links, outside navigation, footers and sidebars) credit the block that holds them
+//! and its parent in full and its grandparent in half; the best-scored block (or, scoring half as
+//! much, the block under the line that repeats the page title: a story follows its headline) and
+//! those of its siblings that hold a good share of prose are the article, widened to the blocks of
+//! its paragraphs' shape (a story in columns or cards, a reference page's method docs). Between its
+//! first and last lines, lines the markup gives no other role and that are no link lists are the
+//! article's too (signatures, lists of ingredients or specs, short items), and so is a heading
+//! right above one of its blocks. The headline is the heading before it that repeats the page title
+//! (or, when the title only names the site, the heading just above it); the title itself goes.
+//! Sentences between the headline and the article's first line are its lead; headings after its
+//! last paragraph head what follows it and go. Everything else is boilerplate with the role its
+//! ancestors or its links give it. Inside the article only link lists and blocks the markup marks
+//! as navigation, sidebar, form or comments go, and a comment thread a line such as "Comments"
+//! opens after the story; never other prose. The per-site repetition the scan counts (templates)
 //! removes, beside this, what repeats inside articles.
 
 use serde::{Deserialize, Serialize};
@@ -105,8 +107,14 @@ pub(crate) fn classify(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Bo
     runs
 }
 
-/// The article's blocks: the best-scored block and its siblings that hold prose.
-fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
+/// The article's blocks: the best-scored block (or the block right under the page's
+/// headline, see [`block_under_headline`]) and its siblings that hold prose.
+fn article_nodes(
+    text: &str,
+    lines: &[PageLine],
+    nodes: &[Node],
+    title_line: Option<usize>,
+) -> Vec<bool> {
     let mut score = vec![0f32; nodes.len()];
     for l in lines
         .iter()
@@ -144,13 +152,19 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
     if top == 0.0 {
         return in_article;
     }
+    let scored_best = best;
+    let best = title_line.map_or(best, |h| {
+        block_under_headline(text, lines, nodes, h, (&score, best))
+    });
+    let top = score[best];
     let parent = nodes[best].parent;
     // A sibling holding a fifth of the article's prose, or a paragraph of its own (a lead
-    // above the body, a credit line below it), is the article too.
+    // above the body, a credit line below it), is the article too; not one that holds the
+    // block the headline's story won over.
     let enough = (0.2 * top).min(10.0);
     let not_article = NOT_ARTICLE | role::FIGURE;
     for (n, node) in nodes.iter().enumerate().skip(1) {
-        let sibling = node.parent == parent && n != best;
+        let sibling = node.parent == parent && n != best && !is_ancestor(n, scored_best, nodes);
         if n == best
             || sibling && score[n] >= enough && node.flags & not_article & !nodes[best].flags == 0
         {
@@ -159,6 +173,81 @@ fn article_nodes(lines: &[PageLine], nodes: &[Node]) -> Vec<bool> {
     }
     extend_by_shape(lines, nodes, best, &mut in_article);
     in_article
+}
+
+/// Lines after the page's headline its article's first paragraph may stand at (a byline, a
+/// date, share buttons between them).
+const LEAD_REACH: usize = 8;
+
+/// The share of the best block's score that the block right under the headline needs to be
+/// the article instead.
+const UNDER_HEADLINE: f32 = 0.5;
+
+/// The block that holds the first paragraph right under the page's headline `h` (see
+/// [`title_line`]), when it scores at least [`UNDER_HEADLINE`] of the best block and neither
+/// holds the other: a story follows its headline, and a longer block elsewhere (a readers'
+/// comment box beside it, a sidebar of teasers, a reference list) is not the story. Else `best`.
+fn block_under_headline(
+    text: &str,
+    lines: &[PageLine],
+    nodes: &[Node],
+    h: usize,
+    (score, best): (&[f32], usize),
+) -> usize {
+    let Some(lead) = lines[h + 1..]
+        .iter()
+        .take(LEAD_REACH)
+        .find(|l| is_sentence(text, l) && l.flags & (NOT_ARTICLE | role::FIGURE) == 0)
+    else {
+        return best;
+    };
+    // the best-scored of its block, the block's parent and grandparent; the deeper of equals
+    let Some(block) = ancestors(lead.node as usize, nodes)
+        .take(3)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]).then(a.cmp(&b)))
+    else {
+        return best;
+    };
+    let related = is_ancestor(block, best, nodes) || is_ancestor(best, block, nodes);
+    if related || score[block] < UNDER_HEADLINE * score[best] {
+        return best;
+    }
+    block
+}
+
+/// The page's headline as its `<title>` names it: the first line that is no link, no
+/// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in five, two
+/// at least) and that is a heading or holds half of the title's words.
+fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
+    let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
+    let title_words = words_of(&text[title.start as usize..title.end as usize]);
+    (1..lines.len()).find(|&i| {
+        let l = &lines[i];
+        // an article's own `<header>` holds its headline
+        let elsewhere = NOT_ARTICLE & !role::HEADER;
+        if l.words < 2 || l.words > 40 || l.flags & elsewhere != 0 || l.link_density() >= 0.5 {
+            return false;
+        }
+        let w = words_of(&text[l.start as usize..l.end as usize]);
+        let n = w.iter().filter(|x| title_words.contains(x)).count();
+        n >= 2
+            && n * 5 >= w.len() * 4
+            && (l.flags & role::HEADING != 0 || n * 2 >= title_words.len())
+    })
+}
+
+/// A line of prose that is a sentence, not a line of dates and times: fewer than a quarter
+/// of its words hold a digit ("Mon 18 Nov 2019 18.54 GMT Last modified on …" holds six in 14).
+fn is_sentence(text: &str, l: &PageLine) -> bool {
+    if !is_prose(l) {
+        return false;
+    }
+    let line = &text[l.start as usize..l.end as usize];
+    let numbers = line
+        .split_whitespace()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    numbers * 4 < l.words as usize
 }
 
 /// The shape of a line's block: the tag and class of its element and of the block that holds
@@ -309,7 +398,8 @@ fn heading_above(lines: &[PageLine], first: usize) -> Option<usize> {
 
 /// A verdict per line: `None` keeps it.
 fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<BoilerplateReason>> {
-    let in_article = article_nodes(lines, nodes);
+    let title_line = title_line(text, lines);
+    let in_article = article_nodes(text, lines, nodes, title_line);
     let inside: Vec<bool> = lines
         .iter()
         .map(|l| l.flags & role::TITLE == 0 && inside(l, nodes, &in_article))
@@ -321,11 +411,16 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         return vec![None; lines.len()]; // no article found: the page is left to the templates
     };
     let context = lines[first].flags & lines[last].flags;
-    let head = headline(text, lines, first);
+    // a headline the markup does not make a heading (a bold line above the story) still is one
+    let head = headline(text, lines, first)
+        .or_else(|| title_line.filter(|&t| t < first && first - t <= LEAD_REACH));
     let head_above = head
         .is_none()
         .then(|| heading_above(lines, first))
         .flatten();
+    // A lead or standfirst between the headline and the story, styled unlike the body (in
+    // the article's `<header>`, a `p.lead`, a `div.intro`): prose there is the article's.
+    let lead_lines = head.or(head_above).map_or(0..0, |h| h + 1..first);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
@@ -340,6 +435,12 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                 return None;
             }
             let roles = role_reason(l.flags, context);
+            if lead_lines.contains(&i)
+                && is_sentence(text, l)
+                && matches!(roles, None | Some(BoilerplateReason::Header))
+            {
+                return None;
+            }
             let link_list = l.link_density() >= 0.5;
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
@@ -370,8 +471,25 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             }))
         })
         .collect();
-    mark_comment_thread(text, lines, (first, last), &mut verdicts);
+    mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
+    drop_trailing_headings(lines, &mut verdicts);
     verdicts
+}
+
+/// Headings kept after the article's last paragraph head no text of the article: they open
+/// what follows it on the page ("Related coverage", "More stories", a newsletter box), in
+/// any language; they go with what they head.
+fn drop_trailing_headings(lines: &[PageLine], verdicts: &mut [Option<BoilerplateReason>]) {
+    let Some(last_prose) =
+        (0..lines.len()).rposition(|i| verdicts[i].is_none() && is_prose(&lines[i]))
+    else {
+        return;
+    };
+    for (l, v) in lines.iter().zip(verdicts.iter_mut()).skip(last_prose + 1) {
+        if v.is_none() && l.flags & role::HEADING != 0 {
+            *v = Some(BoilerplateReason::OutsideArticle);
+        }
+    }
 }
 
 /// Article prose (words) that must come before a line that opens a comment thread: a
@@ -383,7 +501,7 @@ const PROSE_BEFORE_COMMENTS: u32 = 80;
 /// prose, to the end of the article's range, with prose after it, the lines are comments.
 fn mark_comment_thread(
     text: &str,
-    lines: &[PageLine],
+    (lines, nodes): (&[PageLine], &[Node]),
     (first, last): (usize, usize),
     verdicts: &mut [Option<BoilerplateReason>],
 ) {
@@ -396,6 +514,7 @@ fn mark_comment_thread(
         } else if kept(i)
             && prose_words >= PROSE_BEFORE_COMMENTS
             && opens_comments(&text[l.start as usize..l.end as usize])
+            && !heads_a_column(lines, nodes, i)
         {
             opener = Some(i);
             break;
@@ -413,6 +532,26 @@ fn mark_comment_thread(
             *v = Some(BoilerplateReason::Comments);
         }
     }
+}
+
+/// Whether line `i` is a table's column header: a short line in a cell beside another cell
+/// of short text (a "Comment" column of a table in the story opens no comment thread).
+fn heads_a_column(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
+    let Some(prev) = i.checked_sub(1).map(|p| &lines[p]) else {
+        return false;
+    };
+    let cell = |l: &PageLine| {
+        // the outermost cell holding the line: a layout table's cell holds the whole page
+        ancestors(l.node as usize, nodes)
+            .filter(|&m| nodes[m].flags & role::CELL != 0)
+            .last()
+    };
+    let l = &lines[i];
+    !is_prose(l)
+        && !is_prose(prev)
+        && cell(l).is_some()
+        && cell(prev).is_some()
+        && cell(l) != cell(prev)
 }
 
 /// Whether a short line opens a comment thread: "Comments", "12 comments", "Comments (3)",
@@ -589,6 +728,30 @@ mod tests {
     }
 
     #[test]
+    fn a_comment_column_of_a_table_in_the_story_opens_no_thread() {
+        let para = |s: &str| {
+            format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
+        };
+        let story: String = (0..6)
+            .map(|i| {
+                para(&format!(
+                    "Paragraph {i} of the design note explains the queue"
+                ))
+            })
+            .collect();
+        let page = format!(
+            "<html><head><title>How the task queue works</title></head><body><article>\
+             <h1>How the task queue works</h1>{story}<table><tr><th><p>Status</p></th><th><p>Comment</p></th></tr>\
+             <tr><td><p>new</p></td><td><p>scheduled for later</p></td></tr></table>{}{}</article></body></html>",
+            para("After the table the note goes on to say how retries are spaced out"),
+            para("Finally it tells how a stuck task is found and put back on the queue"),
+        );
+        let k = kept(&page);
+        assert!(k.iter().any(|l| l.starts_with("After the table")), "{k:?}");
+        assert!(k.iter().any(|l| l.starts_with("Finally")), "{k:?}");
+    }
+
+    #[test]
     fn a_title_that_only_names_the_site_leaves_the_heading_above_the_story() {
         let page = "<html><head><title>Cape Argus</title></head><body>\
             <div class=top><h1>No promises made to the striking teachers</h1></div>\
@@ -601,6 +764,46 @@ mod tests {
             "{k:?}"
         );
         assert!(!k.iter().any(|l| l == "Cape Argus"), "{k:?}");
+    }
+
+    #[test]
+    fn the_headline_is_the_line_that_repeats_the_title() {
+        let page = "<html><head><title>Harbour lock opens after six years | The Gazette</title></head>\
+            <body><ul><li><a href=/a>Harbour lock opens after six years</a></ul>\
+            <div class=kicker>Harbour</div><div class=head>Harbour lock opens after six years</div>\
+            <p>The new sea lock opened on Friday, six years after the first pile went into the mud.</p></body></html>";
+        let (text, lines, _) = extract(page);
+        let line = title_line(&text, &lines)
+            .map(|i| &text[lines[i].start as usize..lines[i].end as usize]);
+        // not the link in the list above it, nor the one-word kicker
+        assert_eq!(line, Some("Harbour lock opens after six years"));
+    }
+
+    #[test]
+    fn a_line_of_dates_is_no_sentence() {
+        let (text, lines, _) = extract(
+            "<p>Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT</p>\
+             <p>The council voted on 18 November to close the old bridge to cars for good.</p>",
+        );
+        assert!(is_prose(&lines[0]) && !is_sentence(&text, &lines[0]));
+        assert!(is_sentence(&text, &lines[1]));
+    }
+
+    #[test]
+    fn headings_after_the_last_paragraph_go_and_those_before_it_stay() {
+        let para = "<p>The committee met for six hours and agreed on a plan to rebuild the harbour wall.</p>";
+        let page = format!(
+            "<html><head><title>Harbour wall | Gazette</title></head><body><article>\
+             <h1>Harbour wall</h1>{para}<h2>What happens next</h2>{para}{para}\
+             <h2>More from the coast</h2><h3>Sign up</h3></article></body></html>"
+        );
+        let k = kept(&page);
+        assert!(k.iter().any(|l| l == "What happens next"), "{k:?}");
+        assert!(
+            !k.iter()
+                .any(|l| l == "More from the coast" || l == "Sign up"),
+            "{k:?}"
+        );
     }
 
     #[test]

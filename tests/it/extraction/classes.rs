@@ -236,3 +236,124 @@ fn self_anchored_headings_and_structured_lists_stay() {
         assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
     }
 }
+
+#[test]
+fn a_lead_styled_unlike_the_body_stays() {
+    // the standfirst in the article's `<header>`, between the headline and the body
+    let header_lead = page(
+        "es",
+        "El tren llega al valle",
+        "<article><header><h1>El tren llega al valle</h1>\
+         <p class=lead>Después de veinte años de espera, el nuevo tren une por fin los pueblos del valle con la capital.</p>\
+         <div class=byline>Por Ana Ruiz · 3 de marzo de 2024</div></header>\
+         <div class=article-body><p>La primera locomotora salió de la estación a las siete de la mañana con más de doscientos pasajeros a bordo.</p>\
+         <p>Los alcaldes de la comarca celebraron la llegada del servicio, que reducirá el viaje a menos de una hora.</p>\
+         <p>El gobierno regional prevé ampliar la línea hasta la frontera antes de que termine la década, según dijo.</p></div></article>",
+    );
+    // a `div.article-intro` in a page header, a date line after it
+    let intro = page(
+        "pl",
+        "Nowa linia tramwajowa na Pradze",
+        "<main><header class=article-header><h1>Nowa linia tramwajowa na Pradze</h1>\
+         <div class=article-intro>Miasto podpisało umowę na budowę nowej linii tramwajowej, która połączy dworzec z nowymi osiedlami na wschodzie.</div>\
+         <span class=date>12.03.2024, 14:05 aktualizacja 12.03.2024, 16:40 czas lokalny</span></header>\
+         <section class=tresc><div class=akapity><p>Pierwsze tramwaje mają wyjechać na tory za trzy lata, jeśli budowa pójdzie zgodnie z planem wykonawcy.</p>\
+         <p>Mieszkańcy od dawna skarżyli się na zatłoczone autobusy, które w godzinach szczytu stoją w korkach na moście.</p>\
+         <p>Koszt inwestycji szacowany jest na czterysta milionów złotych, z czego połowę pokryją fundusze unijne.</p></div></section></main>",
+    );
+    let texts = cleaned(&[("tren.es", header_lead), ("tramwaj.pl", intro)]);
+    for (text, lead, body) in [
+        (&texts[0], "Después de veinte años", "La primera locomotora"),
+        (&texts[1], "Miasto podpisało umowę", "Pierwsze tramwaje"),
+    ] {
+        assert!(text.contains(lead), "{lead} in {text}");
+        assert!(text.contains(body), "{body} in {text}");
+    }
+    assert!(!texts[1].contains("12.03.2024"), "{}", texts[1]);
+}
+
+#[test]
+fn the_story_under_its_headline_beats_a_longer_block() {
+    // a readers' box beside the story holds more prose than the story, in French
+    let comments = page(
+        "fr",
+        "Le pont de la Loire rouvre aux voitures",
+        "<div id=page><div class=colmain><div class=titre>Le pont de la Loire rouvre aux voitures</div>\
+         <div class=texte>Après huit mois de travaux, le pont de la Loire a rouvert aux voitures ce lundi matin.<br>\
+         Les automobilistes ont salué la fin des déviations qui allongeaient leurs trajets de vingt minutes.<br>\
+         La mairie promet que la piste cyclable sera terminée avant la fin du mois prochain, et le marché du quai reviendra dès samedi.</div></div>\
+         <div class=colright><div class=titre>Vos réactions</div><div class=reac>\
+         <p>Marc: enfin ! Cela faisait des mois que je perdais une demi-heure chaque matin pour aller au travail à cause de ces travaux interminables.</p>\
+         <p>Sophie: il aurait fallu prévoir la piste cyclable en même temps, comme toujours on fait les choses à moitié dans cette ville et on paie deux fois.</p>\
+         <p>Julien: les déviations étaient mal indiquées, j'espère que la prochaine fois la mairie communiquera mieux avec les habitants du quartier.</p>\
+         <p>Claire: bravo aux ouvriers qui ont travaillé même pendant les vacances, ce n'était pas un chantier facile avec toute cette pluie.</p></div></div></div>",
+    );
+    // a consent banner above the headline holds more prose than the story, in Dutch
+    let banner = page(
+        "nl",
+        "Nieuwe sluis bij de haven geopend",
+        "<div class=wrap><div class=melding>\
+         <p>Wij gebruiken cookies en vergelijkbare technieken om de website goed te laten werken, om het gebruik te meten en om advertenties te tonen die aansluiten bij uw interesses.</p>\
+         <p>Door op akkoord te klikken gaat u hiermee akkoord. U kunt uw keuze op elk moment wijzigen via de instellingen onderaan iedere pagina van deze website.</p>\
+         <p>Meer informatie over de gegevens die wij verzamelen en de partijen met wie wij samenwerken vindt u in onze verklaring over privacy en cookies.</p></div>\
+         <div class=stuk><h1>Nieuwe sluis bij de haven geopend</h1><div class=tekst>\
+         <p>De nieuwe zeesluis bij de haven is vrijdag na zes jaar bouwen officieel geopend door de koning.</p>\
+         <p>De sluis is de grootste van het land en biedt ruimte aan schepen van vierhonderd meter lang.</p>\
+         <p>Havenbedrijven verwachten dat er de komende jaren veel meer containerschepen naar de stad zullen komen.</p></div></div></div>",
+    );
+    let texts = cleaned(&[("pont.fr", comments), ("sluis.nl", banner)]);
+    for wanted in [
+        "Le pont de la Loire rouvre aux voitures",
+        "Après huit mois",
+        "La mairie promet",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Vos réactions", "Marc: enfin", "Claire: bravo"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+    for wanted in [
+        "Nieuwe sluis bij de haven geopend",
+        "De nieuwe zeesluis",
+        "Havenbedrijven",
+    ] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+    assert!(!texts[1].contains("cookies"), "{}", texts[1]);
+}
+
+#[test]
+fn headings_after_the_story_go_with_what_they_head() {
+    // "Read also" over a link list and a newsletter heading after the last paragraph
+    let pt = page(
+        "pt",
+        "Nova ponte liga as duas margens do rio",
+        "<article><h1>Nova ponte liga as duas margens do rio</h1>\
+         <p>A nova ponte sobre o rio foi inaugurada no sábado e liga finalmente as duas margens da cidade velha.</p>\
+         <h2>A obra</h2>\
+         <p>Os moradores esperaram mais de dez anos por uma travessia que não obrigasse a dar a volta pelo norte.</p>\
+         <p>A obra custou cerca de quarenta milhões de euros e foi paga em grande parte por fundos europeus.</p>\
+         <h2>Leia também</h2><ul><li><a href=/x>Câmara aprova orçamento</a><li><a href=/y>Metro chega a Gaia</a></ul>\
+         <h3>Receba a nossa newsletter</h3></article>",
+    );
+    let fi = page(
+        "fi",
+        "Uusi kirjasto avattiin keskustassa",
+        "<article><h1>Uusi kirjasto avattiin keskustassa</h1><div class=body>\
+         <p>Kaupungin uusi pääkirjasto avattiin maanantaina, ja ensimmäisenä päivänä siellä vieraili yli kymmenentuhatta ihmistä.</p>\
+         <p>Rakennuksessa on kirjojen lisäksi työpajoja, studioita ja lukusaleja, joita kaikki kaupunkilaiset voivat käyttää maksutta.</p>\
+         <p>Kirjaston johtaja kertoi, että aukioloaikoja pidennetään kesällä myös viikonloppuisin, jos kävijöitä riittää.</p>\
+         <h4>Lue myös</h4><h4>Tilaa uutiskirje</h4></div></article>",
+    );
+    let texts = cleaned(&[("ponte.pt", pt), ("kirjasto.fi", fi)]);
+    for wanted in ["A obra\n", "A obra custou", "Os moradores"] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Leia também", "Câmara aprova", "newsletter"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+    assert!(texts[1].contains("Kirjaston johtaja"), "{}", texts[1]);
+    for gone in ["Lue myös", "uutiskirje"] {
+        assert!(!texts[1].contains(gone), "{gone} in {}", texts[1]);
+    }
+}
