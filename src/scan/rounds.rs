@@ -88,16 +88,7 @@ fn rounds<'s>(
             None,
         )
     };
-    let mut round = cluster_round(
-        ctx,
-        Signed {
-            sigs: &*sigs,
-            figures: &*figures,
-        },
-        params,
-        None,
-        None,
-    );
+    let mut round = cluster_round(ctx, Signed::of(sigs, figures), params, None, None);
     let mut templates = decide(&round);
     // Once only a handful of documents change, they are signed again but the corpus is not
     // clustered again for them: the final verification re-judges their candidate pairs.
@@ -150,16 +141,7 @@ fn rounds<'s>(
             round.stale = true;
             break;
         }
-        round = cluster_round(
-            ctx,
-            Signed {
-                sigs: &*sigs,
-                figures: &*figures,
-            },
-            params,
-            None,
-            None,
-        );
+        round = cluster_round(ctx, Signed::of(sigs, figures), params, None, None);
         templates = decide(&round);
     }
     templates.reused = reused_blocks(
@@ -179,6 +161,12 @@ fn rounds<'s>(
 struct Signed<'s> {
     sigs: &'s Signatures,
     figures: &'s [ContentFigures],
+}
+
+impl<'s> Signed<'s> {
+    fn of(sigs: &'s Signatures, figures: &'s [ContentFigures]) -> Signed<'s> {
+        Signed { sigs, figures }
+    }
 }
 
 /// One round: candidates (or `known_pairs`) → verdicts → clusters. Without `final_set` every
