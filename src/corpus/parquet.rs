@@ -14,7 +14,7 @@ use parquet::schema::types::Type;
 use super::parquet_check::{check_footer, check_row_group, Shared};
 use super::source::{open_regular, FileOutcome};
 use super::InputOptions;
-use super::{Document, InputFile, SkipReason};
+use super::{Document, InputFile, SkipReason, Skipped};
 
 /// Rows decoded at a time from a row group: the values of one batch are references into the
 /// decoded page (or its dictionary), and only one row's text is copied out at a time.
@@ -55,7 +55,6 @@ fn read_chunks<R: ChunkReader + 'static>(
     outcome: &mut FileOutcome,
     emit: &mut impl FnMut(Document),
 ) {
-    let malformed = |e: String| SkipReason::MalformedParquet(e);
     let source = Shared(std::sync::Arc::new(source));
     // What the file claims is checked before the crate allocates it (parquet_check).
     if let Err(damage) = check_footer(&source) {
@@ -79,8 +78,7 @@ fn read_chunks<R: ChunkReader + 'static>(
             let damage = format!("row group {} not read: {damage}", group + 1);
             outcome.skip(&next_at(row_no), malformed(damage));
             // the rows after it keep their numbers (the ids of rows without an id column)
-            let claimed = u32::try_from(group_meta.num_rows().max(0)).unwrap_or(u32::MAX);
-            match row_no.checked_add(claimed) {
+            match row_no.checked_add(claimed_rows(group_meta)) {
                 Some(after) => row_no = after,
                 None if group + 1 < reader.num_row_groups() => {
                     let rest = format!(
@@ -108,38 +106,142 @@ fn read_chunks<R: ChunkReader + 'static>(
             Ok(Err(e)) => return outcome.skip(&next_at(row_no), malformed(e.to_string())),
             Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
         };
-        loop {
-            let row = match guarded(|| iter.next()) {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(panic) => return outcome.skip(&next_at(row_no), malformed(panic)),
-            };
-            let Some(next) = row_no.checked_add(1) else {
-                let rest = format!("rows past row {} not read", u32::MAX);
-                return outcome.skip(&next_at(row_no), malformed(rest));
-            };
-            row_no = next;
-            let at = format!("{}:{}", file.rel, row_no);
-            let row = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    outcome.skip(&at, malformed(e.to_string()));
-                    continue;
-                }
-            };
-            match row_document(&row, file, opts, row_no) {
-                Ok(doc) => {
-                    outcome.bytes += doc.text.len() as u64;
-                    emit(doc);
-                }
-                Err(reason) => outcome.skip(&at, reason),
-            }
+        let group_end = row_no.saturating_add(claimed_rows(group_meta));
+        let rows = GroupRows {
+            file,
+            opts,
+            end: group_end,
+        };
+        match rows.read(&mut iter, &mut row_no, outcome, emit) {
+            Ok(()) => {}
+            Err(entry) => return outcome.skipped.push(entry),
         }
     }
     if row_no == 0 {
         // a file without rows (or whose metadata, damaged, says so) does not vanish silently
         outcome.skip(&file.rel, SkipReason::Empty);
     }
+}
+
+/// One row group being read: the rows it claims end at `end` (a 1-based row number).
+struct GroupRows<'a> {
+    file: &'a InputFile,
+    opts: &'a InputOptions,
+    end: u32,
+}
+
+impl GroupRows<'_> {
+    /// Emits the group's rows, advancing `row_no`. Skipped rows in a run with one reason are
+    /// one entry (`file:A-B`): a few bytes of run-length encoded nulls can claim millions of
+    /// rows, and the report must stay bounded by the file. `Err` is the entry that ends the
+    /// file (the reader failed past recovery).
+    fn read<I>(
+        &self,
+        iter: &mut I,
+        row_no: &mut u32,
+        outcome: &mut FileOutcome,
+        emit: &mut impl FnMut(Document),
+    ) -> Result<(), Skipped>
+    where
+        I: Iterator<Item = Result<parquet::record::Row, parquet::errors::ParquetError>>,
+    {
+        let mut run = SkippedRun::default();
+        let result = loop {
+            let row = match guarded(|| iter.next()) {
+                Ok(Some(row)) => row,
+                Ok(None) => break Ok(()),
+                Err(panic) => break Err(self.entry_at(row_no.saturating_add(1), malformed(panic))),
+            };
+            let Some(next) = row_no.checked_add(1) else {
+                let rest = format!("rows past row {} not read", u32::MAX);
+                break Err(self.entry_at(*row_no, malformed(rest)));
+            };
+            *row_no = next;
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    // A damaged page fails every row after it (millions, if the metadata
+                    // claims them): one entry for the rest of the group, then the next group.
+                    let last = self.end.max(*row_no);
+                    run.add(
+                        self,
+                        *row_no,
+                        last,
+                        malformed(format!("rows not read: {e}")),
+                        outcome,
+                    );
+                    *row_no = last;
+                    break Ok(());
+                }
+            };
+            match row_document(&row, self.file, self.opts, *row_no) {
+                Ok(doc) => {
+                    run.flush(self, outcome);
+                    outcome.bytes += doc.text.len() as u64;
+                    emit(doc);
+                }
+                Err(reason) => run.add(self, *row_no, *row_no, reason, outcome),
+            }
+        };
+        run.flush(self, outcome);
+        result
+    }
+
+    /// The entry of one row (`file:N`).
+    fn entry_at(&self, row_no: u32, reason: SkipReason) -> Skipped {
+        let path = format!("{}:{}", self.file.rel, row_no.max(1));
+        Skipped { path, reason }
+    }
+}
+
+/// Consecutive skipped rows with one reason, not yet entered in the outcome.
+#[derive(Default)]
+struct SkippedRun {
+    open: Option<(u32, u32, SkipReason)>,
+}
+
+impl SkippedRun {
+    /// Adds rows `first..=last` skipped for `reason`: they extend the open run, or close it
+    /// and open their own.
+    fn add(
+        &mut self,
+        rows: &GroupRows<'_>,
+        first: u32,
+        last: u32,
+        reason: SkipReason,
+        outcome: &mut FileOutcome,
+    ) {
+        if let Some((_, end, open_reason)) = &mut self.open {
+            if *open_reason == reason && end.checked_add(1) == Some(first) {
+                *end = last;
+                return;
+            }
+        }
+        self.flush(rows, outcome);
+        self.open = Some((first, last, reason));
+    }
+
+    /// Enters the open run, if any: `file:N` for one row, `file:A-B` for several.
+    fn flush(&mut self, rows: &GroupRows<'_>, outcome: &mut FileOutcome) {
+        let Some((first, last, reason)) = self.open.take() else {
+            return;
+        };
+        let path = match first == last {
+            true => format!("{}:{first}", rows.file.rel),
+            false => format!("{}:{first}-{last}", rows.file.rel),
+        };
+        outcome.skipped.push(Skipped { path, reason });
+    }
+}
+
+/// A damaged-file reason.
+fn malformed(damage: String) -> SkipReason {
+    SkipReason::MalformedParquet(damage)
+}
+
+/// The rows a row group claims to hold (its metadata may lie: a count, never an allocation).
+fn claimed_rows(group: &parquet::file::metadata::RowGroupMetaData) -> u32 {
+    u32::try_from(group.num_rows().max(0)).unwrap_or(u32::MAX)
 }
 
 /// The columns read: text, id and site, when the file has a text column.

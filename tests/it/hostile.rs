@@ -1038,3 +1038,73 @@ fn f06_a_row_group_claiming_billions_of_rows_is_skipped_with_its_number() {
         "{entries:?}"
     );
 }
+
+/// F06 (fuzz run 3): a 230-byte file whose row group claims 4,294,967,295 rows of a damaged
+/// page. Each row failed alone, so the report grew by an entry a row (2 GB, then out of
+/// memory); the rest of a group whose page is damaged is now one entry.
+#[test]
+fn f06_a_damaged_page_claiming_billions_of_rows_is_one_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-parquet-bad-rows.parquet"),
+        dir.path().join("b.parquet"),
+    )
+    .expect("fixture");
+    let (out, finished) = run_within(
+        dir.path(),
+        &["scan", "b.parquet", "--report", "r.json", "-q"],
+        60,
+    );
+    assert!(finished, "the scan did not end within a minute");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("r.json")).expect("report");
+    let entries = skipped(&parse_report(&text));
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].0, "b.parquet:1-4294967295");
+    assert!(
+        entries[0]
+            .1
+            .starts_with("unreadable Parquet: rows not read: "),
+        "{entries:?}"
+    );
+}
+
+/// Skipped rows in a run with one reason are one entry `file:A-B` (run-length encoded nulls
+/// claim a million rows in a few bytes); the rows between runs are read and numbered as ever.
+#[test]
+fn runs_of_skipped_parquet_rows_are_one_entry_each() {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema = parquet::schema::parser::parse_message_type(
+        "message schema { OPTIONAL BYTE_ARRAY text (UTF8); }",
+    )
+    .expect("schema");
+    let props = Arc::new(WriterProperties::builder().build());
+    let file = std::fs::File::create(dir.path().join("n.parquet")).expect("create");
+    let mut writer = SerializedFileWriter::new(file, Arc::new(schema), props).expect("writer");
+    // rows 1-100000 null, 100001-100002 text, 100003-100007 blank, 100008 text
+    let mut levels = vec![0i16; 100_000];
+    levels.extend([1i16; 8]);
+    let values: Vec<ByteArray> = ["one text", "two texts", "", " ", "", "\t", "", "last"]
+        .iter()
+        .map(|s| ByteArray::from(*s))
+        .collect();
+    let mut group = writer.next_row_group().expect("row group");
+    let mut column = group.next_column().expect("column").expect("a column");
+    column
+        .typed::<ByteArrayType>()
+        .write_batch(&values, Some(&levels), None)
+        .expect("write");
+    column.close().expect("close column");
+    group.close().expect("close group");
+    writer.close().expect("close file");
+    let report = scan(dir.path(), "n.parquet", &[]);
+    assert_eq!(report.summary.documents, 3);
+    let entries = skipped(&report);
+    let paths: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(paths, ["n.parquet:1-100000", "n.parquet:100003-100007"]);
+    assert!(entries[0].1.contains("text"), "{entries:?}");
+}
