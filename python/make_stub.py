@@ -31,6 +31,8 @@ def render() -> str:
 import os
 from typing import Any, Callable, Iterable
 
+from . import hf as hf
+
 __version__: str
 DEFAULT_BATCH_SIZE: int
 
@@ -67,6 +69,8 @@ class Report:
     @property
     def input_error(self) -> str | None:
 {prop("input_error")}
+    def clean(self, dir: str | os.PathLike[str]) -> dict[str, int]:
+{doc(R.clean, "        ")}
     def write_html(self, path: str | os.PathLike[str], limit: int = ...) -> None:
 {doc(R.write_html, "        ")}
 
@@ -86,6 +90,8 @@ def dedup(
     *,
     batch_size: int = ...,
     progress: Callable[[str, int, int], object] | bool | None = None,
+    cleaned_text: bool = False,
+    with_report: bool = False,
     **options: Any,
 ) -> Any:
 {doc(neardup.dedup, "    ")}

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from . import _native
 
 __version__: str = _native.__version__
-__all__ = ["scan", "dedup", "Report", "options", "DEFAULT_BATCH_SIZE"]
+__all__ = ["scan", "dedup", "Report", "options", "DEFAULT_BATCH_SIZE", "hf"]
 
 #: Rows handed to the Rust scan at a time by :func:`dedup`: memory stays flat whatever the
 #: size of the input; the result does not depend on it.
@@ -83,30 +83,29 @@ def _span_type(pa: Any) -> Any:
     )
 
 
-def _annotation_table(columns: tuple, extra: dict[str, tuple[list, str]] | None = None) -> Any:
-    """The annotations' columns as a pyarrow.Table, or a list of dicts without pyarrow."""
-    ids, clusters, duplicate_of, spans = columns
-    spans = [[dict(zip(_SPAN_FIELDS, s)) for s in doc] for doc in spans]
-    keep = [d is None for d in duplicate_of]
+def _annotation_table(result: Any, extra: dict[str, tuple[list, str]] | None = None) -> Any:
+    """The annotations of a native result as a pyarrow.Table (a list of dicts without
+    pyarrow): id, cluster, duplicate_of, keep, joined_by, similarity, spans, then ``extra``."""
+    ids, clusters, duplicate_of, spans = result.annotation_columns()
+    joined_by, similarity = result.joins()
+    columns: dict[str, tuple[list, Any]] = {
+        "id": (ids, "string"),
+        "cluster": (clusters, "uint64"),
+        "duplicate_of": (duplicate_of, "string"),
+        "keep": ([d is None for d in duplicate_of], "bool"),
+        "joined_by": (joined_by, "string"),
+        "similarity": (similarity, "double"),
+        "spans": ([[dict(zip(_SPAN_FIELDS, s)) for s in doc] for doc in spans], None),
+        **(extra or {}),
+    }
     pa = _pyarrow()
     if pa is None:
-        rows = [
-            {"id": i, "cluster": c, "duplicate_of": d, "keep": k, "spans": s}
-            for i, c, d, k, s in zip(ids, clusters, duplicate_of, keep, spans)
-        ]
-        for name, (values, _) in (extra or {}).items():
-            for row, value in zip(rows, values):
-                row[name] = value
-        return rows
+        names = list(columns)
+        return [dict(zip(names, row)) for row in zip(*(values for values, _ in columns.values()))]
     arrays = {
-        "id": pa.array(ids, pa.string()),
-        "cluster": pa.array(clusters, pa.uint64()),
-        "duplicate_of": pa.array(duplicate_of, pa.string()),
-        "keep": pa.array(keep, pa.bool_()),
-        "spans": pa.array(spans, _span_type(pa)),
+        name: pa.array(values, _span_type(pa) if type_name is None else pa.type_for_alias(type_name))
+        for name, (values, type_name) in columns.items()
     }
-    for name, (values, type_name) in (extra or {}).items():
-        arrays[name] = pa.array(values, pa.type_for_alias(type_name))
     return pa.table(arrays)
 
 
@@ -190,11 +189,12 @@ class Report:
 
     @property
     def annotations(self) -> Any:
-        """One row per document: id, cluster, duplicate_of, keep, spans, path, line, site; a
-        ``pyarrow.Table`` when pyarrow is installed, else a list of dicts."""
+        """One row per document: id, cluster, duplicate_of, keep, joined_by, similarity,
+        spans, path, line, site (see :func:`dedup` for each); a ``pyarrow.Table`` when
+        pyarrow is installed, else a list of dicts."""
         paths, lines, sites = self._result.annotation_places()
         extra = {"path": (paths, "string"), "line": (lines, "uint32"), "site": (sites, "string")}
-        return _annotation_table(self._result.annotation_columns(), extra)
+        return _annotation_table(self._result, extra)
 
     def annotations_jsonl(self) -> str:
         """The annotations exactly as ``neardup scan --annotations`` writes them."""
@@ -210,6 +210,19 @@ class Report:
         """Why the result must not be used as if the corpus had been read (the command line
         exits with code 3), or None."""
         return self._result.input_error()
+
+    def clean(self, dir: str | os.PathLike[str]) -> dict[str, int]:
+        """Writes the clean copy of the scanned files into ``dir``, as ``neardup scan --clean
+        DIR`` does: each kept document without its template, repeated and boilerplate spans,
+        duplicates left out, under the paths of its files (HTML and WARC as text, Parquet as
+        JSON Lines). ``dir`` must be missing, empty, or a clean copy neardup wrote (then
+        replaced whole). Returns the counts: kept, dropped, dropped_bytes, stripped_bytes (of
+        which template_bytes, repeated_bytes, reused_bytes, boilerplate_bytes) and changed
+        (documents whose file changed since the scan, not written).
+
+        Raises OSError when ``dir`` cannot take it, RuntimeError for the result of
+        :func:`dedup` (use ``cleaned_text=True`` there) or a scan that read nothing."""
+        return self._result.clean(os.fspath(dir))
 
     def write_html(self, path: str | os.PathLike[str], limit: int = _native.HTML_LIMIT) -> None:
         """Writes the report as one self-contained HTML page (``neardup scan --html``), with
@@ -341,11 +354,26 @@ def _as_arrow(data: Any, pa: Any) -> Any:
     if isinstance(data, pa.RecordBatch):
         return pa.Table.from_batches([data])
     module = type(data).__module__
+    if module.startswith("datasets") and hasattr(data, "with_format") and hasattr(data, "features"):
+        return _dataset_stream(data, pa)
     if module.startswith("polars") and hasattr(data, "to_arrow"):
         return data.to_arrow()
     if module.startswith("pandas") and hasattr(data, "columns"):
         return pa.Table.from_pandas(data, preserve_index=False)
     return None
+
+
+def _dataset_stream(dataset: Any, pa: Any) -> Any:
+    """A Hugging Face ``datasets.Dataset`` as a RecordBatchReader of its rows in order (a
+    selection or shuffle of it included), read from its Arrow table a slice at a time."""
+    schema = dataset.features.arrow_schema
+    rows = dataset.with_format("arrow")
+    batches = (
+        batch
+        for part in rows.iter(batch_size=DEFAULT_BATCH_SIZE)
+        for batch in part.cast(schema).to_batches()
+    )
+    return pa.RecordBatchReader.from_batches(schema, batches)
 
 
 def dedup(
@@ -356,19 +384,26 @@ def dedup(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Any = None,
+    cleaned_text: bool = False,
+    with_report: bool = False,
     **options: Any,
 ) -> Any:
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     bars = _progress(progress)
     try:
-        return _dedup(_native.BatchScan(options, bars), data, text, id, site, batch_size)
+        scanner = _native.BatchScan(options, bars, bool(cleaned_text))
+        result = _scan_rows(scanner, data, text, id, site, batch_size)
     finally:
         if isinstance(bars, _Bars):
             bars.close()
+    extra = {"cleaned_text": (result.cleaned_texts(), "string")} if cleaned_text else None
+    table = _annotation_table(result, extra)
+    return (table, Report(result)) if with_report else table
 
 
-def _dedup(scanner: Any, data: Any, text: str, id: str | None, site: str | None, batch_size: int) -> Any:
+def _scan_rows(scanner: Any, data: Any, text: str, id: str | None, site: str | None, batch_size: int) -> Any:
+    """Hands every row of ``data`` to ``scanner`` and returns its finished result."""
     pa = _pyarrow()
     table = _as_arrow(data, pa)
     if table is not None:
@@ -380,14 +415,13 @@ def _dedup(scanner: Any, data: Any, text: str, id: str | None, site: str | None,
     else:
         for texts, ids, sites in _Rows(text, id, site, batch_size).of(data):
             scanner.add(texts, ids, sites)
-    _report, columns = scanner.finish()
-    return _annotation_table(columns)
+    return scanner.finish()
 
 
 dedup.__doc__ = f"""Finds the near-duplicates, template and repeated blocks of a table of documents.
 
 ``data`` is a ``pyarrow.Table``, ``RecordBatch`` or ``RecordBatchReader``, a pandas or polars
-DataFrame, or an iterable of strings or dicts. ``text`` names the column (or key) of the text,
+DataFrame, a Hugging Face ``datasets.Dataset``, or an iterable of strings or dicts. ``text`` names the column (or key) of the text,
 ``id`` that of the ids (None: each document is named ``table:N`` by its row N, from 1), ``site``
 that of the sites (template blocks are counted per site; None: one site). A null text is an
 empty document.
@@ -395,8 +429,14 @@ empty document.
 Returns a ``pyarrow.Table`` (a list of dicts when pyarrow is not installed) with one row per
 input row, in order: ``id``, ``cluster`` (the duplicate cluster, or null), ``duplicate_of``
 (the id of the document kept for it, or null), ``keep`` (False for a duplicate of a kept
-document) and ``spans`` (template, repeated, reused and boilerplate spans to strip: kind,
-first and last line, start and end byte).
+document), ``joined_by`` (for a duplicate: ``"jaccard"`` when its Jaccard similarity with the
+member it matches reaches ``threshold``, ``"containment"`` when it lies inside that member;
+null for a document kept), ``similarity`` (that Jaccard similarity, or null) and ``spans``
+(template, repeated, reused and boilerplate spans to strip: kind, first and last line, start
+and end byte). ``cleaned_text=True`` adds ``cleaned_text``: the text as the clean copy
+writes it (the spans removed), null for a duplicate; the texts are then held until the end.
+``with_report=True`` returns ``(table, report)``, the :class:`Report` of the scan (summary,
+clusters, template and repeated blocks).
 
 The rows go to the Rust scan ``batch_size`` at a time (default {DEFAULT_BATCH_SIZE:,}), so that
 memory stays flat; the result does not depend on it. An Arrow table (or any object with
@@ -404,8 +444,17 @@ memory stays flat; the result does not depend on it. An Arrow table (or any obje
 Arrow buffers to Rust without a Python string per document. The options are those of the command line
 that decide what is found, in snake_case, with the same defaults:
 
+    batch_size (default: {DEFAULT_BATCH_SIZE})
+        Rows handed to the Rust scan at a time.
+    cleaned_text (default: False)
+        Add the cleaned_text column.
+    with_report (default: False)
+        Return (table, Report) instead of the table alone.
 {_PROGRESS_HELP}
 {_options_help("dedup")}
 
 Raises TypeError for an unknown option and ValueError for a bad value.
 """
+
+
+from . import hf  # noqa: E402  (neardup.hf needs the names above)

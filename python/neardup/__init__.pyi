@@ -15,6 +15,8 @@ Two calls, both through the same Rust kernels as the ``neardup`` command line:
 import os
 from typing import Any, Callable, Iterable
 
+from . import hf as hf
+
 __version__: str
 DEFAULT_BATCH_SIZE: int
 
@@ -51,8 +53,9 @@ class Report:
         """
     @property
     def annotations(self) -> Any:
-        """One row per document: id, cluster, duplicate_of, keep, spans, path, line, site; a
-        ``pyarrow.Table`` when pyarrow is installed, else a list of dicts.
+        """One row per document: id, cluster, duplicate_of, keep, joined_by, similarity,
+        spans, path, line, site (see :func:`dedup` for each); a ``pyarrow.Table`` when
+        pyarrow is installed, else a list of dicts.
         """
     def annotations_jsonl(self) -> str:
         """The annotations exactly as ``neardup scan --annotations`` writes them.
@@ -65,6 +68,18 @@ class Report:
     def input_error(self) -> str | None:
         """Why the result must not be used as if the corpus had been read (the command line
         exits with code 3), or None.
+        """
+    def clean(self, dir: str | os.PathLike[str]) -> dict[str, int]:
+        """Writes the clean copy of the scanned files into ``dir``, as ``neardup scan --clean
+        DIR`` does: each kept document without its template, repeated and boilerplate spans,
+        duplicates left out, under the paths of its files (HTML and WARC as text, Parquet as
+        JSON Lines). ``dir`` must be missing, empty, or a clean copy neardup wrote (then
+        replaced whole). Returns the counts: kept, dropped, dropped_bytes, stripped_bytes (of
+        which template_bytes, repeated_bytes, reused_bytes, boilerplate_bytes) and changed
+        (documents whose file changed since the scan, not written).
+
+        Raises OSError when ``dir`` cannot take it, RuntimeError for the result of
+        :func:`dedup` (use ``cleaned_text=True`` there) or a scan that read nothing.
         """
     def write_html(self, path: str | os.PathLike[str], limit: int = ...) -> None:
         """Writes the report as one self-contained HTML page (``neardup scan --html``), with
@@ -192,12 +207,14 @@ def dedup(
     *,
     batch_size: int = ...,
     progress: Callable[[str, int, int], object] | bool | None = None,
+    cleaned_text: bool = False,
+    with_report: bool = False,
     **options: Any,
 ) -> Any:
     """Finds the near-duplicates, template and repeated blocks of a table of documents.
 
     ``data`` is a ``pyarrow.Table``, ``RecordBatch`` or ``RecordBatchReader``, a pandas or polars
-    DataFrame, or an iterable of strings or dicts. ``text`` names the column (or key) of the text,
+    DataFrame, a Hugging Face ``datasets.Dataset``, or an iterable of strings or dicts. ``text`` names the column (or key) of the text,
     ``id`` that of the ids (None: each document is named ``table:N`` by its row N, from 1), ``site``
     that of the sites (template blocks are counted per site; None: one site). A null text is an
     empty document.
@@ -205,8 +222,14 @@ def dedup(
     Returns a ``pyarrow.Table`` (a list of dicts when pyarrow is not installed) with one row per
     input row, in order: ``id``, ``cluster`` (the duplicate cluster, or null), ``duplicate_of``
     (the id of the document kept for it, or null), ``keep`` (False for a duplicate of a kept
-    document) and ``spans`` (template, repeated, reused and boilerplate spans to strip: kind,
-    first and last line, start and end byte).
+    document), ``joined_by`` (for a duplicate: ``"jaccard"`` when its Jaccard similarity with the
+    member it matches reaches ``threshold``, ``"containment"`` when it lies inside that member;
+    null for a document kept), ``similarity`` (that Jaccard similarity, or null) and ``spans``
+    (template, repeated, reused and boilerplate spans to strip: kind, first and last line, start
+    and end byte). ``cleaned_text=True`` adds ``cleaned_text``: the text as the clean copy
+    writes it (the spans removed), null for a duplicate; the texts are then held until the end.
+    ``with_report=True`` returns ``(table, report)``, the :class:`Report` of the scan (summary,
+    clusters, template and repeated blocks).
 
     The rows go to the Rust scan ``batch_size`` at a time (default 10,000), so that
     memory stays flat; the result does not depend on it. An Arrow table (or any object with
@@ -214,6 +237,12 @@ def dedup(
     Arrow buffers to Rust without a Python string per document. The options are those of the command line
     that decide what is found, in snake_case, with the same defaults:
 
+        batch_size (default: 10000)
+            Rows handed to the Rust scan at a time.
+        cleaned_text (default: False)
+            Add the cleaned_text column.
+        with_report (default: False)
+            Return (table, Report) instead of the table alone.
         progress (default: None)
             A callable progress(stage, done, total) called as the scan goes (stage: 'reading',
             'signing', 're-signing', 'verifying'; done and total: files or documents); True for

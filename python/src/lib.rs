@@ -3,11 +3,14 @@
 //! (python/neardup/__init__.py) turns what it returns into Arrow tables and report objects.
 //! Every call releases the GIL while the library works.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow::RecordBatchReader;
 use neardup::progress::ProgressReporter;
+use neardup::report::clean;
+use neardup::report::JoinedBy;
 use neardup::{Annotation, Config, Document, ScanError, ScanOutput, Scanner};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -21,6 +24,36 @@ use options::{Call, DefaultValue, OPTIONS};
 
 /// A span to strip, as Python receives it: kind, first and last line, start and end byte.
 type SpanTuple = (String, u32, u32, u32, u32);
+
+/// What writing a clean copy did, as `Report.clean` returns it (a dict in Python).
+#[derive(IntoPyObject)]
+struct CleanCounts {
+    kept: u64,
+    dropped: u64,
+    dropped_bytes: u64,
+    stripped_bytes: u64,
+    template_bytes: u64,
+    repeated_bytes: u64,
+    reused_bytes: u64,
+    boilerplate_bytes: u64,
+    changed: u64,
+}
+
+impl From<&clean::CleanSummary> for CleanCounts {
+    fn from(c: &clean::CleanSummary) -> CleanCounts {
+        CleanCounts {
+            kept: c.kept,
+            dropped: c.dropped,
+            dropped_bytes: c.dropped_bytes,
+            stripped_bytes: c.stripped_bytes,
+            template_bytes: c.template_bytes,
+            repeated_bytes: c.repeated_bytes,
+            reused_bytes: c.reused_bytes,
+            boilerplate_bytes: c.boilerplate_bytes,
+            changed: c.changed,
+        }
+    }
+}
 
 /// The columns of the annotations, one entry per document in input order.
 type AnnotationColumns = (
@@ -71,6 +104,8 @@ fn annotation_columns(annotations: &[Annotation]) -> AnnotationColumns {
 struct ScanResult {
     out: ScanOutput,
     cfg: Config,
+    /// The texts of a `dedup` asked for its cleaned text, in input order.
+    texts: Option<Vec<String>>,
 }
 
 #[pymethods]
@@ -123,6 +158,83 @@ impl ScanResult {
         self.out.input_error.clone()
     }
 
+    /// For each document: the rule that joined it to the member it matches ("jaccard" or
+    /// "containment") and its Jaccard similarity to that member; `None` for a document kept.
+    fn joins(&self) -> (Vec<Option<&'static str>>, Vec<Option<f64>>) {
+        let joined: HashMap<&str, (JoinedBy, f64)> =
+            neardup::report::summary::member_joins(&self.out.report)
+                .map(|(m, rule)| (m.id.as_str(), (rule, m.similarity)))
+                .collect();
+        self.out
+            .annotations
+            .iter()
+            .map(|a| match joined.get(a.id.as_str()) {
+                Some((JoinedBy::Jaccard, similarity)) => (Some("jaccard"), Some(*similarity)),
+                Some((JoinedBy::Containment, similarity)) => {
+                    (Some("containment"), Some(*similarity))
+                }
+                None => (None, None),
+            })
+            .unzip()
+    }
+
+    /// Each document's text as the clean copy writes it (`None` for a duplicate dropped);
+    /// only for a `dedup` that kept its texts.
+    fn cleaned_texts(&self, py: Python<'_>) -> PyResult<Vec<Option<String>>> {
+        let Some(texts) = &self.texts else {
+            return Err(PyRuntimeError::new_err(
+                "this result holds no texts: pass cleaned_text=True to dedup()",
+            ));
+        };
+        let annotations = &self.out.annotations;
+        Ok(py.detach(|| {
+            annotations
+                .iter()
+                .zip(texts)
+                .map(|(a, text)| {
+                    a.duplicate_of
+                        .is_none()
+                        .then(|| neardup::report::clean::cleaned_text(text, a))
+                })
+                .collect()
+        }))
+    }
+
+    /// Writes the clean copy of a scan of files into `dir` (`neardup scan --clean DIR`): kept
+    /// documents without their template, repeated and boilerplate spans, duplicates left out.
+    /// Returns what it did.
+    fn clean(&self, py: Python<'_>, dir: PathBuf) -> PyResult<CleanCounts> {
+        let (out, cfg) = (&self.out, &self.cfg);
+        if out
+            .files
+            .iter()
+            .all(|f| f.format == neardup::Format::Memory)
+        {
+            return Err(PyRuntimeError::new_err(
+                "clean() writes the clean copy of a scan of files; for a table, pass \
+                 cleaned_text=True to dedup() for a cleaned_text column",
+            ));
+        }
+        if let Some(reason) = &out.input_error {
+            return Err(PyRuntimeError::new_err(format!("no clean copy: {reason}")));
+        }
+        clean::check_clean_target(&dir).map_err(PyOSError::new_err)?;
+        let source = clean::CleanSource {
+            files: &out.files,
+            annotations: &out.annotations,
+            text_hashes: &out.text_hashes,
+        };
+        let done = py
+            .detach(|| clean::write_clean_corpus(cfg, source, &dir))
+            .map_err(|e| {
+                PyOSError::new_err(format!(
+                    "cannot write the cleaned corpus to '{}': {e}",
+                    dir.display()
+                ))
+            })?;
+        Ok(CleanCounts::from(&done))
+    }
+
     /// Writes the HTML page of the scan (texts read again from its files).
     fn write_html(&self, py: Python<'_>, path: PathBuf, limit: usize) -> PyResult<()> {
         let opts = neardup::report::html::HtmlOptions { limit };
@@ -171,7 +283,11 @@ fn scan(
     let mut cfg = options::config(&paths, options, Call::Scan)?;
     report_progress(&mut cfg, progress);
     let out = py.detach(|| neardup::scan(&cfg)).map_err(scan_error)?;
-    Ok(ScanResult { out, cfg })
+    Ok(ScanResult {
+        out,
+        cfg,
+        texts: None,
+    })
 }
 
 /// A scan of documents handed over in batches (`neardup.dedup`): the library's [`Scanner`].
@@ -179,24 +295,31 @@ fn scan(
 struct BatchScan {
     /// `None` once finished.
     scanner: Option<Scanner>,
+    cfg: Config,
     documents: usize,
+    /// The texts added, when the cleaned text is wanted.
+    texts: Option<Vec<String>>,
 }
 
 #[pymethods]
 impl BatchScan {
-    /// A scan with the options `options` (keywords as `neardup.dedup` documents them).
+    /// A scan with the options `options` (keywords as `neardup.dedup` documents them);
+    /// `keep_texts`: hold the texts added, for the cleaned text of each (memory: the texts).
     #[new]
-    #[pyo3(signature = (options = None, progress = None))]
+    #[pyo3(signature = (options = None, progress = None, keep_texts = false))]
     fn new(
         options: Option<&Bound<'_, PyDict>>,
         progress: Option<Py<PyAny>>,
+        keep_texts: bool,
     ) -> PyResult<BatchScan> {
         let mut cfg = options::config(&[PathBuf::from("table")], options, Call::Dedup)?;
         report_progress(&mut cfg, progress);
         let scanner = Scanner::new(&cfg).map_err(scan_error)?;
         Ok(BatchScan {
             scanner: Some(scanner),
+            cfg,
             documents: 0,
+            texts: keep_texts.then(Vec::new),
         })
     }
 
@@ -236,6 +359,9 @@ impl BatchScan {
             })
             .collect();
         self.documents += n;
+        if let Some(texts) = self.texts.as_mut() {
+            texts.extend(documents.iter().map(|d| d.text.clone()));
+        }
         py.detach(|| scanner.add_documents("table", documents));
         Ok(())
     }
@@ -261,6 +387,7 @@ impl BatchScan {
             return Err(PyRuntimeError::new_err("this scan has finished"));
         };
         let batch_size = batch_size.max(1);
+        let texts = &mut self.texts;
         let added = py.detach(|| -> Result<usize, String> {
             let mut added = 0;
             for batch in reader {
@@ -269,7 +396,11 @@ impl BatchScan {
                 while start < batch.num_rows() {
                     let len = batch_size.min(batch.num_rows() - start);
                     let part = batch.slice(start, len);
-                    scanner.add_documents("table", arrow::documents(&part, &columns));
+                    let documents = arrow::documents(&part, &columns);
+                    if let Some(texts) = texts.as_mut() {
+                        texts.extend(documents.iter().map(|d| d.text.clone()));
+                    }
+                    scanner.add_documents("table", documents);
                     added += len;
                     start += len;
                 }
@@ -289,9 +420,8 @@ impl BatchScan {
         }
     }
 
-    /// Ends the scan: the report as JSON and the annotations' columns, one entry per document
-    /// added, in order.
-    fn finish(&mut self, py: Python<'_>) -> PyResult<(String, AnnotationColumns)> {
+    /// Ends the scan: its result, one annotation per document added, in order.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<ScanResult> {
         let Some(scanner) = self.scanner.take() else {
             return Err(PyRuntimeError::new_err("this scan has finished"));
         };
@@ -303,9 +433,11 @@ impl BatchScan {
                 self.documents
             )));
         }
-        let report = serde_json::to_string(&out.report)
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        Ok((report, annotation_columns(&out.annotations)))
+        Ok(ScanResult {
+            out,
+            cfg: self.cfg.clone(),
+            texts: self.texts.take(),
+        })
     }
 }
 

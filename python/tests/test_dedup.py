@@ -95,9 +95,9 @@ def test_strings_are_named_by_their_row() -> None:
     story = "The harbour bridge reopens on Monday after two years of repairs, the city said on Friday."
     table = neardup.dedup([story, "A different note about the weather.", story])
     assert table.to_pylist() == [
-        {"id": "table:1", "cluster": 1, "duplicate_of": None, "keep": True, "spans": []},
-        {"id": "table:2", "cluster": None, "duplicate_of": None, "keep": True, "spans": []},
-        {"id": "table:3", "cluster": 1, "duplicate_of": "table:1", "keep": False, "spans": []},
+        {"id": "table:1", "cluster": 1, "duplicate_of": None, "keep": True, "joined_by": None, "similarity": None, "spans": []},
+        {"id": "table:2", "cluster": None, "duplicate_of": None, "keep": True, "joined_by": None, "similarity": None, "spans": []},
+        {"id": "table:3", "cluster": 1, "duplicate_of": "table:1", "keep": False, "joined_by": "jaccard", "similarity": 1.0, "spans": []},
     ]
 
 

@@ -142,6 +142,12 @@ pub fn strip_spans(text: &str, spans: &[(usize, usize)]) -> String {
     }
 }
 
+/// A kept document's text as the clean copy writes it: `text` (the document's text as the
+/// scan read it) without the spans of its annotation `a`.
+pub fn cleaned_text(text: &str, a: &Annotation) -> String {
+    strip_spans(text, &spans_of(a))
+}
+
 /// The hidden file that marks a folder as a clean copy neardup wrote: the next `--clean` into
 /// it may replace it whole.
 pub const CLEAN_MARKER: &str = ".neardup-clean";
@@ -454,7 +460,7 @@ fn clean_extracted(
         let Some(a) = kept_annotation(by_place, file, doc.line, &doc.text, summary) else {
             return;
         };
-        let cleaned = strip_spans(&doc.text, &spans_of(a));
+        let cleaned = cleaned_text(&doc.text, a);
         summary.kept(&doc.text, &cleaned, a);
         match as_ {
             ExtractedAs::Text => out.extend_from_slice(cleaned.as_bytes()),
@@ -503,7 +509,7 @@ fn clean_text(
         return None;
     };
     let a = kept_annotation(by_place, file, 0, &text, summary)?;
-    let cleaned = strip_spans(&text, &spans_of(a));
+    let cleaned = cleaned_text(&text, a);
     summary.kept(&text, &cleaned, a);
     if crate::corpus::is_utf16(&raw) {
         return Some(cleaned.into_bytes());
@@ -639,7 +645,7 @@ fn clean_jsonl(
         {
             // The field as written (lone CRs kept): its bytes stand where the document's do,
             // so its spans and the byte counts are the same.
-            let cleaned = strip_spans(text, &spans_of(a));
+            let cleaned = cleaned_text(text, a);
             summary.kept(text, &cleaned, a);
             *text = cleaned;
         }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::types::Report;
+use super::types::{ClusterMember, JoinedBy, Report};
 use crate::human::{count, noun};
 
 fn clip(text: &str, max: usize) -> String {
@@ -109,18 +109,30 @@ pub struct DropsByRule {
 
 /// Counts the documents to drop of `report` by the rule that joined them.
 pub fn drops_by_rule(report: &Report) -> DropsByRule {
-    let threshold = report.summary.parameters.threshold;
     let mut by = DropsByRule::default();
-    for c in &report.duplicate_clusters {
-        for m in c.documents.iter().filter(|m| m.id != c.representative) {
-            if m.similarity < threshold {
-                by.containment += 1;
-            } else {
-                by.jaccard += 1;
-            }
+    for (_, rule) in member_joins(report) {
+        match rule {
+            JoinedBy::Jaccard => by.jaccard += 1,
+            JoinedBy::Containment => by.containment += 1,
         }
     }
     by
+}
+
+/// Each document to drop of `report` (a member that is not its cluster's representative),
+/// with the rule that joined it to the member it matches directly: Jaccard at or above the
+/// threshold, or containment below it.
+pub fn member_joins(report: &Report) -> impl Iterator<Item = (&ClusterMember, JoinedBy)> {
+    let threshold = report.summary.parameters.threshold;
+    report.duplicate_clusters.iter().flat_map(move |c| {
+        c.documents
+            .iter()
+            .filter(move |m| m.id != c.representative)
+            .map(move |m| match m.similarity < threshold {
+                true => (m, JoinedBy::Containment),
+                false => (m, JoinedBy::Jaccard),
+            })
+    })
 }
 
 /// Why `--threshold` cannot change which pairs join, when containment joins every pair it
