@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::config::{Config, ShingleKind};
+use crate::detect::bulk::{BulkSketch, BULK_MIN_JACCARD};
 use crate::detect::near::Thresholds;
 use crate::detect::templates::CHROME_SHARE;
 use crate::human::count;
@@ -28,6 +29,9 @@ pub struct Subject {
     /// 1-based lines that are not the document's own text, site chrome or frequent text (see
     /// [`mark_chrome`]): what a thin document is compared without.
     pub chrome_lines: Vec<u32>,
+    /// 1-based lines of site chrome alone (units on so many pages of the site that no copy
+    /// group explains them): what a narrow document's bulk is taken without.
+    pub site_chrome_lines: Vec<u32>,
     /// 1-based lines of frequent text (on more than `--frequent-docs` pages of the site):
     /// left out of every basis, as template is out of the content.
     pub frequent_lines: Vec<u32>,
@@ -193,6 +197,7 @@ fn from_file(cfg: &Config, arg: &str) -> Result<Subject, ExplainError> {
         template_lines: Vec::new(),
         site: None,
         chrome_lines: Vec::new(),
+        site_chrome_lines: Vec::new(),
         frequent_lines: Vec::new(),
         boilerplate: doc.boilerplate,
     })
@@ -308,6 +313,7 @@ fn subject_in_scan(cfg: &Config, out: &ScanOutput, arg: &str) -> Result<Subject,
             site: annotation.and_then(|x| x.site.clone()),
             text: doc.text,
             chrome_lines: Vec::new(),
+            site_chrome_lines: Vec::new(),
             frequent_lines: Vec::new(),
             boilerplate: doc.boilerplate,
         });
@@ -378,6 +384,7 @@ pub fn for_each_subject(cfg: &Config, out: &ScanOutput, mut f: impl FnMut(&Subje
                 template_lines,
                 site: annotation.and_then(|x| x.site.clone()),
                 chrome_lines: Vec::new(),
+                site_chrome_lines: Vec::new(),
                 frequent_lines: Vec::new(),
                 boilerplate: doc.boilerplate,
             });
@@ -435,6 +442,7 @@ pub fn mark_chrome(cfg: &Config, out: &ScanOutput, subjects: &mut [Subject]) {
         let counted = |n: usize| n >= cfg.blocks.template_min_docs;
         s.chrome_lines = lines_where(&|n| counted(n) && (n >= min || n > frequent));
         s.frequent_lines = lines_where(&|n| counted(n) && n > frequent);
+        s.site_chrome_lines = lines_where(&|n| counted(n) && n >= min);
     }
 }
 
@@ -460,6 +468,8 @@ pub struct Explanation {
     num_perm: usize,
     shared_blocks: Vec<String>,
     passages: Vec<String>,
+    /// Estimated Jaccard of the two bulks when both documents are narrow.
+    bulk_jaccard: Option<f64>,
 }
 
 /// What `explain` compares of one document: its content as the scan shingles it.
@@ -474,6 +484,8 @@ struct Side {
     basis: Basis,
     /// Per line (of `seg.lines`): left out of what is compared.
     left_out: Vec<bool>,
+    /// The sketch of its bulk when it is narrow (see [`crate::detect::bulk`]).
+    bulk: Option<BulkSketch>,
 }
 
 fn side(subject: &Subject, cfg: &Config) -> Side {
@@ -499,11 +511,17 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         .iter()
         .map(|l| subject.frequent_lines.binary_search(&l.number).is_ok())
         .collect();
+    let site_chrome: Vec<bool> = parts
+        .lines
+        .iter()
+        .map(|l| subject.site_chrome_lines.binary_search(&l.number).is_ok())
+        .collect();
     let content = content_shingles(
         &parts,
         &excluded,
         || chrome.as_slice(),
         || frequent.clone(),
+        || site_chrome.as_slice(),
         cfg,
     );
     let mut set = content.shingles;
@@ -518,6 +536,7 @@ fn side(subject: &Subject, cfg: &Config) -> Side {
         set,
         basis: content.basis,
         left_out,
+        bulk: content.bulk,
     }
 }
 
@@ -650,6 +669,10 @@ pub fn explain(a: &Subject, b: &Subject, cfg: &Config) -> Explanation {
         num_perm: cfg.near.num_perm,
         shared_blocks,
         passages: shared_passages(&sides[0], &sides[1], cfg),
+        bulk_jaccard: match (&sides[0].bulk, &sides[1].bulk) {
+            (Some(x), Some(y)) => Some(x.jaccard(y)),
+            _ => None,
+        },
     }
 }
 
@@ -663,6 +686,12 @@ impl Explanation {
         let smaller = self.shingles[0].min(self.shingles[1]);
         if !self.thresholds.accept(self.jaccard, c, smaller) {
             return (false, "below both thresholds");
+        }
+        if self.bulk_jaccard.is_some_and(|j| j < BULK_MIN_JACCARD) {
+            return (
+                false,
+                "kept apart: both narrow, and the rest of their text mostly differs",
+            );
         }
         if self.jaccard >= self.thresholds.jaccard {
             (true, "Jaccard at or above the threshold")
@@ -769,6 +798,9 @@ impl fmt::Display for Explanation {
             "containment of B in A               {:.4}",
             self.containment[1]
         )?;
+        if let Some(j) = self.bulk_jaccard {
+            writeln!(f, "estimated Jaccard of the bulks       {j:.4} (both narrow: their compared text under --thin-share of their text outside site chrome; kept apart under {BULK_MIN_JACCARD:.4})")?;
+        }
         writeln!(
             f,
             "verdict at threshold {} / containment {}: {} ({why})",
@@ -821,6 +853,7 @@ mod tests {
             template_lines: Vec::new(),
             site: None,
             chrome_lines: Vec::new(),
+            site_chrome_lines: Vec::new(),
             frequent_lines: Vec::new(),
             boilerplate: Vec::new(),
         }

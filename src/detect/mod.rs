@@ -1,5 +1,6 @@
 //! Detection: near-duplicate candidates, verification and clusters; template blocks; repeats.
 
+pub mod bulk;
 pub mod cluster;
 pub mod near;
 pub mod per_doc;

@@ -200,6 +200,13 @@ fn render_duplicates(out: &mut String, report: &Report) {
             count(s.documents_compared_whole, "document")
         );
     }
+    if s.pairs_kept_apart_by_bulk > 0 {
+        let _ = writeln!(
+            out,
+            "              {} kept apart: both narrow, their shared own text alike but the rest of their text not",
+            count(s.pairs_kept_apart_by_bulk, "pair")
+        );
+    }
     // The largest clusters first (ties in report order). A report lists them so already and
     // numbers them in that order; the sort keeps a report saved by an older version, numbered
     // by first member, largest first too.

@@ -62,6 +62,16 @@ pub struct Summary {
     /// their own text: outside site chrome and frequent text (`--frequent-docs`).
     #[serde(default)]
     pub documents_judged_outside_chrome: u64,
+    /// Documents whose compared text is under `--thin-share` of their text outside site
+    /// chrome (a reference page's own lines above the method docs it shares): the rest, their
+    /// bulk, can keep two of them apart; left out of the report when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub documents_narrow: u64,
+    /// Pairs that passed the thresholds on their compared text but were kept apart because
+    /// both are narrow and their bulks mostly differ (namesake reference pages of different
+    /// items); left out of the report when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pairs_kept_apart_by_bulk: u64,
     /// Clusters whose members all have the same normalised text.
     pub exact_duplicate_clusters: u64,
     /// Clusters with a member that matches the representative only through other members.

@@ -10,7 +10,7 @@ use crate::config::{Config, ShingleKind};
 use crate::corpus::{Boilerplate, BoilerplateReason, Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
 use crate::detect::repeats::find_repeats;
-use crate::detect::templates::{UnitCounts, WatchList};
+use crate::detect::templates::{Chrome, UnitCounts, WatchList};
 use crate::detect::units::units;
 use crate::progress::Stage;
 use crate::spill::{DocParts, Record, Spill, SpillState};
@@ -37,6 +37,8 @@ pub(crate) struct RepeatRecord {
     pub bytes: (u32, u32),
     /// Its similarity to the earlier block.
     pub similarity: f64,
+    /// Its own key (digit-folded, a unit's).
+    pub key: u64,
     /// The earlier block's key, bytes and words.
     pub of_key: u64,
     pub of_bytes: (u32, u32),
@@ -44,9 +46,15 @@ pub(crate) struct RepeatRecord {
 }
 
 impl RepeatRecord {
-    /// Whether it counts at the scan's `--repeat-similarity`.
-    pub fn counts(&self, cfg: &Config) -> bool {
+    /// Whether it counts at the scan's `--repeat-similarity`, in a document of `site`. A near
+    /// copy (not identical) counts only when the site does not print both blocks word for word
+    /// on more than `--frequent-docs` pages: a caption scraped twice, edited and credited, is
+    /// on one page, but the docs of `eq` and `ne` ("are equal to" / "are unequal to"), which a
+    /// reference site prints on every page of an iterator, are two texts of the site's own.
+    pub fn counts(&self, cfg: &Config, chrome: &Chrome, site: u32) -> bool {
         self.similarity >= cfg.blocks.repeat_similarity
+            && (self.similarity >= 1.0
+                || !(chrome.is_frequent(site, self.key) && chrome.is_frequent(site, self.of_key)))
     }
 }
 
@@ -368,6 +376,7 @@ fn repeat_records(seg: &Segmented, cfg: &Config, boilerplate: &[Boilerplate]) ->
                 lines: (b.start_line, b.end_line),
                 bytes: (b.bytes.start as u32, b.bytes.end as u32),
                 similarity: r.similarity,
+                key: b.folded_hash,
                 of_key: o.folded_hash,
                 of_bytes: (o.bytes.start as u32, o.bytes.end as u32),
                 of_words: o.words,

@@ -8,9 +8,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::context::{doc_range, stage_progress, thresholds, Ctx};
+use super::sign::ContentFigures;
 use super::sign::{analyze_files, Exclusion, Job};
 use super::state::{RoundState, SignedWith};
 use crate::config::VerifyMode;
+use crate::detect::bulk;
 use crate::detect::cluster::{cluster, ClusterInput};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair, VERIFY_BATCH_SHINGLES};
 use crate::detect::templates::{finalize, reused_blocks, Finalized, TemplateSet, WatchList};
@@ -35,6 +37,8 @@ pub(super) struct Round {
     pub pairs: Vec<(u32, u32)>,
     pub verified: Vec<VerifiedPair>,
     pub near_misses: Vec<f64>,
+    /// Pairs that passed the thresholds, kept apart by their bulks ([`bulk::kept_apart`]).
+    pub kept_apart: u64,
     /// Exact shingle sets of the candidate documents (`--verify exact` only).
     pub sets: HashMap<u32, Vec<u64>>,
     /// Candidate pairs judged on exact shingle sets.
@@ -47,10 +51,10 @@ pub(super) struct Round {
 /// templates (exact where `--verify` asks for it, and always when documents were signed again
 /// after the last clustering).
 pub(super) fn settle(ctx: &Ctx, state: RoundState, params: LshParams) -> (Round, Finalized) {
-    let (mut round, templates, sigs) = rounds(ctx, state, params);
+    let (mut round, templates, signed) = rounds(ctx, state, params);
     if ctx.cfg.near.verify != VerifyMode::Signature || round.stale {
         let pairs = std::mem::take(&mut round.pairs);
-        round = cluster_round(ctx, sigs, params, Some(&templates.set), Some(pairs));
+        round = cluster_round(ctx, signed, params, Some(&templates.set), Some(pairs));
     }
     (round, templates)
 }
@@ -61,7 +65,7 @@ fn rounds<'s>(
     ctx: &Ctx,
     state: RoundState<'s>,
     params: LshParams,
-) -> (Round, Finalized, &'s Signatures) {
+) -> (Round, Finalized, Signed<'s>) {
     let RoundState {
         watch,
         figures,
@@ -84,7 +88,7 @@ fn rounds<'s>(
             None,
         )
     };
-    let mut round = cluster_round(ctx, sigs, params, None, None);
+    let mut round = cluster_round(ctx, Signed::of(sigs, figures), params, None, None);
     let mut templates = decide(&round);
     // Once only a handful of documents change, they are signed again but the corpus is not
     // clustered again for them: the final verification re-judges their candidate pairs.
@@ -137,7 +141,7 @@ fn rounds<'s>(
             round.stale = true;
             break;
         }
-        round = cluster_round(ctx, sigs, params, None, None);
+        round = cluster_round(ctx, Signed::of(sigs, figures), params, None, None);
         templates = decide(&round);
     }
     templates.reused = reused_blocks(
@@ -149,7 +153,20 @@ fn rounds<'s>(
         watch,
         cfg.blocks.repeat_min_words,
     );
-    (round, templates, sigs)
+    (round, templates, Signed { sigs, figures })
+}
+
+/// What the documents were signed with: their signatures and the figures of their content.
+#[derive(Clone, Copy)]
+struct Signed<'s> {
+    sigs: &'s Signatures,
+    figures: &'s [ContentFigures],
+}
+
+impl<'s> Signed<'s> {
+    fn of(sigs: &'s Signatures, figures: &'s [ContentFigures]) -> Signed<'s> {
+        Signed { sigs, figures }
+    }
 }
 
 /// One round: candidates (or `known_pairs`) → verdicts → clusters. Without `final_set` every
@@ -157,11 +174,12 @@ fn rounds<'s>(
 /// shingle sets with those templates left out.
 fn cluster_round(
     ctx: &Ctx,
-    sigs: &Signatures,
+    signed: Signed,
     params: LshParams,
     final_set: Option<&TemplateSet>,
     known_pairs: Option<Vec<(u32, u32)>>,
 ) -> Round {
+    let Signed { sigs, figures } = signed;
     let n = sigs.len();
     let thresholds = thresholds(ctx.cfg);
     let pairs = known_pairs.unwrap_or_else(|| near::candidates(sigs, params));
@@ -186,6 +204,14 @@ fn cluster_round(
             near::split_judged(judged)
         }
     };
+    // Two narrow documents whose bulks differ are no copies, whatever their own text says.
+    let (verified, kept_apart): (Vec<VerifiedPair>, Vec<VerifiedPair>) =
+        verified.into_iter().partition(|p| {
+            !bulk::kept_apart(
+                figures[p.a as usize].bulk.as_ref(),
+                figures[p.b as usize].bulk.as_ref(),
+            )
+        });
     let size = |d: u32| sigs.size(d as usize);
     let clusters = cluster(&ClusterInput {
         documents: n,
@@ -212,6 +238,7 @@ fn cluster_round(
         pairs,
         verified,
         near_misses,
+        kept_apart: kept_apart.len() as u64,
         sets,
     }
 }

@@ -12,6 +12,7 @@ use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
 use super::state::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::InputFile;
+use crate::detect::bulk::BulkSketch;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
@@ -23,7 +24,7 @@ use crate::spill::{DocParts, SpillState};
 use crate::text::{count_distinct, shingle_into, word_shingles_of_hashes};
 
 /// What signing found about one document's content, kept for the report.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ContentFigures {
     /// Distinct content shingles.
     pub shingles: u32,
@@ -31,6 +32,8 @@ pub(crate) struct ContentFigures {
     pub content_words: u32,
     /// What was shingled.
     pub basis: Basis,
+    /// The sketch of its bulk when its basis is narrow (see [`crate::detect::bulk`]).
+    pub bulk: Option<BulkSketch>,
 }
 
 /// What a document is compared on.
@@ -393,7 +396,14 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         None => watched_units(parts, site, job.watch, &chrome_lines),
     };
     let frequent_lines = || excluded_lines(parts, |key| ctx.chrome.is_frequent(site, key));
-    let content = content_shingles(parts, &excluded, not_own_lines, frequent_lines, ctx.cfg);
+    let content = content_shingles(
+        parts,
+        &excluded,
+        not_own_lines,
+        frequent_lines,
+        chrome_lines,
+        ctx.cfg,
+    );
     let mut shingles = content.shingles;
     // A MinHash signature is the same for a set and for a list with repeats, so the shingles
     // are only sorted when the set itself is kept; otherwise they are just counted.
@@ -410,6 +420,7 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
             shingles: distinct as u32,
             content_words: content.content_words as u32,
             basis: content.basis,
+            bulk: content.bulk,
         },
         signature,
         hits,
@@ -487,6 +498,8 @@ pub(crate) struct ContentShingles {
     pub content_words: usize,
     /// What was shingled.
     pub basis: Basis,
+    /// The sketch of its bulk when the basis is narrow (see [`crate::detect::bulk`]).
+    pub bulk: Option<BulkSketch>,
 }
 
 /// The one definition of what a document is compared on, used by the scan and by `explain`.
@@ -508,6 +521,7 @@ pub(crate) fn content_shingles<'c>(
     excluded: &[bool],
     not_own: impl FnOnce() -> &'c [bool],
     frequent: impl FnOnce() -> Vec<bool>,
+    chrome: impl FnOnce() -> &'c [bool],
     cfg: &Config,
 ) -> ContentShingles {
     let min_units = cfg.near.ngram.max(cfg.near.min_words);
@@ -575,6 +589,39 @@ pub(crate) fn content_shingles<'c>(
         basis,
         ..ContentShingles::default()
     };
+    out.content_words = shingle_lines(parts, mask, basis == Basis::Whole, cfg, &mut out.shingles);
+    // Narrow: its basis a small part of its text outside site chrome (a reference page's own
+    // lines above the method docs it shares): the rest, its bulk, can keep it apart.
+    let could_be_narrow = (out.content_words as f64) < cfg.near.thin_share * all_words as f64;
+    if could_be_narrow {
+        let chrome = chrome();
+        let bulk_mask: Vec<bool> = mask
+            .iter()
+            .zip(chrome)
+            .map(|(&left_out, &chrome)| !left_out || chrome)
+            .collect();
+        let bulk_mask = with_not_content(parts, &bulk_mask);
+        let bulk_words = words_outside(&bulk_mask);
+        let narrow = (out.content_words as f64)
+            < cfg.near.thin_share * (out.content_words + bulk_words) as f64;
+        if narrow {
+            let mut bulk = Vec::new();
+            shingle_lines(parts, &bulk_mask, false, cfg, &mut bulk);
+            out.bulk = BulkSketch::of(&bulk);
+        }
+    }
+    out
+}
+
+/// Shingles the words of the lines `mask` does not leave out into `out` (all of them as one
+/// shingle when `whole`); returns the words shingled.
+fn shingle_lines(
+    parts: &DocParts,
+    mask: &[bool],
+    whole: bool,
+    cfg: &Config,
+    out: &mut Vec<u64>,
+) -> usize {
     match cfg.near.shingle {
         ShingleKind::Words => {
             // The words' hashes, from segmentation: no text is joined or split again.
@@ -582,27 +629,24 @@ pub(crate) fn content_shingles<'c>(
             for (line, _) in parts.lines.iter().zip(mask).filter(|(_, &out)| !out) {
                 words.extend_from_slice(parts.line_words(line));
             }
-            out.content_words = words.len();
             // Whole: one shingle of all its words (a k-gram of another k than any shingle).
-            let k = match basis {
-                Basis::Whole => words.len(),
-                _ => cfg.near.ngram,
-            };
-            word_shingles_of_hashes(&words, k, &mut out.shingles);
+            let k = if whole { words.len() } else { cfg.near.ngram };
+            word_shingles_of_hashes(&words, k, out);
+            words.len()
         }
         ShingleKind::Chars => {
             let (text, words) = content_text(parts, mask);
-            out.content_words = words;
-            let k = match basis {
-                Basis::Whole => text.chars().count(),
-                _ => cfg.near.ngram,
+            let k = if whole {
+                text.chars().count()
+            } else {
+                cfg.near.ngram
             };
             if k > 0 {
-                shingle_into(&text, cfg.near.shingle, k, &mut out.shingles);
+                shingle_into(&text, cfg.near.shingle, k, out);
             }
+            words
         }
     }
-    out
 }
 
 /// `mask` (lines left out) with the lines that are never content

@@ -242,6 +242,105 @@ fn thin_reference_pages_are_judged_on_their_own_words() {
     assert_eq!(thin, 180, "{report}");
 }
 
+/// Two crates each document the same item names (`Iter`, `Drain`, …) above the long docs of the
+/// trait their items implement, a parallel one in one crate, a sequential one in the other. The
+/// trait docs are on many pages, so each page is compared on its own lines: its signature and
+/// the auto-trait lines built from its name, which two namesakes share. Those pages are narrow
+/// (their own lines a small part of their text) and the rest of their text differs: namesakes
+/// are kept apart, and each page still joins its copy in the other version.
+#[test]
+fn namesake_reference_pages_are_kept_apart_by_the_rest_of_their_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("docs");
+    let names = [
+        "Iter", "Drain", "IntoIter", "Chunks", "Windows", "Split", "Lines", "Bytes", "Chars",
+        "Keys", "Values", "Range",
+    ];
+    let methods = |kind: &str, version: usize| -> String {
+        (0..40)
+            .map(|m| {
+                let changed = if version == 2 && m == 7 {
+                    " (changed in 2.0)"
+                } else {
+                    ""
+                };
+                let doc = match kind {
+                    "parallel" => format!(
+                        "Splits step {m} across the thread pool and joins what the workers return"
+                    ),
+                    _ => format!(
+                        "Advances the cursor by step {m} and hands back the next value it holds"
+                    ),
+                };
+                format!("fn {kind}_method_{m}(self) -> Output{m}\n{doc}{changed}.")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    for version in [1, 2] {
+        let chrome = format!("docs {version}.0 | crates | search | settings | help");
+        for (krate, kind) in [("par", "parallel"), ("seq", "sequential")] {
+            let bulk = methods(kind, version);
+            for name in names {
+                let autos: String = [
+                    "Freeze",
+                    "RefUnwindSafe",
+                    "Send",
+                    "Sync",
+                    "Unpin",
+                    "UnwindSafe",
+                ]
+                .iter()
+                .map(|t| format!("impl<'a, T> {t} for {name}<'a, T>"))
+                .collect::<Vec<_>>()
+                .join("\n");
+                files.push((
+                    format!("v{version}/{krate}/struct.{name}.txt"),
+                    format!(
+                        "{chrome}\nStruct {krate}::{name}\npub struct {name}<'a, T> {{ /* private fields */ }}\nA {kind} {name} of a collection.\n{autos}\n{bulk}\n"
+                    ),
+                ));
+            }
+            // pages of another kind, so that the trait docs are on under half of the site
+            for (i, name) in names.iter().enumerate() {
+                files.push((
+                    format!("v{version}/{krate}/fn.make_{i}.txt"),
+                    format!(
+                        "{chrome}\nFunction {krate}::make_{i}\npub fn make_{i}(len: usize) -> {name}\nBuilds a {kind} {name} of the given length, number {i} of the {krate} crate.\n"
+                    ),
+                ));
+            }
+        }
+    }
+    write_tree(&corpus, &owned(&files));
+    let (report, _, _) = scan_to(&corpus, dir.path(), &[]);
+    let found = clusters(&report);
+    for c in &found {
+        assert_eq!(c.len(), 2, "a cluster of other pages: {c:?}");
+        assert_eq!(c[0].replacen("v1/", "v2/", 1), c[1], "{c:?}");
+    }
+    assert_eq!(found.len(), 48, "every page joined to its copy: {found:?}");
+    assert_eq!(summary_count(&report, "documents_narrow"), 48, "{report}");
+    assert!(
+        summary_count(&report, "pairs_kept_apart_by_bulk") > 0,
+        "{report}"
+    );
+    let out = neardup(
+        dir.path(),
+        &[
+            "explain",
+            "--corpus",
+            "docs",
+            "v1/par/struct.Iter.txt",
+            "v1/seq/struct.Iter.txt",
+        ],
+    );
+    let said = stdout(&out);
+    assert!(said.contains("kept apart"), "{said}");
+    assert!(said.contains("not duplicates"), "{said}");
+}
+
 /// A guide whose stub chapters are a heading and a one-word body under a long navigation:
 /// judged on what they have, never on the navigation, none is joined to another.
 #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{neardup, stderr, write_tree};
+use crate::support::{annotations, neardup, scan_to, span_lines, stderr, write_tree};
 use serde_json::Value;
 
 /// Scans `corpus` with `--clean` into `out/clean` (plus `extra`); returns the report.
@@ -298,4 +298,48 @@ fn a_removed_caption_leaves_the_paragraph_break() {
     let clean = cleaned(out, "flood.txt");
     assert!(clean.contains(&format!("{p1}\n\n{p2}")), "{clean:?}");
     assert_eq!(clean.matches(caption).count(), 1);
+}
+
+/// A reference site prints the docs of `eq` and `ne` on every iterator page: two paragraphs a
+/// word apart ("equal" / "unequal"), each word for word on many pages. They are two texts of
+/// the site, not one scraped twice, so neither is a repeat; a caption scraped twice on one
+/// page, edited and credited, still is.
+#[test]
+fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("site");
+    let docs = "fn eq(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are equal to those of another one.\n\nfn ne(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are unequal to those of another one.\n";
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..15 {
+        files.push((
+            format!("site/struct.Adaptor{i}.txt"),
+            format!("Struct Adaptor{i}\n\nAn adaptor number {i} that wraps another parallel iterator.\n\n{docs}"),
+        ));
+        files.push((
+            format!("site/fn.helper{i}.txt"),
+            format!("Function helper{i}\n\nBuilds the helper number {i} from a slice of values.\n"),
+        ));
+    }
+    let caption =
+        "Tribal fighters fire their weapons during an intensive security deployment in Iraq.";
+    let edited = caption.replace("intensive", "extensive");
+    files.push((
+        "site/news.txt".to_string(),
+        format!("Title of the page\n\n{caption}\n\nBody text of the article goes here.\n\n{edited} (AFP Photo / Ahmad al-Rubaye)\n"),
+    ));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    write_tree(dir.path(), &refs);
+    let (_, ann, _) = scan_to(&corpus, dir.path(), &[]);
+    let anns = annotations(&ann);
+    for i in 0..15 {
+        let doc = format!("struct.Adaptor{i}.txt");
+        assert!(
+            span_lines(&anns, &doc, "repeated").is_empty(),
+            "{doc}: {ann}"
+        );
+    }
+    assert_eq!(span_lines(&anns, "news.txt", "repeated"), vec![7]);
 }

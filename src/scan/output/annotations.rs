@@ -77,7 +77,7 @@ fn document_spans(
     counts.template += merged.len() as u64;
     let repeated: Vec<LineSpan> = snap.repeats[d as usize]
         .iter()
-        .filter(|r| r.counts(ctx.cfg))
+        .filter(|r| r.counts(ctx.cfg, ctx.chrome, site))
         .map(|r| LineSpan::new(r.lines, r.bytes))
         .collect();
     counts.repeated += repeated.len() as u64;

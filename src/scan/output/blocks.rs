@@ -7,7 +7,6 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::spans::Bytes;
 use super::texts::{fetch_texts, TextAt, WantedRanges};
-use crate::config::Config;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{Finalized, Hit, TemplateUnit};
 use crate::detect::units::Region;
@@ -40,7 +39,7 @@ pub(super) fn blocks(
     snap: &Snapshot,
     templates: &Finalized,
 ) -> (Vec<TemplateBlock>, Vec<RepeatedBlock>) {
-    let mut places = text_places(ctx.cfg, snap, templates);
+    let mut places = text_places(ctx, snap, templates);
     let mut wanted: WantedRanges = BTreeMap::new();
     let at_template = places.templates.iter().copied();
     let at_within = places.within.values().map(|r| (r.documents[0], r.bytes));
@@ -94,14 +93,14 @@ pub(super) fn blocks(
 
 /// Where the texts of the template units, the blocks repeated inside documents and the
 /// reused blocks stand.
-fn text_places(cfg: &Config, snap: &Snapshot, templates: &Finalized) -> TextPlaces {
+fn text_places(ctx: &Ctx, snap: &Snapshot, templates: &Finalized) -> TextPlaces {
     TextPlaces {
         templates: templates
             .units
             .iter()
             .map(|t| unit_text_at(&snap.hits, t, 0).unwrap_or((0, (0, 0))))
             .collect(),
-        within: within_repeats(cfg, snap),
+        within: within_repeats(ctx, snap),
         reused: templates
             .reused
             .iter()
@@ -193,10 +192,14 @@ fn retry_changed_examples(
 }
 
 /// Blocks repeated inside documents, grouped by the repeated block's key.
-fn within_repeats(cfg: &Config, snap: &Snapshot) -> BTreeMap<u64, WithinRepeat> {
+fn within_repeats(ctx: &Ctx, snap: &Snapshot) -> BTreeMap<u64, WithinRepeat> {
     let mut within: BTreeMap<u64, WithinRepeat> = BTreeMap::new();
     for (d, doc_repeats) in snap.repeats.iter().enumerate() {
-        for r in doc_repeats.iter().filter(|r| r.counts(cfg)) {
+        let site = snap.metas[d].site;
+        for r in doc_repeats
+            .iter()
+            .filter(|r| r.counts(ctx.cfg, ctx.chrome, site))
+        {
             let e = within.entry(r.of_key).or_insert_with(|| WithinRepeat {
                 documents: Vec::new(),
                 bytes: r.of_bytes,

@@ -279,6 +279,7 @@ mod tests {
                         shingles: words,
                         content_words: words,
                         basis: Basis::Content,
+                        bulk: None,
                     })
                     .collect(),
                 sigs: Signatures::new(8, docs.len()),

@@ -56,6 +56,8 @@ pub(super) fn summary(ctx: &Ctx, input: SummaryInput) -> Summary {
         documents_shingled_in_full: count_basis(Basis::Full),
         documents_compared_whole: count_basis(Basis::Whole),
         documents_judged_outside_chrome: count_basis(Basis::Core) + count_basis(Basis::Page),
+        documents_narrow: snap.figures.iter().filter(|f| f.bulk.is_some()).count() as u64,
+        pairs_kept_apart_by_bulk: round.kept_apart,
         exact_duplicate_clusters: exact_clusters,
         chained_clusters,
         duplicate_clusters: clusters,
