@@ -234,7 +234,7 @@ mod tests {
             }
         );
         assert!(
-            matches!(verdicts[3], Verdict::Duplicate { of: 0, similarity } if similarity < 1.0 && similarity >= 0.8)
+            matches!(verdicts[3], Verdict::Duplicate { of: 0, similarity } if (0.8..1.0).contains(&similarity))
         );
         // short texts: only an exact copy (after normalisation) matches
         assert_eq!(verdicts[4], Verdict::New);
