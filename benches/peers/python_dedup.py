@@ -28,7 +28,8 @@ builds its result that way): 0.2-0.45 s and about 55 MB that any process which u
 has already paid. --cold-pandas leaves that inside neardup's first call.
 
 python benches/peers/python_dedup.py --reuters /work/shared/data/reuters21578 [--limit 20000] [--runs 3]
-python benches/peers/python_dedup.py --corpus CORPUS_DIR [--limit 20000]   # .txt files, as run_peers.py
+python benches/peers/python_dedup.py --corpus OUT/corpus --truth OUT/truth.json [--limit 20000]
+    # .txt files (examples/make_corpus OUT), the first folder of each its site
 """
 import argparse
 import html
@@ -77,11 +78,12 @@ def reuters_documents(folder):
                 docs.append((int(newid), text))
     docs.sort()
     # zero-padded ids: neardup keeps a cluster's smallest id, the peers the first to arrive
-    return [f"r{newid:05d}" for newid, _ in docs], [text for _, text in docs]
+    return [f"r{newid:05d}" for newid, _ in docs], [text for _, text in docs], None
 
 
 def corpus_documents(root):
-    """The .txt files under root, as run_peers.py reads them (ids: relative paths, sorted)."""
+    """The .txt files under root, as run_peers.py reads them (ids: relative paths, sorted;
+    a document's site: its first folder, as the command line takes it)."""
     found = []
     for dirpath, _, files in os.walk(root):
         for f in files:
@@ -93,13 +95,17 @@ def corpus_documents(root):
     for rel in found:
         with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as fh:
             texts.append(fh.read())
-    return found, texts
+    sites = [rel.split("/")[0] if "/" in rel else "" for rel in found]
+    return found, texts, sites
 
 
-def write_table(ids, texts, path):
+def write_table(ids, texts, path, sites=None):
     import pyarrow as pa
 
-    table = pa.table({"id": pa.array(ids, pa.string()), "text": pa.array(texts, pa.large_string())})
+    columns = {"id": pa.array(ids, pa.string()), "text": pa.array(texts, pa.large_string())}
+    if sites is not None:
+        columns["site"] = pa.array(sites, pa.string())
+    table = pa.table(columns)
     with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
 
@@ -118,7 +124,9 @@ def run_neardup_dedup(table, threads):
     import neardup
 
     def call():
-        out = neardup.dedup(table, text="text", id="id", threads=threads, progress=False,
+        # the site column, when the documents have one, as the command line's folders
+        site = "site" if "site" in table.column_names else None
+        out = neardup.dedup(table, text="text", id="id", site=site, threads=threads, progress=False,
                             threshold=THRESHOLD, no_containment=True, num_perm=NUM_PERM, ngram=K)
         keep = out.column("keep").to_pylist()
         ids = out.column("id").to_pylist()
@@ -312,6 +320,30 @@ def agreement(first_runs, ids, texts, examples):
     return out
 
 
+def truth_scores(first_runs, ids, truth_path):
+    """Against a generated corpus's truth: of the documents each tool drops, the share that
+    are in a labelled cluster with another listed document (precision), and how many of the
+    drops the clusters call for it makes (each cluster keeps one: recall)."""
+    with open(truth_path) as fh:
+        clusters = json.load(fh)["duplicate_clusters"]
+    listed = set(ids)
+    in_cluster, expected = set(), 0
+    for c in clusters:
+        members = [m for m in c if m in listed]
+        if len(members) > 1:
+            in_cluster.update(members)
+            expected += len(members) - 1
+    out = {}
+    for tool, result in first_runs.items():
+        if tool == "load":
+            continue
+        dropped = set(result["dropped"])
+        right = len(dropped & in_cluster)
+        out[tool] = {"precision": round(right / max(1, len(dropped)), 4),
+                     "recall": round(min(right, expected) / max(1, expected), 4)}
+    return {"expected_drops": expected, "tools": out}
+
+
 def summarise(runs, n_docs, n_bytes):
     rows = {}
     for tool, results in runs.items():
@@ -351,6 +383,7 @@ def main():
     source.add_argument("--reuters", help="the Reuters-21578 folder (.sgm files)")
     source.add_argument("--corpus", help="a folder of .txt files (examples/make_corpus)")
     source.add_argument("--worker", nargs=3, metavar=("TOOL", "TABLE", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--truth", help="with --corpus: its truth.json, to score the drops")
     parser.add_argument("--limit", type=int, default=20000, help="the first N documents (default 20000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each tool, alternating (default 3)")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, of " + ",".join(TOOLS))
@@ -363,13 +396,14 @@ def main():
     if args.worker:
         worker(*args.worker, args.calls, not args.cold_pandas)
         return
-    ids, texts = reuters_documents(args.reuters) if args.reuters else corpus_documents(args.corpus)
+    ids, texts, sites = reuters_documents(args.reuters) if args.reuters else corpus_documents(args.corpus)
     ids, texts = ids[:args.limit], texts[:args.limit]
+    sites = sites[:args.limit] if sites is not None else None
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     tools = ["load"] + args.tools.split(",")
     with tempfile.TemporaryDirectory() as workdir:
         table_path = os.path.join(workdir, "docs.arrow")
-        write_table(ids, texts, table_path)
+        write_table(ids, texts, table_path, sites)
         table_bytes = read_table(table_path).nbytes
         runs = {tool: [] for tool in tools}
         for n in range(args.runs):
@@ -385,6 +419,8 @@ def main():
         "agreement_with_neardup_dedup_1": agreement(first, ids, texts, args.examples)
         if "neardup-dedup-1" in first else {},
     }
+    if args.truth:
+        report["truth"] = truth_scores(first, ids, args.truth)
     print(json.dumps(report, indent=1))
 
 
