@@ -14,9 +14,12 @@ use pyo3::prelude::*;
 /// Most MinHash values a sketch may have (the command line's `--num-perm` bound).
 const MAX_PERM: usize = 4096;
 
+/// The hashers built so far, by (num_perm, seed).
+type Hashers = Mutex<HashMap<(usize, u64), Arc<MinHasher>>>;
+
 /// One hasher per (num_perm, seed), shared: building one precomputes its probes.
 fn hasher(num_perm: usize, seed: u64) -> Arc<MinHasher> {
-    static HASHERS: OnceLock<Mutex<HashMap<(usize, u64), Arc<MinHasher>>>> = OnceLock::new();
+    static HASHERS: OnceLock<Hashers> = OnceLock::new();
     let mut all = HASHERS
         .get_or_init(Default::default)
         .lock()
