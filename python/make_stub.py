@@ -32,6 +32,7 @@ import os
 from typing import Any, Callable, Iterable
 
 from . import hf as hf
+from .sketch import MinHash as MinHash, MinHashLSH as MinHashLSH
 
 __version__: str
 DEFAULT_BATCH_SIZE: int

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from . import _native
 
 __version__: str = _native.__version__
-__all__ = ["scan", "dedup", "Deduplicator", "Report", "options", "DEFAULT_BATCH_SIZE", "hf"]
+__all__ = ["scan", "dedup", "Deduplicator", "MinHash", "MinHashLSH", "Report", "options", "DEFAULT_BATCH_SIZE", "hf"]
 
 #: Rows handed to the Rust scan at a time by :func:`dedup`: memory stays flat whatever the
 #: size of the input; the result does not depend on it.
@@ -550,3 +550,4 @@ Deduplicator.__doc__ = (Deduplicator.__doc__ or "").replace("{options}", _stream
 
 
 from . import hf  # noqa: E402  (neardup.hf needs the names above)
+from .sketch import MinHash, MinHashLSH  # noqa: E402

@@ -20,6 +20,7 @@ use pyo3::types::{PyDict, PyList};
 mod arrow;
 mod options;
 mod progress;
+mod sketch;
 
 use options::{Call, DefaultValue, OPTIONS};
 
@@ -560,6 +561,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ScanResult>()?;
     m.add_class::<BatchScan>()?;
     m.add_class::<StreamIndex>()?;
+    m.add_class::<sketch::Sketch>()?;
+    m.add_function(wrap_pyfunction!(sketch::lsh_bands, m)?)?;
+    m.add_function(wrap_pyfunction!(sketch::signature_band_keys, m)?)?;
     m.add("STREAM_OPTIONS", options::STREAM_OPTIONS.to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("HTML_LIMIT", neardup::report::html::DEFAULT_LIMIT)?;
