@@ -166,7 +166,8 @@ def run_rensa(table, kind):
             dedup = CMinHashDeduplicator(threshold=THRESHOLD, num_perm=NUM_PERM)
         dropped = {}
         for start in range(0, len(ids), STREAM_BATCH):
-            batch = [(ids[i], list(shingles(texts[i]))) for i in range(start, min(len(ids), start + STREAM_BATCH))]
+            rows = range(start, min(len(ids), start + STREAM_BATCH))
+            batch = [(ids[i], list(shingles(texts[i]))) for i in rows]
             # a document without a shingle is kept and not indexed (as neardup's Empty)
             batch = [(key, toks) for key, toks in batch if toks]
             for (key, _), keep in zip(batch, dedup.add_pairs(batch)):
