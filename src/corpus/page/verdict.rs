@@ -8,7 +8,8 @@
 //! those of its siblings that hold a good share of prose are the article, widened to the blocks of
 //! its paragraphs' shape (a story in columns or cards, a reference page's method docs). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
-//! article's too (signatures, lists of ingredients or specs, short items), and so is a heading
+//! article's too (signatures, lists of ingredients or specs, short items; and the lines of an
+//! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
 //! Sentences between the headline and the article's first line are its lead; headings after its
@@ -328,6 +329,19 @@ fn is_ancestor(a: usize, n: usize, nodes: &[Node]) -> bool {
     ancestors(n, nodes).any(|m| m == a)
 }
 
+/// Levels above a line an anchored item's block may stand (its signature's `where` clause
+/// sits in the heading in the item's block).
+const ITEM_DEPTH: usize = 3;
+
+/// Whether line `l` belongs to an anchored item: a block that links to its own `id` (a
+/// reference page's method or impl section with its permalink, signature and source link; a
+/// documentation heading). Teasers and related links point elsewhere.
+fn in_anchored_item(l: &PageLine, nodes: &[Node]) -> bool {
+    ancestors(l.node as usize, nodes)
+        .take(ITEM_DEPTH)
+        .any(|m| nodes[m].anchored)
+}
+
 /// Whether line `l` sits in one of the article's blocks.
 fn inside(l: &PageLine, nodes: &[Node], in_article: &[bool]) -> bool {
     ancestors(l.node as usize, nodes).any(|m| in_article[m])
@@ -441,7 +455,8 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             {
                 return None;
             }
-            let link_list = l.link_density() >= 0.5;
+            // an item's signature and permalink lines are its own, however linked
+            let link_list = l.link_density() >= 0.5 && !in_anchored_item(l, nodes);
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
                     // captions and comments are prose that is no part of the article
