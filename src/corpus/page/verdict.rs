@@ -337,9 +337,50 @@ const ITEM_DEPTH: usize = 3;
 /// reference page's method or impl section with its permalink, signature and source link; a
 /// documentation heading). Teasers and related links point elsewhere.
 fn in_anchored_item(l: &PageLine, nodes: &[Node]) -> bool {
+    anchored_item(l, nodes).is_some()
+}
+
+/// The anchored item block line `l` belongs to (see [`in_anchored_item`]).
+fn anchored_item(l: &PageLine, nodes: &[Node]) -> Option<usize> {
     ancestors(l.node as usize, nodes)
         .take(ITEM_DEPTH)
-        .any(|m| nodes[m].anchored)
+        .find(|&m| nodes[m].anchored)
+}
+
+/// The article's last line, carried on over the anchored items that continue it: a reference
+/// page's implementation sections after its last paragraph, whose docs are a line each and no
+/// prose. Items of the shape of anchored items inside the article, and the lines after each
+/// (their docs), join it, up to a line the markup gives another role.
+fn continue_over_items(
+    lines: &[PageLine],
+    nodes: &[Node],
+    (first, last): (usize, usize),
+    context: Flags,
+) -> usize {
+    let shapes: Vec<u32> = lines[first..=last]
+        .iter()
+        .filter_map(|l| anchored_item(l, nodes))
+        .map(|n| nodes[n].shape)
+        .collect();
+    if shapes.is_empty() {
+        return last;
+    }
+    let mut end = last;
+    let mut after_item = false;
+    for (i, l) in lines.iter().enumerate().skip(last + 1) {
+        if role_reason(l.flags, context).is_some() {
+            break;
+        }
+        match anchored_item(l, nodes) {
+            Some(n) if shapes.contains(&nodes[n].shape) => {
+                end = i;
+                after_item = true;
+            }
+            _ if after_item => end = i,
+            _ => {}
+        }
+    }
+    end
 }
 
 /// Whether line `l` sits in one of the article's blocks.
@@ -425,6 +466,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         return vec![None; lines.len()]; // no article found: the page is left to the templates
     };
     let context = lines[first].flags & lines[last].flags;
+    let last = continue_over_items(lines, nodes, (first, last), context);
     // a headline the markup does not make a heading (a bold line above the story) still is one
     let head = headline(text, lines, first)
         .or_else(|| title_line.filter(|&t| t < first && first - t <= LEAD_REACH));
@@ -487,21 +529,26 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         })
         .collect();
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
-    drop_trailing_headings(lines, &mut verdicts);
+    drop_trailing_headings(lines, nodes, &mut verdicts);
     verdicts
 }
 
 /// Headings kept after the article's last paragraph head no text of the article: they open
 /// what follows it on the page ("Related coverage", "More stories", a newsletter box), in
 /// any language; they go with what they head.
-fn drop_trailing_headings(lines: &[PageLine], verdicts: &mut [Option<BoilerplateReason>]) {
+fn drop_trailing_headings(
+    lines: &[PageLine],
+    nodes: &[Node],
+    verdicts: &mut [Option<BoilerplateReason>],
+) {
     let Some(last_prose) =
         (0..lines.len()).rposition(|i| verdicts[i].is_none() && is_prose(&lines[i]))
     else {
         return;
     };
     for (l, v) in lines.iter().zip(verdicts.iter_mut()).skip(last_prose + 1) {
-        if v.is_none() && l.flags & role::HEADING != 0 {
+        // an anchored item's heading is its signature, and heads its own docs
+        if v.is_none() && l.flags & role::HEADING != 0 && !in_anchored_item(l, nodes) {
             *v = Some(BoilerplateReason::OutsideArticle);
         }
     }

@@ -16,7 +16,7 @@ fn item(id: &str, signature: &str, doc: &str) -> String {
 }
 
 /// A made-up reference page: a description, then two sections of items (a type's operations
-/// and the interfaces it implements).
+/// and the interfaces it implements, the last with a one-line doc).
 fn reference_page() -> String {
     let ops = [
         item(
@@ -41,6 +41,12 @@ fn reference_page() -> String {
             "impl-Closable",
             "<a href=/t/Closable.html>Closable</a> for <a href=/t/Queue.html>Queue</a>",
             "Closing a queue wakes every waiting consumer and refuses any further pushes from producers.",
+        ),
+        // after the last paragraph, a doc too short to be prose
+        item(
+            "impl-Hashed",
+            "<a href=/t/Hashed.html>Hashed</a> for <a href=/t/Queue.html>Queue</a>",
+            "Hashes the items in order.",
         ),
     ]
     .concat();
@@ -106,6 +112,8 @@ fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go
         "Ordered for Queue",
         "Closable for Queue",
         "Closing a queue wakes",
+        "Hashed for Queue",
+        "Hashes the items in order.",
     ] {
         assert!(docs.contains(wanted), "{wanted} in {docs}");
     }
