@@ -32,6 +32,7 @@ import os
 from typing import Any, Callable, Iterable
 
 from . import hf as hf
+from .sketch import MinHash as MinHash, MinHashLSH as MinHashLSH
 
 __version__: str
 DEFAULT_BATCH_SIZE: int
@@ -73,6 +74,18 @@ class Report:
 {doc(R.clean, "        ")}
     def write_html(self, path: str | os.PathLike[str], limit: int = ...) -> None:
 {doc(R.write_html, "        ")}
+
+class Deduplicator:
+{doc(neardup.Deduplicator, "    ")}
+    def __init__(self, **options: Any) -> None: ...
+    def add(self, data: Any, text: str = "text", id: str | None = None) -> Any:
+{doc(neardup.Deduplicator.add, "        ")}
+    @property
+    def seen(self) -> int:
+{doc(neardup.Deduplicator.seen, "        ")}
+    @property
+    def kept(self) -> int:
+{doc(neardup.Deduplicator.kept, "        ")}
 
 def scan(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{ConfigError, NearDupOptions};
-use crate::sketch::lsh::{lsh_params, LshParams, MAX_BUCKET};
+use crate::sketch::lsh::{band_keys, lsh_params, LshParams, MAX_BUCKET};
 use crate::sketch::minhash::{estimate_jaccard, MinHasher};
 use crate::sketch::Thresholds;
 use crate::text::normalize::{hash_normalized, normalize};
@@ -161,12 +161,7 @@ impl Deduplicator {
             self.signatures.insert(index, Vec::new());
             return Verdict::Empty;
         };
-        let keys: Vec<u64> = (0..self.params.bands)
-            .map(|band| {
-                let lo = band * self.params.rows;
-                crate::sketch::lsh::band_key(band, &signature[lo..lo + self.params.rows])
-            })
-            .collect();
+        let keys = band_keys(&signature, self.params);
         if let Some((of, similarity)) = self.best_match(&signature, &keys) {
             return Verdict::Duplicate { of, similarity };
         }

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from . import _native
 
 __version__: str = _native.__version__
-__all__ = ["scan", "dedup", "Report", "options", "DEFAULT_BATCH_SIZE", "hf"]
+__all__ = ["scan", "dedup", "Deduplicator", "MinHash", "MinHashLSH", "Report", "options", "DEFAULT_BATCH_SIZE", "hf"]
 
 #: Rows handed to the Rust scan at a time by :func:`dedup`: memory stays flat whatever the
 #: size of the input; the result does not depend on it.
@@ -457,4 +457,97 @@ Raises TypeError for an unknown option and ValueError for a bad value.
 """
 
 
+
+class Deduplicator:
+    """A streaming near-duplicate index: batches go in as they arrive, and each document is
+    answered at once, kept or a near-duplicate of a document kept before it (in this batch or
+    an earlier one), as rensa's and datasketch's streaming indexes do.
+
+    It runs the scan's own kernels (normalisation, script-aware shingles, MinHash, LSH bands)
+    with the scan's defaults, so a pair :func:`dedup` joins by Jaccard is a duplicate here too.
+    What needs the whole corpus first is left out: site templates, repeated and reused blocks,
+    containment, and the exact check of borderline pairs (a pair is judged on its signatures'
+    estimate). The answers do not depend on how the stream is cut into batches. Memory: one
+    signature (``num_perm`` × 4 bytes), its band keys and its id per document kept.
+
+    The options, in snake_case with the command line's defaults:
+
+{options}
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._index = _native.StreamIndex(options)
+
+    def add(self, data: Any, text: str = "text", id: str | None = None) -> Any:
+        """Answers the next documents, in order. ``data`` is a batch as :func:`dedup` takes it
+        (a pyarrow Table or RecordBatch, a pandas or polars DataFrame, a list of strings or
+        dicts); ``text`` and ``id`` name its columns (``id=None``: each document is named
+        ``stream:N`` by its place N in the stream, from 1).
+
+        Returns a ``pyarrow.Table`` (a list of dicts without pyarrow) with one row per
+        document: ``id``, ``keep`` (False for a near-duplicate), ``duplicate_of`` (the id of
+        the kept document it repeats, or null) and ``similarity`` (their estimated Jaccard
+        similarity, or null)."""
+        texts, ids = self._batch(data, text, id)
+        ids, duplicate_of, similarity = self._index.add(texts, ids)
+        columns = {
+            "id": (ids, "string"),
+            "keep": ([d is None for d in duplicate_of], "bool"),
+            "duplicate_of": (duplicate_of, "string"),
+            "similarity": (similarity, "double"),
+        }
+        pa = _pyarrow()
+        if pa is None:
+            return [dict(zip(columns, row)) for row in zip(*(v for v, _ in columns.values()))]
+        return pa.table({name: pa.array(v, pa.type_for_alias(t)) for name, (v, t) in columns.items()})
+
+    @staticmethod
+    def _batch(data: Any, text: str, id: str | None) -> tuple[list[str], list | None]:
+        """The texts and ids of one batch."""
+        pa = _pyarrow()
+        table = _as_arrow(data, pa)
+        if table is not None:
+            if isinstance(table, pa.RecordBatchReader):
+                table = table.read_all()
+            for column in [text] + ([id] if id else []):
+                if column not in table.schema.names:
+                    raise ValueError(f"no column {column!r} in the table; its columns are {table.schema.names}")
+            texts = [t or "" for t in table.column(text).to_pylist()]
+            return texts, _strings(table.column(id).to_pylist()) if id else None
+        texts: list[str] = []
+        ids: list | None = [] if id else None
+        for batch_texts, batch_ids, _ in _Rows(text, id, None, DEFAULT_BATCH_SIZE).of(data):
+            texts.extend(batch_texts)
+            if ids is not None and batch_ids is not None:
+                ids.extend(batch_ids)
+        return texts, ids
+
+    @property
+    def seen(self) -> int:
+        """Documents answered so far."""
+        return self._index.seen()
+
+    @property
+    def kept(self) -> int:
+        """Documents kept so far (the index holds their signatures)."""
+        return self._index.kept()
+
+    def __repr__(self) -> str:
+        bands, rows = self._index.lsh_params()
+        return f"<neardup.Deduplicator: {self.seen} seen, {self.kept} kept, {bands} bands of {rows} rows>"
+
+
+def _stream_options_help() -> str:
+    lines = []
+    for name, default, help_text, _ in _OPTIONS:
+        if name in _native.STREAM_OPTIONS:
+            lines.append(f"        {name} (default: {default!r})")
+            lines.extend(textwrap.wrap(help_text, width=88, initial_indent=" " * 12, subsequent_indent=" " * 12))
+    return "\n".join(lines)
+
+
+Deduplicator.__doc__ = (Deduplicator.__doc__ or "").replace("{options}", _stream_options_help())
+
+
 from . import hf  # noqa: E402  (neardup.hf needs the names above)
+from .sketch import MinHash, MinHashLSH  # noqa: E402

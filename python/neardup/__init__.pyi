@@ -16,6 +16,7 @@ import os
 from typing import Any, Callable, Iterable
 
 from . import hf as hf
+from .sketch import MinHash as MinHash, MinHashLSH as MinHashLSH
 
 __version__: str
 DEFAULT_BATCH_SIZE: int
@@ -84,6 +85,64 @@ class Report:
     def write_html(self, path: str | os.PathLike[str], limit: int = ...) -> None:
         """Writes the report as one self-contained HTML page (``neardup scan --html``), with
         at most ``limit`` rows per list.
+        """
+
+class Deduplicator:
+    """A streaming near-duplicate index: batches go in as they arrive, and each document is
+    answered at once, kept or a near-duplicate of a document kept before it (in this batch or
+    an earlier one), as rensa's and datasketch's streaming indexes do.
+
+    It runs the scan's own kernels (normalisation, script-aware shingles, MinHash, LSH bands)
+    with the scan's defaults, so a pair :func:`dedup` joins by Jaccard is a duplicate here too.
+    What needs the whole corpus first is left out: site templates, repeated and reused blocks,
+    containment, and the exact check of borderline pairs (a pair is judged on its signatures'
+    estimate). The answers do not depend on how the stream is cut into batches. Memory: one
+    signature (``num_perm`` × 4 bytes), its band keys and its id per document kept.
+
+    The options, in snake_case with the command line's defaults:
+
+        threshold (default: 0.7)
+            Jaccard similarity at or above which two documents are near-duplicates, in
+            (0, 1].
+        ngram (default: 5)
+            Shingle size: words (or characters with shingle='chars') per shingle.
+        shingle (default: 'words')
+            Shingle kind: 'words' or 'chars'.
+        num_perm (default: 128)
+            MinHash values per document, 1 to 4096 (more: finer estimates, more memory
+            and time).
+        fold_digits (default: False)
+            Fold every digit to 0 before comparing documents (dates, counts and prices
+            stop mattering).
+        seed (default: 7954871460759433264)
+            Seed of the MinHash permutations.
+        bands (default: None)
+            LSH bands (None: derived from threshold and num_perm).
+        rows (default: None)
+            LSH rows per band (None: derived from threshold and num_perm).
+        min_words (default: 0)
+            Documents with fewer content words are matched exactly only (0: the shingle
+            size).
+    """
+    def __init__(self, **options: Any) -> None: ...
+    def add(self, data: Any, text: str = "text", id: str | None = None) -> Any:
+        """Answers the next documents, in order. ``data`` is a batch as :func:`dedup` takes it
+        (a pyarrow Table or RecordBatch, a pandas or polars DataFrame, a list of strings or
+        dicts); ``text`` and ``id`` name its columns (``id=None``: each document is named
+        ``stream:N`` by its place N in the stream, from 1).
+
+        Returns a ``pyarrow.Table`` (a list of dicts without pyarrow) with one row per
+        document: ``id``, ``keep`` (False for a near-duplicate), ``duplicate_of`` (the id of
+        the kept document it repeats, or null) and ``similarity`` (their estimated Jaccard
+        similarity, or null).
+        """
+    @property
+    def seen(self) -> int:
+        """Documents answered so far.
+        """
+    @property
+    def kept(self) -> int:
+        """Documents kept so far (the index holds their signatures).
         """
 
 def scan(

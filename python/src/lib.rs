@@ -11,6 +11,7 @@ use arrow::RecordBatchReader;
 use neardup::progress::ProgressReporter;
 use neardup::report::clean;
 use neardup::report::JoinedBy;
+use neardup::stream::{Deduplicator, StreamOptions, Verdict};
 use neardup::{Annotation, Config, Document, ScanError, ScanOutput, Scanner};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -19,6 +20,7 @@ use pyo3::types::{PyDict, PyList};
 mod arrow;
 mod options;
 mod progress;
+mod sketch;
 
 use options::{Call, DefaultValue, OPTIONS};
 
@@ -441,6 +443,97 @@ impl BatchScan {
     }
 }
 
+/// A streaming index (`neardup.Deduplicator`): the library's [`Deduplicator`].
+#[pyclass(module = "neardup._native")]
+struct StreamIndex {
+    index: Deduplicator,
+    /// The ids of the documents kept, by stream index (a duplicate names the one it repeats).
+    kept_ids: HashMap<u64, String>,
+}
+
+/// What the stream says of a batch: for each document its id, the id of the kept document it
+/// repeats (or `None`) and their estimated Jaccard similarity (or `None`).
+type StreamAnswers = (Vec<String>, Vec<Option<String>>, Vec<Option<f64>>);
+
+#[pymethods]
+impl StreamIndex {
+    /// An empty index with the options `options` (keywords as `neardup.Deduplicator`
+    /// documents them).
+    #[new]
+    #[pyo3(signature = (options = None))]
+    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<StreamIndex> {
+        let cfg = options::config(&[PathBuf::from("stream")], options, Call::Stream)?;
+        let stream = StreamOptions {
+            near: cfg.near,
+            fold_digits: cfg.fold_digits,
+        };
+        let index = Deduplicator::new(stream)
+            .map_err(|e| PyValueError::new_err(options::python_message(&e.to_string())))?;
+        Ok(StreamIndex {
+            index,
+            kept_ids: HashMap::new(),
+        })
+    }
+
+    /// Answers the next documents in order: `texts`, with their `ids` (`None` or a `None`
+    /// entry: named `stream:N` by their place N in the stream, from 1).
+    #[pyo3(signature = (texts, ids = None))]
+    fn add(
+        &mut self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        ids: Option<Vec<Option<String>>>,
+    ) -> PyResult<StreamAnswers> {
+        if let Some(ids) = &ids {
+            if ids.len() != texts.len() {
+                return Err(PyValueError::new_err(format!(
+                    "ids has {} values for {} texts",
+                    ids.len(),
+                    texts.len()
+                )));
+            }
+        }
+        let first = self.index.seen();
+        let index = &mut self.index;
+        let verdicts = py.detach(|| index.add_batch(&texts));
+        let mut ids = ids.map(Vec::into_iter);
+        let mut answers: StreamAnswers = Default::default();
+        for (n, verdict) in (first..).zip(verdicts) {
+            let id = ids.as_mut().and_then(Iterator::next).flatten();
+            let id = id.unwrap_or_else(|| format!("stream:{}", n + 1));
+            let (of, similarity) = match verdict {
+                Verdict::Duplicate { of, similarity } => {
+                    (self.kept_ids.get(&of).cloned(), Some(similarity))
+                }
+                Verdict::New | Verdict::Empty => {
+                    self.kept_ids.insert(n, id.clone());
+                    (None, None)
+                }
+            };
+            answers.0.push(id);
+            answers.1.push(of);
+            answers.2.push(similarity);
+        }
+        Ok(answers)
+    }
+
+    /// Documents seen so far.
+    fn seen(&self) -> u64 {
+        self.index.seen()
+    }
+
+    /// Documents kept so far.
+    fn kept(&self) -> u64 {
+        self.index.kept()
+    }
+
+    /// The bands and rows of the index.
+    fn lsh_params(&self) -> (usize, usize) {
+        let p = self.index.lsh_params();
+        (p.bands, p.rows)
+    }
+}
+
 /// Every option: (name, default, help, whether `dedup` takes it).
 #[pyfunction(name = "options")]
 fn option_table(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
@@ -467,6 +560,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(option_table, m)?)?;
     m.add_class::<ScanResult>()?;
     m.add_class::<BatchScan>()?;
+    m.add_class::<StreamIndex>()?;
+    m.add_class::<sketch::Sketch>()?;
+    m.add_function(wrap_pyfunction!(sketch::lsh_bands, m)?)?;
+    m.add_function(wrap_pyfunction!(sketch::signature_band_keys, m)?)?;
+    m.add("STREAM_OPTIONS", options::STREAM_OPTIONS.to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("HTML_LIMIT", neardup::report::html::DEFAULT_LIMIT)?;
     Ok(())

@@ -115,11 +115,29 @@ pub const OPTIONS: &[OptionSpec] = &[
     scan_only("max_bytes", Int(DEFAULT_MAX_BYTES), "Skip documents (and plain files) larger than this many bytes (an int, or a string such as '64M', '2G')."),
 ];
 
+/// The options of a stream (`neardup.Deduplicator`): those of the near-duplicate search that
+/// a stream can apply (no containment, verification, sites or templates).
+pub const STREAM_OPTIONS: [&str; 9] = [
+    "threshold",
+    "ngram",
+    "shingle",
+    "num_perm",
+    "bands",
+    "rows",
+    "min_words",
+    "seed",
+    "fold_digits",
+];
+
 /// The options `call` takes (`scan` takes all of them).
 pub fn names_for(call: Call) -> Vec<&'static str> {
     OPTIONS
         .iter()
-        .filter(|o| call == Call::Scan || o.scope == Scope::Both)
+        .filter(|o| match call {
+            Call::Scan => true,
+            Call::Dedup => o.scope == Scope::Both,
+            Call::Stream => STREAM_OPTIONS.contains(&o.name),
+        })
         .map(|o| o.name)
         .collect()
 }
@@ -131,6 +149,8 @@ pub enum Call {
     Scan,
     /// `neardup.dedup(data, ...)`.
     Dedup,
+    /// `neardup.Deduplicator(...)`.
+    Stream,
 }
 
 impl Call {
@@ -138,6 +158,7 @@ impl Call {
         match self {
             Call::Scan => "scan",
             Call::Dedup => "dedup",
+            Call::Stream => "Deduplicator",
         }
     }
 }

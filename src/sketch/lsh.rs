@@ -259,11 +259,23 @@ pub fn candidate_pairs<T: Copy + Into<u64> + Sync>(
     pairs
 }
 
+/// The key of each band of `signature` (`params.bands` keys; `signature` holds at least
+/// `bands × rows` values): two signatures share a key in band `b` exactly when their values
+/// agree in every row of band `b`, up to a collision of about 2^-64.
+pub fn band_keys<T: Copy + Into<u64>>(signature: &[T], params: LshParams) -> Vec<u64> {
+    (0..params.bands)
+        .map(|band| {
+            let lo = band * params.rows;
+            band_key(band, &signature[lo..lo + params.rows])
+        })
+        .collect()
+}
+
 /// A 64-bit key of one band of a signature: a multiply-rotate fold of its values, finished
 /// with an avalanche. Two different bands collide by accident with probability about 2^-64
 /// (or that of their values, when a band holds fewer than 64 bits).
 #[inline]
-pub fn band_key<T: Copy + Into<u64>>(band: usize, values: &[T]) -> u64 {
+fn band_key<T: Copy + Into<u64>>(band: usize, values: &[T]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = (band as u64 + 1).wrapping_mul(K);
     for &v in values {

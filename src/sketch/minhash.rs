@@ -97,8 +97,37 @@ impl MinHasher {
         out
     }
 
+    /// An empty sketch: the bins of a signature before densification, to be updated one
+    /// value at a time ([`MinHasher::sketch_into`]), merged with another by position-wise
+    /// minimum, and made a signature by [`MinHasher::finish`] (the streaming form of
+    /// [`MinHasher::signature`], as datasketch's `MinHash.update` and `merge` need).
+    pub fn empty_sketch(&self) -> Vec<u32> {
+        vec![u32::MAX; self.num_perm]
+    }
+
+    /// Adds the hashes `shingles` to the sketch `raw` (`num_perm` bins of
+    /// [`MinHasher::empty_sketch`]).
+    pub fn sketch_into(&self, shingles: &[u64], raw: &mut [u32]) {
+        self.scatter(shingles, raw);
+    }
+
+    /// The signature of a sketch: the same as [`MinHasher::signature`] of every hash added
+    /// to it, whatever the order, the batches or the merges.
+    pub fn finish(&self, raw: &[u32]) -> Vec<u32> {
+        let mut sig = raw.to_vec();
+        self.densify(&mut sig);
+        sig
+    }
+
     /// Writes the signature of `shingles` into `sig` (`num_perm` values, all `u32::MAX`).
     fn sign_into(&self, shingles: &[u64], sig: &mut [u32]) {
+        self.scatter(shingles, sig);
+        self.densify(sig);
+    }
+
+    /// Keeps in each bin of `sig` the smallest value of the hashes of `shingles` that fall in
+    /// it (one-permutation hashing, before densification).
+    fn scatter(&self, shingles: &[u64], sig: &mut [u32]) {
         let n = self.num_perm;
         // Shingle hashes are uniform 64-bit values (the contract of this function), so one
         // seeded multiply and a xor-shift suffice: the high half chooses the bin and the low
@@ -121,7 +150,6 @@ impl MinHasher {
                 sig[bin] = sig[bin].min(values[k]);
             }
         }
-        self.densify(sig);
     }
 
     /// Fills the empty bins of `sig` by optimal densification: each copies the first
@@ -197,6 +225,26 @@ pub fn containment_from_jaccard(jaccard: f64, size_a: usize, size_b: usize) -> f
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A sketch fed in any split, merged by position-wise minimum, finishes as the
+        /// signature of the whole set.
+        #[test]
+        fn sketches_split_and_merged_give_the_signature(
+            values in proptest::collection::vec(proptest::num::u64::ANY, 0..300),
+            cut in 0usize..300,
+        ) {
+            let h = MinHasher::new(64, 3);
+            let cut = cut.min(values.len());
+            let (mut a, mut b) = (h.empty_sketch(), h.empty_sketch());
+            h.sketch_into(&values[..cut], &mut a);
+            for v in &values[cut..] {
+                h.sketch_into(std::slice::from_ref(v), &mut b);
+            }
+            let merged: Vec<u32> = a.iter().zip(&b).map(|(x, y)| *x.min(y)).collect();
+            proptest::prop_assert_eq!(h.finish(&merged), h.signature(&values));
+        }
+    }
 
     #[test]
     fn identical_sets_identical_signatures() {

@@ -230,12 +230,7 @@ fn thin_reference_pages_are_judged_on_their_own_words() {
     }
     write_tree(&corpus, &owned(&files));
     let (report, _, _) = scan_to(&corpus, dir.path(), &[]);
-    let found = clusters(&report);
-    for c in &found {
-        assert_eq!(c.len(), 2, "a cluster of other pages: {c:?}");
-        assert_eq!(c[0].replacen("v1/", "v2/", 1), c[1], "{c:?}");
-    }
-    assert_eq!(found.len(), 90, "every page joined to its copy: {report}");
+    assert_only_version_pairs(&clusters(&report), 90);
     // every page is thin: compared on its own words
     let thin = summary_count(&report, "documents_judged_outside_chrome")
         + summary_count(&report, "documents_compared_whole");
@@ -315,12 +310,7 @@ fn namesake_reference_pages_are_kept_apart_by_the_rest_of_their_text() {
     }
     write_tree(&corpus, &owned(&files));
     let (report, _, _) = scan_to(&corpus, dir.path(), &[]);
-    let found = clusters(&report);
-    for c in &found {
-        assert_eq!(c.len(), 2, "a cluster of other pages: {c:?}");
-        assert_eq!(c[0].replacen("v1/", "v2/", 1), c[1], "{c:?}");
-    }
-    assert_eq!(found.len(), 48, "every page joined to its copy: {found:?}");
+    assert_only_version_pairs(&clusters(&report), 48);
     assert_eq!(summary_count(&report, "documents_narrow"), 48, "{report}");
     assert!(
         summary_count(&report, "pairs_kept_apart_by_bulk") > 0,
@@ -448,4 +438,18 @@ fn the_flags_are_in_the_report() {
     assert_eq!(p["frequent_docs"], 25);
     assert_eq!(p["containment_min_shingles"], 12);
     assert!(Path::new(&corpus).is_dir());
+}
+
+/// Every cluster of `found` is a page of `v1/` and the same page of `v2/`, and there are
+/// `pages` of them.
+fn assert_only_version_pairs(found: &[Vec<String>], pages: usize) {
+    for c in found {
+        assert_eq!(c.len(), 2, "a cluster of other pages: {c:?}");
+        assert_eq!(c[0].replacen("v1/", "v2/", 1), c[1], "{c:?}");
+    }
+    assert_eq!(
+        found.len(),
+        pages,
+        "every page joined to its copy: {found:?}"
+    );
 }
