@@ -357,11 +357,14 @@ fn continue_over_items(
     (first, last): (usize, usize),
     context: Flags,
 ) -> usize {
-    let shapes: Vec<u32> = lines[first..=last]
+    let mut shapes: Vec<u32> = lines[first..=last]
         .iter()
         .filter_map(|l| anchored_item(l, nodes))
         .map(|n| nodes[n].shape)
         .collect();
+    if shapes.is_empty() {
+        shapes = repeated_item_shapes(lines, nodes, last, context);
+    }
     if shapes.is_empty() {
         return last;
     }
@@ -381,6 +384,38 @@ fn continue_over_items(
         }
     }
     end
+}
+
+/// Anchored items of one shape a section must repeat to carry on an article that holds none.
+const ITEMS_IN_A_RUN: usize = 3;
+
+/// Shapes of the anchored items after the article's last line (up to a line the markup gives
+/// another role) that recur [`ITEMS_IN_A_RUN`] times: a reference page whose description is
+/// followed by implementation sections only.
+fn repeated_item_shapes(
+    lines: &[PageLine],
+    nodes: &[Node],
+    last: usize,
+    context: Flags,
+) -> Vec<u32> {
+    let mut items: Vec<usize> = lines[last + 1..]
+        .iter()
+        .take_while(|l| role_reason(l.flags, context).is_none())
+        .filter_map(|l| anchored_item(l, nodes))
+        .collect();
+    items.dedup();
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for n in items {
+        match counts.iter_mut().find(|(s, _)| *s == nodes[n].shape) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((nodes[n].shape, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, c)| c >= ITEMS_IN_A_RUN)
+        .map(|(s, _)| s)
+        .collect()
 }
 
 /// Whether line `l` sits in one of the article's blocks.

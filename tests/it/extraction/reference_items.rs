@@ -60,6 +60,29 @@ fn reference_page() -> String {
     )
 }
 
+/// A made-up reference page whose description is followed only by interfaces with one-line
+/// docs: no item stands inside the article, their run carries it on.
+fn marker_page() -> String {
+    let impls: String = ["Copyable", "Printable", "Comparable"]
+        .iter()
+        .map(|name| {
+            item(
+                &format!("impl-{name}"),
+                &format!("<a href=/t/{name}.html>{name}</a> for <a href=/t/Marker.html>Marker</a>"),
+                &format!("Makes a marker {}.", name.to_lowercase()),
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Marker - Reference</title></head>\
+         <body><nav><a href=/>Index</a> <a href=/t/>Types</a></nav>\
+         <div class=content><h1>Type Marker</h1>\
+         <div class=doc><p>A zero-sized marker that tags a queue as shared between several threads at once.</p></div>\
+         <h2 id=impls>Interfaces</h2>{impls}</div>\
+         <footer><a href=/about>About</a> <a href=/legal>Legal</a></footer></body></html>"
+    )
+}
+
 /// A news story with a table of contents into itself, a list of other stories between its
 /// paragraphs, and a box of teasers under it.
 fn news_page() -> String {
@@ -87,11 +110,12 @@ fn news_page() -> String {
 #[test]
 fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go() {
     let corpus = tempfile::tempdir().expect("tempdir");
-    let (reference, news) = (reference_page(), news_page());
+    let (reference, marker, news) = (reference_page(), marker_page(), news_page());
     write_tree(
         corpus.path(),
         &[
             ("docs.example/queue.html", reference.as_bytes()),
+            ("docs.example/marker.html", marker.as_bytes()),
             ("news.example/bridge.html", news.as_bytes()),
         ],
     );
@@ -124,6 +148,16 @@ fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go
     );
     for gone in ["Index", "About", "Queue - Reference"] {
         assert!(!docs.contains(gone), "{gone} in {docs}");
+    }
+    let marker = read("docs.example/marker.txt");
+    for wanted in [
+        "A zero-sized marker",
+        "Copyable for Marker",
+        "Makes a marker copyable.",
+        "Comparable for Marker",
+        "Makes a marker comparable.",
+    ] {
+        assert!(marker.contains(wanted), "{wanted} in {marker}");
     }
     let story = read("news.example/bridge.txt");
     for wanted in [
