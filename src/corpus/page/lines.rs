@@ -46,6 +46,9 @@ pub(crate) struct Node {
     pub shape: u32,
     /// Whether it has a `class` (a shape of bare tags says little).
     pub classed: bool,
+    /// Whether it holds a link to its own `id` (a permalink: a reference page's item, a
+    /// heading's `§`).
+    pub anchored: bool,
 }
 
 /// One line of the extracted text and the page's evidence about it.

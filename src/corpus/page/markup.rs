@@ -348,6 +348,8 @@ struct Open {
     flags: Flags,
     /// Whether it hides its content from a reader (see [`Walker::concealed`]).
     concealing: bool,
+    /// xxh3 of its `id` (0: none).
+    id: u64,
 }
 
 /// The walk over the tokens: the stack, the line being built, the lines and nodes so far.
@@ -382,6 +384,9 @@ struct Walker {
     tag_href: bool,
     /// Whether its `href` points into the page itself (`#section`).
     tag_fragment: bool,
+    /// xxh3 of the start tag's `id` value and of its `href`'s fragment (0: none).
+    tag_id: u64,
+    tag_fragment_id: u64,
     /// Whether its attributes hide it.
     tag_hidden: bool,
     attr: Vec<u8>,
@@ -390,6 +395,9 @@ struct Walker {
     /// skipped until their end tags, which come before any end tag of the stack.
     deep_skipped: usize,
 }
+
+/// Open elements a permalink may sit in below the element whose `id` it links to.
+const ANCHOR_REACH: usize = 4;
 
 /// Deepest stack kept: past it, elements are not pushed (their text still counts).
 const MAX_DEPTH: usize = 512;
@@ -403,6 +411,7 @@ impl Walker {
                 flags: 0,
                 shape: 0,
                 classed: false,
+                anchored: false,
             }],
             lines: Vec::new(),
             text: String::with_capacity(capacity / 4),
@@ -421,6 +430,8 @@ impl Walker {
             tag_class: 0,
             tag_href: false,
             tag_fragment: false,
+            tag_id: 0,
+            tag_fragment_id: 0,
             tag_hidden: false,
             attr: Vec::new(),
             in_start_tag: false,
@@ -441,6 +452,8 @@ impl Walker {
                 self.tag_class = 0;
                 self.tag_href = false;
                 self.tag_fragment = false;
+                self.tag_id = 0;
+                self.tag_fragment_id = 0;
                 self.tag_hidden = false;
                 self.in_start_tag = true;
             }
@@ -464,6 +477,12 @@ impl Walker {
                 }
                 if self.attr == b"href" {
                     self.tag_fragment = value.len() > 1 && value[0] == b'#';
+                    if self.tag_fragment {
+                        self.tag_fragment_id = xxhash_rust::xxh3::xxh3_64(&value[1..]) | 1;
+                    }
+                }
+                if self.attr == b"id" && !value.is_empty() {
+                    self.tag_id = xxhash_rust::xxh3::xxh3_64(value) | 1;
                 }
                 self.tag_flags |= match self.attr.as_slice() {
                     b"class" | b"id" => hint_flags(value),
@@ -556,6 +575,9 @@ impl Walker {
         if link {
             self.links += 1;
         }
+        if name == b"a" && self.tag_fragment {
+            self.mark_anchored();
+        }
         // A class on `html` or `body` describes the page (`disable-wide-advert`), not a block.
         let hints = if name == b"body" || name == b"html" {
             0
@@ -570,6 +592,7 @@ impl Walker {
                 flags,
                 shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
                 classed: self.tag_class != 0,
+                anchored: false,
             });
             self.nodes.len() as u32 - 1
         } else {
@@ -586,7 +609,23 @@ impl Walker {
             node,
             flags,
             concealing,
+            id: self.tag_id,
         });
+    }
+
+    /// A link to the `id` of an element it sits in, near it (a permalink beside an item's
+    /// signature, a heading's `§`): that element's block is an anchored item.
+    fn mark_anchored(&mut self) {
+        let target = self.tag_fragment_id;
+        if let Some(open) = self
+            .stack
+            .iter()
+            .rev()
+            .take(ANCHOR_REACH)
+            .find(|o| o.id == target)
+        {
+            self.nodes[open.node as usize].anchored = true;
+        }
     }
 
     /// HTML's implied end tags: a new `p`-closing block ends an open `p`; a new `li`, `dt`,
@@ -1105,6 +1144,23 @@ mod tests {
         assert_eq!(text, "Usage\nErrors§\nAnother story\nBack to top");
         assert!(lines[0].link_density() == 0.0 && lines[1].link_density() == 0.0);
         assert!(lines[2].link_density() > 0.99 && lines[3].link_density() > 0.99);
+    }
+
+    #[test]
+    fn a_block_that_links_to_its_own_id_is_anchored() {
+        let html = "<section id=m.len><a href=/src>Source</a><a href='#m.len'>§</a>\
+            <h4>fn len() -> usize</h4></section>\
+            <div id=t><p><a href='#other'>Elsewhere</a></p></div><div id=other>Other</div>\
+            <div id=share><a href='#'>Share</a></div>";
+        let (_, lines, nodes) = extract(html);
+        let anchored: Vec<bool> = lines
+            .iter()
+            .map(|l| nodes[l.node as usize].anchored)
+            .collect();
+        // the section's own line (its links), not its heading's node; nothing else
+        assert_eq!(anchored, [true, false, false, false, false]);
+        let heading = &nodes[lines[1].node as usize];
+        assert!(nodes[heading.parent as usize].anchored);
     }
 
     #[test]

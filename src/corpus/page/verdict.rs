@@ -8,7 +8,8 @@
 //! those of its siblings that hold a good share of prose are the article, widened to the blocks of
 //! its paragraphs' shape (a story in columns or cards, a reference page's method docs). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
-//! article's too (signatures, lists of ingredients or specs, short items), and so is a heading
+//! article's too (signatures, lists of ingredients or specs, short items; and the lines of an
+//! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
 //! Sentences between the headline and the article's first line are its lead; headings after its
@@ -328,6 +329,95 @@ fn is_ancestor(a: usize, n: usize, nodes: &[Node]) -> bool {
     ancestors(n, nodes).any(|m| m == a)
 }
 
+/// Levels above a line an anchored item's block may stand (its signature's `where` clause
+/// sits in the heading in the item's block).
+const ITEM_DEPTH: usize = 3;
+
+/// Whether line `l` belongs to an anchored item: a block that links to its own `id` (a
+/// reference page's method or impl section with its permalink, signature and source link; a
+/// documentation heading). Teasers and related links point elsewhere.
+fn in_anchored_item(l: &PageLine, nodes: &[Node]) -> bool {
+    anchored_item(l, nodes).is_some()
+}
+
+/// The anchored item block line `l` belongs to (see [`in_anchored_item`]).
+fn anchored_item(l: &PageLine, nodes: &[Node]) -> Option<usize> {
+    ancestors(l.node as usize, nodes)
+        .take(ITEM_DEPTH)
+        .find(|&m| nodes[m].anchored)
+}
+
+/// The article's last line, carried on over the anchored items that continue it: a reference
+/// page's implementation sections after its last paragraph, whose docs are a line each and no
+/// prose. Items of the shape of anchored items inside the article, and the lines after each
+/// (their docs), join it, up to a line the markup gives another role.
+fn continue_over_items(
+    lines: &[PageLine],
+    nodes: &[Node],
+    (first, last): (usize, usize),
+    context: Flags,
+) -> usize {
+    let mut shapes: Vec<u32> = lines[first..=last]
+        .iter()
+        .filter_map(|l| anchored_item(l, nodes))
+        .map(|n| nodes[n].shape)
+        .collect();
+    if shapes.is_empty() {
+        shapes = repeated_item_shapes(lines, nodes, last, context);
+    }
+    if shapes.is_empty() {
+        return last;
+    }
+    let mut end = last;
+    let mut after_item = false;
+    for (i, l) in lines.iter().enumerate().skip(last + 1) {
+        if role_reason(l.flags, context).is_some() {
+            break;
+        }
+        match anchored_item(l, nodes) {
+            Some(n) if shapes.contains(&nodes[n].shape) => {
+                end = i;
+                after_item = true;
+            }
+            _ if after_item => end = i,
+            _ => {}
+        }
+    }
+    end
+}
+
+/// Anchored items of one shape a section must repeat to carry on an article that holds none.
+const ITEMS_IN_A_RUN: usize = 3;
+
+/// Shapes of the anchored items after the article's last line (up to a line the markup gives
+/// another role) that recur [`ITEMS_IN_A_RUN`] times: a reference page whose description is
+/// followed by implementation sections only.
+fn repeated_item_shapes(
+    lines: &[PageLine],
+    nodes: &[Node],
+    last: usize,
+    context: Flags,
+) -> Vec<u32> {
+    let mut items: Vec<usize> = lines[last + 1..]
+        .iter()
+        .take_while(|l| role_reason(l.flags, context).is_none())
+        .filter_map(|l| anchored_item(l, nodes))
+        .collect();
+    items.dedup();
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for n in items {
+        match counts.iter_mut().find(|(s, _)| *s == nodes[n].shape) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((nodes[n].shape, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, c)| c >= ITEMS_IN_A_RUN)
+        .map(|(s, _)| s)
+        .collect()
+}
+
 /// Whether line `l` sits in one of the article's blocks.
 fn inside(l: &PageLine, nodes: &[Node], in_article: &[bool]) -> bool {
     ancestors(l.node as usize, nodes).any(|m| in_article[m])
@@ -411,6 +501,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         return vec![None; lines.len()]; // no article found: the page is left to the templates
     };
     let context = lines[first].flags & lines[last].flags;
+    let last = continue_over_items(lines, nodes, (first, last), context);
     // a headline the markup does not make a heading (a bold line above the story) still is one
     let head = headline(text, lines, first)
         .or_else(|| title_line.filter(|&t| t < first && first - t <= LEAD_REACH));
@@ -441,7 +532,8 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             {
                 return None;
             }
-            let link_list = l.link_density() >= 0.5;
+            // an item's signature and permalink lines are its own, however linked
+            let link_list = l.link_density() >= 0.5 && !in_anchored_item(l, nodes);
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
                     // captions and comments are prose that is no part of the article
@@ -472,21 +564,26 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         })
         .collect();
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
-    drop_trailing_headings(lines, &mut verdicts);
+    drop_trailing_headings(lines, nodes, &mut verdicts);
     verdicts
 }
 
 /// Headings kept after the article's last paragraph head no text of the article: they open
 /// what follows it on the page ("Related coverage", "More stories", a newsletter box), in
 /// any language; they go with what they head.
-fn drop_trailing_headings(lines: &[PageLine], verdicts: &mut [Option<BoilerplateReason>]) {
+fn drop_trailing_headings(
+    lines: &[PageLine],
+    nodes: &[Node],
+    verdicts: &mut [Option<BoilerplateReason>],
+) {
     let Some(last_prose) =
         (0..lines.len()).rposition(|i| verdicts[i].is_none() && is_prose(&lines[i]))
     else {
         return;
     };
     for (l, v) in lines.iter().zip(verdicts.iter_mut()).skip(last_prose + 1) {
-        if v.is_none() && l.flags & role::HEADING != 0 {
+        // an anchored item's heading is its signature, and heads its own docs
+        if v.is_none() && l.flags & role::HEADING != 0 && !in_anchored_item(l, nodes) {
             *v = Some(BoilerplateReason::OutsideArticle);
         }
     }

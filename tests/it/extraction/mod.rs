@@ -2,4 +2,5 @@
 //! page of the product brief.
 
 mod classes;
+mod reference_items;
 mod seed_article;

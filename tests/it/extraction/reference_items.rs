@@ -1,0 +1,180 @@
+//! Reference pages whose items are anchored sections (issue 21): each item a block with an
+//! `id`, a permalink to it, a source link and a signature whose type names are links, then its
+//! docs. The signatures, source links and docs are the page's own text; a news page's link list
+//! and related-stories box, and a table of contents that links into the page, still go.
+
+use crate::support::{scan_to, write_tree};
+
+/// One item: its anchored block (source link, permalink, signature heading with linked type
+/// names) and its doc paragraph.
+fn item(id: &str, signature: &str, doc: &str) -> String {
+    format!(
+        "<div class=entry><div id={id} class=head><a class=src href=/src/lib.html>Source</a>\
+         <a class=anchor href=#{id}>#</a><h4 class=sig>{signature}</h4></div>\
+         <div class=doc><p>{doc}</p></div></div>"
+    )
+}
+
+/// A made-up reference page: a description, then two sections of items (a type's operations
+/// and the interfaces it implements, the last with a one-line doc).
+fn reference_page() -> String {
+    let ops = [
+        item(
+            "op-push",
+            "operation <a href=/t/Queue.html>Queue</a>.push(<a href=/t/Item.html>Item</a>) returns <a href=/t/Ticket.html>Ticket</a>",
+            "Appends an item at the back of the queue and hands back the ticket that later claims it.",
+        ),
+        item(
+            "op-pop",
+            "operation <a href=/t/Queue.html>Queue</a>.pop() returns <a href=/t/Item.html>Item</a>",
+            "Takes the item at the front of the queue, waiting while the queue is empty and open.",
+        ),
+    ]
+    .concat();
+    let impls = [
+        item(
+            "impl-Ordered",
+            "<a href=/t/Ordered.html>Ordered</a> for <a href=/t/Queue.html>Queue</a>",
+            "Queues compare by the tickets of their front items, oldest first, then by their length.",
+        ),
+        item(
+            "impl-Closable",
+            "<a href=/t/Closable.html>Closable</a> for <a href=/t/Queue.html>Queue</a>",
+            "Closing a queue wakes every waiting consumer and refuses any further pushes from producers.",
+        ),
+        // after the last paragraph, a doc too short to be prose
+        item(
+            "impl-Hashed",
+            "<a href=/t/Hashed.html>Hashed</a> for <a href=/t/Queue.html>Queue</a>",
+            "Hashes the items in order.",
+        ),
+    ]
+    .concat();
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Queue - Reference</title></head>\
+         <body><nav><a href=/>Index</a> <a href=/t/>Types</a> <a href=#op-push>push</a> <a href=#op-pop>pop</a></nav>\
+         <div class=content><h1>Type Queue</h1>\
+         <div class=doc><p>A first-in first-out queue shared between producer and consumer threads, bounded in length.</p></div>\
+         <h2 id=ops>Operations</h2>{ops}<h2 id=impls>Interfaces</h2>{impls}</div>\
+         <footer><a href=/about>About</a> <a href=/legal>Legal</a></footer></body></html>"
+    )
+}
+
+/// A made-up reference page whose description is followed only by interfaces with one-line
+/// docs: no item stands inside the article, their run carries it on.
+fn marker_page() -> String {
+    let impls: String = ["Copyable", "Printable", "Comparable"]
+        .iter()
+        .map(|name| {
+            item(
+                &format!("impl-{name}"),
+                &format!("<a href=/t/{name}.html>{name}</a> for <a href=/t/Marker.html>Marker</a>"),
+                &format!("Makes a marker {}.", name.to_lowercase()),
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Marker - Reference</title></head>\
+         <body><nav><a href=/>Index</a> <a href=/t/>Types</a></nav>\
+         <div class=content><h1>Type Marker</h1>\
+         <div class=doc><p>A zero-sized marker that tags a queue as shared between several threads at once.</p></div>\
+         <h2 id=impls>Interfaces</h2>{impls}</div>\
+         <footer><a href=/about>About</a> <a href=/legal>Legal</a></footer></body></html>"
+    )
+}
+
+/// A news story with a table of contents into itself, a list of other stories between its
+/// paragraphs, and a box of teasers under it.
+fn news_page() -> String {
+    let teasers: String = ["Council votes on the new tram line", "Market hall reopens after works"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!("<div class=teaser id=t{i}><h3><a href=/story/{i}>{t}</a></h3><a href=/story/{i}#c>Comments</a></div>")
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Bridge works begin | Daily</title></head>\
+         <body><nav><a href=/>Home</a> <a href=/city>City</a></nav>\
+         <div class=story><h1>Bridge works begin</h1>\
+         <ul class=toc><li><a href=#plan>The plan</a></li><li><a href=#cost>The cost</a></li></ul>\
+         <p id=plan>The city began building the second bridge over the river on Monday, the mayor said at the site.</p>\
+         <ul class=more><li><a href=/a>Tram line vote delayed again</a></li><li><a href=/b>Old bridge to close in May</a></li></ul>\
+         <p id=cost>The works will take two years and cost less than the council had feared when it approved the plan.</p>\
+         <p>Residents of the old town have waited for a second crossing between the two banks for decades.</p></div>\
+         <div class=more-news>{teasers}</div>\
+         <footer><a href=/contact>Contact</a></footer></body></html>"
+    )
+}
+
+#[test]
+fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go() {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let (reference, marker, news) = (reference_page(), marker_page(), news_page());
+    write_tree(
+        corpus.path(),
+        &[
+            ("docs.example/queue.html", reference.as_bytes()),
+            ("docs.example/marker.html", marker.as_bytes()),
+            ("news.example/bridge.html", news.as_bytes()),
+        ],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let clean = out.path().join("clean");
+    scan_to(
+        corpus.path(),
+        out.path(),
+        &["--clean", clean.to_str().expect("utf-8")],
+    );
+    let read = |p: &str| std::fs::read_to_string(clean.join(p)).expect("a clean copy");
+    let docs = read("docs.example/queue.txt");
+    for wanted in [
+        "A first-in first-out queue",
+        "operation Queue.push(Item) returns Ticket",
+        "Appends an item at the back",
+        "operation Queue.pop() returns Item",
+        "Ordered for Queue",
+        "Closable for Queue",
+        "Closing a queue wakes",
+        "Hashed for Queue",
+        "Hashes the items in order.",
+    ] {
+        assert!(docs.contains(wanted), "{wanted} in {docs}");
+    }
+    // the source links stand between the docs, as on the page
+    assert!(
+        docs.matches("Source").count() >= 3,
+        "source links in {docs}"
+    );
+    for gone in ["Index", "About", "Queue - Reference"] {
+        assert!(!docs.contains(gone), "{gone} in {docs}");
+    }
+    let marker = read("docs.example/marker.txt");
+    for wanted in [
+        "A zero-sized marker",
+        "Copyable for Marker",
+        "Makes a marker copyable.",
+        "Comparable for Marker",
+        "Makes a marker comparable.",
+    ] {
+        assert!(marker.contains(wanted), "{wanted} in {marker}");
+    }
+    let story = read("news.example/bridge.txt");
+    for wanted in [
+        "The city began building",
+        "The works will take two years",
+        "Residents of the old town",
+    ] {
+        assert!(story.contains(wanted), "{wanted} in {story}");
+    }
+    for gone in [
+        "The plan",
+        "Tram line vote delayed",
+        "Old bridge to close",
+        "Council votes on the new tram line",
+        "Market hall reopens",
+        "Comments",
+    ] {
+        assert!(!story.contains(gone), "{gone} in {story}");
+    }
+}
