@@ -314,10 +314,7 @@ class _Rows:
 def _with_string_columns(data: Any, pa: Any, text: str, others: list[str]) -> Any:
     """A Table or RecordBatchReader of the columns the scan reads, its id and site columns
     cast to strings (ids may be numbers); the text column is left as it is."""
-    names = data.schema.names
-    for column in [text, *others]:
-        if column not in names:
-            raise ValueError(f"no column {column!r} in the table; its columns are {names}")
+    _check_columns(data.schema.names, [text, *others])
     wanted = [text, *others]
     fields = [
         data.schema.field(name).with_type(pa.large_string())
@@ -335,6 +332,13 @@ def _with_string_columns(data: Any, pa: Any, text: str, others: list[str]) -> An
         for part in pa.Table.from_batches([batch]).select(wanted).cast(schema).to_batches()
     )
     return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def _check_columns(names: list[str], wanted: list[str]) -> None:
+    """A ValueError naming the first of ``wanted`` that is not among the columns ``names``."""
+    for column in wanted:
+        if column not in names:
+            raise ValueError(f"no column {column!r} in the table; its columns are {names}")
 
 
 def _string(value: Any) -> str | None:
@@ -509,9 +513,7 @@ class Deduplicator:
         if table is not None:
             if isinstance(table, pa.RecordBatchReader):
                 table = table.read_all()
-            for column in [text] + ([id] if id else []):
-                if column not in table.schema.names:
-                    raise ValueError(f"no column {column!r} in the table; its columns are {table.schema.names}")
+            _check_columns(table.schema.names, [text] + ([id] if id else []))
             texts = [t or "" for t in table.column(text).to_pylist()]
             return texts, _strings(table.column(id).to_pylist()) if id else None
         texts: list[str] = []

@@ -8,11 +8,19 @@ use std::sync::{Arc, Mutex, OnceLock};
 use neardup::sketch::lsh::{band_keys, lsh_params, LshParams};
 use neardup::sketch::minhash::{estimate_jaccard, MinHasher};
 use neardup::sketch::Thresholds;
+use neardup::Config;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-/// Most MinHash values a sketch may have (the command line's `--num-perm` bound).
-const MAX_PERM: usize = 4096;
+/// The library's own check of `num_perm` and a Jaccard `threshold` (the messages name them as
+/// keywords): no second copy of the bounds.
+fn check(num_perm: usize, threshold: f64) -> PyResult<()> {
+    let mut cfg = Config::new(".");
+    cfg.near.num_perm = num_perm;
+    cfg.near.threshold = threshold;
+    cfg.validate()
+        .map_err(|e| PyValueError::new_err(crate::options::python_message(&e.to_string())))
+}
 
 /// The hashers built so far, by (num_perm, seed).
 type Hashers = Mutex<HashMap<(usize, u64), Arc<MinHasher>>>;
@@ -42,11 +50,7 @@ impl Sketch {
     /// An empty sketch of `num_perm` values with `seed`.
     #[new]
     fn new(num_perm: usize, seed: u64) -> PyResult<Sketch> {
-        if !(1..=MAX_PERM).contains(&num_perm) {
-            return Err(PyValueError::new_err(format!(
-                "num_perm must be between 1 and {MAX_PERM}, got {num_perm}"
-            )));
-        }
+        check(num_perm, Config::new(".").near.threshold)?;
         let hasher = hasher(num_perm, seed);
         Ok(Sketch {
             raw: hasher.empty_sketch(),
@@ -128,16 +132,7 @@ impl Sketch {
 /// chooses them (catching a pair at the threshold at least 98% of the time).
 #[pyfunction]
 pub fn lsh_bands(threshold: f64, num_perm: usize) -> PyResult<(usize, usize)> {
-    if !(threshold > 0.0 && threshold <= 1.0) {
-        return Err(PyValueError::new_err(format!(
-            "threshold must be in (0, 1], got {threshold}"
-        )));
-    }
-    if !(1..=MAX_PERM).contains(&num_perm) {
-        return Err(PyValueError::new_err(format!(
-            "num_perm must be between 1 and {MAX_PERM}, got {num_perm}"
-        )));
-    }
+    check(num_perm, threshold)?;
     let thresholds = Thresholds {
         jaccard: threshold,
         containment: None,

@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::Output;
 
+use crate::support::skipped_entries as skipped;
 use crate::support::{annotations, gzip, neardup, parse_report, stderr, stdout, write_tree};
 use neardup::Report;
 
@@ -51,14 +52,6 @@ fn scan(dir: &Path, input: &str, extra: &[&str]) -> Report {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.join("r.json")).expect("report");
     serde_json::from_str(&text).expect("report parses")
-}
-
-fn skipped(report: &Report) -> Vec<(String, String)> {
-    report
-        .skipped
-        .iter()
-        .map(|s| (s.path.clone(), s.reason.to_string()))
-        .collect()
 }
 
 /// F01: a chunk size near `usize::MAX` is a broken chunk, in scan, explain and --clean.

@@ -326,11 +326,7 @@ fn a_malformed_json_line_is_named_by_its_line_and_column_in_the_record() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let report: neardup::Report = serde_json::from_slice(&out.stdout).expect("report");
-    let skipped: Vec<(String, String)> = report
-        .skipped
-        .iter()
-        .map(|s| (s.path.clone(), s.reason.to_string()))
-        .collect();
+    let skipped = crate::support::skipped_entries(&report);
     // the path names the line; the reason the column inside that one-line record, never
     // serde's "line 1" (or "line 2" for the line end of a record cut off inside a string)
     assert_eq!(

@@ -396,11 +396,7 @@ fn a_parquet_footer_stating_other_types_than_the_formats_is_skipped_under_ulimit
     );
     let report = crate::support::read_report(&dir.path().join("r.json"));
     assert_eq!(report.summary.documents, 1);
-    let skipped: Vec<(String, String)> = report
-        .skipped
-        .iter()
-        .map(|s| (s.path.clone(), s.reason.to_string()))
-        .collect();
+    let skipped = crate::support::skipped_entries(&report);
     assert_eq!(
         skipped,
         vec![(

@@ -98,6 +98,15 @@ pub fn parse_report(text: &str) -> neardup::Report {
     serde_json::from_str(text).expect("a report parses")
 }
 
+/// The report's skipped entries as (path, reason as the report words it).
+pub fn skipped_entries(report: &neardup::Report) -> Vec<(String, String)> {
+    report
+        .skipped
+        .iter()
+        .map(|s| (s.path.clone(), s.reason.to_string()))
+        .collect()
+}
+
 /// The report written at `path`, parsed.
 pub fn read_report(path: &Path) -> neardup::Report {
     parse_report(&std::fs::read_to_string(path).expect("the report is written"))

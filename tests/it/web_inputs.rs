@@ -563,11 +563,7 @@ fn a_warc_cut_off_after_its_last_record_names_no_record_that_is_not_there() {
     let out = tempfile::tempdir().expect("tempdir");
     let (raw, ann, _) = scan_to(corpus.path(), out.path(), &[]);
     let report = parse_report(&raw);
-    let skipped: Vec<(String, String)> = report
-        .skipped
-        .iter()
-        .map(|s| (s.path.clone(), s.reason.to_string()))
-        .collect();
+    let skipped = crate::support::skipped_entries(&report);
     assert_eq!(skipped.len(), 3, "one entry per cut archive: {skipped:?}");
     let entry = |path: &str| {
         skipped
