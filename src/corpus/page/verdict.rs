@@ -6,7 +6,8 @@
 //! and its parent in full and its grandparent in half; the best-scored block (or, scoring half as
 //! much, the block under the line that repeats the page title: a story follows its headline) and
 //! those of its siblings that hold a good share of prose are the article, widened to the blocks of
-//! its paragraphs' shape (a story in columns or cards, a reference page's method docs). Between its
+//! its paragraphs' shape (a story in columns or cards, a reference page's method docs) and to
+//! the paragraphs of a run of boxes of the kind that holds it (a how-to's steps). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
 //! article's too (signatures, lists of ingredients or specs, short items; and the lines of an
 //! anchored item, a block that links to its own `id`, however linked), and so is a heading
@@ -172,8 +173,73 @@ fn article_nodes(
             in_article[n] = true;
         }
     }
+    join_repeated_boxes(lines, nodes, best, &mut in_article);
     extend_by_shape(lines, nodes, best, &mut in_article);
     in_article
+}
+
+/// Levels above the article's block a box of a repeated kind may stand.
+const BOX_DEPTH: usize = 4;
+
+/// Boxes of one kind, the article's among them, that make a run of steps or answers.
+const BOXES_IN_A_RUN: usize = 3;
+
+/// An article split into boxes of one kind, one step or answer each (a how-to's steps, the
+/// text boxes of a grid): the best-scored block is the first box's text only, and the others
+/// differ from it by a class. Climbing from the block through the ancestors that hold no
+/// prose but its own (up to [`BOX_DEPTH`] levels), the siblings of the same tag and class as
+/// a classed ancestor that are mostly prose (half their words), and are given no other role,
+/// hold paragraphs of the article when there are [`BOXES_IN_A_RUN`] of them in all.
+fn join_repeated_boxes(lines: &[PageLine], nodes: &[Node], best: usize, in_article: &mut [bool]) {
+    // words of prose and of all lines under each block
+    let (mut prose_in, mut words_in) = (vec![0u32; nodes.len()], vec![0u32; nodes.len()]);
+    for l in lines.iter().filter(|l| l.flags & role::TITLE == 0) {
+        for m in ancestors(l.node as usize, nodes) {
+            words_in[m] += l.words;
+            if is_prose(l) {
+                prose_in[m] += l.words;
+            }
+        }
+    }
+    let own = prose_in[best];
+    let not_article = NOT_ARTICLE | role::FIGURE;
+    let context = nodes[best].flags;
+    let (prose_in, words_in) = (&prose_in, &words_in);
+    let boxes: Vec<usize> = ancestors(best, nodes)
+        .take(BOX_DEPTH + 1)
+        .take_while(|&a| prose_in[a] == own)
+        .filter(|&a| nodes[a].classed && nodes[a].parent as usize != a)
+        .flat_map(|a| {
+            let (parent, shape) = (nodes[a].parent, nodes[a].shape);
+            let others: Vec<usize> = (0..nodes.len())
+                .filter(|&n| {
+                    let node = &nodes[n];
+                    n != a
+                        && node.parent == parent
+                        && node.shape == shape
+                        && prose_in[n] > 0
+                        && prose_in[n] * 2 >= words_in[n]
+                        && node.flags & not_article & !context == 0
+                })
+                .collect();
+            // a run of boxes, not a page's header row and body row of one grid class
+            if others.len() + 1 >= BOXES_IN_A_RUN {
+                others
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    // their paragraphs, not the boxes: a box's other lines are the article's only between
+    // its first and last paragraphs (a newsletter line closing the last box is not)
+    for l in lines
+        .iter()
+        .filter(|l| is_prose(l) && role_reason(l.flags, context).is_none())
+    {
+        if ancestors(l.node as usize, nodes).any(|m| boxes.contains(&m)) {
+            in_article[l.node as usize] = true;
+        }
+    }
 }
 
 /// Lines after the page's headline its article's first paragraph may stand at (a byline, a

@@ -357,3 +357,47 @@ fn headings_after_the_story_go_with_what_they_head() {
         assert!(!texts[1].contains(gone), "{gone} in {}", texts[1]);
     }
 }
+
+#[test]
+fn an_article_in_boxes_of_one_kind_is_one_article() {
+    // a how-to whose steps are boxes of one kind, the first box classed as the lead, in
+    // German: the best-scored block is the first box alone
+    let step = |n: u32, text: &str| {
+        format!(
+            "<div class='mod step'><div class=stepContent><div class=content>\
+             <span class=head>Schritt {n}</span><p>{text}</p></div></div>\
+             <figure class=stepThumb><img src=s{n}.jpg></figure><figcaption class=caption>Foto: Archiv</figcaption></div>"
+        )
+    };
+    let how_to = page(
+        "de",
+        "Ein Terrarium bauen",
+        &format!(
+            "<article><h1>Ein Terrarium bauen</h1>\
+             <div class='mod step'><div class='stepContent mod'><div class='content lead'>\
+             <p>Ein Terrarium unter einer Glasglocke ist schön anzusehen und bewahrt ein Stück Natur in der Wohnung. \
+             Es braucht wenig Pflege, weil es seine Feuchtigkeit selbst hält und ein gleichmäßig warmes Klima bietet.</p></div></div></div>\
+             <div class='mod related'><h3>Andere lesen gerade</h3><ul><li><a href=/x>Kakteen richtig gießen</a><li><a href=/y>Moos im Garten</a></ul></div>\
+             <div class='mod step'><div class=stepContent><div class=content><span class=head>Was Sie brauchen</span>\
+             <ul class=markdown><li>Glasglocke</li><li>Steckschaum</li><li>Moos</li><li>Pinzette</li></ul></div></div></div>\
+             {}{}{}</article>",
+            step(1, "Messen Sie den Umfang der Glocke und schneiden Sie den Steckschaum etwas kleiner zu, dann legen Sie ihn ins Wasser."),
+            step(2, "Setzen Sie die Pflanze in das Loch im Schaum und drücken Sie die Erde rund um die Wurzeln vorsichtig fest."),
+            step(3, "Bedecken Sie den Schaum mit Moos, stellen Sie die Glocke darüber und ordnen Sie das Moos mit der Pinzette neu."),
+        ),
+    );
+    let texts = cleaned(&[("terrarium.de", how_to)]);
+    for wanted in [
+        "Ein Terrarium unter einer Glasglocke",
+        "Steckschaum\n",
+        "Schritt 1",
+        "Messen Sie den Umfang",
+        "Setzen Sie die Pflanze",
+        "Bedecken Sie den Schaum",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Kakteen richtig", "Foto: Archiv"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
