@@ -279,8 +279,21 @@ fn block_under_headline(
     if related || score[block] < UNDER_HEADLINE * score[best] {
         return best;
     }
+    // a block of one short paragraph is a teaser or standfirst above the story (kept as its
+    // lead), not the story
+    let mut paragraphs = lines
+        .iter()
+        .filter(|l| is_prose(l) && is_ancestor(block, l.node as usize, nodes));
+    if let (Some(only), None) = (paragraphs.next(), paragraphs.next()) {
+        if only.words < LEAD_WORDS {
+            return best;
+        }
+    }
     block
 }
+
+/// Words under which a block's only paragraph is a teaser or standfirst rather than a story.
+const LEAD_WORDS: u32 = 50;
 
 /// The page's headline as its `<title>` names it: the first line that is no link, no
 /// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in five, two

@@ -401,3 +401,60 @@ fn an_article_in_boxes_of_one_kind_is_one_article() {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
+
+#[test]
+fn a_teaser_above_a_faq_leads_it_and_the_answers_stay() {
+    // a one-paragraph teaser in a blockquote right under the headline, then questions as
+    // headings between answer blocks (each answer's block scores less than the teaser's)
+    let faq = |lang: &str, title: &str, teaser: &str, pairs: &[(&str, &str)]| {
+        let items: String = pairs
+            .iter()
+            .map(|(q, a)| format!("<h3 class=faq-q>{q}</h3><div class=faq-a><p>{a}</p></div>"))
+            .collect();
+        page(
+            lang,
+            title,
+            &format!(
+                "<main><h1>{title}</h1><blockquote class=teaser><p>{teaser}</p></blockquote>\
+                 <div class=faq>{items}</div></main>"
+            ),
+        )
+    };
+    let es = faq(
+        "es",
+        "Preguntas frecuentes sobre el abono de transporte",
+        "El nuevo abono único permite viajar en metro, autobús y tren de cercanías con una sola tarjeta desde el mes de enero.",
+        &[
+            ("¿Quién puede solicitar el abono?", "Cualquier persona empadronada en la región puede solicitarlo en las oficinas de atención al cliente o por internet."),
+            ("¿Cuánto cuesta?", "El precio mensual es de cuarenta euros, con descuentos para jóvenes, mayores de sesenta y cinco años y familias numerosas."),
+            ("¿Dónde se recarga?", "En las máquinas de todas las estaciones, en los estancos autorizados y en la aplicación oficial del consorcio de transportes."),
+        ],
+    );
+    let sv = faq(
+        "sv",
+        "Vanliga frågor om det nya bibliotekskortet",
+        "Från och med mars fungerar samma bibliotekskort på alla stadens bibliotek och i den nya appen för e-böcker.",
+        &[
+            ("Vem kan få ett kort?", "Alla som bor eller arbetar i kommunen kan få ett kort gratis genom att visa legitimation i lånedisken."),
+            ("Hur länge får jag låna?", "Böcker lånas i fyra veckor och kan lånas om två gånger om ingen annan har reserverat dem under tiden."),
+            ("Vad händer om jag tappar kortet?", "Spärra kortet direkt i appen eller ring biblioteket, så får du ett nytt kort för tjugo kronor i lånedisken."),
+        ],
+    );
+    let texts = cleaned(&[("abono.es", es), ("bibliotek.se", sv)]);
+    for wanted in [
+        "El nuevo abono único",
+        "¿Cuánto cuesta?",
+        "Cualquier persona empadronada",
+        "En las máquinas",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for wanted in [
+        "Från och med mars",
+        "Hur länge får jag låna?",
+        "Alla som bor",
+        "Spärra kortet",
+    ] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+}
