@@ -330,6 +330,28 @@ fn is_sentence(text: &str, l: &PageLine) -> bool {
     numbers * 4 < l.words as usize
 }
 
+/// Share of a paragraph's text in links up to which a sentence of it is still the story's.
+const LINKED_SENTENCE: f32 = 0.7;
+
+/// A paragraph (`<p>`, not a table cell) of a sentence's worth of words, not a line of dates
+/// (see [`is_sentence`]), with some of its text outside links: a story's sentence that links
+/// the people and places it names, not a list of links (whose lines are all link, or cells).
+fn is_linked_sentence(text: &str, l: &PageLine) -> bool {
+    if l.flags & role::PARAGRAPH == 0
+        || l.flags & role::CELL != 0
+        || l.words < 10
+        || l.link_density() >= LINKED_SENTENCE
+    {
+        return false;
+    }
+    let line = &text[l.start as usize..l.end as usize];
+    let numbers = line
+        .split_whitespace()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    numbers * 4 < l.words as usize
+}
+
 /// The shape of a line's block: the tag and class of its element and of the block that holds
 /// it when that block has a class (a reference page's `div.docblock`, at any depth: the top
 /// description and each method's), else of its element, its parent and its grandparent;
@@ -611,8 +633,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             {
                 return None;
             }
-            // an item's signature and permalink lines are its own, however linked
-            let link_list = l.link_density() >= 0.5 && !in_anchored_item(l, nodes);
+            // an item's signature and permalink lines are its own, however linked; a sentence
+            // of the story that links a few names is no link list
+            let link_list = l.link_density() >= 0.5
+                && !in_anchored_item(l, nodes)
+                && !is_linked_sentence(text, l);
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
                     // captions and comments are prose that is no part of the article

@@ -458,3 +458,29 @@ fn a_teaser_above_a_faq_leads_it_and_the_answers_stay() {
         assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
     }
 }
+
+#[test]
+fn a_sentence_that_links_the_names_it_names_stays() {
+    // half of the words of a story's sentence are links to the people and places it names,
+    // in Czech; a line of related links after it goes
+    let linked = page(
+        "cs",
+        "Nová linka metra",
+        "<article><h1>Nová linka metra</h1>\
+         <p>Praha zahájila stavbu nové linky metra, která má spojit sídliště na severu s centrem města do deseti let.</p>\
+         <p>Stavbu podpořili <a href=/p1>primátor Bohuslav Svoboda</a>, <a href=/p2>ministr dopravy Martin Kupka</a> \
+         i <a href=/p3>Dopravní podnik hlavního města Prahy</a> na tiskové konferenci.</p>\
+         <p>První úsek mezi Pankrácí a Olbrachtovou má být hotový za čtyři roky, pokud nebudou problémy s podložím.</p>\
+         <p><a href=/r1>Tramvaj na Václavském náměstí</a> <a href=/r2>Nové autobusy na letišti</a></p>\
+         <p>Cestující se mohou těšit na plně automatické soupravy bez řidiče, které budou jezdit každé dvě minuty.</p></article>",
+    );
+    let texts = cleaned(&[("metro.cz", linked)]);
+    for wanted in [
+        "Stavbu podpořili primátor",
+        "První úsek",
+        "plně automatické",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Tramvaj na"), "{}", texts[0]);
+}
