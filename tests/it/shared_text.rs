@@ -389,14 +389,15 @@ fn a_removed_caption_leaves_the_paragraph_break() {
 }
 
 /// A reference site prints the docs of `eq` and `ne` on every iterator page: two paragraphs a
-/// word apart ("equal" / "unequal"), each word for word on many pages. They are two texts of
-/// the site, not one scraped twice, so neither is a repeat; a caption scraped twice on one
-/// page, edited and credited, still is.
+/// word apart ("equal" / "unequal"), each word for word on many pages, and the same panic note
+/// under two methods of every page. They are texts of the site, not one scraped twice, so
+/// none is a repeat; a caption scraped twice on one page, word for word or edited and
+/// credited, still is.
 #[test]
 fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("site");
-    let docs = "fn eq(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are equal to those of another one.\n\nfn ne(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are unequal to those of another one.\n";
+    let docs = "fn eq(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are equal to those of another one.\n\nfn ne(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are unequal to those of another one.\n\nfn get_u8(&mut self) -> u8\n\nThis function panics if there is not enough remaining data in self.\n\nfn get_i8(&mut self) -> i8\n\nThis function panics if there is not enough remaining data in self.\n";
     let mut files: Vec<(String, String)> = Vec::new();
     for i in 0..15 {
         files.push((
@@ -415,6 +416,10 @@ fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
         "site/news.txt".to_string(),
         format!("Title of the page\n\n{caption}\n\nBody text of the article goes here.\n\n{edited} (AFP Photo / Ahmad al-Rubaye)\n"),
     ));
+    files.push((
+        "site/other-news.txt".to_string(),
+        format!("Another page\n\n{caption}\n\nOther body text of another article.\n\n{caption}\n"),
+    ));
     let refs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_bytes()))
@@ -430,4 +435,5 @@ fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
         );
     }
     assert_eq!(span_lines(&anns, "news.txt", "repeated"), vec![7]);
+    assert_eq!(span_lines(&anns, "other-news.txt", "repeated"), vec![7]);
 }
