@@ -46,15 +46,16 @@ pub(crate) struct RepeatRecord {
 }
 
 impl RepeatRecord {
-    /// Whether it counts at the scan's `--repeat-similarity`, in a document of `site`. A near
-    /// copy (not identical) counts only when the site does not print both blocks word for word
-    /// on more than `--frequent-docs` pages: a caption scraped twice, edited and credited, is
-    /// on one page, but the docs of `eq` and `ne` ("are equal to" / "are unequal to"), which a
-    /// reference site prints on every page of an iterator, are two texts of the site's own.
+    /// Whether it counts at the scan's `--repeat-similarity`, in a document of `site`. A copy
+    /// counts only when the site does not print both blocks word for word on more than
+    /// `--frequent-docs` pages: a caption scraped twice, edited and credited, is on one page,
+    /// but the docs of `eq` and `ne` ("are equal to" / "are unequal to"), or the "Panics if
+    /// there is not enough remaining data" of every reading method, which a reference site
+    /// prints on every page of an iterator or a buffer, are the site's own recurring text
+    /// (whether it stays is the template stage's to say, not a scraped duplicate's).
     pub fn counts(&self, cfg: &Config, chrome: &Chrome, site: u32) -> bool {
         self.similarity >= cfg.blocks.repeat_similarity
-            && (self.similarity >= 1.0
-                || !(chrome.is_frequent(site, self.key) && chrome.is_frequent(site, self.of_key)))
+            && !(chrome.is_frequent(site, self.key) && chrome.is_frequent(site, self.of_key))
     }
 }
 
