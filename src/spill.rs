@@ -251,6 +251,25 @@ impl Spill {
             codec::decode(bytes)
         })
     }
+
+    /// Reads only the unit keys of one document's record (they lead it): most of a record is
+    /// never read.
+    pub fn read_unit_keys(&self, record: Record) -> io::Result<Vec<u64>> {
+        // Keys of a typical page fit the first read; a document of many units needs a second.
+        const FIRST_READ: usize = 2048;
+        SCRATCH.with_borrow_mut(|bytes| {
+            let len = record.len as usize;
+            bytes.resize(len.min(FIRST_READ), 0);
+            read_exact_at(&self.file, bytes, record.offset)?;
+            let needed = codec::unit_keys_len(bytes).unwrap_or(len).min(len);
+            if needed > bytes.len() {
+                let have = bytes.len();
+                bytes.resize(needed, 0);
+                read_exact_at(&self.file, &mut bytes[have..], record.offset + have as u64)?;
+            }
+            codec::decode_unit_keys(bytes)
+        })
+    }
 }
 
 fn lock_error() -> io::Error {
@@ -495,10 +514,15 @@ mod tests {
     #[test]
     fn records_come_back_by_offset() {
         let spill = Spill::create().expect("temporary file");
+        // The last has more unit keys than the first read of `read_unit_keys` holds.
+        let long: String = (0..400)
+            .map(|i| format!("line number {i} of many\n\n"))
+            .collect();
         let texts = [
             "First line\n\nSecond para here",
             "Only one line of text",
             "",
+            &long,
         ];
         let mut written = Vec::new();
         for t in texts {
@@ -511,13 +535,17 @@ mod tests {
         spill.finish_writing().expect("flush");
         for (record, parts) in written.iter().rev() {
             assert_eq!(&spill.read(*record).expect("read"), parts);
+            let keys: Vec<u64> = parts.units.iter().map(|u| u.key).collect();
+            assert_eq!(spill.read_unit_keys(*record).expect("keys"), keys);
         }
+        assert!(written[3].1.units.len() * 8 > 2048);
         // a record past the end is an error, never a silent empty document
         let beyond = Record {
             offset: spill.len() + 1_000_000,
             len: 16,
         };
         assert!(spill.read(beyond).is_err());
+        assert!(spill.read_unit_keys(beyond).is_err());
         let (_, first) = &written[0];
         assert_eq!(first.line_norm(&first.lines[1]), "second para here");
         assert_eq!(first.line_words(&first.lines[1]).len(), 3);

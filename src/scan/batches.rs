@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::context::Stopwatch;
 use super::pass1::{prepare_document, Counter, ReadDocument};
-use super::{conclude, settle_and_report, sign, ScanError, ScanOutput};
+use super::{conclude, recount, settle_and_report, sign, ScanError, ScanOutput};
 use crate::config::Config;
 use crate::corpus::{Compression, Document, FieldsSeen, Format, InputFile};
 use crate::spill::SpillState;
@@ -123,18 +123,13 @@ impl Scanner {
             pool,
             threads,
             mut spill,
-            mut counter,
+            counter,
             sources,
             mut clock,
             ..
         } = self;
         pool.install(|| {
-            for record in counter.take_records() {
-                spill.add_record(record);
-            }
-            let pass1 = counter.finish(&cfg);
-            clock.lap("read, segment, count units, spill");
-            spill.finish_writing();
+            let pass1 = recount::finish_pass1(&cfg, &sources, counter, &mut spill, &mut clock);
             let mut snap = sign::sign_corpus(&cfg, &sources, pass1, &mut clock, &spill);
             let mut out = settle_and_report(&cfg, &sources, &mut snap, &spill, clock, threads);
             out.files = sources;

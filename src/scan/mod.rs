@@ -1,7 +1,7 @@
 //! The scan pipeline, pass by pass (see ARCHITECTURE.md):
 //!
-//! walk → [`pass1`]: read + segment + count units, spill each document's parts → template
-//! candidates → [`sign`]: sign content from the spill, record watched units → [`rounds`]: LSH →
+//! walk → [`pass1`]: read + segment + count units, spill each document's parts → [`recount`]:
+//! the template candidates counted exactly → [`sign`]: sign content from the spill, record watched units → [`rounds`]: LSH →
 //! verify → cluster → templates counted by cluster → re-sign documents whose content changed →
 //! cluster again → [`output`]: report + annotations.
 //!
@@ -14,6 +14,7 @@ mod batches;
 mod context;
 mod output;
 mod pass1;
+mod recount;
 mod rounds;
 mod sign;
 mod state;
@@ -191,8 +192,9 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
     let fingerprint = parts.as_ref().map_or(0, crate::cache::digest);
     let mut spill = SpillState::new(cfg, crate::spill::room_needed(&files, cfg.input.max_bytes));
     let mut read = |clock: &mut Stopwatch| {
-        let snap = pass1::read_corpus(cfg, &files, tree.skipped.clone(), clock, &mut spill);
-        sign::sign_corpus(cfg, &files, snap, clock, &spill)
+        let counter = pass1::read_corpus(cfg, &files, tree.skipped.clone(), &spill);
+        let pass1 = recount::finish_pass1(cfg, &files, counter, &mut spill, clock);
+        sign::sign_corpus(cfg, &files, pass1, clock, &spill)
     };
     let (mut snap, cache_status) = load_or_read(
         cfg,

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::context::{map_documents, text_hash, DocMeta, Stopwatch};
+use super::context::{map_documents, text_hash, DocMeta};
 use crate::config::{Config, ShingleKind};
 use crate::corpus::{Boilerplate, BoilerplateReason, Document, FieldsSeen, InputFile, Skipped};
 use crate::detect::per_doc::PerDoc;
@@ -46,15 +46,16 @@ pub(crate) struct RepeatRecord {
 }
 
 impl RepeatRecord {
-    /// Whether it counts at the scan's `--repeat-similarity`, in a document of `site`. A near
-    /// copy (not identical) counts only when the site does not print both blocks word for word
-    /// on more than `--frequent-docs` pages: a caption scraped twice, edited and credited, is
-    /// on one page, but the docs of `eq` and `ne` ("are equal to" / "are unequal to"), which a
-    /// reference site prints on every page of an iterator, are two texts of the site's own.
+    /// Whether it counts at the scan's `--repeat-similarity`, in a document of `site`. A copy
+    /// counts only when the site does not print both blocks word for word on more than
+    /// `--frequent-docs` pages: a caption scraped twice, edited and credited, is on one page,
+    /// but the docs of `eq` and `ne` ("are equal to" / "are unequal to"), or the "Panics if
+    /// there is not enough remaining data" of every reading method, which a reference site
+    /// prints on every page of an iterator or a buffer, are the site's own recurring text
+    /// (whether it stays is the template stage's to say, not a scraped duplicate's).
     pub fn counts(&self, cfg: &Config, chrome: &Chrome, site: u32) -> bool {
         self.similarity >= cfg.blocks.repeat_similarity
-            && (self.similarity >= 1.0
-                || !(chrome.is_frequent(site, self.key) && chrome.is_frequent(site, self.of_key)))
+            && !(chrome.is_frequent(site, self.key) && chrome.is_frequent(site, self.of_key))
     }
 }
 
@@ -130,16 +131,15 @@ pub(super) fn prepare_document(
     }
 }
 
-/// Pass 1 over the whole corpus. Files go in chunks, so that only the unit keys of one chunk
-/// wait for counting, which runs in file order (deterministic) on one thread while the next
-/// chunk is read on the others.
+/// Pass 1 over the whole corpus, up to its counts (see [`super::recount`] for the rest).
+/// Files go in chunks, so that only the unit keys of one chunk wait for counting, which runs
+/// in file order (deterministic) on one thread while the next chunk is read on the others.
 pub(super) fn read_corpus(
     cfg: &Config,
     files: &[InputFile],
     skipped: Vec<Skipped>,
-    clock: &mut Stopwatch,
-    spill: &mut SpillState,
-) -> Pass1 {
+    spill: &SpillState,
+) -> Counter {
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let progress = cfg
         .progress
@@ -163,7 +163,7 @@ pub(super) fn read_corpus(
             })
             .collect()
     };
-    // About one unit per 40 bytes of text.
+    // About one unit per 40 bytes of text (the filter grows if there are more).
     let mut counter = Counter::new(skipped, total_bytes / 40, files.len());
     let mut pending: Option<Vec<ReadFile>> = None;
     for chunk in files.chunks(PASS1_CHUNK) {
@@ -182,13 +182,7 @@ pub(super) fn read_corpus(
         counter.count(r);
     }
     progress.finish();
-    for record in counter.take_records() {
-        spill.add_record(record);
-    }
-    let pass1 = counter.finish(cfg);
-    clock.lap("read, segment, count units, spill");
-    spill.finish_writing();
-    pass1
+    counter
 }
 
 /// The in-order half of pass 1 (the counting kernel): unit counts per site, sites, unique
@@ -290,6 +284,8 @@ impl Counter {
         next
     }
 
+    /// Pass 1's result, its watch list from the counts as they are (a superset of the exact
+    /// one: see [`super::recount`]).
     pub fn finish(mut self, cfg: &Config) -> Pass1 {
         self.first_doc.push(self.metas.len() as u32);
         Pass1 {

@@ -33,6 +33,33 @@ pub(super) fn encode(parts: &DocParts, out: &mut Vec<u8>) {
             + parts.text.len(),
     );
     let mut w = Writer { out };
+    // The unit keys come first, in one run: counting them exactly reads no more.
+    w.len(parts.units.len());
+    for u in &parts.units {
+        w.fixed64(u.key);
+    }
+    let mut prev_end = 0u32;
+    for u in &parts.units {
+        let (start, end) = (u.lines.start as u32, u.lines.end as u32);
+        w.delta(prev_end, start);
+        w.delta(start, end);
+        w.delta(start, u.block as u32);
+        w.uint(u.words as u64);
+        let c = &u.context;
+        w.fixed32(c.prev);
+        w.fixed32(c.next);
+        w.delta(start, c.from_top as u32);
+        w.uint(c.from_bottom as u64);
+        let region = match u.region {
+            Region::Header => 0,
+            Region::Body => 1,
+            Region::Footer => 2,
+        };
+        w.out.push(
+            region | (u.at_top as u8) << 2 | (c.in_table as u8) << 3 | (c.figures as u8) << 4,
+        );
+        prev_end = end;
+    }
     w.len(parts.lines.len());
     let mut prev = LinePart::default();
     for l in &parts.lines {
@@ -53,30 +80,6 @@ pub(super) fn encode(parts: &DocParts, out: &mut Vec<u8>) {
         w.delta(prev.bytes.1, b.bytes.0);
         w.delta(b.bytes.0, b.bytes.1);
         prev = *b;
-    }
-    w.len(parts.units.len());
-    let mut prev_end = 0u32;
-    for u in &parts.units {
-        w.fixed64(u.key);
-        let (start, end) = (u.lines.start as u32, u.lines.end as u32);
-        w.delta(prev_end, start);
-        w.delta(start, end);
-        w.delta(start, u.block as u32);
-        w.uint(u.words as u64);
-        let c = &u.context;
-        w.fixed32(c.prev);
-        w.fixed32(c.next);
-        w.delta(start, c.from_top as u32);
-        w.uint(c.from_bottom as u64);
-        let region = match u.region {
-            Region::Header => 0,
-            Region::Body => 1,
-            Region::Footer => 2,
-        };
-        w.out.push(
-            region | (u.at_top as u8) << 2 | (c.in_table as u8) << 3 | (c.figures as u8) << 4,
-        );
-        prev_end = end;
     }
     w.len(parts.words.len());
     if cfg!(target_endian = "little") {
@@ -104,8 +107,47 @@ pub(super) fn encode(parts: &DocParts, out: &mut Vec<u8>) {
 /// Reads a record written by [`encode`]; a damaged one is an error, never a panic.
 pub(super) fn decode(bytes: &[u8]) -> io::Result<DocParts> {
     let mut r = Reader { bytes, at: 0 };
+    // A key is 8 bytes and each unit's other fields at least 11 more.
+    let keys = unit_keys(&mut r, 19)?;
+    let mut units = Vec::with_capacity(keys.len());
+    let mut prev_end = 0u32;
+    for key in keys {
+        let start = r.delta(prev_end)?;
+        let end = r.delta(start)?;
+        let block = r.delta(start)? as usize;
+        let words = r.u32()?;
+        let prev_hash = r.fixed32()?;
+        let next_hash = r.fixed32()?;
+        let from_top = to_u16(r.delta(start)?)?;
+        let from_bottom = to_u16(r.u32()?)?;
+        let flags = r.byte()?;
+        let region = match flags & 3 {
+            0 => Region::Header,
+            1 => Region::Body,
+            2 => Region::Footer,
+            _ => return Err(damaged()),
+        };
+        units.push(Unit {
+            key,
+            lines: start as usize..end as usize,
+            block,
+            words,
+            region,
+            at_top: flags & 4 != 0,
+            context: Context {
+                prev: prev_hash,
+                next: next_hash,
+                from_top,
+                from_bottom,
+                in_table: flags & 8 != 0,
+                figures: flags & 16 != 0,
+            },
+        });
+        prev_end = end;
+    }
     let mut parts = DocParts {
         lines: Vec::with_capacity(r.len(7)?),
+        units,
         ..DocParts::default()
     };
     let mut prev = LinePart::default();
@@ -139,43 +181,6 @@ pub(super) fn decode(bytes: &[u8]) -> io::Result<DocParts> {
         };
         parts.blocks.push(prev);
     }
-    parts.units = Vec::with_capacity(r.len(19)?);
-    let mut prev_end = 0u32;
-    for _ in 0..parts.units.capacity() {
-        let key = r.fixed64()?;
-        let start = r.delta(prev_end)?;
-        let end = r.delta(start)?;
-        let block = r.delta(start)? as usize;
-        let words = r.u32()?;
-        let prev_hash = r.fixed32()?;
-        let next_hash = r.fixed32()?;
-        let from_top = to_u16(r.delta(start)?)?;
-        let from_bottom = to_u16(r.u32()?)?;
-        let flags = r.byte()?;
-        let region = match flags & 3 {
-            0 => Region::Header,
-            1 => Region::Body,
-            2 => Region::Footer,
-            _ => return Err(damaged()),
-        };
-        parts.units.push(Unit {
-            key,
-            lines: start as usize..end as usize,
-            block,
-            words,
-            region,
-            at_top: flags & 4 != 0,
-            context: Context {
-                prev: prev_hash,
-                next: next_hash,
-                from_top,
-                from_bottom,
-                in_table: flags & 8 != 0,
-                figures: flags & 16 != 0,
-            },
-        });
-        prev_end = end;
-    }
     let words = r.len(4)?;
     parts.words = words_of(r.take(words * 4)?);
     parts.norm = r.string()?;
@@ -190,6 +195,29 @@ pub(super) fn decode(bytes: &[u8]) -> io::Result<DocParts> {
         return Err(damaged());
     }
     Ok(parts)
+}
+
+/// The unit keys of a record, which lead it: all that counting units needs.
+pub(super) fn decode_unit_keys(bytes: &[u8]) -> io::Result<Vec<u64>> {
+    unit_keys(&mut Reader { bytes, at: 0 }, 8)
+}
+
+/// Bytes from a record's start to the end of its unit keys, when its first bytes tell
+/// (`None` when they are too few to hold the count).
+pub(super) fn unit_keys_len(first_bytes: &[u8]) -> Option<usize> {
+    let mut r = Reader {
+        bytes: first_bytes,
+        at: 0,
+    };
+    let n = usize::try_from(r.uint().ok()?).ok()?;
+    n.checked_mul(8)?.checked_add(r.at)
+}
+
+/// The run of unit keys at the reader's place, each unit taking at least `min_bytes` of what
+/// is left (a damaged count cannot ask for more memory than the record's bytes).
+fn unit_keys(r: &mut Reader, min_bytes: usize) -> io::Result<Vec<u64>> {
+    let n = r.len(min_bytes)?;
+    (0..n).map(|_| r.fixed64()).collect()
 }
 
 /// The words of a record from their little-endian bytes (one copy on a little-endian machine).
@@ -367,6 +395,12 @@ mod tests {
         let mut bytes = Vec::new();
         encode(parts, &mut bytes);
         assert_eq!(&decode(&bytes).expect("decodes"), parts);
+        // The keys alone, from the record or from just its leading bytes.
+        let keys: Vec<u64> = parts.units.iter().map(|u| u.key).collect();
+        assert_eq!(decode_unit_keys(&bytes).expect("keys decode"), keys);
+        let lead = unit_keys_len(&bytes).expect("the count is in the record");
+        assert_eq!(decode_unit_keys(&bytes[..lead]).expect("keys decode"), keys);
+        assert!(keys.is_empty() || decode_unit_keys(&bytes[..lead - 1]).is_err());
         // every cut and every flipped byte is an error or another record, never a panic
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");

@@ -180,6 +180,114 @@ fn frequent_text_in_the_article_is_kept_once() {
     assert_eq!(shared(&report, "frequent_content_kept_once"), 1);
 }
 
+/// Reference pages: twelve type pages end with the same blanket implementations, a "Source"
+/// link above each signature; twenty function pages carry the "Source" link too, so the link
+/// stands in too many places to be template. The link joins the implementations into one
+/// shared passage, kept once; cut at every link, each piece (a signature, one line of docs)
+/// was under a passage's length and went from every page as chrome. Content wherever it
+/// stands, it is no template block of the report.
+#[test]
+fn a_frequent_link_between_shared_docs_keeps_the_passage_whole() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let corpus = tmp.path().join("corpus");
+    let blanket = [
+        (
+            "impl&lt;T&gt; Borrow&lt;T&gt; for T",
+            "fn borrow(&amp;self) -&gt; &amp;T",
+            "Immutably borrows from an owned value. Read more",
+        ),
+        (
+            "impl&lt;T&gt; BorrowMut&lt;T&gt; for T",
+            "fn borrow_mut(&amp;mut self) -&gt; &amp;mut T",
+            "Mutably borrows from an owned value. Read more",
+        ),
+        (
+            "impl&lt;T&gt; From&lt;T&gt; for T",
+            "fn from(t: T) -&gt; T",
+            "Returns the argument unchanged.",
+        ),
+    ];
+    let mut files: Vec<(String, String)> = Vec::new();
+    for p in 0..16 {
+        let words = if p % 2 == 0 { LATIN } else { SPANISH };
+        let mut body = format!(
+            "<p>{}</p><p>{}</p>",
+            paragraph(p, 45, words),
+            paragraph(p + 50, 45, words)
+        );
+        for m in 0..p % 3 + 1 {
+            body += &format!(
+                "<p>Source</p><p><code>fn own_method_{p}_{m}(&amp;self)</code></p><p>{}</p>",
+                paragraph(p * 10 + m + 200, 20, words)
+            );
+        }
+        if p < 12 {
+            for (implementation, signature, docs) in blanket {
+                body += &format!(
+                    "<p>Source</p><p><code>{implementation}</code></p>\
+                     <p>Source</p><p><code>{signature}</code></p><p>{docs}</p>"
+                );
+            }
+        }
+        files.push((
+            format!("api/struct.Item{p:02}.html"),
+            page(&format!("Item{p}"), &body),
+        ));
+    }
+    for q in 0..20 {
+        let words = if q % 2 == 0 { LATIN } else { SPANISH };
+        let body = format!("<p>Source</p><p>{}</p>", paragraph(q + 500, 40, words));
+        files.push((
+            format!("api/fn.helper{q:02}.html"),
+            page(&format!("helper{q}"), &body),
+        ));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    write_tree(&corpus, &refs);
+    let out = tmp.path();
+    let report = scan_clean(&corpus, out, &[]);
+    // The report lists the chrome as template, not the docs kept as content.
+    let template_texts: Vec<&str> = report["template_blocks"]
+        .as_array()
+        .expect("template blocks")
+        .iter()
+        .filter_map(|b| b["text"].as_str())
+        .collect();
+    assert!(
+        template_texts
+            .iter()
+            .any(|t| t.contains("Built with a book tool")),
+        "{template_texts:?}"
+    );
+    assert!(
+        !template_texts
+            .iter()
+            .any(|t| t.contains("borrows from an owned value")),
+        "{template_texts:?}"
+    );
+    let texts: Vec<String> = (0..16)
+        .map(|p| cleaned(out, &format!("api/struct.Item{p:02}.txt")))
+        .collect();
+    for line in [
+        "fn borrow(&self) -> &T",
+        "Immutably borrows from an owned value. Read more",
+        "Returns the argument unchanged.",
+    ] {
+        let holding = texts.iter().filter(|t| t.contains(line)).count();
+        assert_eq!(holding, 1, "{line:?} kept once: {texts:#?}");
+    }
+    for (p, t) in texts.iter().enumerate() {
+        let words = if p % 2 == 0 { LATIN } else { SPANISH };
+        assert!(
+            t.contains(&paragraph(p * 10 + 200, 20, words)),
+            "page {p}: {t:?}"
+        );
+    }
+}
+
 /// Issue 23: two copies of one article that the scan does not join (`-t 0.95`, containment
 /// off). Every paragraph of the second is a later copy of a shared block; stripping them would
 /// leave its headline: it is kept whole, unless `--strip-reused always`. With `never`, no
@@ -301,14 +409,15 @@ fn a_removed_caption_leaves_the_paragraph_break() {
 }
 
 /// A reference site prints the docs of `eq` and `ne` on every iterator page: two paragraphs a
-/// word apart ("equal" / "unequal"), each word for word on many pages. They are two texts of
-/// the site, not one scraped twice, so neither is a repeat; a caption scraped twice on one
-/// page, edited and credited, still is.
+/// word apart ("equal" / "unequal"), each word for word on many pages, and the same panic note
+/// under two methods of every page. They are texts of the site, not one scraped twice, so
+/// none is a repeat; a caption scraped twice on one page, word for word or edited and
+/// credited, still is.
 #[test]
 fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("site");
-    let docs = "fn eq(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are equal to those of another one.\n\nfn ne(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are unequal to those of another one.\n";
+    let docs = "fn eq(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are equal to those of another one.\n\nfn ne(self, other: I) -> bool\n\nDetermines if the elements of this parallel iterator are unequal to those of another one.\n\nfn get_u8(&mut self) -> u8\n\nThis function panics if there is not enough remaining data in self.\n\nfn get_i8(&mut self) -> i8\n\nThis function panics if there is not enough remaining data in self.\n";
     let mut files: Vec<(String, String)> = Vec::new();
     for i in 0..15 {
         files.push((
@@ -327,6 +436,10 @@ fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
         "site/news.txt".to_string(),
         format!("Title of the page\n\n{caption}\n\nBody text of the article goes here.\n\n{edited} (AFP Photo / Ahmad al-Rubaye)\n"),
     ));
+    files.push((
+        "site/other-news.txt".to_string(),
+        format!("Another page\n\n{caption}\n\nOther body text of another article.\n\n{caption}\n"),
+    ));
     let refs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_bytes()))
@@ -342,4 +455,5 @@ fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
         );
     }
     assert_eq!(span_lines(&anns, "news.txt", "repeated"), vec![7]);
+    assert_eq!(span_lines(&anns, "other-news.txt", "repeated"), vec![7]);
 }

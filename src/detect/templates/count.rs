@@ -1,5 +1,8 @@
 //! Round one: documents holding each unit per site (a Bloom filter keeps units seen once out
-//! of the counters), and the watch list of candidates the signing reads.
+//! of the counters), then an exact count of the units that could be candidates
+//! ([`WatchRecount`]), which gives the watch list the signing reads.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
@@ -12,8 +15,10 @@ pub const CROSS_SITE_MAX_WORDS: u32 = 12;
 /// Most lines of a corpus occur once. A Bloom filter remembers the keys seen once, in about one
 /// byte per distinct unit, and only a key seen a second time gets an exact counter, so memory
 /// grows with the units that repeat (templates, copies), not with every line of the corpus. A
-/// false positive of the filter starts a counter one too high; round two counts exactly from
-/// the occurrences, so it only costs a little extra tracking.
+/// false positive of the filter starts a counter one too high, so these counts are exact or
+/// one over: their watch list is a superset of the true one, which [`WatchRecount`] counts
+/// again exactly. No result depends on the filter's size (a guess from file sizes, which
+/// compression changes) or on its false positives.
 #[derive(Debug, Clone)]
 pub struct UnitCounts {
     per_site: HashMap<u64, u32>,
@@ -50,7 +55,9 @@ impl UnitCounts {
     }
 
     /// Units worth tracking in round two: template candidates (per site) and units held by two
-    /// or more documents anywhere (possible reused blocks).
+    /// or more documents anywhere (possible reused blocks). The counts may be one over where
+    /// the filter gave a false positive: this is a superset of the exact list, to be counted
+    /// again by [`WatchRecount`].
     pub fn watch_list(&self, min_docs: usize) -> WatchList {
         let candidates = self
             .per_site
@@ -77,32 +84,120 @@ fn bump(counts: &mut HashMap<u64, u32>, seen_once: &mut Bloom, key: u64) {
     }
 }
 
-/// A Bloom filter of 64-bit keys with three probes.
+/// A Bloom filter of 64-bit keys with three probes that grows: when its newest layer holds
+/// as many keys as it was sized for, a layer for four times as many is added (up to 1 GiB in
+/// all), so an expectation too low (documents handed over in batches, compressed files) does
+/// not fill it with ones and make every key look seen. Every layer is asked, so the rates of
+/// the layers add up: few layers (growing fourfold) with more bits per key each keep the sum
+/// low.
 #[derive(Debug, Clone)]
 struct Bloom {
-    bits: Vec<u64>,
+    layers: Vec<BloomLayer>,
+    /// Keys put in the newest layer.
+    in_newest: u64,
 }
 
+/// Most bits of all layers together (1 GiB).
+const BLOOM_MAX_BITS: u64 = 1 << 33;
+
+/// Bits per key the first layer is sized for (a false-positive rate near 3%); each later layer
+/// has two more (near 1.7%, 1%, …).
+const BLOOM_BITS_PER_KEY: u64 = 8;
+
 impl Bloom {
-    /// A filter with about eight bits per expected key (a false-positive rate near 3%), of at
-    /// most 1 GiB: the expectation comes from file sizes, which a sparse or mislabelled file
-    /// can make absurd (a 4 TB file asked for 256 GB and aborted the scan).
+    /// A filter sized for about `expected` keys (from 2^16 to 2^30): the expectation comes from
+    /// file sizes, which a sparse or mislabelled file can make absurd (a 4 TB file asked for
+    /// 256 GB and aborted the scan).
     fn new(expected: u64) -> Bloom {
-        let words = (expected.clamp(1 << 16, 1 << 30) * 8 / 64).next_power_of_two() as usize;
         Bloom {
-            bits: vec![0; words],
+            layers: vec![BloomLayer::new(
+                expected.clamp(1 << 16, 1 << 30),
+                BLOOM_BITS_PER_KEY,
+            )],
+            in_newest: 0,
         }
     }
 
-    /// Sets `key`'s bits; returns whether they were all set already (seen before).
+    /// Sets `key`'s bits; returns whether it was seen before (or looks so).
     fn insert(&mut self, key: u64) -> bool {
-        let mask = (self.bits.len() * 64 - 1) as u64;
+        let (newest, older) = match self.layers.split_last_mut() {
+            Some(split) => split,
+            None => return false,
+        };
+        if older.iter().any(|l| l.contains(key)) {
+            return true;
+        }
+        if newest.insert(key) {
+            return true;
+        }
+        self.in_newest += 1;
+        if self.in_newest >= newest.capacity() {
+            self.grow();
+        }
+        false
+    }
+
+    /// Adds a layer twice the size of the newest, while the total stays under the cap.
+    fn grow(&mut self) {
+        let bits: u64 = self.layers.iter().map(BloomLayer::bits).sum();
+        let next = self.layers.last().map_or(1 << 16, |l| l.capacity() * 4);
+        let bits_per_key = BLOOM_BITS_PER_KEY + 2 * self.layers.len() as u64;
+        if bits + next * bits_per_key <= BLOOM_MAX_BITS {
+            self.layers.push(BloomLayer::new(next, bits_per_key));
+            self.in_newest = 0;
+        }
+    }
+}
+
+/// One layer of [`Bloom`].
+#[derive(Debug, Clone)]
+struct BloomLayer {
+    bits: Vec<u64>,
+    /// Keys it is sized for.
+    capacity: u64,
+}
+
+impl BloomLayer {
+    /// A layer for `keys` keys at `bits_per_key` (rounded up to a power of two of 64-bit
+    /// words).
+    fn new(keys: u64, bits_per_key: u64) -> BloomLayer {
+        let words = (keys * bits_per_key / 64).next_power_of_two();
+        BloomLayer {
+            bits: vec![0; words as usize],
+            capacity: words * 64 / bits_per_key,
+        }
+    }
+
+    fn bits(&self) -> u64 {
+        self.bits.len() as u64 * 64
+    }
+
+    /// Keys it is sized for.
+    fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// The three bits of `key`.
+    fn probes(&self, key: u64) -> [(usize, u64); 3] {
+        let mask = self.bits() - 1;
         let mut h = key;
-        let mut present = true;
-        for _ in 0..3 {
+        std::array::from_fn(|_| {
             h = h.wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29) ^ (h >> 31);
             let bit = h & mask;
-            let (w, b) = ((bit / 64) as usize, bit % 64);
+            ((bit / 64) as usize, bit % 64)
+        })
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.probes(key)
+            .iter()
+            .all(|&(w, b)| self.bits[w] >> b & 1 == 1)
+    }
+
+    /// Sets `key`'s bits; returns whether they were all set already.
+    fn insert(&mut self, key: u64) -> bool {
+        let mut present = true;
+        for (w, b) in self.probes(key) {
             present &= self.bits[w] >> b & 1 == 1;
             self.bits[w] |= 1 << b;
         }
@@ -110,8 +205,92 @@ impl Bloom {
     }
 }
 
+/// The exact count of the units on a superset of the watch list (pass 1's, whose counts may
+/// be one over): documents are added in any order and from any thread, and the exact watch
+/// list keeps the candidates and shared units whose true counts qualify. Counts are sums, so
+/// they merge: batches of a corpus counted apart give the same list.
+#[derive(Debug)]
+pub struct WatchRecount {
+    per_site: HashMap<u64, AtomicU32>,
+    global: HashMap<u64, AtomicU32>,
+    min_docs: usize,
+}
+
+impl WatchRecount {
+    /// Counters for every unit of `superset` (pass 1's watch list, taken so that its memory
+    /// goes as the counters come), at zero.
+    pub fn new(superset: WatchList) -> WatchRecount {
+        WatchRecount {
+            per_site: superset
+                .candidates
+                .into_keys()
+                .map(|k| (k, AtomicU32::new(0)))
+                .collect(),
+            global: superset
+                .shared
+                .into_iter()
+                .map(|k| (k, AtomicU32::new(0)))
+                .collect(),
+            min_docs: superset.floor,
+        }
+    }
+
+    /// Counts documents, each a site and its unit keys (each distinct key once per document).
+    /// A batch is tallied apart first, so that threads meet only once per unit and batch.
+    pub fn add_documents<'a>(&self, documents: impl IntoIterator<Item = (u32, &'a [u64])>) {
+        let mut per_site: HashMap<u64, u32> = HashMap::default();
+        let mut global: HashMap<u64, u32> = HashMap::default();
+        let mut seen: Vec<u64> = Vec::new();
+        for (site, keys) in documents {
+            seen.clear();
+            seen.extend_from_slice(keys);
+            seen.sort_unstable();
+            seen.dedup();
+            for &key in &seen {
+                let in_site = site_key(site, key);
+                if self.per_site.contains_key(&in_site) {
+                    *per_site.entry(in_site).or_default() += 1;
+                }
+                if self.global.contains_key(&key) {
+                    *global.entry(key).or_default() += 1;
+                }
+            }
+        }
+        for (tally, counters) in [(per_site, &self.per_site), (global, &self.global)] {
+            for (key, n) in tally {
+                if let Some(counter) = counters.get(&key) {
+                    counter.fetch_add(n, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// The exact watch list: candidates held by at least `min_docs` documents of their site,
+    /// units held by two or more documents anywhere.
+    pub fn finish(self) -> WatchList {
+        let candidates = self
+            .per_site
+            .into_iter()
+            .map(|(k, n)| (k, n.into_inner()))
+            .filter(|&(_, n)| n as usize >= self.min_docs)
+            .collect();
+        let shared = self
+            .global
+            .into_iter()
+            .filter(|(_, n)| n.load(Ordering::Relaxed) >= 2)
+            .map(|(k, _)| k)
+            .collect();
+        WatchList {
+            candidates,
+            shared,
+            min_docs: self.min_docs,
+            floor: self.min_docs,
+        }
+    }
+}
+
 /// The units round two looks at.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchList {
     /// Documents of a site holding each candidate (site and unit combined).
     candidates: HashMap<u64, u32>,
@@ -165,5 +344,90 @@ impl WatchList {
     /// Whether `key` is held by two or more documents anywhere.
     pub fn is_shared(&self, key: u64) -> bool {
         self.shared.contains(&key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A corpus of `docs` documents on 3 sites, each with a few template lines, lines shared
+    /// by a handful of documents and many lines of its own.
+    fn corpus(docs: u64) -> Vec<(u32, Vec<u64>)> {
+        (0..docs)
+            .map(|d| {
+                let site = (d % 3) as u32;
+                let mut keys: Vec<u64> = (0..4).map(|t| 1000 + t + 10 * site as u64).collect();
+                keys.push(1_000_000 + d / 5); // shared by five documents in a row
+                keys.extend((0..40).map(|i| (d << 20 | i).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+                (site, keys)
+            })
+            .collect()
+    }
+
+    /// The watch list from exact counts in plain maps.
+    fn by_brute_force(corpus: &[(u32, Vec<u64>)], min_docs: usize) -> WatchList {
+        let mut per_site: HashMap<u64, u32> = HashMap::default();
+        let mut global: HashMap<u64, u32> = HashMap::default();
+        for (site, keys) in corpus {
+            let distinct: HashSet<u64> = keys.iter().copied().collect();
+            for key in distinct {
+                *per_site.entry(site_key(*site, key)).or_default() += 1;
+                *global.entry(key).or_default() += 1;
+            }
+        }
+        WatchList {
+            candidates: per_site
+                .into_iter()
+                .filter(|&(_, n)| n as usize >= min_docs)
+                .collect(),
+            shared: global
+                .into_iter()
+                .filter(|&(_, n)| n >= 2)
+                .map(|(k, _)| k)
+                .collect(),
+            min_docs,
+            floor: min_docs,
+        }
+    }
+
+    fn exact(corpus: &[(u32, Vec<u64>)], expected_units: u64, min_docs: usize) -> WatchList {
+        let mut counts = UnitCounts::with_expected_units(expected_units);
+        for (site, keys) in corpus {
+            counts.add_document(*site, keys);
+        }
+        let recount = WatchRecount::new(counts.watch_list(min_docs));
+        // Counted in two batches, the second first: sums do not depend on the order.
+        let (first, second) = corpus.split_at(corpus.len() / 3);
+        for batch in [second, first] {
+            recount.add_documents(batch.iter().map(|(s, k)| (*s, k.as_slice())));
+        }
+        recount.finish()
+    }
+
+    #[test]
+    fn the_recount_is_exact_whatever_the_filter_size() {
+        let corpus = corpus(6_000);
+        let truth = by_brute_force(&corpus, 3);
+        // The smallest filter (an expectation of nothing) and a generous one.
+        assert_eq!(exact(&corpus, 0, 3), truth);
+        assert_eq!(exact(&corpus, 10_000_000, 3), truth);
+        assert!(truth.is_candidate(0, 1000) && !truth.is_candidate(0, 1010));
+        assert!(truth.is_shared(1_000_000 + 7) && truth.documents(1, 1011) == 2_000);
+    }
+
+    #[test]
+    fn the_filter_grows_instead_of_filling_up() {
+        let mut bloom = Bloom::new(0);
+        let keys = 2_000_000u64;
+        let false_positives = (0..keys)
+            .filter(|&k| bloom.insert(k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 77))
+            .count();
+        assert!(bloom.layers.len() > 1, "{} layers", bloom.layers.len());
+        // Each layer 3% or less; all together stay far from a full filter's 100%.
+        assert!(
+            (false_positives as f64) < 0.06 * keys as f64,
+            "{false_positives} of {keys}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::clusters::{ClusterOf, Membership};
-use super::shared::{shared_spans, SharedSpans};
+use super::shared::SharedSpans;
 use super::spans::{merge_touching, LineSpan};
 use crate::detect::templates::Finalized;
 use crate::report::{Annotation, SharedTextCounts, Span, SpanKind};
@@ -22,18 +22,19 @@ pub(super) struct SpanCounts {
 }
 
 /// One annotation per document: its cluster, the representative it duplicates, and the spans
-/// to strip.
+/// to strip (where shared text stays: `shared`).
 pub(super) fn annotations(
     ctx: &Ctx,
     snap: &Snapshot,
     templates: &Finalized,
     cluster_of: &ClusterOf,
+    shared: SharedSpans,
 ) -> (Vec<Annotation>, SpanCounts) {
     let SharedSpans {
         mut reused,
         content,
         counts: shared_text,
-    } = shared_spans(ctx, snap, templates, cluster_of);
+    } = shared;
     let mut counts = SpanCounts {
         shared_text,
         ..SpanCounts::default()

@@ -22,6 +22,39 @@ struct WithinRepeat {
     words: u32,
 }
 
+/// The template units less their occurrences that are content where they stand (`content`):
+/// each site's count and the total lowered, a unit left with none dropped, in the order of
+/// `templates.units`.
+fn chrome_units(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+    content: &HashMap<u32, Vec<u32>>,
+) -> Vec<TemplateUnit> {
+    let mut kept_here: HashMap<(u64, u32), u32> = HashMap::default();
+    for (&d, hits) in content {
+        let site = ctx.metas[d as usize].site;
+        for &i in hits {
+            let key = snap.hits[d as usize][i as usize].key;
+            *kept_here.entry((key, site)).or_default() += 1;
+        }
+    }
+    templates
+        .units
+        .iter()
+        .filter_map(|t| {
+            let mut t = t.clone();
+            for (site, n) in &mut t.sites {
+                let content = kept_here.get(&(t.key, *site)).copied().unwrap_or(0);
+                t.occurrences -= content.min(*n);
+                *n -= content.min(*n);
+            }
+            t.sites.retain(|&(_, n)| n > 0);
+            (t.occurrences > 0).then_some(t)
+        })
+        .collect()
+}
+
 /// Where each block's text is read from.
 struct TextPlaces {
     /// Of each template unit, in order: its first example.
@@ -33,13 +66,19 @@ struct TextPlaces {
 }
 
 /// The report's template blocks and repeated blocks, their texts read again from one example
-/// document each.
+/// document each. A template unit is reported for its occurrences that are chrome: those
+/// that are frequent content where they stand (`content`, the template hits each document
+/// keeps, see [`super::shared`]) do not count, and a unit that is content wherever it stands
+/// (the docs of a method many types implement, inside every page's article) is no template
+/// block.
 pub(super) fn blocks(
     ctx: &Ctx,
     snap: &Snapshot,
     templates: &Finalized,
+    content: &HashMap<u32, Vec<u32>>,
 ) -> (Vec<TemplateBlock>, Vec<RepeatedBlock>) {
-    let mut places = text_places(ctx, snap, templates);
+    let chrome_units = chrome_units(ctx, snap, templates, content);
+    let mut places = text_places(ctx, snap, templates, &chrome_units);
     let mut wanted: WantedRanges = BTreeMap::new();
     let at_template = places.templates.iter().copied();
     let at_within = places.within.values().map(|r| (r.documents[0], r.bytes));
@@ -53,7 +92,7 @@ pub(super) fn blocks(
     retry_changed_examples(
         ctx,
         &snap.hits,
-        templates,
+        &chrome_units,
         &mut places.templates,
         &mut texts,
     );
@@ -63,8 +102,7 @@ pub(super) fn blocks(
             .map(|&d| ctx.metas[d as usize].id.clone())
             .collect()
     };
-    let template_blocks: Vec<TemplateBlock> = templates
-        .units
+    let template_blocks: Vec<TemplateBlock> = chrome_units
         .iter()
         .zip(&places.templates)
         .map(|(t, at)| template_block(snap, t, text_of(at), ids(&t.examples)))
@@ -93,10 +131,14 @@ pub(super) fn blocks(
 
 /// Where the texts of the template units, the blocks repeated inside documents and the
 /// reused blocks stand.
-fn text_places(ctx: &Ctx, snap: &Snapshot, templates: &Finalized) -> TextPlaces {
+fn text_places(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    templates: &Finalized,
+    units: &[TemplateUnit],
+) -> TextPlaces {
     TextPlaces {
-        templates: templates
-            .units
+        templates: units
             .iter()
             .map(|t| unit_text_at(&snap.hits, t, 0).unwrap_or((0, (0, 0))))
             .collect(),
@@ -167,12 +209,12 @@ fn reused_text_at(snap: &Snapshot, d: u32, key: u64) -> TextAt {
 fn retry_changed_examples(
     ctx: &Ctx,
     hits: &PerDoc<Hit>,
-    templates: &Finalized,
+    units: &[TemplateUnit],
     text_at: &mut [TextAt],
     texts: &mut HashMap<TextAt, String>,
 ) {
     for example in 1..4 {
-        let missing: Vec<(usize, TextAt)> = (templates.units.iter().zip(text_at.iter()))
+        let missing: Vec<(usize, TextAt)> = (units.iter().zip(text_at.iter()))
             .enumerate()
             .filter(|(_, (_, at))| !texts.contains_key(at))
             .filter_map(|(i, (t, _))| unit_text_at(hits, t, example).map(|at| (i, at)))

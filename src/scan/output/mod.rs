@@ -54,8 +54,9 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         keep: ctx.cfg.near.keep,
     };
     let (clusters, cluster_of) = clusters::clusters(&cluster_source);
-    let (template_blocks, repeated_blocks) = blocks::blocks(ctx, snap, templates);
-    let (annotations, counts) = annotations::annotations(ctx, snap, templates, &cluster_of);
+    let shared = shared::shared_spans(ctx, snap, templates, &cluster_of);
+    let (template_blocks, repeated_blocks) = blocks::blocks(ctx, snap, templates, &shared.content);
+    let (annotations, counts) = annotations::annotations(ctx, snap, templates, &cluster_of, shared);
     // Texts read again above may have found files changed since pass 1.
     skipped.extend(ctx.changed.take_skipped(ctx.files, ctx.metas));
     let summary = summary::summary(

@@ -42,7 +42,8 @@ struct FrequentRun {
     words: u32,
     /// Indexes of the document's hits inside it.
     hits: Vec<u32>,
-    /// Whether the site stamps each of its units on nearly every page: chrome after all.
+    /// Whether the site stamps each of its template units on nearly every page: chrome after
+    /// all.
     stamped: bool,
 }
 
@@ -243,12 +244,12 @@ fn keep_reused_once(
 }
 
 impl FrequentRun {
-    /// A run of one template hit.
-    fn start(i: usize, h: &Hit, stamped: bool) -> FrequentRun {
+    /// A run of one watched line, `template` or not (then it only joins what stands around it).
+    fn start(i: usize, h: &Hit, template: bool, stamped: bool) -> FrequentRun {
         FrequentRun {
             span: LineSpan::new(h.lines, h.bytes),
-            words: h.words,
-            hits: vec![i as u32],
+            words: if template { h.words } else { 0 },
+            hits: if template { vec![i as u32] } else { Vec::new() },
             stamped,
         }
     }
@@ -260,48 +261,62 @@ impl FrequentRun {
             || lines_in_boilerplate(runs, self.span.end_line + 1, h.lines.0 - 1)
     }
 
-    /// Adds hit `i`; a unit not inside the run's last one adds its lines and words.
-    fn add(&mut self, i: usize, h: &Hit, stamped: bool) {
-        self.hits.push(i as u32);
+    /// Adds hit `i`: a unit not inside the run's last one adds its lines, and its words when
+    /// it is `template` (then it is among the run's hits too).
+    fn add(&mut self, i: usize, h: &Hit, template: bool, stamped: bool) {
+        if template {
+            self.hits.push(i as u32);
+        }
         if h.lines.1 > self.span.end_line {
             self.span.end_line = h.lines.1;
             self.span.end_byte = self.span.end_byte.max(h.bytes.1);
-            self.words += h.words;
+            if template {
+                self.words += h.words;
+            }
         }
         self.stamped &= stamped;
+    }
+
+    /// Whether its template lines make a passage of more than [`CROSS_SITE_MAX_WORDS`] words:
+    /// shared text, kept once. Fewer (a label, a dateline inside a news story) are chrome.
+    fn is_passage(&self) -> bool {
+        self.words > CROSS_SITE_MAX_WORDS
     }
 }
 
 /// The runs of frequent text inside the article of document `d`: its template occurrences
-/// that the page's structure does not put in a boilerplate run. Only a page whose structure was
-/// read (an HTML page with boilerplate runs) has an article to tell chrome from content by;
-/// short boilerplate shared by several sites ("Share this article") stays chrome everywhere,
-/// and so does a run whose every unit the site stamps on nearly every page.
+/// that the page's structure does not put in a boilerplate run, joined across watched lines
+/// that are no template (a reference page's "Source" link and `§` anchor between one
+/// method's shared docs and the next: frequent, but standing in too many places to be
+/// template) and across boilerplate, broken by a line of the page's own. Only template
+/// lines count toward a run's words, so a dateline beside a frequent headline stays a short
+/// run. Only a page whose structure was read (an HTML page with boilerplate runs) has an
+/// article to tell chrome from content by; short boilerplate shared by several sites ("Share
+/// this article") stays chrome everywhere, and so does a run whose every template unit the
+/// site stamps on nearly every page.
 fn frequent_runs(snap: &Snapshot, templates: &Finalized, d: usize, site: u32) -> Vec<FrequentRun> {
     let runs = &snap.boilerplate[d];
     if runs.is_empty() {
         return Vec::new();
     }
     let hits = &snap.hits[d];
+    let set = &templates.set;
     let mut inside: Vec<(usize, &Hit)> = hits
         .iter()
         .enumerate()
-        .filter(|(_, h)| {
-            templates.set.is_template(d as u32, site, h.key)
-                && !templates.set.everywhere.contains(&h.key)
-                && !in_boilerplate(runs, h.bytes)
-        })
+        .filter(|(_, h)| !set.everywhere.contains(&h.key) && !in_boilerplate(runs, h.bytes))
         .collect();
     inside.sort_by_key(|(i, h)| (h.lines.0, std::cmp::Reverse(h.lines.1), *i));
     let mut out: Vec<FrequentRun> = Vec::new();
     for (i, h) in inside {
-        let stamped = templates.set.stamped.contains(&(site, h.key));
+        let template = set.is_template(d as u32, site, h.key);
+        let stamped = !template || set.stamped.contains(&(site, h.key));
         match out.last_mut() {
-            Some(r) if r.joined_by(h, runs) => r.add(i, h, stamped),
-            _ => out.push(FrequentRun::start(i, h, stamped)),
+            Some(r) if r.joined_by(h, runs) => r.add(i, h, template, stamped),
+            _ => out.push(FrequentRun::start(i, h, template, stamped)),
         }
     }
-    out.retain(|r| !r.stamped && r.words > CROSS_SITE_MAX_WORDS);
+    out.retain(|r| !r.stamped && r.is_passage());
     out
 }
 
@@ -448,7 +463,7 @@ mod tests {
     #[test]
     fn a_run_goes_on_across_boilerplate_and_counts_only_new_lines() {
         let runs = [menu((4, 5), (30, 50))];
-        let mut run = FrequentRun::start(0, &hit((1, 3), (0, 29), 10), false);
+        let mut run = FrequentRun::start(0, &hit((1, 3), (0, 29), 10), true, false);
         assert!(
             run.joined_by(&hit((4, 4), (30, 40), 2), &runs),
             "the next line"
@@ -461,16 +476,27 @@ mod tests {
             !run.joined_by(&hit((7, 7), (61, 70), 5), &runs),
             "past a line of text"
         );
-        run.add(1, &hit((2, 2), (10, 20), 4), false);
+        run.add(1, &hit((2, 2), (10, 20), 4), true, false);
         assert_eq!(
             (run.span.end_line, run.words),
             (3, 10),
             "a unit inside adds nothing"
         );
-        run.add(2, &hit((6, 7), (51, 70), 5), true);
+        run.add(2, &hit((6, 7), (51, 70), 5), true, true);
         assert_eq!(run.span, LineSpan::new((1, 7), (0, 70)));
         assert_eq!((run.words, run.hits.clone()), (15, vec![0, 1, 2]));
         assert!(!run.stamped, "stamped only when every unit is");
+        assert!(run.is_passage(), "15 words: a passage of its own");
+        // a watched line that is no template joins the run but adds no words and no hit
+        run.add(3, &hit((8, 8), (71, 80), 3), false, true);
+        assert_eq!((run.span.end_line, run.words), (8, 15));
+        assert_eq!(run.hits, vec![0, 1, 2]);
+        let mut dateline = FrequentRun::start(4, &hit((9, 9), (81, 90), 7), true, false);
+        dateline.add(5, &hit((10, 10), (91, 99), 9), false, true);
+        assert!(
+            !dateline.is_passage(),
+            "a dateline beside a frequent headline is short"
+        );
     }
 
     #[test]
