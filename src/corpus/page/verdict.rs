@@ -755,6 +755,48 @@ fn heads_a_column(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
         && cell(l) != cell(prev)
 }
 
+/// "Comments" (or "comment", "reactions", "discussion"), alone on a line or with a count, in
+/// the languages of Europe and East Asia: the heading of a thread under the story.
+const COMMENTS_WORDS: &[&str] = &[
+    "kommentare",
+    "kommentar",
+    "commentaires",
+    "commentaire",
+    "réactions",
+    "comentarios",
+    "comentario",
+    "commenti",
+    "commento",
+    "comentários",
+    "comentário",
+    "reacties",
+    "reactie",
+    "komentarze",
+    "komentarz",
+    "kommentarer",
+    "kommentit",
+    "komentáře",
+    "komentáre",
+    "hozzászólások",
+    "kommentek",
+    "yorumlar",
+    "σχόλια",
+    "комментарии",
+    "коментарі",
+    "коментари",
+    "komentari",
+    "komentarji",
+    "comentarii",
+    "kommentaarid",
+    "komentāri",
+    "komentarai",
+    "评论",
+    "評論",
+    "留言",
+    "コメント",
+    "댓글",
+];
+
 /// Whether a short line opens a comment thread: "Comments", "12 comments", "Comments (3)",
 /// "Reader comments", "Comments are closed", "Post a comment", "Leave a reply", "Have your
 /// say", "Join the discussion", or a comment's signature "Posted by NAME on DATE".
@@ -769,6 +811,7 @@ fn opens_comments(line: &str) -> bool {
         return false;
     }
     match w.as_slice() {
+        [word] if COMMENTS_WORDS.contains(word) => true,
         ["comments" | "comment"]
         | ["reader" | "readers" | "user" | "your", "comments"]
         | ["have", "your", "say"]
@@ -922,6 +965,16 @@ mod tests {
         );
         assert!(opens_comments("Posted by John on January 10, 2008 5:29 PM"));
         assert!(opens_comments("34 Comments"));
+        for other in [
+            "Kommentare (12)",
+            "12 commentaires",
+            "Komentarze",
+            "评论",
+            "Σχόλια",
+        ] {
+            assert!(opens_comments(other), "{other}");
+        }
+        assert!(!opens_comments("Kommentare der Minister"));
         assert!(!opens_comments("Posted by"));
         assert!(!opens_comments(
             "Comments from the minister angered the opposition"

@@ -484,3 +484,32 @@ fn a_sentence_that_links_the_names_it_names_stays() {
     }
     assert!(!texts[0].contains("Tramvaj na"), "{}", texts[0]);
 }
+
+#[test]
+fn a_comment_thread_opened_in_another_language_goes() {
+    // an old blog layout names no comment block: a line "Kommentare (2)" after the story
+    // opens the readers' thread, in German
+    let para =
+        |s: &str| format!("<p>{s}, und der Satz geht danach noch eine ganze Weile weiter.</p>");
+    let story: String = (0..6)
+        .map(|i| {
+            para(&format!(
+                "Absatz {i} der Geschichte erzählt, was im Rathaus geschah"
+            ))
+        })
+        .collect();
+    let blog = page(
+        "de",
+        "Der Bürgermeister tritt zurück",
+        &format!(
+            "<table><tr><td><h1>Der Bürgermeister tritt zurück</h1>{story}<b>Kommentare (2)</b>{}{}</td></tr></table>",
+            para("Endlich, darauf haben wir in der Stadt seit Jahren gewartet, Gratulation"),
+            para("Ich finde das schade, er hat viel für die Schulen und die Radwege getan"),
+        ),
+    );
+    let texts = cleaned(&[("blog.de", blog)]);
+    assert_eq!(texts[0].matches("Absatz").count(), 6, "{}", texts[0]);
+    for gone in ["Kommentare", "Endlich, darauf", "Ich finde das schade"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
