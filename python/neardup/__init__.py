@@ -69,44 +69,31 @@ def _pyarrow() -> Any:
 _SPAN_FIELDS = ("kind", "start_line", "end_line", "start_byte", "end_byte")
 
 
-def _span_type(pa: Any) -> Any:
-    return pa.list_(
-        pa.struct(
-            [
-                ("kind", pa.string()),
-                ("start_line", pa.uint32()),
-                ("end_line", pa.uint32()),
-                ("start_byte", pa.uint32()),
-                ("end_byte", pa.uint32()),
-            ]
-        )
-    )
-
-
 def _annotation_table(result: Any, extra: dict[str, tuple[list, str]] | None = None) -> Any:
     """The annotations of a native result as a pyarrow.Table (a list of dicts without
-    pyarrow): id, cluster, duplicate_of, keep, joined_by, similarity, spans, then ``extra``."""
+    pyarrow): id, cluster, duplicate_of, keep, joined_by, similarity, spans, then ``extra``.
+    With pyarrow the columns are built in Rust and taken through the Arrow C stream interface:
+    no Python object per document."""
+    pa = _pyarrow()
+    if pa is not None:
+        table = pa.RecordBatchReader.from_stream(result.result_stream()).read_all()
+        for name, (values, type_name) in (extra or {}).items():
+            table = table.append_column(name, pa.array(values, pa.type_for_alias(type_name)))
+        return table
     ids, clusters, duplicate_of, spans = result.annotation_columns()
     joined_by, similarity = result.joins()
-    columns: dict[str, tuple[list, Any]] = {
-        "id": (ids, "string"),
-        "cluster": (clusters, "uint64"),
-        "duplicate_of": (duplicate_of, "string"),
-        "keep": ([d is None for d in duplicate_of], "bool"),
-        "joined_by": (joined_by, "string"),
-        "similarity": (similarity, "double"),
-        "spans": ([[dict(zip(_SPAN_FIELDS, s)) for s in doc] for doc in spans], None),
-        **(extra or {}),
+    columns: dict[str, list] = {
+        "id": ids,
+        "cluster": clusters,
+        "duplicate_of": duplicate_of,
+        "keep": [d is None for d in duplicate_of],
+        "joined_by": joined_by,
+        "similarity": similarity,
+        "spans": [[dict(zip(_SPAN_FIELDS, s)) for s in doc] for doc in spans],
+        **{name: values for name, (values, _) in (extra or {}).items()},
     }
-    pa = _pyarrow()
-    if pa is None:
-        names = list(columns)
-        return [dict(zip(names, row)) for row in zip(*(values for values, _ in columns.values()))]
-    arrays = {
-        name: pa.array(values, _span_type(pa) if type_name is None else pa.type_for_alias(type_name))
-        for name, (values, type_name) in columns.items()
-    }
-    return pa.table(arrays)
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 class _Bars:

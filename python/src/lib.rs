@@ -110,6 +110,25 @@ struct ScanResult {
     texts: Option<Vec<String>>,
 }
 
+impl ScanResult {
+    /// Per document in annotation order: the rule that joined it and its similarity.
+    fn joined(&self) -> impl Iterator<Item = Option<(&'static str, f64)>> + '_ {
+        let joined: HashMap<&str, (JoinedBy, f64)> =
+            neardup::report::summary::member_joins(&self.out.report)
+                .map(|(m, rule)| (m.id.as_str(), (rule, m.similarity)))
+                .collect();
+        self.out.annotations.iter().map(move |a| {
+            joined.get(a.id.as_str()).map(|&(rule, similarity)| {
+                let name = match rule {
+                    JoinedBy::Jaccard => "jaccard",
+                    JoinedBy::Containment => "containment",
+                };
+                (name, similarity)
+            })
+        })
+    }
+}
+
 #[pymethods]
 impl ScanResult {
     /// The JSON report, as `neardup scan --report` writes it (`timing=False`: as with
@@ -163,21 +182,23 @@ impl ScanResult {
     /// For each document: the rule that joined it to the member it matches ("jaccard" or
     /// "containment") and its Jaccard similarity to that member; `None` for a document kept.
     fn joins(&self) -> (Vec<Option<&'static str>>, Vec<Option<f64>>) {
-        let joined: HashMap<&str, (JoinedBy, f64)> =
-            neardup::report::summary::member_joins(&self.out.report)
-                .map(|(m, rule)| (m.id.as_str(), (rule, m.similarity)))
-                .collect();
-        self.out
-            .annotations
-            .iter()
-            .map(|a| match joined.get(a.id.as_str()) {
-                Some((JoinedBy::Jaccard, similarity)) => (Some("jaccard"), Some(*similarity)),
-                Some((JoinedBy::Containment, similarity)) => {
-                    (Some("containment"), Some(*similarity))
-                }
-                None => (None, None),
-            })
+        self.joined()
+            .map(|j| j.map_or((None, None), |(rule, s)| (Some(rule), Some(s))))
             .unzip()
+    }
+
+    /// The result table (id, cluster, duplicate_of, keep, joined_by, similarity, spans) as an
+    /// object with `__arrow_c_stream__`: built in Rust, no Python object per document.
+    fn result_stream(&self, py: Python<'_>) -> PyResult<arrow::ResultStream> {
+        py.detach(|| {
+            let rows = self
+                .out
+                .annotations
+                .iter()
+                .zip(self.joined().collect::<Vec<_>>())
+                .map(|(annotation, joined)| arrow::ResultRow { annotation, joined });
+            arrow::ResultStream::new(rows)
+        })
     }
 
     /// Each document's text as the clean copy writes it (`None` for a duplicate dropped);
@@ -559,6 +580,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add_function(wrap_pyfunction!(option_table, m)?)?;
     m.add_class::<ScanResult>()?;
+    m.add_class::<arrow::ResultStream>()?;
     m.add_class::<BatchScan>()?;
     m.add_class::<StreamIndex>()?;
     m.add_class::<sketch::Sketch>()?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{neardup, samples, stderr, stdout, write_tree};
+use crate::support::{neardup, samples, stderr, stdout, write_texts, write_tree};
 
 /// Chromium (`NEARDUP_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH), or `None`
 /// (with a message) when it is not installed and not required.
@@ -238,11 +238,7 @@ fn hostile_corpus(root: &Path) {
             serde_json::json!({"id": format!("\"><svg onload=alert(1)>{script}"), "text": format!("{}\n{script}", stories[0])})
         ),
     ));
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(root, &refs);
+    write_texts(root, &files);
 }
 
 #[test]

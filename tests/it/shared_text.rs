@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{annotations, neardup, scan_to, span_lines, stderr, write_tree};
+use crate::support::{annotations, neardup, scan_to, span_lines, stderr, write_texts, write_tree};
 use serde_json::Value;
 
 /// Scans `corpus` with `--clean` into `out/clean` (plus `extra`); returns the report.
@@ -95,11 +95,7 @@ fn chapters_keep_their_text_beside_the_whole_book_page() {
         "book/print.html".to_string(),
         page("The whole book", &print_body),
     ));
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(&corpus, &refs);
+    write_texts(&corpus, &files);
     let out = tmp.path();
     // Containment off: a chapter inside the print page would otherwise be dropped for it.
     let report = scan_clean(&corpus, out, &["--no-containment"]);
@@ -157,11 +153,7 @@ fn frequent_text_in_the_article_is_kept_once() {
             page(&format!("Item{p}"), &body),
         ));
     }
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(&corpus, &refs);
+    write_texts(&corpus, &files);
     let out = tmp.path();
     let report = scan_clean(&corpus, out, &[]);
     let texts: Vec<String> = (0..8)
@@ -242,11 +234,7 @@ fn a_frequent_link_between_shared_docs_keeps_the_passage_whole() {
             page(&format!("helper{q}"), &body),
         ));
     }
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(&corpus, &refs);
+    write_texts(&corpus, &files);
     let out = tmp.path();
     let report = scan_clean(&corpus, out, &[]);
     // The report lists the chrome as template, not the docs kept as content.
@@ -440,11 +428,7 @@ fn near_copies_a_site_prints_on_many_pages_are_not_repeats() {
         "site/other-news.txt".to_string(),
         format!("Another page\n\n{caption}\n\nOther body text of another article.\n\n{caption}\n"),
     ));
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(dir.path(), &refs);
+    write_texts(dir.path(), &files);
     let (_, ann, _) = scan_to(&corpus, dir.path(), &[]);
     let anns = annotations(&ann);
     for i in 0..15 {

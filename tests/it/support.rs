@@ -55,6 +55,15 @@ pub fn write_tree(root: &Path, files: &[(&str, &[u8])]) {
     }
 }
 
+/// Writes `files` (relative path, text) under `root`.
+pub fn write_texts(root: &Path, files: &[(String, String)]) {
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    write_tree(root, &refs);
+}
+
 /// Parses annotations JSON lines.
 pub fn annotations(text: &str) -> Vec<neardup::Annotation> {
     text.lines()

@@ -1,7 +1,9 @@
 //! Crawled inputs: HTML pages and WARC archives read as documents, their boilerplate marked
 //! with reasons, their clean copies written as text; malformed inputs reported, never fatal.
 
-use crate::support::{gzip, neardup, parse_report, scan_to, stderr, stdout, write_tree};
+use crate::support::{
+    gzip, neardup, parse_report, scan_to, stderr, stdout, write_texts, write_tree,
+};
 use neardup::Annotation;
 
 /// Stories different enough not to be near-duplicates of each other.
@@ -60,11 +62,7 @@ fn html_pages_are_read_cleaned_and_explained() {
     let files: Vec<(String, String)> = (0..4)
         .map(|n| (format!("news/p{n}.html"), page("news.example", n)))
         .collect();
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(corpus.path(), &refs);
+    write_texts(corpus.path(), &files);
     let out = tempfile::tempdir().expect("tempdir");
     let clean = out.path().join("clean");
     let (raw, ann, _) = scan_to(
@@ -364,11 +362,7 @@ fn eval_gold_says_what_it_could_not_score() {
         .zip([0, 0, 1])
         .map(|((p, _), n)| (p.replace(".html", ".txt"), STORIES[n][1..].join("\n")))
         .collect();
-    let refs: Vec<(&str, &[u8])> = golds
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_bytes()))
-        .collect();
-    write_tree(gold.path(), &refs);
+    write_texts(gold.path(), &golds);
     let (root, gold_root) = (
         corpus.path().to_str().expect("utf-8"),
         gold.path().to_str().expect("utf-8"),
