@@ -29,6 +29,9 @@ pub(crate) mod role {
     pub const PARAGRAPH: u16 = 1 << 11;
     /// A table cell (`td`, `th`).
     pub const CELL: u16 = 1 << 12;
+    /// Preformatted text (`pre`): code samples, whose highlighter's classes (`comment`,
+    /// `c1`) name tokens of the code, not regions of the page.
+    pub const CODE: u16 = 1 << 13;
 }
 
 /// Role bits, see [`role`].

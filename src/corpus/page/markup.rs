@@ -281,6 +281,7 @@ fn tag_flags(name: &[u8]) -> Flags {
         b"article" | b"main" => role::ARTICLE,
         b"p" => role::PARAGRAPH,
         b"td" | b"th" => role::CELL,
+        b"pre" => role::CODE,
         _ => 0,
     }
 }
@@ -578,8 +579,9 @@ impl Walker {
         if name == b"a" && self.tag_fragment {
             self.mark_anchored();
         }
-        // A class on `html` or `body` describes the page (`disable-wide-advert`), not a block.
-        let hints = if name == b"body" || name == b"html" {
+        // A class on `html` or `body` describes the page (`disable-wide-advert`), not a block;
+        // one inside a code sample names a token (a comment of the code), not a region.
+        let hints = if name == b"body" || name == b"html" || parent_flags & role::CODE != 0 {
             0
         } else {
             self.tag_flags

@@ -1006,6 +1006,37 @@ mod tests {
     }
 
     #[test]
+    fn a_code_sample_whose_comment_says_comments_opens_no_thread() {
+        // A documentation page: prose, then a highlighted code sample whose comments are
+        // spans of class "comment", then more prose. A code comment is no comment thread.
+        let para = |s: &str| {
+            format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
+        };
+        let story: String = (0..6)
+            .map(|i| para(&format!("Paragraph {i} of the guide explains the parser")))
+            .collect();
+        let page = format!(
+            "<html><head><title>Parsing input</title></head><body><main>\
+             <h1>Parsing input</h1>{story}<pre class=rust><code><span class=comment>// Comments \
+             go first</span>\nlet text = strip(input);\n<span class=comment>// then the \
+             parse</span>\nparse(&amp;text)?;</code></pre>{}{}</main></body></html>",
+            para("After the sample the guide goes on to say how errors are reported"),
+            para("Finally it shows how a partial parse is resumed from its last token"),
+        );
+        let k = kept(&page);
+        assert!(k.iter().any(|l| l.starts_with("After the sample")), "{k:?}");
+        assert!(k.iter().any(|l| l.starts_with("Finally")), "{k:?}");
+        assert!(
+            k.iter().any(|l| l.starts_with("// Comments go first")),
+            "{k:?}"
+        );
+        assert!(
+            k.iter().any(|l| l.contains("let text = strip(input);")),
+            "{k:?}"
+        );
+    }
+
+    #[test]
     fn a_title_that_only_names_the_site_leaves_the_heading_above_the_story() {
         let page = "<html><head><title>Cape Argus</title></head><body>\
             <div class=top><h1>No promises made to the striking teachers</h1></div>\
