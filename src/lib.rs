@@ -48,7 +48,7 @@ pub use scan::{scan, ScanError, ScanOutput, Scanner};
 pub mod internals {
     pub use crate::corpus::{html_page, read_bytes, read_documents, walk};
     pub use crate::detect::repeats::find_repeats;
-    pub use crate::detect::templates::UnitCounts;
+    pub use crate::detect::templates::{UnitCounts, WatchList, WatchRecount};
     pub use crate::detect::union_find::UnionFind;
     pub use crate::detect::units::units;
     pub use crate::human::{count, noun};
