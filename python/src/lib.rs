@@ -89,10 +89,7 @@ fn annotation_columns(annotations: &[Annotation]) -> AnnotationColumns {
             a.spans
                 .iter()
                 .map(|s| {
-                    let kind = serde_json::to_value(s.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
+                    let kind = s.kind.as_str().to_string();
                     (kind, s.start_line, s.end_line, s.start_byte, s.end_byte)
                 })
                 .collect(),
@@ -112,7 +109,7 @@ struct ScanResult {
 
 impl ScanResult {
     /// Per document in annotation order: the rule that joined it and its similarity.
-    fn joined(&self) -> impl Iterator<Item = Option<(&'static str, f64)>> + '_ {
+    fn joined(&self) -> impl ExactSizeIterator<Item = Option<(&'static str, f64)>> + '_ {
         let joined: HashMap<&str, (JoinedBy, f64)> =
             neardup::report::summary::member_joins(&self.out.report)
                 .map(|(m, rule)| (m.id.as_str(), (rule, m.similarity)))
@@ -195,7 +192,7 @@ impl ScanResult {
                 .out
                 .annotations
                 .iter()
-                .zip(self.joined().collect::<Vec<_>>())
+                .zip(self.joined())
                 .map(|(annotation, joined)| arrow::ResultRow { annotation, joined });
             arrow::ResultStream::new(rows)
         })

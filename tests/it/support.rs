@@ -44,6 +44,15 @@ pub fn scan_to(dir: &Path, out: &Path, extra: &[&str]) -> (String, String, Outpu
     (r, a, output)
 }
 
+/// Runs a scan of `dir` that also writes a clean copy into `out/clean`; returns (report text,
+/// annotations text, the clean copy's folder).
+pub fn scan_with_clean(dir: &Path, out: &Path) -> (String, String, PathBuf) {
+    let clean = out.join("clean");
+    let (report, annotations, _) =
+        scan_to(dir, out, &["--clean", clean.to_str().expect("utf-8 path")]);
+    (report, annotations, clean)
+}
+
 /// Writes `files` (relative path, contents) under `root`.
 pub fn write_tree(root: &Path, files: &[(&str, &[u8])]) {
     for (rel, bytes) in files {

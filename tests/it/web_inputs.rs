@@ -2,7 +2,7 @@
 //! with reasons, their clean copies written as text; malformed inputs reported, never fatal.
 
 use crate::support::{
-    gzip, neardup, parse_report, scan_to, stderr, stdout, write_texts, write_tree,
+    gzip, neardup, parse_report, scan_to, scan_with_clean, stderr, stdout, write_texts, write_tree,
 };
 use neardup::Annotation;
 
@@ -64,12 +64,7 @@ fn html_pages_are_read_cleaned_and_explained() {
         .collect();
     write_texts(corpus.path(), &files);
     let out = tempfile::tempdir().expect("tempdir");
-    let clean = out.path().join("clean");
-    let (raw, ann, _) = scan_to(
-        corpus.path(),
-        out.path(),
-        &["--clean", clean.to_str().expect("utf-8")],
-    );
+    let (raw, ann, clean) = scan_with_clean(corpus.path(), out.path());
     let report = parse_report(&raw);
     assert_eq!(report.summary.documents, 4);
     assert!(report.summary.boilerplate_spans > 0);
@@ -161,12 +156,7 @@ fn a_gzipped_warc_is_read_record_by_record() {
     let corpus = tempfile::tempdir().expect("tempdir");
     write_tree(corpus.path(), &[("crawl/part-0.warc.gz", &warc)]);
     let out = tempfile::tempdir().expect("tempdir");
-    let clean = out.path().join("clean");
-    let (raw, ann, _) = scan_to(
-        corpus.path(),
-        out.path(),
-        &["--clean", clean.to_str().expect("utf-8")],
-    );
+    let (raw, ann, clean) = scan_with_clean(corpus.path(), out.path());
     let report = parse_report(&raw);
     let ann = annotations(&ann);
     let ids: Vec<&str> = ann.iter().map(|a| a.id.as_str()).collect();
@@ -334,12 +324,7 @@ fn a_headline_that_repeats_the_title_is_kept_in_the_clean_copy() {
     let corpus = tempfile::tempdir().expect("tempdir");
     write_tree(corpus.path(), &[("news/boston.html", page.as_bytes())]);
     let out = tempfile::tempdir().expect("tempdir");
-    let clean = out.path().join("clean");
-    let (raw, _, _) = scan_to(
-        corpus.path(),
-        out.path(),
-        &["--clean", clean.to_str().expect("utf-8")],
-    );
+    let (raw, _, clean) = scan_with_clean(corpus.path(), out.path());
     let text = std::fs::read_to_string(clean.join("news/boston.txt")).expect("clean copy");
     assert!(text.starts_with(&format!("{headline}\n")), "{text}\n{raw}");
     assert_eq!(text.matches(headline).count(), 1, "{text}");

@@ -981,24 +981,27 @@ mod tests {
         ));
     }
 
+    /// A paragraph of prose: `s`, then the same long tail.
+    fn paragraph(s: &str) -> String {
+        format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
+    }
+
+    /// Six paragraphs of prose, "Paragraph N of `subject`".
+    fn six_paragraphs(subject: &str) -> String {
+        (0..6)
+            .map(|i| paragraph(&format!("Paragraph {i} of {subject}")))
+            .collect()
+    }
+
     #[test]
     fn a_comment_column_of_a_table_in_the_story_opens_no_thread() {
-        let para = |s: &str| {
-            format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
-        };
-        let story: String = (0..6)
-            .map(|i| {
-                para(&format!(
-                    "Paragraph {i} of the design note explains the queue"
-                ))
-            })
-            .collect();
+        let story = six_paragraphs("the design note explains the queue");
         let page = format!(
             "<html><head><title>How the task queue works</title></head><body><article>\
              <h1>How the task queue works</h1>{story}<table><tr><th><p>Status</p></th><th><p>Comment</p></th></tr>\
              <tr><td><p>new</p></td><td><p>scheduled for later</p></td></tr></table>{}{}</article></body></html>",
-            para("After the table the note goes on to say how retries are spaced out"),
-            para("Finally it tells how a stuck task is found and put back on the queue"),
+            paragraph("After the table the note goes on to say how retries are spaced out"),
+            paragraph("Finally it tells how a stuck task is found and put back on the queue"),
         );
         let k = kept(&page);
         assert!(k.iter().any(|l| l.starts_with("After the table")), "{k:?}");
@@ -1009,19 +1012,14 @@ mod tests {
     fn a_code_sample_whose_comment_says_comments_opens_no_thread() {
         // A documentation page: prose, then a highlighted code sample whose comments are
         // spans of class "comment", then more prose. A code comment is no comment thread.
-        let para = |s: &str| {
-            format!("<p>{s} and the rest of the sentence goes on for a while longer here.</p>")
-        };
-        let story: String = (0..6)
-            .map(|i| para(&format!("Paragraph {i} of the guide explains the parser")))
-            .collect();
+        let story = six_paragraphs("the guide explains the parser");
         let page = format!(
             "<html><head><title>Parsing input</title></head><body><main>\
              <h1>Parsing input</h1>{story}<pre class=rust><code><span class=comment>// Comments \
              go first</span>\nlet text = strip(input);\n<span class=comment>// then the \
              parse</span>\nparse(&amp;text)?;</code></pre>{}{}</main></body></html>",
-            para("After the sample the guide goes on to say how errors are reported"),
-            para("Finally it shows how a partial parse is resumed from its last token"),
+            paragraph("After the sample the guide goes on to say how errors are reported"),
+            paragraph("Finally it shows how a partial parse is resumed from its last token"),
         );
         let k = kept(&page);
         assert!(k.iter().any(|l| l.starts_with("After the sample")), "{k:?}");

@@ -3,7 +3,7 @@
 //! scans pages written here, each alone on its site, and the clean copy must keep the
 //! article and lose what a reader never sees.
 
-use crate::support::{scan_to, write_tree};
+use crate::support::{scan_with_clean, write_tree};
 
 /// A page: `<title>`, a navigation bar, then `body` and a footer.
 fn page(lang: &str, title: &str, body: &str) -> String {
@@ -24,12 +24,7 @@ fn cleaned(pages: &[(&str, String)]) -> Vec<String> {
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
     write_tree(corpus.path(), &refs);
     let out = tempfile::tempdir().expect("tempdir");
-    let clean = out.path().join("clean");
-    scan_to(
-        corpus.path(),
-        out.path(),
-        &["--clean", clean.to_str().expect("utf-8")],
-    );
+    let (_, _, clean) = scan_with_clean(corpus.path(), out.path());
     pages
         .iter()
         .map(|(site, _)| {

@@ -3,7 +3,7 @@
 //! docs. The signatures, source links and docs are the page's own text; a news page's link list
 //! and related-stories box, and a table of contents that links into the page, still go.
 
-use crate::support::{scan_to, write_tree};
+use crate::support::{scan_with_clean, write_tree};
 
 /// One item: its anchored block (source link, permalink, signature heading with linked type
 /// names) and its doc paragraph.
@@ -120,12 +120,7 @@ fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go
         ],
     );
     let out = tempfile::tempdir().expect("tempdir");
-    let clean = out.path().join("clean");
-    scan_to(
-        corpus.path(),
-        out.path(),
-        &["--clean", clean.to_str().expect("utf-8")],
-    );
+    let (_, _, clean) = scan_with_clean(corpus.path(), out.path());
     let read = |p: &str| std::fs::read_to_string(clean.join(p)).expect("a clean copy");
     let docs = read("docs.example/queue.txt");
     for wanted in [
