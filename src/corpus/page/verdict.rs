@@ -448,26 +448,47 @@ fn anchored_item(l: &PageLine, nodes: &[Node]) -> Option<usize> {
         .find(|&m| nodes[m].anchored)
 }
 
-/// The article's last line, carried on over the anchored items that continue it: a reference
-/// page's implementation sections after its last paragraph, whose docs are a line each and no
-/// prose. Items of the shape of anchored items inside the article, and the lines after each
-/// (their docs), join it, up to a line the markup gives another role.
-fn continue_over_items(
+/// The article's first and last lines, carried over the anchored items that continue it on
+/// either side: a reference page's method and implementation sections, whose docs are a line
+/// each and no prose. Items of the shape of anchored items inside the article, or of a run of
+/// them beside it (see [`repeated_item_shapes`]), join it, with the lines after each (their
+/// docs), up to a line the markup gives another role. Before the article too: where the
+/// page's own description is too short to be prose, the best block is a doc deep in its
+/// sections, and the sections above it are the page's as much as those below.
+fn carry_over_items(
     lines: &[PageLine],
     nodes: &[Node],
     (first, last): (usize, usize),
     context: Flags,
-) -> usize {
+) -> (usize, usize) {
     let mut shapes: Vec<u32> = lines[first..=last]
         .iter()
         .filter_map(|l| anchored_item(l, nodes))
         .map(|n| nodes[n].shape)
         .collect();
+    // the sections beside it may be of other kinds (trait implementations after methods)
+    let unroled = |l: &&PageLine| role_reason(l.flags, context).is_none();
+    shapes.extend(repeated_item_shapes(
+        lines[last + 1..].iter().take_while(unroled),
+        nodes,
+    ));
+    shapes.extend(repeated_item_shapes(
+        lines[..first].iter().rev().take_while(unroled),
+        nodes,
+    ));
     if shapes.is_empty() {
-        shapes = repeated_item_shapes(lines, nodes, last, context);
+        return (first, last);
     }
-    if shapes.is_empty() {
-        return last;
+    let of_shape =
+        |l: &PageLine| anchored_item(l, nodes).is_some_and(|n| shapes.contains(&nodes[n].shape));
+    let mut start = first;
+    for (i, l) in lines.iter().enumerate().take(first).rev() {
+        if role_reason(l.flags, context).is_some() {
+            break;
+        }
+        if of_shape(l) {
+            start = i;
+        }
     }
     let mut end = last;
     let mut after_item = false;
@@ -475,35 +496,24 @@ fn continue_over_items(
         if role_reason(l.flags, context).is_some() {
             break;
         }
-        match anchored_item(l, nodes) {
-            Some(n) if shapes.contains(&nodes[n].shape) => {
-                end = i;
-                after_item = true;
-            }
-            _ if after_item => end = i,
-            _ => {}
+        if of_shape(l) {
+            end = i;
+            after_item = true;
+        } else if after_item {
+            end = i;
         }
     }
-    end
+    (start, end)
 }
 
 /// Anchored items of one shape a section must repeat to carry on an article that holds none.
 const ITEMS_IN_A_RUN: usize = 3;
 
-/// Shapes of the anchored items after the article's last line (up to a line the markup gives
-/// another role) that recur [`ITEMS_IN_A_RUN`] times: a reference page whose description is
-/// followed by implementation sections only.
-fn repeated_item_shapes(
-    lines: &[PageLine],
-    nodes: &[Node],
-    last: usize,
-    context: Flags,
-) -> Vec<u32> {
-    let mut items: Vec<usize> = lines[last + 1..]
-        .iter()
-        .take_while(|l| role_reason(l.flags, context).is_none())
-        .filter_map(|l| anchored_item(l, nodes))
-        .collect();
+/// Shapes of the anchored items among `lines` (those beside the article, up to a line the
+/// markup gives another role) that recur [`ITEMS_IN_A_RUN`] times: a reference page whose
+/// description is followed by implementation sections only.
+fn repeated_item_shapes<'a>(lines: impl Iterator<Item = &'a PageLine>, nodes: &[Node]) -> Vec<u32> {
+    let mut items: Vec<usize> = lines.filter_map(|l| anchored_item(l, nodes)).collect();
     items.dedup();
     let mut counts: Vec<(u32, usize)> = Vec::new();
     for n in items {
@@ -602,7 +612,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         return vec![None; lines.len()]; // no article found: the page is left to the templates
     };
     let context = lines[first].flags & lines[last].flags;
-    let last = continue_over_items(lines, nodes, (first, last), context);
+    let (first, last) = carry_over_items(lines, nodes, (first, last), context);
     // a headline the markup does not make a heading (a bold line above the story) still is one
     let head = headline(text, lines, first)
         .or_else(|| title_line.filter(|&t| t < first && first - t <= LEAD_REACH));

@@ -173,3 +173,108 @@ fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go
         assert!(!story.contains(gone), "{gone} in {story}");
     }
 }
+
+/// A made-up reference page whose own description is too short to be prose and whose
+/// declaration is a code line: its sections of interfaces have one-line docs, and only the
+/// last, general interface has a doc long enough to be prose, so the best-scored block is
+/// deep in the sections. `(lang, name, description, interfaces with their docs, the last
+/// interface's long doc)`.
+fn deep_doc_page(
+    lang: &str,
+    name: &str,
+    description: &str,
+    interfaces: &[(&str, &str)],
+    general: (&str, &str),
+) -> String {
+    let mut items: String = interfaces
+        .iter()
+        .map(|(interface, doc)| {
+            item(
+                &format!("impl-{interface}"),
+                &format!("<a href=/t/{interface}.html>{interface}</a> for <a href=/t/{name}.html>{name}</a>"),
+                doc,
+            )
+        })
+        .collect();
+    items.push_str(&item(
+        &format!("impl-{}", general.0),
+        &format!("<a href=/t/{0}.html>{0}</a> for T", general.0),
+        general.1,
+    ));
+    format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><title>{name} - Reference</title></head>\
+         <body><nav><a href=/>Index</a> <a href=/t/>Types</a></nav>\
+         <div class=content><h1>Type {name}</h1><pre class=decl>record {name} {{ id: u16 }}</pre>\
+         <div class=doc><p>{description}</p></div>\
+         <h2 id=impls>Interfaces</h2>{items}</div>\
+         <footer><a href=/about>About</a> <a href=/legal>Legal</a></footer></body></html>"
+    )
+}
+
+#[test]
+fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
+    let en = deep_doc_page(
+        "en",
+        "Entry",
+        "One entry of a table.",
+        &[
+            ("Copyable", "Copies the entry."),
+            ("Printable", "Prints the entry's id."),
+            ("Comparable", "Compares two entries by id."),
+        ],
+        (
+            "Convertible",
+            "Calls the conversion of the other type, which is whatever that type's own implementation chooses to do.",
+        ),
+    );
+    let de = deep_doc_page(
+        "de",
+        "Eintrag",
+        "Ein Eintrag einer Tabelle.",
+        &[
+            ("Kopierbar", "Kopiert den Eintrag."),
+            ("Druckbar", "Druckt die Nummer des Eintrags."),
+            ("Vergleichbar", "Vergleicht zwei Einträge nach Nummer."),
+        ],
+        (
+            "Umwandelbar",
+            "Ruft die Umwandlung des anderen Typs auf, die genau das tut, was dessen eigene Umsetzung vorsieht.",
+        ),
+    );
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[
+            ("docs.example/entry.html", en.as_bytes()),
+            ("docs.example.de/eintrag.html", de.as_bytes()),
+        ],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let (_, _, clean) = scan_with_clean(corpus.path(), out.path());
+    let read = |p: &str| std::fs::read_to_string(clean.join(p)).expect("a clean copy");
+    let (entry, eintrag) = (
+        read("docs.example/entry.txt"),
+        read("docs.example.de/eintrag.txt"),
+    );
+    for wanted in [
+        "Copyable for Entry",
+        "Copies the entry.",
+        "Printable for Entry",
+        "Comparable for Entry",
+        "Compares two entries by id.",
+        "Calls the conversion of the other type",
+    ] {
+        assert!(entry.contains(wanted), "{wanted} in {entry}");
+    }
+    for wanted in [
+        "Kopierbar for Eintrag",
+        "Kopiert den Eintrag.",
+        "Vergleichbar for Eintrag",
+        "Ruft die Umwandlung",
+    ] {
+        assert!(eintrag.contains(wanted), "{wanted} in {eintrag}");
+    }
+    for (text, gone) in [(&entry, "Index"), (&entry, "About"), (&eintrag, "Legal")] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+}
