@@ -623,6 +623,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     // A lead or standfirst between the headline and the story, styled unlike the body (in
     // the article's `<header>`, a `p.lead`, a `div.intro`): prose there is the article's.
     let lead_lines = head.or(head_above).map_or(0..0, |h| h + 1..first);
+    let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
@@ -637,17 +638,14 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                 return None;
             }
             let roles = role_reason(l.flags, context);
-            if lead_lines.contains(&i)
-                && is_sentence(text, l)
-                && matches!(roles, None | Some(BoilerplateReason::Header))
-            {
-                return None;
-            }
             // an item's signature and permalink lines are its own, however linked; a sentence
             // of the story that links a few names is no link list
             let link_list = l.link_density() >= 0.5
                 && !in_anchored_item(l, nodes)
                 && !is_linked_sentence(text, l);
+            if lead_lines.contains(&i) && is_lead(text, l, (roles, link_list), sections_first) {
+                return None;
+            }
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
                 return match (is_prose(l), roles) {
                     // captions and comments are prose that is no part of the article
@@ -680,6 +678,25 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
     drop_trailing_headings(lines, nodes, &mut verdicts);
     verdicts
+}
+
+/// Whether line `l`, between the headline and the article's first line, is the article's: a
+/// sentence of a lead or standfirst (in the article's `<header>` too); a code block of no
+/// other role (a declaration or signature above the text that explains it); and, where the
+/// article opens with an anchored item (`sections_first`: a reference page whose best block
+/// is its sections), any line of no other role that is no link list, the item's short
+/// description and its section headings.
+fn is_lead(
+    text: &str,
+    l: &PageLine,
+    (roles, link_list): (Option<BoilerplateReason>, bool),
+    sections_first: bool,
+) -> bool {
+    match roles {
+        None => is_sentence(text, l) || !link_list && (l.flags & role::CODE != 0 || sections_first),
+        Some(BoilerplateReason::Header) => is_sentence(text, l),
+        Some(_) => false,
+    }
 }
 
 /// Headings kept after the article's last paragraph head no text of the article: they open

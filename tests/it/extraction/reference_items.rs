@@ -177,11 +177,11 @@ fn anchored_items_keep_their_signatures_and_source_links_and_link_lists_still_go
 /// A made-up reference page whose own description is too short to be prose and whose
 /// declaration is a code line: its sections of interfaces have one-line docs, and only the
 /// last, general interface has a doc long enough to be prose, so the best-scored block is
-/// deep in the sections. `(lang, name, description, interfaces with their docs, the last
-/// interface's long doc)`.
+/// deep in the sections. `(lang, (kind, name), description, interfaces with their docs, the
+/// last interface's long doc)`; the headline, "{kind} {name}", is the title's.
 fn deep_doc_page(
     lang: &str,
-    name: &str,
+    (kind, name): (&str, &str),
     description: &str,
     interfaces: &[(&str, &str)],
     general: (&str, &str),
@@ -202,9 +202,9 @@ fn deep_doc_page(
         general.1,
     ));
     format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><title>{name} - Reference</title></head>\
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><title>{kind} {name} - Reference</title></head>\
          <body><nav><a href=/>Index</a> <a href=/t/>Types</a></nav>\
-         <div class=content><h1>Type {name}</h1><pre class=decl>record {name} {{ id: u16 }}</pre>\
+         <div class=content><h1>{kind} {name}</h1><pre class=decl>record {name} {{ id: u16 }}</pre>\
          <div class=doc><p>{description}</p></div>\
          <h2 id=impls>Interfaces</h2>{items}</div>\
          <footer><a href=/about>About</a> <a href=/legal>Legal</a></footer></body></html>"
@@ -212,10 +212,10 @@ fn deep_doc_page(
 }
 
 #[test]
-fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
+fn a_reference_page_keeps_the_sections_and_declaration_above_its_only_prose() {
     let en = deep_doc_page(
         "en",
-        "Entry",
+        ("Type", "Entry"),
         "One entry of a table.",
         &[
             ("Copyable", "Copies the entry."),
@@ -229,7 +229,7 @@ fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
     );
     let de = deep_doc_page(
         "de",
-        "Eintrag",
+        ("Typ", "Eintrag"),
         "Ein Eintrag einer Tabelle.",
         &[
             ("Kopierbar", "Kopiert den Eintrag."),
@@ -256,7 +256,12 @@ fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
         read("docs.example/entry.txt"),
         read("docs.example.de/eintrag.txt"),
     );
+    // the page's headline, declaration, short description and section heading above them too
     for wanted in [
+        "Type Entry",
+        "record Entry { id: u16 }",
+        "One entry of a table.",
+        "Interfaces",
         "Copyable for Entry",
         "Copies the entry.",
         "Printable for Entry",
@@ -267,6 +272,9 @@ fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
         assert!(entry.contains(wanted), "{wanted} in {entry}");
     }
     for wanted in [
+        "Typ Eintrag",
+        "record Eintrag { id: u16 }",
+        "Ein Eintrag einer Tabelle.",
         "Kopierbar for Eintrag",
         "Kopiert den Eintrag.",
         "Vergleichbar for Eintrag",
@@ -275,6 +283,36 @@ fn sections_before_a_reference_pages_only_prose_are_kept_as_those_after_it() {
         assert!(eintrag.contains(wanted), "{wanted} in {eintrag}");
     }
     for (text, gone) in [(&entry, "Index"), (&entry, "About"), (&eintrag, "Legal")] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+}
+
+#[test]
+fn a_code_sample_between_the_headline_and_the_story_is_kept_and_the_byline_still_goes() {
+    let post = "<!doctype html><html lang=fr><head><meta charset=utf-8>\
+        <title>Lire un fichier ligne par ligne | Blog</title></head>\
+        <body><nav><a href=/>Accueil</a> <a href=/tags>Tags</a></nav>\
+        <main><h1>Lire un fichier ligne par ligne</h1><div class=meta>Par Anne Petit, 3 mars</div>\
+        <pre class=sample><code>for line in open(\"notes.txt\"): print(line)</code></pre>\
+        <div class=body><p>Cette boucle lit le fichier une ligne à la fois, sans jamais le charger en entier dans la mémoire de la machine.</p>\
+        <p>Elle convient donc aussi aux très gros fichiers de journaux que produisent les serveurs pendant des mois.</p></div></main>\
+        <footer><a href=/contact>Contact</a></footer></body></html>";
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_tree(
+        corpus.path(),
+        &[("blog.example/lire.html", post.as_bytes())],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let (_, _, clean) = scan_with_clean(corpus.path(), out.path());
+    let text = std::fs::read_to_string(clean.join("blog.example/lire.txt")).expect("a clean copy");
+    for wanted in [
+        "Lire un fichier ligne par ligne",
+        "open(\"notes.txt\")",
+        "Cette boucle lit le fichier",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in {text}");
+    }
+    for gone in ["Anne Petit", "Accueil", "Contact"] {
         assert!(!text.contains(gone), "{gone} in {text}");
     }
 }
