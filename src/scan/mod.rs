@@ -20,6 +20,8 @@ mod sign;
 mod state;
 
 pub use batches::Scanner;
+pub use pass1::{prepare, PreparedDocument};
+pub use sign::{SignedDocument, SigningContext};
 pub use state::decode_snapshot_payload;
 
 /// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
@@ -35,10 +37,12 @@ use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::SpillState;
 use state::{RoundState, Snapshot};
 
+pub(crate) use context::thresholds;
 pub(crate) use context::DocMeta;
-use context::{thresholds, ChangedDocs, Ctx, Stopwatch};
+use context::{ChangedDocs, Ctx, Stopwatch};
 pub(crate) use pass1::{document_parts, RepeatRecord};
-pub(crate) use sign::{content_shingles, left_out_lines, Basis, ContentFigures};
+pub use sign::Basis;
+pub(crate) use sign::{content_shingles, left_out_lines, ContentFigures};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -131,7 +135,7 @@ fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool, ScanError> {
 }
 
 /// The scan's LSH bands and rows: the user's, or derived from the thresholds.
-fn scan_lsh_params(cfg: &Config) -> LshParams {
+pub(crate) fn scan_lsh_params(cfg: &Config) -> LshParams {
     lsh_params(
         &thresholds(cfg),
         cfg.near.num_perm,
