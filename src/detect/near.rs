@@ -198,7 +198,8 @@ pub struct Judged {
 pub struct SignatureVerdict {
     /// The verdict on the estimated figures.
     pub verdict: Judged,
-    /// Whether it is borderline (see [`is_borderline`]).
+    /// Whether it is borderline: it could flip within the estimation error, so `--verify auto`
+    /// judges the pair on its exact shingle sets.
     pub borderline: bool,
 }
 

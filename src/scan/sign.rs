@@ -44,8 +44,8 @@ pub enum Basis {
     #[default]
     Content,
     /// Its own text, because its content is thin: the text outside site chrome and outside
-    /// frequent text (units on more than `--frequent-docs` pages of its site; see
-    /// [`content_shingles`]).
+    /// frequent text (units on more than `--frequent-docs` pages of its site; ARCHITECTURE.md,
+    /// "The interface between templates and near-duplicates").
     Core,
     /// Too little text of its own: its own words anywhere on the page (see [`Basis::Page`]),
     /// shorter than one shingle, taken whole as one shingle: the document is joined only to one
