@@ -452,7 +452,9 @@ fn anchored_item(l: &PageLine, nodes: &[Node]) -> Option<usize> {
 /// either side: a reference page's method and implementation sections, whose docs are a line
 /// each and no prose. Items of the shape of anchored items inside the article, or of a run of
 /// them beside it (see [`repeated_item_shapes`]), join it, with the lines after each (their
-/// docs), up to a line the markup gives another role. Before the article too: where the
+/// docs), up to a line the markup gives another role; after it, so does a section under a
+/// heading that links to itself (a module page's list of items and their one-line
+/// descriptions under "Structs §"). Before the article too: where the
 /// page's own description is too short to be prose, the best block is a doc deep in its
 /// sections, and the sections above it are the page's as much as those below.
 fn carry_over_items(
@@ -476,11 +478,11 @@ fn carry_over_items(
         lines[..first].iter().rev().take_while(unroled),
         nodes,
     ));
-    if shapes.is_empty() {
-        return (first, last);
-    }
     let of_shape =
         |l: &PageLine| anchored_item(l, nodes).is_some_and(|n| shapes.contains(&nodes[n].shape));
+    // a heading that links to itself opens one more section of the document (documentation
+    // generators anchor every section heading; a box of related links has no permalink)
+    let opens_section = |l: &PageLine| l.flags & role::HEADING != 0 && in_anchored_item(l, nodes);
     let mut start = first;
     for (i, l) in lines.iter().enumerate().take(first).rev() {
         if role_reason(l.flags, context).is_some() {
@@ -496,7 +498,7 @@ fn carry_over_items(
         if role_reason(l.flags, context).is_some() {
             break;
         }
-        if of_shape(l) {
+        if of_shape(l) || opens_section(l) {
             end = i;
             after_item = true;
         } else if after_item {

@@ -316,3 +316,111 @@ fn a_code_sample_between_the_headline_and_the_story_is_kept_and_the_byline_still
         assert!(!text.contains(gone), "{gone} in {text}");
     }
 }
+
+/// A made-up module page of a reference: a one-line description, a sentence every module
+/// page of the crate repeats, then a self-anchored "Types" section listing its items with a
+/// one-line description each.
+fn module_page(
+    lang: &str,
+    module: &str,
+    description: &str,
+    shared: &str,
+    items: &[(&str, &str)],
+) -> String {
+    let entries: String = items
+        .iter()
+        .map(|(name, doc)| format!("<dt><a href=type.{name}.html>{name}</a></dt><dd>{doc}</dd>"))
+        .collect();
+    format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><title>kit::{module} - Reference</title></head>\
+         <body><nav><a href=/>Index</a> <a href=/kit/>kit</a></nav>\
+         <section class=content><h1>Module {module}</h1>\
+         <div class=doc><p>{description}</p><p>{shared}</p></div>\
+         <h2 id=types>Types<a class=anchor href=#types>§</a></h2><dl class=items>{entries}</dl></section>\
+         <footer><a href=/about>About</a></footer></body></html>"
+    )
+}
+
+#[test]
+fn module_pages_that_share_only_their_boilerplate_sentence_keep_their_item_lists_and_stay_apart() {
+    let en = "You will rarely need to use this module directly unless you have to name one of the iterator types it holds.";
+    let es = "Rara vez necesitará usar este módulo directamente, salvo que tenga que nombrar uno de los tipos de iterador que contiene.";
+    let pages = [
+        (
+            "docs.example/kit/array.html",
+            module_page(
+                "en",
+                "array",
+                "Iterators over arrays.",
+                en,
+                &[("IntoIter", "Moves the values out of an array.")],
+            ),
+        ),
+        (
+            "docs.example/kit/result.html",
+            module_page(
+                "en",
+                "result",
+                "Iterators over results.",
+                en,
+                &[
+                    ("IntoIter", "Iterates over the value of a result."),
+                    (
+                        "Iter",
+                        "Iterates over a borrowed result, one reference at most.",
+                    ),
+                    ("IterMut", "Iterates over a mutably borrowed result."),
+                ],
+            ),
+        ),
+        (
+            "docs.example.es/kit/array.html",
+            module_page(
+                "es",
+                "array",
+                "Iteradores sobre arreglos.",
+                es,
+                &[("IntoIter", "Saca los valores de un arreglo.")],
+            ),
+        ),
+        (
+            "docs.example.es/kit/result.html",
+            module_page(
+                "es",
+                "result",
+                "Iteradores sobre resultados.",
+                es,
+                &[
+                    ("IntoIter", "Recorre el valor de un resultado."),
+                    (
+                        "Iter",
+                        "Recorre un resultado prestado, con una referencia como mucho.",
+                    ),
+                    ("IterMut", "Recorre un resultado prestado de forma mutable."),
+                ],
+            ),
+        ),
+    ];
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let files: Vec<(&str, &[u8])> = pages.iter().map(|(p, h)| (*p, h.as_bytes())).collect();
+    write_tree(corpus.path(), &files);
+    let out = tempfile::tempdir().expect("tempdir");
+    let (_, _, clean) = scan_with_clean(corpus.path(), out.path());
+    let read =
+        |p: &str| std::fs::read_to_string(clean.join(p)).expect("a clean copy: no page is dropped");
+    let result = read("docs.example/kit/result.txt");
+    for wanted in [
+        "Iterates over the value of a result.",
+        "Iterates over a borrowed result",
+        "Iterates over a mutably borrowed result.",
+    ] {
+        assert!(result.contains(wanted), "{wanted} in {result}");
+    }
+    assert!(read("docs.example/kit/array.txt").contains("Moves the values out of an array."));
+    let resultado = read("docs.example.es/kit/result.txt");
+    assert!(
+        resultado.contains("Recorre un resultado prestado, con una referencia"),
+        "{resultado}"
+    );
+    assert!(read("docs.example.es/kit/array.txt").contains("Saca los valores de un arreglo."));
+}
