@@ -3,7 +3,7 @@
 //!
 //! Each kernel depends only on its inputs, and the values that travel between stages turn into
 //! bytes and back (`to_bytes`, `from_bytes`; postcard), so a batch can be processed in another
-//! thread, process or machine:
+//! thread, process or machine (postcard and a checksum: damaged bytes are refused):
 //!
 //! 1. [`prepare`]: one [`crate::Document`] → a [`PreparedDocument`] (segmented, its units'
 //!    keys, its repeats, its hashes; pass 1 of the scan calls it for every document).

@@ -51,3 +51,53 @@ macro_rules! packed {
 
 packed!(u32s, u32);
 packed!(u16s, u16);
+
+/// Values that cross a process as bytes (the kernels' batches): postcard, then the xxh3 of
+/// those bytes, so that bytes damaged on the way, or bytes of another kind, are refused
+/// instead of decoded into a value whose parts do not fit together.
+pub mod sealed {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    const CHECK: usize = 8;
+
+    /// `value` as postcard bytes and their checksum.
+    pub fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        let mut bytes = postcard::to_stdvec(value).unwrap_or_default();
+        let check = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend_from_slice(&check.to_le_bytes());
+        bytes
+    }
+
+    /// The value of [`to_bytes`]; `None` for bytes that are damaged or of another kind.
+    pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+        let split = bytes.len().checked_sub(CHECK)?;
+        let (payload, check) = bytes.split_at(split);
+        let check = u64::from_le_bytes(check.try_into().ok()?);
+        if xxhash_rust::xxh3::xxh3_64(payload) != check {
+            return None;
+        }
+        postcard::from_bytes(payload).ok()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn damaged_bytes_are_refused() {
+            let value: Vec<u32> = vec![1, 2, 3, 400_000];
+            let bytes = super::to_bytes(&value);
+            assert_eq!(super::from_bytes::<Vec<u32>>(&bytes), Some(value));
+            for i in 0..bytes.len() {
+                let mut damaged = bytes.clone();
+                damaged[i] ^= 0x10;
+                assert_eq!(super::from_bytes::<Vec<u32>>(&damaged), None, "byte {i}");
+            }
+            assert_eq!(
+                super::from_bytes::<Vec<u32>>(&bytes[..bytes.len() - 1]),
+                None
+            );
+            assert_eq!(super::from_bytes::<Vec<u32>>(&[]), None);
+        }
+    }
+}

@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 mod arrow;
+mod kernels;
 mod options;
 mod progress;
 mod sketch;
@@ -576,6 +577,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::ResultStream>()?;
     m.add_class::<BatchScan>()?;
     m.add_class::<StreamIndex>()?;
+    m.add_class::<kernels::Kernels>()?;
     m.add_class::<sketch::Sketch>()?;
     m.add_function(wrap_pyfunction!(sketch::lsh_bands, m)?)?;
     m.add_function(wrap_pyfunction!(sketch::signature_band_keys, m)?)?;

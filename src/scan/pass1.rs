@@ -122,13 +122,12 @@ impl PreparedDocument {
 
     /// The document as bytes (postcard), for a batch that crosses a process.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising plain owned data into a vector cannot fail.
-        postcard::to_stdvec(self).unwrap_or_default()
+        crate::packed::sealed::to_bytes(self)
     }
 
     /// A document from [`PreparedDocument::to_bytes`]; `None` for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<PreparedDocument> {
-        postcard::from_bytes(bytes).ok()
+        crate::packed::sealed::from_bytes(bytes)
     }
 
     /// Its parts, what signing reads.

@@ -509,13 +509,12 @@ impl SigningContext {
 
     /// The context as bytes (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising plain owned data into a vector cannot fail.
-        postcard::to_stdvec(self).unwrap_or_default()
+        crate::packed::sealed::to_bytes(self)
     }
 
     /// A context from [`SigningContext::to_bytes`]; `None` for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<SigningContext> {
-        postcard::from_bytes(bytes).ok()
+        crate::packed::sealed::from_bytes(bytes)
     }
 }
 
@@ -543,13 +542,12 @@ impl SignedDocument {
 
     /// The document as bytes (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising plain owned data into a vector cannot fail.
-        postcard::to_stdvec(self).unwrap_or_default()
+        crate::packed::sealed::to_bytes(self)
     }
 
     /// A document from [`SignedDocument::to_bytes`]; `None` for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<SignedDocument> {
-        postcard::from_bytes(bytes).ok()
+        crate::packed::sealed::from_bytes(bytes)
     }
 }
 

@@ -324,13 +324,12 @@ impl SiteUnitCounts {
 
     /// The counts as bytes (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising plain owned data into a vector cannot fail.
-        postcard::to_stdvec(self).unwrap_or_default()
+        crate::packed::sealed::to_bytes(self)
     }
 
     /// Counts from [`SiteUnitCounts::to_bytes`]; `None` for bytes that are not counts.
     pub fn from_bytes(bytes: &[u8]) -> Option<SiteUnitCounts> {
-        postcard::from_bytes(bytes).ok()
+        crate::packed::sealed::from_bytes(bytes)
     }
 }
 
@@ -365,13 +364,12 @@ impl WatchList {
 
     /// The watch list as bytes (postcard), for signing in another process.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising plain owned data into a vector cannot fail.
-        postcard::to_stdvec(self).unwrap_or_default()
+        crate::packed::sealed::to_bytes(self)
     }
 
     /// A watch list from [`WatchList::to_bytes`]; `None` for bytes that are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<WatchList> {
-        postcard::from_bytes(bytes).ok()
+        crate::packed::sealed::from_bytes(bytes)
     }
 
     /// Whether `key` may be template on `site` (it is left out of the shingles).
