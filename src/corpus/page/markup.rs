@@ -320,7 +320,10 @@ fn hint_flags(value: &[u8]) -> Flags {
             | b"advert" | b"advertisement" | b"ad" | b"ads" | b"sponsor" | b"sponsored"
             | b"newsletter" | b"subscribe" | b"signup" | b"popular" | b"trending"
             | b"complementary" | b"widget" | b"toolbar" | b"tools" | b"recommended"
-            | b"outbrain" | b"taboola" => role::ASIDE,
+            | b"outbrain" | b"taboola" | b"cta" | b"disclaimer" | b"disclosure"
+            | b"subscription" | b"donate" | b"promotion" | b"tags" | b"tag" | b"topics"
+            | b"keywords" | b"follow" | b"shares" | b"pagination" | b"pager" => role::ASIDE,
+            b"credit" | b"credits" => role::FIGURE,
             b"comment" | b"comments" | b"disqus" => role::COMMENTS,
             b"caption" | b"captions" | b"gallery" | b"slideshow" | b"carousel" => role::FIGURE,
             b"article" | b"story" | b"content" | b"body" | b"entry" | b"post" | b"main"
@@ -411,6 +414,7 @@ impl Walker {
                 parent: 0,
                 flags: 0,
                 shape: 0,
+                tag: 0,
                 classed: false,
                 anchored: false,
             }],
@@ -593,6 +597,7 @@ impl Walker {
                 parent,
                 flags,
                 shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
+                tag: tag as u32,
                 classed: self.tag_class != 0,
                 anchored: false,
             });
