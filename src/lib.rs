@@ -26,6 +26,7 @@ pub mod eval;
 pub mod explain;
 mod files;
 pub mod human;
+pub mod kernels;
 mod packed;
 pub mod progress;
 pub mod report;

@@ -239,11 +239,7 @@ impl ScanResult {
             return Err(PyRuntimeError::new_err(format!("no clean copy: {reason}")));
         }
         clean::check_clean_target(&dir).map_err(PyOSError::new_err)?;
-        let source = clean::CleanSource {
-            files: &out.files,
-            annotations: &out.annotations,
-            text_hashes: &out.text_hashes,
-        };
+        let source = out.clean_source();
         let done = py
             .detach(|| clean::write_clean_corpus(cfg, source, &dir))
             .map_err(|e| {

@@ -312,11 +312,7 @@ fn write_outputs(
     let Some(dir) = &args.out.clean else {
         return Ok(None);
     };
-    let source = clean::CleanSource {
-        files: &out.files,
-        annotations: &out.annotations,
-        text_hashes: &out.text_hashes,
-    };
+    let source = out.clean_source();
     clean::write_clean_corpus(cfg, source, dir)
         .map(Some)
         .map_err(|e| {

@@ -42,7 +42,7 @@ impl Signatures {
             .iter_mut()
             .zip(signature)
         {
-            *slot = (v >> 16) as u16;
+            *slot = cut(v);
         }
         self.sizes[doc] = size;
     }
@@ -67,6 +67,11 @@ impl Signatures {
     pub fn len(&self) -> usize {
         self.sizes.len()
     }
+}
+
+/// A signature value as the store keeps it: its high 16 bits.
+pub fn cut(value: u32) -> u16 {
+    (value >> 16) as u16
 }
 
 /// A candidate pair that passed verification.
@@ -115,29 +120,38 @@ pub fn judge_by_signature(
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (sigs.get(a as usize)?, sigs.get(b as usize)?);
-            let (size_a, size_b) = (
-                sigs.size(a as usize) as usize,
-                sigs.size(b as usize) as usize,
-            );
-            let jaccard = estimate_jaccard(sa, sb);
-            let containment = containment_from_jaccard(jaccard, size_a, size_b);
-            let pair = VerifiedPair {
-                a,
-                b,
-                jaccard,
-                containment,
-                exact: false,
-            };
-            let borderline = is_borderline(jaccard, size_a, size_b, sa.len(), thresholds);
-            Some(SignatureVerdict {
-                verdict: Judged {
-                    pair,
-                    accepted: thresholds.accept(jaccard, containment, size_a.min(size_b)),
-                },
-                borderline,
-            })
+            let sizes = (sigs.size(a as usize), sigs.size(b as usize));
+            Some(signature_verdict((a, b), (sa, sb), sizes, thresholds))
         })
         .collect()
+}
+
+/// The verdict on documents `pair` from their signatures (cut to 16 bits, [`cut`]) and
+/// distinct shingle counts: the one judgement of a candidate pair by signature.
+pub fn signature_verdict(
+    pair: (u32, u32),
+    signatures: (&[u16], &[u16]),
+    sizes: (u32, u32),
+    thresholds: &Thresholds,
+) -> SignatureVerdict {
+    let (sa, sb) = signatures;
+    let (size_a, size_b) = (sizes.0 as usize, sizes.1 as usize);
+    let jaccard = estimate_jaccard(sa, sb);
+    let containment = containment_from_jaccard(jaccard, size_a, size_b);
+    let verified = VerifiedPair {
+        a: pair.0,
+        b: pair.1,
+        jaccard,
+        containment,
+        exact: false,
+    };
+    SignatureVerdict {
+        verdict: Judged {
+            pair: verified,
+            accepted: thresholds.accept(jaccard, containment, size_a.min(size_b)),
+        },
+        borderline: is_borderline(jaccard, size_a, size_b, sa.len(), thresholds),
+    }
 }
 
 /// Standard errors of the estimated Jaccard within which a signature verdict is not trusted
@@ -184,7 +198,8 @@ pub struct Judged {
 pub struct SignatureVerdict {
     /// The verdict on the estimated figures.
     pub verdict: Judged,
-    /// Whether it is borderline (see [`is_borderline`]).
+    /// Whether it is borderline: it could flip within the estimation error, so `--verify auto`
+    /// judges the pair on its exact shingle sets.
     pub borderline: bool,
 }
 

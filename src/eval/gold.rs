@@ -147,11 +147,7 @@ pub fn evaluate_gold(cfg: &Config, gold: &Path) -> Result<GoldEvaluation, GoldEr
     }
     let scratch =
         ScratchFolder(std::env::temp_dir().join(format!("neardup-gold-{}", std::process::id())));
-    let source = clean::CleanSource {
-        files: &out.files,
-        annotations: &out.annotations,
-        text_hashes: &out.text_hashes,
-    };
+    let source = out.clean_source();
     clean::write_clean_corpus(cfg, source, &scratch.0).map_err(|source| GoldError::CleanCopy {
         target: scratch.0.clone(),
         source,

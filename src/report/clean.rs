@@ -193,7 +193,16 @@ pub fn check_clean_target(dir: &Path) -> Result<(), String> {
     }
 }
 
-/// What a clean copy is made from: the scan's files, annotations and text hashes.
+/// The texts a scan still holds of the documents it read, by document (the order of its
+/// annotations): an extracted page's text, so that the clean copy need not read and parse the
+/// page again. `None` for a document whose text is not held.
+pub trait StoredTexts: std::fmt::Debug + Send + Sync {
+    /// The text of document `doc` as the scan read it.
+    fn text(&self, doc: usize) -> Option<String>;
+}
+
+/// What a clean copy is made from: the scan's files, annotations and text hashes
+/// ([`crate::ScanOutput::clean_source`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CleanSource<'a> {
     /// The input files the scan read (`ScanOutput::files`).
@@ -203,6 +212,9 @@ pub struct CleanSource<'a> {
     /// The hash of each annotated document's text (`ScanOutput::text_hashes`), in the same
     /// order; empty: not checked.
     pub text_hashes: &'a [u64],
+    /// The texts the scan still holds (pages' extracted texts), read instead of the files;
+    /// `None`: every file is read again.
+    pub stored: Option<&'a dyn StoredTexts>,
 }
 
 /// One document's annotation and the hash of the text it was made for.
@@ -270,6 +282,9 @@ pub fn write_clean_corpus(
             ((a.path.as_str(), a.line.unwrap_or(0)), planned)
         })
         .collect();
+    let stored = source
+        .stored
+        .map(|texts| StoredByFile::new(texts, source.annotations));
     let staging = sibling(out, "tmp");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
@@ -293,12 +308,13 @@ pub fn write_clean_corpus(
                 Format::JsonLines => {
                     clean_jsonl(file, cfg, &by_place, &mut summary).map(|b| compress(file, b))
                 }
-                Format::Html => {
-                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Text).map(Ok)
-                }
-                Format::Warc | Format::Parquet | Format::Memory => {
-                    clean_extracted(file, cfg, &by_place, &mut summary, ExtractedAs::Records)
-                        .map(Ok)
+                Format::Html | Format::Warc | Format::Parquet | Format::Memory => {
+                    let as_ = match file.format {
+                        Format::Html => ExtractedAs::Text,
+                        _ => ExtractedAs::Records,
+                    };
+                    let texts = stored.as_ref().and_then(|s| s.texts_of(file));
+                    clean_extracted(file, cfg, &by_place, &mut summary, as_, texts).map(Ok)
                 }
             };
             if let Some(bytes) = content {
@@ -446,22 +462,54 @@ enum ExtractedAs {
     Records,
 }
 
+/// The texts a scan holds, found by file: each file's documents (line, annotation index) in
+/// order.
+struct StoredByFile<'a> {
+    texts: &'a dyn StoredTexts,
+    by_file: HashMap<&'a str, Vec<(u32, usize)>>,
+}
+
+impl<'a> StoredByFile<'a> {
+    fn new(texts: &'a dyn StoredTexts, annotations: &'a [Annotation]) -> StoredByFile<'a> {
+        let mut by_file: HashMap<&str, Vec<(u32, usize)>> = HashMap::new();
+        for (i, a) in annotations.iter().enumerate() {
+            by_file
+                .entry(a.path.as_str())
+                .or_default()
+                .push((a.line.unwrap_or(0), i));
+        }
+        StoredByFile { texts, by_file }
+    }
+
+    /// Every document of `file` with its text, in order; `None` when one text is not held
+    /// (the file is read again).
+    fn texts_of(&self, file: &InputFile) -> Option<Vec<(u32, String)>> {
+        self.by_file
+            .get(file.rel.as_str())?
+            .iter()
+            .map(|&(line, i)| Some((line, self.texts.text(i)?)))
+            .collect()
+    }
+}
+
 /// The cleaned extracted text of a file whose documents are not its bytes (HTML pages, WARC
-/// and Parquet records), or `None` when nothing of it is kept.
+/// and Parquet records), or `None` when nothing of it is kept: from the texts the scan holds
+/// (`stored`: each document's line and text), else the file read and parsed again.
 fn clean_extracted(
     file: &InputFile,
     cfg: &Config,
     by_place: &HashMap<(&str, u32), Planned>,
     summary: &mut CleanSummary,
     as_: ExtractedAs,
+    stored: Option<Vec<(u32, String)>>,
 ) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    read_documents(file, &cfg.input, |doc| {
-        let Some(a) = kept_annotation(by_place, file, doc.line, &doc.text, summary) else {
+    let mut write = |line: u32, text: &str| {
+        let Some(a) = kept_annotation(by_place, file, line, text, summary) else {
             return;
         };
-        let cleaned = cleaned_text(&doc.text, a);
-        summary.kept(&doc.text, &cleaned, a);
+        let cleaned = cleaned_text(text, a);
+        summary.kept(text, &cleaned, a);
         match as_ {
             ExtractedAs::Text => out.extend_from_slice(cleaned.as_bytes()),
             ExtractedAs::Records => {
@@ -470,7 +518,13 @@ fn clean_extracted(
                 out.push(b'\n');
             }
         }
-    });
+    };
+    match stored {
+        Some(texts) => texts.iter().for_each(|(line, text)| write(*line, text)),
+        None => {
+            read_documents(file, &cfg.input, |doc| write(doc.line, &doc.text));
+        }
+    }
     (!out.is_empty()).then_some(out)
 }
 

@@ -133,7 +133,7 @@ impl Scanner {
             let mut snap = sign::sign_corpus(&cfg, &sources, pass1, &mut clock, &spill);
             let mut out = settle_and_report(&cfg, &sources, &mut snap, &spill, clock, threads);
             out.files = sources;
-            conclude(&cfg, &mut out, &snap, &spill, true);
+            conclude(&cfg, &mut out, &snap, spill, true);
             out
         })
     }

@@ -135,7 +135,7 @@ impl Stopwatch {
 }
 
 /// The thresholds a pair must pass, from the configuration.
-pub(super) fn thresholds(cfg: &Config) -> Thresholds {
+pub(crate) fn thresholds(cfg: &Config) -> Thresholds {
     Thresholds {
         jaccard: cfg.near.threshold,
         containment: cfg.near.containment,

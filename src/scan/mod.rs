@@ -20,6 +20,8 @@ mod sign;
 mod state;
 
 pub use batches::Scanner;
+pub use pass1::{prepare, PreparedDocument};
+pub use sign::{SignedDocument, SigningContext};
 pub use state::decode_snapshot_payload;
 
 /// How the scan names a document whose id is taken (`ID#2`), for `explain FILE#ID`.
@@ -30,15 +32,18 @@ use crate::config::{Config, ConfigError};
 use crate::corpus::{walk_inputs, FieldsSeen, Format, InputFile, Skipped};
 use crate::detect::templates::Chrome;
 use crate::human::count;
+use crate::report::clean::{CleanSource, StoredTexts};
 use crate::report::{Annotation, PairRecord, Report};
 use crate::sketch::{lsh_params, LshParams, MinHasher};
 use crate::spill::SpillState;
 use state::{RoundState, Snapshot};
 
+pub(crate) use context::thresholds;
 pub(crate) use context::DocMeta;
-use context::{thresholds, ChangedDocs, Ctx, Stopwatch};
+use context::{ChangedDocs, Ctx, Stopwatch};
 pub(crate) use pass1::{document_parts, RepeatRecord};
-pub(crate) use sign::{content_shingles, left_out_lines, Basis, ContentFigures};
+pub use sign::Basis;
+pub(crate) use sign::{content_shingles, left_out_lines, ContentFigures};
 
 /// What a scan produces.
 #[derive(Debug, Clone)]
@@ -60,6 +65,54 @@ pub struct ScanOutput {
     /// Why the scan's result must not be used as if the corpus had been read (exit code 3):
     /// no document was read, or a named field is missing from every record.
     pub input_error: Option<String>,
+    /// The extracted texts of the pages (HTML, WARC, Parquet) and documents given in memory,
+    /// as the scan's temporary file of records keeps them: the clean copy writes them without
+    /// parsing a page again. The file is removed when the last clone of the output is dropped
+    /// (or this is set to `None`).
+    pub stored_texts: Option<std::sync::Arc<dyn StoredTexts>>,
+}
+
+impl ScanOutput {
+    /// What a clean copy of this scan is made from ([`crate::report::clean::write_clean_corpus`]).
+    pub fn clean_source(&self) -> CleanSource<'_> {
+        CleanSource {
+            files: &self.files,
+            annotations: &self.annotations,
+            text_hashes: &self.text_hashes,
+            stored: self.stored_texts.as_deref(),
+        }
+    }
+}
+
+/// The texts the records of a scan's temporary file keep, held with the file.
+#[derive(Debug)]
+struct RecordTexts {
+    spill: crate::spill::Spill,
+    records: Vec<crate::spill::Record>,
+}
+
+impl StoredTexts for RecordTexts {
+    fn text(&self, doc: usize) -> Option<String> {
+        let parts = self.spill.read(*self.records.get(doc)?).ok()?;
+        (!parts.text.is_empty()).then_some(parts.text)
+    }
+}
+
+/// The texts a scan's records keep, when there is a record of every document and some
+/// document's record keeps its text (an input read again would cost a parse).
+fn record_texts(
+    spill: SpillState,
+    documents: usize,
+    files: &[InputFile],
+) -> Option<std::sync::Arc<dyn StoredTexts>> {
+    let holds_texts = files.iter().any(|f| f.format.costly_to_read_again());
+    let file = spill
+        .file
+        .filter(|_| holds_texts && spill.records.len() == documents)?;
+    Some(std::sync::Arc::new(RecordTexts {
+        spill: file,
+        records: spill.records,
+    }))
 }
 
 /// Why a scan could not run at all (exit code 2).
@@ -131,7 +184,7 @@ fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool, ScanError> {
 }
 
 /// The scan's LSH bands and rows: the user's, or derived from the thresholds.
-fn scan_lsh_params(cfg: &Config) -> LshParams {
+pub(crate) fn scan_lsh_params(cfg: &Config) -> LshParams {
     lsh_params(
         &thresholds(cfg),
         cfg.near.num_perm,
@@ -223,7 +276,7 @@ fn run(cfg: &Config, threads: usize) -> ScanOutput {
         timing.cache = cache_status;
     }
     out.files = files;
-    conclude(cfg, &mut out, &snap, &spill, read_documents);
+    conclude(cfg, &mut out, &snap, spill, read_documents);
     out
 }
 
@@ -289,7 +342,7 @@ fn conclude(
     cfg: &Config,
     out: &mut ScanOutput,
     snap: &Snapshot,
-    spill: &SpillState,
+    spill: SpillState,
     read_documents: bool,
 ) {
     if let Some(timing) = out.report.timing.as_mut() {
@@ -306,6 +359,7 @@ fn conclude(
     out.warnings = input_warnings(cfg, &read);
     out.warnings
         .extend(spill.warning().filter(|_| read_documents));
+    out.stored_texts = record_texts(spill, snap.metas.len(), &out.files);
 }
 
 /// Records in the report's timing where `neardup report --html` reads the texts again (the

@@ -79,14 +79,96 @@ pub(super) struct Pass1 {
     pub boilerplate: PerDoc<Boilerplate>,
 }
 
-/// What pass 1 keeps of one document while its batch waits for counting: the document's
-/// identity, its exact and text hashes, its unit keys, its repeats, and where its parts went.
-pub(super) struct ReadDocument {
-    doc: Document,
+/// Pass 1's kernel's result for one document ([`prepare`]): its identity (id, source,
+/// record, site), its exact and text hashes, its unit keys (what counting reads), the blocks
+/// it repeats, its page boilerplate, and its parts (what signing reads). It depends on the
+/// document and the configuration alone, and it round-trips through bytes
+/// ([`PreparedDocument::to_bytes`]), so batches can be prepared anywhere and in any order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PreparedDocument {
+    id: String,
+    line: u32,
+    site: Option<String>,
+    lossy_utf8: bool,
+    boilerplate: Vec<Boilerplate>,
     exact: u128,
     text_hash: u64,
     unit_keys: Vec<u64>,
     repeats: Vec<RepeatRecord>,
+    parts: DocParts,
+}
+
+impl PreparedDocument {
+    /// Its id as given (made unique only when the documents are counted in order).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Its site as given.
+    pub fn site(&self) -> Option<&str> {
+        self.site.as_deref()
+    }
+
+    /// The keys of its units (standalone lines and multi-line blocks, digit-folded): what the
+    /// template counts count, each distinct key once per document.
+    pub fn unit_keys(&self) -> &[u64] {
+        &self.unit_keys
+    }
+
+    /// The hash of its whole normalised text: two documents with the same are exact copies.
+    pub fn exact_hash(&self) -> u128 {
+        self.exact
+    }
+
+    /// The document as bytes (postcard), for a batch that crosses a process.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// A document from [`PreparedDocument::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<PreparedDocument> {
+        postcard::from_bytes(bytes).ok()
+    }
+
+    /// Its parts, what signing reads.
+    pub(crate) fn parts(&self) -> &DocParts {
+        &self.parts
+    }
+}
+
+/// Pass 1's kernel, one document: segments it, finds its units and repeats, and hashes it;
+/// its text is kept in its parts when `keep_text` (reading it again would cost a parse, or is
+/// impossible). Depends on the document and the configuration alone, so a batch of any size,
+/// in any thread or process, gives the same result.
+pub fn prepare(cfg: &Config, mut doc: Document, keep_text: bool) -> PreparedDocument {
+    let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
+    let exact = xxh3_128(seg.norm.as_bytes());
+    let unit_keys = parts.units.iter().map(|u| u.key).collect();
+    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
+    let text_hash = text_hash(&doc.text);
+    drop(seg);
+    if keep_text {
+        parts.text = std::mem::take(&mut doc.text);
+    }
+    PreparedDocument {
+        id: doc.id,
+        line: doc.line,
+        site: doc.site,
+        lossy_utf8: doc.lossy_utf8,
+        boilerplate: doc.boilerplate,
+        exact,
+        text_hash,
+        unit_keys,
+        repeats,
+        parts,
+    }
+}
+
+/// What pass 1 keeps of one document while its batch waits for counting: the prepared
+/// document without its parts, and where its parts went.
+pub(super) struct ReadDocument {
+    prepared: PreparedDocument,
     record: Option<std::io::Result<Record>>,
 }
 
@@ -98,37 +180,17 @@ struct ReadFile {
     fields: FieldsSeen,
 }
 
-/// Pass 1's kernel, one document: segments it, finds its units and repeats, hashes it, and
-/// writes its parts (with its text when `keep_text`: reading it again would cost a parse, or
-/// is impossible) to `spill`. Depends on the document and the configuration alone, so a
-/// batch of any size, in any thread, gives the same record.
+/// [`prepare`], with the parts written to `spill`: only compact data waits for counting.
 pub(super) fn prepare_document(
     cfg: &Config,
-    mut doc: Document,
+    doc: Document,
     keep_text: bool,
     spill: Option<&Spill>,
 ) -> ReadDocument {
-    let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
-    let exact = xxh3_128(seg.norm.as_bytes());
-    let unit_keys = parts.units.iter().map(|u| u.key).collect();
-    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
-    let text_hash = text_hash(&doc.text);
-    drop(seg);
-    // Only compact data outlives the pass; the text goes to the spill where reading the
-    // document again would cost a parse.
-    let text = std::mem::take(&mut doc.text);
-    if keep_text {
-        parts.text = text;
-    }
-    let record = spill.map(|s| s.write(&parts));
-    ReadDocument {
-        doc,
-        exact,
-        text_hash,
-        unit_keys,
-        repeats,
-        record,
-    }
+    let mut prepared = prepare(cfg, doc, keep_text);
+    let record = spill.map(|s| s.write(&prepared.parts));
+    prepared.parts = DocParts::default();
+    ReadDocument { prepared, record }
 }
 
 /// Pass 1 over the whole corpus, up to its counts (see [`super::recount`] for the rest).
@@ -243,23 +305,39 @@ impl Counter {
     }
 
     /// Counts the next document of the current file.
-    pub fn add_document(&mut self, mut read: ReadDocument) {
-        let file_index = self.first_doc.len() as u32 - 1;
-        self.repeats.push(read.repeats);
-        self.boilerplate
-            .push(std::mem::take(&mut read.doc.boilerplate));
+    pub fn add_document(&mut self, read: ReadDocument) {
         self.records.extend(read.record);
-        let site = self.site_of(&read.doc.site);
-        self.counts.add_document(site, &read.unit_keys);
-        let id = unique_id(read.doc.id, &mut self.seen_ids, &mut self.renamed);
+        self.add_prepared(read.prepared);
+    }
+
+    /// Counts the next document of the current file, prepared by [`prepare`].
+    pub fn add_prepared(&mut self, prepared: PreparedDocument) {
+        let file_index = self.first_doc.len() as u32 - 1;
+        let PreparedDocument {
+            id,
+            line,
+            site,
+            lossy_utf8,
+            boilerplate,
+            exact,
+            text_hash,
+            unit_keys,
+            repeats,
+            ..
+        } = prepared;
+        self.repeats.push(repeats);
+        self.boilerplate.push(boilerplate);
+        let site = self.site_of(&site);
+        self.counts.add_document(site, &unit_keys);
+        let id = unique_id(id, &mut self.seen_ids, &mut self.renamed);
         self.metas.push(DocMeta {
             id,
-            line: read.doc.line,
+            line,
             file: file_index,
             site,
-            exact: read.exact,
-            lossy: read.doc.lossy_utf8,
-            text_hash: read.text_hash,
+            exact,
+            lossy: lossy_utf8,
+            text_hash,
         });
     }
 

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::context::{doc_range, map_documents, stage_progress, ChangedDocs, Ctx, Stopwatch};
+use super::pass1::PreparedDocument;
 use super::pass1::{document_parts, Pass1, PASS1_CHUNK};
 use super::state::{SignedWith, Snapshot};
 use crate::config::{Config, ShingleKind};
@@ -43,8 +44,8 @@ pub enum Basis {
     #[default]
     Content,
     /// Its own text, because its content is thin: the text outside site chrome and outside
-    /// frequent text (units on more than `--frequent-docs` pages of its site; see
-    /// [`content_shingles`]).
+    /// frequent text (units on more than `--frequent-docs` pages of its site; ARCHITECTURE.md,
+    /// "The interface between templates and near-duplicates").
     Core,
     /// Too little text of its own: its own words anywhere on the page (see [`Basis::Page`]),
     /// shorter than one shingle, taken whole as one shingle: the document is joined only to one
@@ -119,7 +120,7 @@ pub(crate) fn site_doc_counts(metas: &[super::DocMeta]) -> Vec<u32> {
 }
 
 /// What pass 2 learns about one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Analysis {
     pub signature: Option<Vec<u32>>,
     pub figures: ContentFigures,
@@ -274,7 +275,13 @@ fn analyze_from_spill(
                 return Some(Analysis::default());
             }
             let parts = spill.read(ctx.records[d as usize]).ok()?;
-            Some(analyze(ctx, d, &parts, job))
+            Some(analyze(
+                &signer_of(ctx),
+                ctx.metas[d as usize].site,
+                d,
+                &parts,
+                job,
+            ))
         })
         .collect();
     for &f in file_ids {
@@ -340,7 +347,13 @@ fn analyze_from_files(
                     return None;
                 }
                 let (parts, _) = document_parts(ctx.cfg, &doc.text, &doc.boilerplate);
-                Some(analyze(ctx, d, &parts, job))
+                Some(analyze(
+                    &signer_of(ctx),
+                    ctx.metas[d as usize].site,
+                    d,
+                    &parts,
+                    job,
+                ))
             });
             out.truncate((hi - lo) as usize);
             // A file that shrank or broke since pass 1: its documents not read again changed.
@@ -359,10 +372,26 @@ fn analyze_from_files(
     per_file.into_iter().flatten().collect()
 }
 
-/// Pass 2 for one document, from its parts. With `job.only` (re-signing, exact
+/// What signing a document reads besides the document itself.
+pub(super) struct Signer<'a> {
+    /// The chrome view of the watch list's counts.
+    pub chrome: &'a Chrome<'a>,
+    pub cfg: &'a Config,
+    pub hasher: &'a MinHasher,
+}
+
+/// The signer of a scan's context.
+fn signer_of<'a>(ctx: &'a Ctx) -> Signer<'a> {
+    Signer {
+        chrome: ctx.chrome,
+        cfg: ctx.cfg,
+        hasher: &ctx.hasher,
+    }
+}
+
+/// Pass 2 for one document `d` of `site`, from its parts. With `job.only` (re-signing, exact
 /// verification), the watched units are not recorded again.
-fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
-    let site = ctx.metas[d as usize].site;
+fn analyze(ctx: &Signer, site: u32, d: u32, parts: &DocParts, job: Job) -> Analysis {
     // Which lines are site chrome and which are not the document's own, computed once and only
     // when something needs them; in pass 2 together with the candidates, from the same
     // look-ups.
@@ -426,6 +455,101 @@ fn analyze(ctx: &Ctx, d: u32, parts: &DocParts, job: Job) -> Analysis {
         hits,
         shared,
         set: job.keep_sets.then_some(shingles),
+    }
+}
+
+/// What signing a document needs of the whole corpus: the watch list of exact unit counts
+/// and the documents of each site (chrome is a share of them). Built once from the merged
+/// counts ([`crate::detect::templates::SiteUnitCounts`]) and shipped to every batch as bytes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SigningContext {
+    watch: WatchList,
+    site_docs: Vec<u32>,
+}
+
+impl SigningContext {
+    /// The context of a corpus with this watch list whose site `s` holds `site_docs[s]`
+    /// documents.
+    pub fn new(watch: WatchList, site_docs: Vec<u32>) -> SigningContext {
+        SigningContext { watch, site_docs }
+    }
+
+    /// Pass 2's kernel on a batch: each document (with the index of its site, as counted)
+    /// signed as the scan signs it first, its content less the template candidates, and its
+    /// watched units recorded. Depends on the batch's documents, the context and the
+    /// configuration alone.
+    pub fn sign_batch(
+        &self,
+        cfg: &Config,
+        documents: &[(u32, &PreparedDocument)],
+    ) -> Vec<SignedDocument> {
+        let chrome = Chrome::new(
+            &self.watch,
+            &self.site_docs,
+            cfg.blocks.template_min_docs,
+            cfg.near.frequent_docs,
+        );
+        let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
+        let signer = Signer {
+            chrome: &chrome,
+            cfg,
+            hasher: &hasher,
+        };
+        let job = Job {
+            exclusion: &Exclusion::Candidates(&self.watch),
+            watch: &self.watch,
+            keep_sets: false,
+            only: None,
+        };
+        documents
+            .par_iter()
+            .map(|&(site, doc)| SignedDocument(analyze(&signer, site, 0, doc.parts(), job)))
+            .collect()
+    }
+
+    /// The context as bytes (postcard).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// A context from [`SigningContext::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SigningContext> {
+        postcard::from_bytes(bytes).ok()
+    }
+}
+
+/// One document signed by [`SigningContext::sign_batch`]: its signature, what it was compared
+/// on, its watched units (the template evidence the rounds count by cluster) and the long
+/// blocks it shares.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SignedDocument(Analysis);
+
+impl SignedDocument {
+    /// Its MinHash signature (`num_perm` values), or `None` when it has no content to sign.
+    pub fn signature(&self) -> Option<&[u32]> {
+        self.0.signature.as_deref()
+    }
+
+    /// Its distinct content shingles.
+    pub fn shingles(&self) -> u32 {
+        self.0.figures.shingles
+    }
+
+    /// What it was compared on.
+    pub fn basis(&self) -> Basis {
+        self.0.figures.basis
+    }
+
+    /// The document as bytes (postcard).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// A document from [`SignedDocument::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SignedDocument> {
+        postcard::from_bytes(bytes).ok()
     }
 }
 

@@ -248,8 +248,11 @@ pub fn candidate_pairs<T: Copy + Into<u64> + Sync>(
                 .collect();
             keys.sort_unstable();
             let mut out = Vec::new();
+            let mut members: Vec<u32> = Vec::new();
             for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
-                bucket_pairs(bucket, max_bucket, &mut out);
+                members.clear();
+                members.extend(bucket.iter().map(|&(_, d)| d));
+                bucket_pairs(&members, max_bucket, &mut out);
             }
             out
         })
@@ -286,8 +289,12 @@ fn band_key<T: Copy + Into<u64>>(band: usize, values: &[T]) -> u64 {
     h ^ (h >> 32)
 }
 
-fn bucket_pairs(bucket: &[(u64, u32)], max_bucket: usize, out: &mut Vec<(u32, u32)>) {
-    let docs: Vec<u32> = bucket.iter().map(|&(_, d)| d).collect();
+/// The candidate pairs of one LSH bucket (the documents whose signatures share one band key,
+/// in ascending order), appended to `out` as `(smaller, larger)`: every pair, or, in a bucket
+/// of more than `max_bucket` documents, each member with its neighbour and with the first
+/// member (linear, and still connected). The kernel [`candidate_pairs`] runs on every bucket;
+/// a pipeline that shuffles documents by band key runs it on each bucket it gathers.
+pub fn bucket_pairs(docs: &[u32], max_bucket: usize, out: &mut Vec<(u32, u32)>) {
     if docs.len() <= max_bucket {
         for (i, &a) in docs.iter().enumerate() {
             for &b in &docs[i + 1..] {
@@ -298,7 +305,7 @@ fn bucket_pairs(bucket: &[(u64, u32)], max_bucket: usize, out: &mut Vec<(u32, u3
         for w in docs.windows(2) {
             out.push((w[0].min(w[1]), w[0].max(w[1])));
         }
-        for &b in &docs[2..] {
+        for &b in docs.get(2..).unwrap_or(&[]) {
             out.push((docs[0].min(b), docs[0].max(b)));
         }
     }

@@ -8,7 +8,7 @@ use neardup::{Config, Document, Report, Scanner};
 
 /// Every `.txt` file under `root`, in path order, as a document with the id and site a scan
 /// of the folder gives it (its path, its top folder).
-fn documents_of(root: &Path) -> Vec<Document> {
+pub(crate) fn documents_of(root: &Path) -> Vec<Document> {
     let mut paths = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {

@@ -18,6 +18,7 @@ mod extraction;
 mod golden;
 mod hostile;
 mod inputs;
+mod kernels;
 #[cfg(target_os = "linux")]
 mod memory;
 mod properties;

@@ -732,3 +732,54 @@ fn explain_reads_files_as_the_scan_reads_them() {
     assert_eq!(code, Some(2));
     assert!(err.contains("it is a folder"), "{err}");
 }
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("under dir");
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_clean_copy_of_pages_is_written_from_the_scans_records() {
+    use neardup::report::clean::{write_clean_corpus, CleanSource};
+    let corpus = tempfile::tempdir().expect("tempdir");
+    let mut files: Vec<(String, String)> = (0..4)
+        .map(|n| (format!("news/p{n}.html"), page("news.example", n)))
+        .collect();
+    files.push(("news/p0-copy.html".to_string(), page("news.example", 0)));
+    write_texts(corpus.path(), &files);
+    let cfg = neardup::Config::new(corpus.path());
+    let out = neardup::scan(&cfg).expect("scan");
+    assert!(out.stored_texts.is_some(), "pages' texts are held");
+    let copies = tempfile::tempdir().expect("tempdir");
+    let [held, parsed, held_after, parsed_after] =
+        ["held", "parsed", "held-after", "parsed-after"].map(|n| copies.path().join(n));
+    let reread = CleanSource {
+        stored: None,
+        ..out.clean_source()
+    };
+    write_clean_corpus(&cfg, out.clean_source(), &held).expect("clean copy");
+    write_clean_corpus(&cfg, reread, &parsed).expect("clean copy");
+    assert_eq!(tree_bytes(&held), tree_bytes(&parsed));
+    assert!(tree_bytes(&held).len() >= 4, "{:?}", tree_bytes(&held));
+    // A page edited after the scan: the held text is the one the annotations were made
+    // for, so the copy from the records does not change, while a copy made by reading the
+    // pages again has to leave the edited page out.
+    std::fs::write(corpus.path().join("news/p1.html"), page("news.example", 2)).expect("edit");
+    let from_records = write_clean_corpus(&cfg, out.clean_source(), &held_after).expect("copy");
+    let from_pages = write_clean_corpus(&cfg, reread, &parsed_after).expect("copy");
+    assert_eq!(tree_bytes(&held_after), tree_bytes(&held));
+    assert_eq!((from_records.changed, from_pages.changed), (0, 1));
+}

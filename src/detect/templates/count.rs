@@ -268,24 +268,69 @@ impl WatchRecount {
     /// The exact watch list: candidates held by at least `min_docs` documents of their site,
     /// units held by two or more documents anywhere.
     pub fn finish(self) -> WatchList {
-        let candidates = self
-            .per_site
-            .into_iter()
-            .map(|(k, n)| (k, n.into_inner()))
-            .filter(|&(_, n)| n as usize >= self.min_docs)
-            .collect();
-        let shared = self
-            .global
-            .into_iter()
-            .filter(|(_, n)| n.load(Ordering::Relaxed) >= 2)
-            .map(|(k, _)| k)
-            .collect();
-        WatchList {
-            candidates,
-            shared,
-            min_docs: self.min_docs,
-            floor: self.min_docs,
+        WatchList::from_exact_counts(
+            self.per_site.into_iter().map(|(k, n)| (k, n.into_inner())),
+            self.global.into_iter().map(|(k, n)| (k, n.into_inner())),
+            self.min_docs,
+        )
+    }
+}
+
+/// Exact unit counts of a batch of documents, per site and over the whole corpus, without a
+/// filter: the counting kernel of a pipeline that counts batches apart (a partition of a
+/// cluster, a Python table) and merges them. Counts are sums, so batches merge in any order
+/// into the counts of the whole; memory grows with the batch's distinct units, so a pipeline
+/// over a corpus larger than memory counts partitions and merges them by key (the counts
+/// travel as bytes: [`SiteUnitCounts::to_bytes`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteUnitCounts {
+    per_site: HashMap<u64, u32>,
+    global: HashMap<u64, u32>,
+}
+
+impl SiteUnitCounts {
+    /// Counts one document of `site` holding the units `keys` (each distinct key once).
+    pub fn add_document(&mut self, site: u32, keys: &[u64]) {
+        let mut seen: Vec<u64> = keys.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        for key in seen {
+            *self.per_site.entry(site_key(site, key)).or_default() += 1;
+            *self.global.entry(key).or_default() += 1;
         }
+    }
+
+    /// Adds the counts of another batch.
+    pub fn merge(&mut self, other: SiteUnitCounts) {
+        for (mine, theirs) in [
+            (&mut self.per_site, other.per_site),
+            (&mut self.global, other.global),
+        ] {
+            for (key, n) in theirs {
+                *mine.entry(key).or_default() += n;
+            }
+        }
+    }
+
+    /// The watch list of these counts: the same decision as the scan's (candidates held by at
+    /// least `min_docs` documents of their site, units held by two or more anywhere).
+    pub fn watch_list(&self, min_docs: usize) -> WatchList {
+        WatchList::from_exact_counts(
+            self.per_site.iter().map(|(&k, &n)| (k, n)),
+            self.global.iter().map(|(&k, &n)| (k, n)),
+            min_docs,
+        )
+    }
+
+    /// The counts as bytes (postcard).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// Counts from [`SiteUnitCounts::to_bytes`]; `None` for bytes that are not counts.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SiteUnitCounts> {
+        postcard::from_bytes(bytes).ok()
     }
 }
 
@@ -303,6 +348,32 @@ pub struct WatchList {
 }
 
 impl WatchList {
+    /// The watch list of exact counts: `per_site` (site and unit combined, as counted) and
+    /// `global` (unit) document counts. The one decision every counter ends in.
+    pub fn from_exact_counts(
+        per_site: impl Iterator<Item = (u64, u32)>,
+        global: impl Iterator<Item = (u64, u32)>,
+        min_docs: usize,
+    ) -> WatchList {
+        WatchList {
+            candidates: per_site.filter(|&(_, n)| n as usize >= min_docs).collect(),
+            shared: global.filter(|&(_, n)| n >= 2).map(|(k, _)| k).collect(),
+            min_docs,
+            floor: min_docs,
+        }
+    }
+
+    /// The watch list as bytes (postcard), for signing in another process.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising plain owned data into a vector cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// A watch list from [`WatchList::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<WatchList> {
+        postcard::from_bytes(bytes).ok()
+    }
+
     /// Whether `key` may be template on `site` (it is left out of the shingles).
     pub fn is_candidate(&self, site: u32, key: u64) -> bool {
         self.is_candidate_at(site, key, self.min_docs)

@@ -15,7 +15,7 @@ mod occurrences;
 mod reuse;
 
 pub(crate) use chrome::{Chrome, CHROME_SHARE};
-pub use count::{UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS};
+pub use count::{SiteUnitCounts, UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS};
 pub use decide::{finalize, reused_blocks, Finalized, TemplateSet, TemplateUnit};
 pub use occurrences::{text_follows, Hit};
 pub use reuse::SharedBlock;

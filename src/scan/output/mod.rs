@@ -92,5 +92,6 @@ pub(super) fn build(ctx: &Ctx, input: BuildInput) -> ScanOutput {
         text_hashes: ctx.metas.iter().map(|m| m.text_hash).collect(),
         warnings: Vec::new(),
         input_error: None,
+        stored_texts: None,
     }
 }
