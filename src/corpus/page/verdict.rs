@@ -22,6 +22,7 @@
 //! opens after the story; never other prose. The per-site repetition the scan counts (templates)
 //! removes, beside this, what repeats inside articles.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::lines::{role, Flags, Node, PageLine};
@@ -758,12 +759,12 @@ impl Tail<'_> {
     ) -> Vec<usize> {
         let (lines, nodes) = (self.lines, self.nodes);
         // the blocks of the body's sentences, and their kind beside one another
-        let (mut blocks, mut kinds) = (Vec::new(), Vec::new());
+        let (mut blocks, mut kinds) = (FxHashSet::default(), FxHashSet::default());
         for &i in self.kept.iter().take_while(|&&i| i <= last_body) {
             let n = &nodes[lines[i].node as usize];
-            blocks.push(lines[i].node);
-            kinds.push((n.shape, n.parent));
-            kinds.push((n.tag, n.parent));
+            blocks.insert(lines[i].node);
+            kinds.insert((n.shape, n.parent));
+            kinds.insert((n.tag, n.parent));
         }
         let mut gone = Vec::new();
         for (i, l) in lines.iter().enumerate().skip(last_body + 1) {
@@ -799,32 +800,33 @@ fn body_region<'a>(
     nodes: &'a [Node],
     kept: &[usize],
 ) -> impl Fn(&PageLine) -> bool + 'a {
-    let mut by_parent: Vec<(u32, u32)> = Vec::new();
+    let mut by_parent: FxHashMap<u32, u32> = FxHashMap::default();
     for &i in kept {
-        let parent = nodes[lines[i].node as usize].parent;
-        match by_parent.iter_mut().find(|(p, _)| *p == parent) {
-            Some((_, w)) => *w += lines[i].words,
-            None => by_parent.push((parent, lines[i].words)),
-        }
+        *by_parent
+            .entry(nodes[lines[i].node as usize].parent)
+            .or_default() += lines[i].words;
     }
+    // the most words; of equals, the first block
     let body = by_parent
         .iter()
-        .max_by_key(|&&(p, w)| (w, std::cmp::Reverse(p)))
-        .map_or(0, |&(p, _)| p as usize);
+        .max_by_key(|&(&p, &w)| (w, std::cmp::Reverse(p)))
+        .map_or(0, |(&p, _)| p as usize);
     let mut boxes: Vec<(u32, u32)> = vec![(nodes[body].parent, nodes[body].shape)];
     for a in ancestors(body, nodes).take(BOX_DEPTH + 1) {
         if nodes[a].classed && nodes[a].parent as usize != a {
             boxes.push((nodes[a].parent, nodes[a].shape));
         }
     }
+    let mut above_body = vec![false; nodes.len()];
+    for a in ancestors(body, nodes) {
+        above_body[a] = true;
+    }
     move |l: &PageLine| {
         body != 0
             && ancestors(l.node as usize, nodes).any(|m| {
                 // a box beside the body's block or beside one of its ancestors, not the
                 // ancestor itself (which holds the whole page)
-                m == body
-                    || boxes.contains(&(nodes[m].parent, nodes[m].shape))
-                        && !is_ancestor(m, body, nodes)
+                m == body || !above_body[m] && boxes.contains(&(nodes[m].parent, nodes[m].shape))
             })
     }
 }
