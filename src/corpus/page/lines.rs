@@ -47,6 +47,9 @@ pub(crate) struct Node {
     /// Its tag and `class` value, hashed: blocks of one kind on a page (the paragraphs of
     /// its story) share it. 0 for the root.
     pub shape: u32,
+    /// Its tag alone, hashed (0 for the root): the paragraphs of a story whose classes
+    /// number them (`p.graph17`, `p.graph18`) share it.
+    pub tag: u32,
     /// Whether it has a `class` (a shape of bare tags says little).
     pub classed: bool,
     /// Whether it holds a link to its own `id` (a permalink: a reference page's item, a

@@ -307,11 +307,17 @@ fn hint_words(value: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
 }
 
 /// The roles a `class`, `id` or `role` attribute names. Words are matched whole (a class
-/// `main-content-with-sidebar` says content as much as sidebar, so it says nothing).
+/// `main-content-with-sidebar` says content as much as sidebar, so it says nothing; but
+/// comments named after the content, `post-comments`, are the post's comments).
 fn hint_flags(value: &[u8]) -> Flags {
     let mut flags = 0;
     let mut content = false;
+    // comments named after a content word: the comments of a post (`post-comments`)
+    let mut comments_after_content = false;
     for word in hint_words(value) {
+        if content && matches!(word.as_slice(), b"comment" | b"comments") {
+            comments_after_content = true;
+        }
         flags |= match word.as_slice() {
             b"nav" | b"navbar" | b"navigation" | b"menu" | b"breadcrumb" | b"breadcrumbs"
             | b"topnav" | b"subnav" | b"masthead" | b"banner" | b"skip" => role::NAV,
@@ -320,7 +326,10 @@ fn hint_flags(value: &[u8]) -> Flags {
             | b"advert" | b"advertisement" | b"ad" | b"ads" | b"sponsor" | b"sponsored"
             | b"newsletter" | b"subscribe" | b"signup" | b"popular" | b"trending"
             | b"complementary" | b"widget" | b"toolbar" | b"tools" | b"recommended"
-            | b"outbrain" | b"taboola" => role::ASIDE,
+            | b"outbrain" | b"taboola" | b"cta" | b"disclaimer" | b"disclosure"
+            | b"subscription" | b"donate" | b"promotion" | b"tags" | b"tag" | b"topics"
+            | b"keywords" | b"follow" | b"shares" | b"pagination" | b"pager" => role::ASIDE,
+            b"credit" | b"credits" => role::FIGURE,
             b"comment" | b"comments" | b"disqus" => role::COMMENTS,
             b"caption" | b"captions" | b"gallery" | b"slideshow" | b"carousel" => role::FIGURE,
             b"article" | b"story" | b"content" | b"body" | b"entry" | b"post" | b"main"
@@ -331,7 +340,9 @@ fn hint_flags(value: &[u8]) -> Flags {
             _ => 0,
         };
     }
-    if content {
+    if comments_after_content {
+        role::COMMENTS
+    } else if content {
         0
     } else {
         flags
@@ -411,6 +422,7 @@ impl Walker {
                 parent: 0,
                 flags: 0,
                 shape: 0,
+                tag: 0,
                 classed: false,
                 anchored: false,
             }],
@@ -593,6 +605,7 @@ impl Walker {
                 parent,
                 flags,
                 shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
+                tag: tag as u32,
                 classed: self.tag_class != 0,
                 anchored: false,
             });
@@ -1177,6 +1190,20 @@ mod tests {
             text_of(html),
             "The Title\nfirst bold line\npara & more\none\ntwo\na\nb\nc1\nc2"
         );
+    }
+
+    #[test]
+    fn class_words_name_roles_and_content_words_cancel_them() {
+        // a content word says the block holds content, whatever else its class says
+        assert_eq!(hint_flags(b"main-content-with-sidebar"), 0);
+        assert_eq!(hint_flags(b"article-tags"), 0);
+        // but the comments of a post are comments
+        assert_eq!(hint_flags(b"post-comments"), role::COMMENTS);
+        assert_eq!(hint_flags(b"articleComments"), role::COMMENTS);
+        // what follows a story: a call to action, a disclosure, a credit
+        assert_eq!(hint_flags(b"newsletter-cta"), role::ASIDE);
+        assert_eq!(hint_flags(b"affiliate disclosure"), role::ASIDE);
+        assert_eq!(hint_flags(b"photo-credit"), role::FIGURE);
     }
 
     #[test]

@@ -14,12 +14,15 @@
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
 //! Sentences between the headline and the article's first line are its lead; headings after its
-//! last paragraph head what follows it and go. Everything else is boilerplate with the role its
+//! last paragraph head what follows it and go, and so does what stands after the article's
+//! body outside it (an author's box, a call to subscribe, teasers), or, past its last
+//! sentence, in a block unlike its paragraphs (a credit, a date line, tags). Everything else is boilerplate with the role its
 //! ancestors or its links give it. Inside the article only link lists and blocks the markup marks
 //! as navigation, sidebar, form or comments go, and a comment thread a line such as "Comments"
 //! opens after the story; never other prose. The per-site repetition the scan counts (templates)
 //! removes, beside this, what repeats inside articles.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::lines::{role, Flags, Node, PageLine};
@@ -614,7 +617,10 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         return vec![None; lines.len()]; // no article found: the page is left to the templates
     };
     let context = lines[first].flags & lines[last].flags;
-    let (first, last) = carry_over_items(lines, nodes, (first, last), context);
+    let (first, carried) = carry_over_items(lines, nodes, (first, last), context);
+    // the docs of anchored items that carry the article on are its own, however short
+    let items_end = (carried > last).then_some(carried);
+    let last = carried;
     // a headline the markup does not make a heading (a bold line above the story) still is one
     let head = headline(text, lines, first)
         .or_else(|| title_line.filter(|&t| t < first && first - t <= LEAD_REACH));
@@ -678,7 +684,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         })
         .collect();
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
-    drop_trailing_headings(lines, nodes, &mut verdicts);
+    drop_after_the_body(text, (lines, nodes), items_end, &mut verdicts);
     verdicts
 }
 
@@ -701,24 +707,156 @@ fn is_lead(
     }
 }
 
-/// Headings kept after the article's last paragraph head no text of the article: they open
-/// what follows it on the page ("Related coverage", "More stories", a newsletter box), in
-/// any language; they go with what they head.
-fn drop_trailing_headings(
-    lines: &[PageLine],
-    nodes: &[Node],
+/// What the page keeps after its article's body. Headings after its last sentence open
+/// what follows it ("Related coverage", "More stories", a newsletter box), in any language,
+/// and go with what they head. Past the body's last sentence, what stands outside the body
+/// (an author's box, a call to subscribe or donate, teasers of other stories) goes, and so
+/// does a short line in a block unlike the body's paragraphs (a credit, tags, a date, a
+/// share count). The body is the block whose children hold most of the article's sentences,
+/// with the boxes of the kind of it or of one of its classed ancestors beside them (a body
+/// split by advertisements, a how-to's steps, a page's sections); a line after it stays in a
+/// block of the body's sentences, in a block of their tag beside them (a short last
+/// paragraph, a results list under `<br>`s), or as a list or table item that is no prose.
+fn drop_after_the_body(
+    text: &str,
+    (lines, nodes): (&[PageLine], &[Node]),
+    items_end: Option<usize>,
     verdicts: &mut [Option<BoilerplateReason>],
 ) {
-    let Some(last_prose) =
-        (0..lines.len()).rposition(|i| verdicts[i].is_none() && is_prose(&lines[i]))
-    else {
+    let sentence = |l: &PageLine| is_prose(l) || is_linked_sentence(text, l);
+    let kept: Vec<usize> = (0..lines.len())
+        .filter(|&i| verdicts[i].is_none() && sentence(&lines[i]))
+        .collect();
+    let Some(&last_sentence) = kept.last() else {
         return;
     };
-    for (l, v) in lines.iter().zip(verdicts.iter_mut()).skip(last_prose + 1) {
-        // an anchored item's heading is its signature, and heads its own docs
-        if v.is_none() && l.flags & role::HEADING != 0 && !in_anchored_item(l, nodes) {
-            *v = Some(BoilerplateReason::OutsideArticle);
+    let in_body = body_region(lines, nodes, &kept);
+    let last_body = kept
+        .iter()
+        .rev()
+        .find(|&&i| in_body(&lines[i]))
+        .map_or(last_sentence, |&i| i);
+    let view = Tail {
+        lines,
+        nodes,
+        kept: &kept,
+        in_body: &in_body,
+    };
+    let mut gone = view.outside(verdicts, last_body, last_sentence);
+    // prose outside the body that outweighs a share of it is more of the story (its later
+    // sections in blocks of another kind), not a box after it: only what follows the last
+    // sentence is judged then
+    let words = |is: &mut dyn Iterator<Item = &usize>| -> u32 {
+        is.filter(|&&i| sentence(&lines[i]))
+            .map(|&i| lines[i].words)
+            .sum()
+    };
+    let body_words = words(&mut kept.iter().take_while(|&&i| i <= last_body));
+    if words(&mut gone.iter()) as f32 > TAIL_SHARE * body_words as f32 {
+        gone = view.outside(verdicts, last_sentence, last_sentence);
+    }
+    // within the items, only the headings after the last sentence (the anchored ones
+    // are their items' signatures, never gone)
+    let judged = |i: usize| {
+        items_end.is_none_or(|end| i > end)
+            || i > last_sentence && lines[i].flags & role::HEADING != 0
+    };
+    for i in gone.into_iter().filter(|&i| judged(i)) {
+        verdicts[i] = Some(BoilerplateReason::OutsideArticle);
+    }
+}
+
+/// Share of the body's words up to which prose outside it, after it, is a box that follows
+/// the story (an author's note, a call to subscribe, teasers) rather than more of the story.
+const TAIL_SHARE: f32 = 0.3;
+
+/// A page's lines, its article's sentences and body, as [`drop_after_the_body`] reads them.
+struct Tail<'a> {
+    lines: &'a [PageLine],
+    nodes: &'a [Node],
+    kept: &'a [usize],
+    in_body: &'a dyn Fn(&PageLine) -> bool,
+}
+
+impl Tail<'_> {
+    /// The kept lines after `last_body` that are none of the article's.
+    fn outside(
+        &self,
+        verdicts: &[Option<BoilerplateReason>],
+        last_body: usize,
+        last_sentence: usize,
+    ) -> Vec<usize> {
+        let (lines, nodes) = (self.lines, self.nodes);
+        // the blocks of the body's sentences, and their kind beside one another
+        let (mut blocks, mut kinds) = (FxHashSet::default(), FxHashSet::default());
+        for &i in self.kept.iter().take_while(|&&i| i <= last_body) {
+            let n = &nodes[lines[i].node as usize];
+            blocks.insert(lines[i].node);
+            kinds.insert((n.shape, n.parent));
+            kinds.insert((n.tag, n.parent));
         }
+        let mut gone = Vec::new();
+        for (i, l) in lines.iter().enumerate().skip(last_body + 1) {
+            // an anchored item's heading is its signature, and heads its own docs
+            if verdicts[i].is_some() || in_anchored_item(l, nodes) {
+                continue;
+            }
+            let n = &nodes[l.node as usize];
+            let beside = blocks.contains(&l.node)
+                || kinds.contains(&(n.shape, n.parent))
+                || kinds.contains(&(n.tag, n.parent))
+                || l.flags & (role::LIST | role::CELL) != 0 && !is_prose(l);
+            let own = if l.flags & role::HEADING != 0 {
+                i < last_sentence && (self.in_body)(l)
+            } else if i < last_sentence {
+                (self.in_body)(l) || beside
+            } else {
+                beside
+            };
+            if !own {
+                gone.push(i);
+            }
+        }
+        gone
+    }
+}
+
+/// The article's body as a test on lines (see [`drop_after_the_body`]): the block whose
+/// children hold most words of the `kept` sentences, and the boxes beside it, or beside one
+/// of its classed ancestors within [`BOX_DEPTH`] levels, of the same kind.
+fn body_region<'a>(
+    lines: &[PageLine],
+    nodes: &'a [Node],
+    kept: &[usize],
+) -> impl Fn(&PageLine) -> bool + 'a {
+    let mut by_parent: FxHashMap<u32, u32> = FxHashMap::default();
+    for &i in kept {
+        *by_parent
+            .entry(nodes[lines[i].node as usize].parent)
+            .or_default() += lines[i].words;
+    }
+    // the most words; of equals, the first block
+    let body = by_parent
+        .iter()
+        .max_by_key(|&(&p, &w)| (w, std::cmp::Reverse(p)))
+        .map_or(0, |(&p, _)| p as usize);
+    let mut boxes: Vec<(u32, u32)> = vec![(nodes[body].parent, nodes[body].shape)];
+    for a in ancestors(body, nodes).take(BOX_DEPTH + 1) {
+        if nodes[a].classed && nodes[a].parent as usize != a {
+            boxes.push((nodes[a].parent, nodes[a].shape));
+        }
+    }
+    let mut above_body = vec![false; nodes.len()];
+    for a in ancestors(body, nodes) {
+        above_body[a] = true;
+    }
+    move |l: &PageLine| {
+        body != 0
+            && ancestors(l.node as usize, nodes).any(|m| {
+                // a box beside the body's block or beside one of its ancestors, not the
+                // ancestor itself (which holds the whole page)
+                m == body || !above_body[m] && boxes.contains(&(nodes[m].parent, nodes[m].shape))
+            })
     }
 }
 
@@ -1116,6 +1254,52 @@ mod tests {
                 .any(|l| l == "More from the coast" || l == "Sign up"),
             "{k:?}"
         );
+    }
+
+    #[test]
+    fn what_stands_after_the_body_goes_and_the_body_s_own_tail_stays() {
+        // A story in Italian: its body's paragraphs (classes that number them), a short last
+        // paragraph and a results list under `<br>`s, a box of questions inside the body;
+        // after the body an update line, an author's box, and a call to donate beside it.
+        let body: String = (0..8)
+            .map(|i| {
+                format!(
+                    "<p class=par{i}>Il paragrafo {i} racconta come il consiglio ha deciso di \
+                     riaprire il vecchio ponte sul fiume.</p>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<html><head><title>Il ponte riapre</title></head><body><div class=pagina>\
+             <h1>Il ponte riapre</h1><div class=testo>{body}<div class=riquadro><h3>Quando si \
+             passa?</h3><p>Dal primo maggio il ponte resta aperto alle biciclette e ai pedoni \
+             di giorno e di notte.</p></div><p class=par9>Tempi di apertura:<br>pedoni 6-22\
+             <br>bici 7-21</p><p class=par10>Ne riparleremo in estate.</p></div>\
+             <div class=agg>Aggiornato alle 18:40</div>\
+             <div class=autore><p>Mario Rossi scrive di città e trasporti per il giornale da \
+             vent'anni e vive vicino al fiume.</p></div>\
+             <div class=appello><h4>Sostienici</h4><p>Se ti è piaciuto questo articolo, aiutaci \
+             a continuare il nostro lavoro con una piccola donazione mensile.</p></div>\
+             </div></body></html>"
+        );
+        let k = kept(&page);
+        for wanted in [
+            "Il paragrafo 7",
+            "Quando si passa?",
+            "Dal primo maggio",
+            "pedoni 6-22",
+            "Ne riparleremo in estate.",
+        ] {
+            assert!(k.iter().any(|l| l.starts_with(wanted)), "{wanted}: {k:?}");
+        }
+        for gone in [
+            "Aggiornato",
+            "Mario Rossi",
+            "Sostienici",
+            "Se ti è piaciuto",
+        ] {
+            assert!(!k.iter().any(|l| l.starts_with(gone)), "{gone}: {k:?}");
+        }
     }
 
     #[test]

@@ -508,3 +508,47 @@ fn a_comment_thread_opened_in_another_language_goes() {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
+
+#[test]
+fn what_stands_after_the_story_goes() {
+    // After the story's body, in Dutch: a photo credit and an update line, an author's box,
+    // a call to subscribe (a box classed `cta`), an affiliate disclosure and teasers of other
+    // stories, none of them named aside in words the page uses; the story's own short last
+    // paragraph and its tags line in a list stay or go by their place, not their words.
+    let body: String = [
+        "De gemeente heeft dinsdag besloten de oude veerpont weer te laten varen tussen de twee dorpen.",
+        "Bewoners hadden jarenlang geklaagd over de lange omweg via de brug verderop aan de rivier.",
+        "De pont gaat in april varen en is voor fietsers en voetgangers de hele zomer gratis.",
+        "Voor auto's is de pont te klein, zegt de wethouder, maar daar heeft ook niemand om gevraagd.",
+        "De veerman die de pont tot tien jaar geleden bediende, heeft beloofd op de eerste dag mee te varen.",
+    ]
+    .iter()
+    .map(|p| format!("<p>{p}</p>"))
+    .collect();
+    let story = page(
+        "nl",
+        "De veerpont vaart weer",
+        &format!(
+            "<article><h1>De veerpont vaart weer</h1><div class=artikel>{body}<p>Dat is goed nieuws.</p></div>             <div class=fotocredit>Foto: Jan de Vries</div><time>Bijgewerkt op 4 maart 2024, 09:12</time>             <div class=over-de-auteur><p>Petra Jansen schrijft al twintig jaar over het leven in de dorpen langs de rivier.</p></div>             <div class=nieuwsbrief-cta><p>Wil je elke ochtend het nieuws uit de regio in je mailbox? Meld je dan nu gratis aan.</p></div>             <p class=disclosure>Wij kunnen een vergoeding ontvangen als je via een link in dit artikel iets koopt.</p></article>             <section class=lees-ook><div class=kaart><p>Nieuwe fietsbrug over het kanaal is na twee jaar bouwen eindelijk open.</p></div>             <div class=kaart><p>Dorpsschool krijgt geld voor een nieuw gebouw met een grote moestuin.</p></div></section>"
+        ),
+    );
+    let texts = cleaned(&[("pont.nl", story)]);
+    for wanted in [
+        "De gemeente heeft",
+        "de hele zomer gratis",
+        "Dat is goed nieuws.",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in [
+        "Foto: Jan",
+        "Bijgewerkt",
+        "Petra Jansen",
+        "Meld je dan",
+        "vergoeding",
+        "fietsbrug",
+        "Dorpsschool",
+    ] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
