@@ -18,11 +18,19 @@
 //! 5. [`judge`]: the verdict on one candidate pair from its signatures (the scan's
 //!    verification by signature).
 //! 6. [`UnionFind`]: connected components of an edge list.
+//! 7. Round two, the template decision by cluster: [`SignedDocument::template_evidence`] (a
+//!    document's watched units with its site and cluster), [`SiteClusters`] (how many
+//!    clusters each site holds, merged in any order), [`decide_unit`] on every row of one
+//!    unit key (a shuffle by [`TemplateEvidence::key`]), [`TemplateSet::apply`] of each
+//!    decision, in any order.
+//! 8. [`SigningContext::resign_batch`]: a batch signed again with a round's [`TemplateSet`]
+//!    left out.
 //!
-//! The rest — the template decision by cluster, the re-signing rounds and the report — needs
-//! the whole corpus's clusters and runs in [`crate::Scanner::finish`] and [`crate::scan`]. A
-//! site's index is the caller's to give: any fixed numbering of the sites, the same in
-//! counting and signing (the scan numbers them by first appearance).
+//! The rounds' loop (which documents changed, when the clusters settle), exact verification
+//! of borderline pairs, reused blocks and the report run in [`crate::Scanner::finish`] and
+//! [`crate::scan`]. A site's index is the caller's to give: any fixed numbering of the sites,
+//! the same in counting and signing (the scan numbers them by first appearance); a document's
+//! index likewise (own headlines are kept per document).
 //!
 //! ```
 //! use neardup::kernels::{prepare, SigningContext, SiteUnitCounts};
@@ -45,7 +53,10 @@
 //! ```
 
 pub use crate::detect::near::{Judged, SignatureVerdict, VerifiedPair};
-pub use crate::detect::templates::{SiteUnitCounts, WatchList};
+pub use crate::detect::templates::{
+    decide_unit, SiteClusters, SiteUnitCounts, TemplateEvidence, TemplateSet, TemplateUnit,
+    UnitDecision, WatchList,
+};
 pub use crate::detect::union_find::UnionFind;
 pub use crate::scan::{prepare, Basis, PreparedDocument, SignedDocument, SigningContext};
 pub use crate::sketch::lsh::{band_keys, bucket_pairs, LshParams, Thresholds, MAX_BUCKET};
@@ -88,4 +99,231 @@ pub fn judge(
         (a.shingles(), b.shingles()),
         thresholds,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::detect::per_doc::PerDoc;
+    use crate::detect::templates::{finalize, Hit, SharedBlock};
+    use crate::Document;
+
+    /// A generated corpus of several sites (navigation, footers, syndicated copies), each
+    /// document with its site's index by first appearance.
+    fn corpus() -> (Vec<Document>, Vec<u32>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opts = neardup_synth::SynthOptions {
+            stories: 90,
+            sites: 4,
+            seed: 11,
+            ..neardup_synth::SynthOptions::default()
+        };
+        let texts = neardup_synth::synthetic_stories(opts.stories, opts.seed);
+        neardup_synth::generate(&texts, &opts, dir.path()).expect("generate");
+        let mut paths = Vec::new();
+        for site in std::fs::read_dir(dir.path()).expect("list") {
+            let site = site.expect("entry").path();
+            if site.is_dir() {
+                for page in std::fs::read_dir(&site).expect("list site") {
+                    paths.push(page.expect("entry").path());
+                }
+            }
+        }
+        paths.sort();
+        let mut index: BTreeMap<String, u32> = BTreeMap::new();
+        let mut sites = Vec::new();
+        let docs = paths
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(dir.path()).expect("under the corpus");
+                let site = rel
+                    .iter()
+                    .next()
+                    .expect("a site")
+                    .to_string_lossy()
+                    .into_owned();
+                let next = index.len() as u32;
+                sites.push(*index.entry(site.clone()).or_insert(next));
+                let mut doc = Document::new(
+                    rel.to_string_lossy(),
+                    std::fs::read_to_string(p).expect("read"),
+                );
+                doc.site = Some(site);
+                doc
+            })
+            .collect();
+        (docs, sites)
+    }
+
+    /// Round one by the kernels: prepared, counted, signed; candidates by bucket, judged by
+    /// signature, joined; each document's cluster its smallest member.
+    fn round_one(
+        cfg: &Config,
+        docs: &[Document],
+        sites: &[u32],
+    ) -> (SigningContext, Vec<SignedDocument>, Vec<u32>) {
+        let prepared: Vec<PreparedDocument> =
+            docs.iter().map(|d| prepare(cfg, d.clone(), true)).collect();
+        let mut counts = SiteUnitCounts::default();
+        let mut site_docs = vec![0u32; sites.iter().max().map_or(0, |&s| s as usize + 1)];
+        for (doc, &site) in prepared.iter().zip(sites) {
+            counts.add_document(site, doc.unit_keys());
+            site_docs[site as usize] += 1;
+        }
+        let context =
+            SigningContext::new(counts.watch_list(cfg.blocks.template_min_docs), site_docs);
+        let batch: Vec<(u32, &PreparedDocument)> = sites.iter().copied().zip(&prepared).collect();
+        let signed = context.sign_batch(cfg, &batch);
+        let params = lsh_params(cfg);
+        let mut buckets: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+        for (d, s) in signed.iter().enumerate() {
+            if let Some(signature) = s.signature() {
+                for key in band_keys(&stored_signature(signature), params) {
+                    buckets.entry(key).or_default().push(d as u32);
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        for members in buckets.values() {
+            bucket_pairs(members, MAX_BUCKET, &mut pairs);
+        }
+        let limits = thresholds(cfg);
+        let mut components = UnionFind::new(docs.len());
+        for (a, b) in pairs {
+            let (sa, sb) = (&signed[a as usize], &signed[b as usize]);
+            if judge((a, b), sa, sb, &limits).is_some_and(|v| v.verdict.accepted) {
+                components.union(a, b);
+            }
+        }
+        let mut cluster: Vec<u32> = (0..docs.len() as u32).collect();
+        for group in components.groups() {
+            let smallest = group.iter().copied().min().unwrap_or(0);
+            for d in group {
+                cluster[d as usize] = smallest;
+            }
+        }
+        (context, signed, cluster)
+    }
+
+    /// Round two by the kernels: evidence emitted `batch` documents at a time, through
+    /// bytes, grouped by key in a scrambled order, each group decided, the decisions applied.
+    fn decided_by_evidence(
+        cfg: &Config,
+        (context, signed): (&SigningContext, &[SignedDocument]),
+        sites: &[u32],
+        cluster: &[u32],
+        batch: usize,
+    ) -> TemplateSet {
+        let watch = context.watch_list();
+        let mut groups: BTreeMap<u64, Vec<TemplateEvidence>> = BTreeMap::new();
+        let mut site_clusters = SiteClusters::default();
+        for (start, chunk) in (0..).step_by(batch).zip(signed.chunks(batch)) {
+            let mut here = SiteClusters::default();
+            for (i, s) in chunk.iter().enumerate() {
+                let d = start + i;
+                here.add(sites[d], cluster[d]);
+                let bytes = crate::packed::sealed::to_bytes(
+                    &s.template_evidence((d as u32, sites[d], cluster[d]), watch),
+                );
+                let evidence: Vec<TemplateEvidence> =
+                    crate::packed::sealed::from_bytes(&bytes).expect("evidence");
+                for e in evidence.into_iter().rev() {
+                    // scrambled: keyed by the key's bits reversed, members pushed in reverse
+                    groups.entry(e.key().reverse_bits()).or_default().push(e);
+                }
+            }
+            site_clusters.merge(SiteClusters::from_bytes(&here.to_bytes()).expect("pairs"));
+        }
+        let per_site = site_clusters.per_site();
+        let mut set = TemplateSet::default();
+        for group in groups.values().rev() {
+            let decided = decide_unit(group, watch, cfg.blocks.template_min_docs, &per_site);
+            if let Some(d) = decided {
+                set.apply(d);
+            }
+        }
+        TemplateSet::from_bytes(&set.to_bytes()).expect("a template set")
+    }
+
+    #[test]
+    fn template_decision_by_evidence_groups_is_the_scans() {
+        let cfg = Config::new("corpus");
+        let (docs, sites) = corpus();
+        let (context, signed, cluster) = round_one(&cfg, &docs, &sites);
+        assert!(
+            cluster
+                .iter()
+                .enumerate()
+                .filter(|&(d, &c)| d as u32 != c)
+                .count()
+                > 10,
+            "copies joined"
+        );
+        let hits: PerDoc<Hit> = signed.iter().map(|s| s.watched().0.to_vec()).collect();
+        let shared: PerDoc<SharedBlock> = signed.iter().map(|s| s.watched().1.to_vec()).collect();
+        let min_docs = cfg.blocks.template_min_docs;
+        let watch = context.watch_list();
+        let scans = finalize(&hits, &shared, &sites, &cluster, watch, min_docs, None).set;
+        assert!(
+            scans.on_site.len() > 10,
+            "{} template units",
+            scans.on_site.len()
+        );
+        for batch in [1, 7, 1000] {
+            let composed = decided_by_evidence(&cfg, (&context, &signed), &sites, &cluster, batch);
+            assert!(composed == scans, "batches of {batch}");
+        }
+        // The clusters matter: with every document alone, copies count as many pages and more
+        // of their text reaches the threshold.
+        let alone: Vec<u32> = (0..docs.len() as u32).collect();
+        let apart = decided_by_evidence(&cfg, (&context, &signed), &sites, &alone, 7);
+        assert!(apart != scans);
+        assert_eq!(
+            apart,
+            finalize(&hits, &shared, &sites, &alone, watch, min_docs, None).set
+        );
+    }
+
+    #[test]
+    fn re_signing_with_a_decision_leaves_its_templates_out() {
+        let cfg = Config::new("corpus");
+        let (docs, sites) = corpus();
+        let (context, signed, cluster) = round_one(&cfg, &docs, &sites);
+        let hits: PerDoc<Hit> = signed.iter().map(|s| s.watched().0.to_vec()).collect();
+        let shared: PerDoc<SharedBlock> = signed.iter().map(|s| s.watched().1.to_vec()).collect();
+        let watch = context.watch_list();
+        let min_docs = cfg.blocks.template_min_docs;
+        let decided = finalize(&hits, &shared, &sites, &cluster, watch, min_docs, None).set;
+        let prepared: Vec<PreparedDocument> = docs
+            .iter()
+            .map(|d| prepare(&cfg, d.clone(), true))
+            .collect();
+        let batch: Vec<(u32, u32, &PreparedDocument)> = (0..docs.len() as u32)
+            .zip(sites.iter().copied())
+            .zip(&prepared)
+            .map(|((d, s), p)| (d, s, p))
+            .collect();
+        let again: Vec<SignedDocument> = batch
+            .chunks(7)
+            .flat_map(|chunk| context.resign_batch(&cfg, &decided, chunk))
+            .collect();
+        let whole = context.resign_batch(&cfg, &decided, &batch);
+        let bytes = |v: &[SignedDocument]| v.iter().map(|s| s.to_bytes()).collect::<Vec<_>>();
+        assert!(bytes(&again) == bytes(&whole), "batches of 7 and all");
+        // The decision matters: with no template decided, the template text that is not also
+        // frequent or chrome (which stay out whatever the decision) is content again.
+        let nothing = context.resign_batch(&cfg, &TemplateSet::default(), &batch);
+        let differ = whole
+            .iter()
+            .zip(&nothing)
+            .filter(|(a, b)| a.signature() != b.signature())
+            .count();
+        assert!(differ > 0, "{differ} of {} differ", docs.len());
+        // The watched units are the first signing's.
+        for (a, b) in whole.iter().zip(&signed) {
+            assert_eq!(a.watched().0, b.watched().0);
+        }
+    }
 }

@@ -33,7 +33,7 @@ const MIN_LENGTH_RATIO: f64 = 0.5;
 /// Later blocks of `seg` that repeat an earlier block — the first identical one, else the most
 /// similar one: identical after normalisation, or near identical — the shorter block's distinct
 /// words lie at least `min_similarity` inside the longer's, so do its words laid over the
-/// longer's in place (see [`words_in_place`]), and the shorter has at least half the longer's
+/// longer's in place (see `words_in_place`), and the shorter has at least half the longer's
 /// words (a caption with and without its credit; not a short sentence that happens to sit
 /// inside a long paragraph, nor a signature that differs from another by an inserted token). Blocks under
 /// `min_words` words never count; near-identical (not identical) blocks need

@@ -17,7 +17,8 @@ use crate::detect::bulk::BulkSketch;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
-    text_follows, Chrome, Hit, SharedBlock, TemplateSet, WatchList, CROSS_SITE_MAX_WORDS,
+    text_follows, Chrome, Hit, SharedBlock, TemplateEvidence, TemplateSet, WatchList,
+    CROSS_SITE_MAX_WORDS,
 };
 use crate::progress::{Stage, StageProgress};
 use crate::sketch::MinHasher;
@@ -507,6 +508,47 @@ impl SigningContext {
             .collect()
     }
 
+    /// The re-signing rounds' kernel on a batch: each document (its index in the corpus, its
+    /// site's index, the prepared document) signed with the round's template decision left
+    /// out (a document's own headline stays in, hence its index), as the scan signs again
+    /// the documents whose left-out units changed. Its watched units are those of the first
+    /// signing (they do not depend on the decision).
+    pub fn resign_batch(
+        &self,
+        cfg: &Config,
+        templates: &TemplateSet,
+        documents: &[(u32, u32, &PreparedDocument)],
+    ) -> Vec<SignedDocument> {
+        let chrome = Chrome::new(
+            &self.watch,
+            &self.site_docs,
+            cfg.blocks.template_min_docs,
+            cfg.near.frequent_docs,
+        );
+        let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
+        let signer = Signer {
+            chrome: &chrome,
+            cfg,
+            hasher: &hasher,
+        };
+        let job = Job {
+            exclusion: &Exclusion::Final(templates),
+            watch: &self.watch,
+            keep_sets: false,
+            only: None,
+        };
+        documents
+            .par_iter()
+            .map(|&(d, site, doc)| SignedDocument(analyze(&signer, site, d, doc.parts(), job)))
+            .collect()
+    }
+
+    /// The watch list the context was built with (what [`TemplateEvidence::of_document`]
+    /// and [`crate::kernels::decide_unit`] read).
+    pub fn watch_list(&self) -> &WatchList {
+        &self.watch
+    }
+
     /// The context as bytes (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
         crate::packed::sealed::to_bytes(self)
@@ -538,6 +580,23 @@ impl SignedDocument {
     /// What it was compared on.
     pub fn basis(&self) -> Basis {
         self.0.figures.basis
+    }
+
+    /// Its watched units and the long blocks it shares (what the rounds and the reuse
+    /// report read).
+    pub(crate) fn watched(&self) -> (&[Hit], &[SharedBlock]) {
+        (&self.0.hits, &self.0.shared)
+    }
+
+    /// Its watched units that take part in the template decision, as evidence of document
+    /// `doc` of `site` in `cluster` (the smallest member's index of its near-duplicate
+    /// cluster, its own when it has none).
+    pub fn template_evidence(
+        &self,
+        (doc, site, cluster): (u32, u32, u32),
+        watch: &WatchList,
+    ) -> Vec<TemplateEvidence> {
+        TemplateEvidence::of_document((doc, site, cluster), self.watched().0, watch)
     }
 
     /// The document as bytes (postcard).

@@ -155,7 +155,7 @@ pub fn reused_blocks(
 }
 
 /// What round two decided for a unit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemplateUnit {
     /// The unit's key.
     pub key: u64,
@@ -174,7 +174,7 @@ pub struct TemplateUnit {
 }
 
 /// The final template decision.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateSet {
     /// Template `(site, key)` pairs.
     pub on_site: HashSet<(u32, u64)>,
@@ -183,7 +183,7 @@ pub struct TemplateSet {
     /// `(document, key)` occurrences that are a headline in its own article: content.
     pub own_headlines: HashSet<(u32, u64)>,
     /// Template `(site, key)` pairs the site stamps on nearly every page
-    /// ([`on_nearly_every_page`]): chrome wherever it stands, even inside a page's article
+    /// (`on_nearly_every_page`): chrome wherever it stands, even inside a page's article
     /// ("(Story continues below)"), where other template text inside an article is frequent
     /// content.
     #[serde(default)]
@@ -195,6 +195,29 @@ impl TemplateSet {
     pub fn is_template(&self, doc: u32, site: u32, key: u64) -> bool {
         (self.on_site.contains(&(site, key)) || self.everywhere.contains(&key))
             && !self.own_headlines.contains(&(doc, key))
+    }
+
+    /// Adds one unit's decision (in any order: the set is the same), giving back the unit
+    /// for the report.
+    pub fn apply(&mut self, d: UnitDecision) -> Option<TemplateUnit> {
+        if d.everywhere {
+            self.everywhere.insert(d.key);
+        }
+        self.on_site.extend(d.on_sites.iter().map(|&s| (s, d.key)));
+        self.stamped.extend(d.stamped.iter().map(|&s| (s, d.key)));
+        self.own_headlines
+            .extend(d.own_headlines.iter().map(|&doc| (doc, d.key)));
+        d.unit
+    }
+
+    /// The set as bytes (postcard and a checksum).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::packed::sealed::to_bytes(self)
+    }
+
+    /// A set from [`TemplateSet::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<TemplateSet> {
+        crate::packed::sealed::from_bytes(bytes)
     }
 }
 
@@ -212,8 +235,135 @@ pub struct Finalized {
 /// An occurrence: (key, site, cluster, document, index of the hit in the document).
 type Row = (u64, u32, u32, u32, u32);
 
-/// What round two decides for one unit.
-struct Decision {
+/// Whether an occurrence on `site` takes part in round two: a short unit (template on every
+/// site when enough sites hold it) or a candidate of its site.
+fn takes_part(h: &Hit, site: u32, watch: &WatchList) -> bool {
+    h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(site, h.key)
+}
+
+/// One occurrence of a watched unit with its document's site and cluster: the evidence round
+/// two decides on, emitted document by document ([`TemplateEvidence::of_document`]), grouped by
+/// [`TemplateEvidence::key`] anywhere (a shuffle), and decided group by group
+/// ([`decide_unit`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateEvidence {
+    /// The document's index.
+    pub doc: u32,
+    /// Its site's index.
+    pub site: u32,
+    /// Its cluster: the smallest member's index (its own when it has no copy).
+    pub cluster: u32,
+    /// The occurrence's place among the document's watched units.
+    pub index: u32,
+    /// The occurrence.
+    pub hit: Hit,
+}
+
+impl TemplateEvidence {
+    /// The unit's key: occurrences of one key are decided together.
+    pub fn key(&self) -> u64 {
+        self.hit.key
+    }
+
+    fn row(&self) -> Row {
+        (self.hit.key, self.site, self.cluster, self.doc, self.index)
+    }
+
+    /// The occurrences of document `doc` (of `site`, in `cluster`) that take part in round
+    /// two, from its watched units `hits` (in their order).
+    pub fn of_document(
+        (doc, site, cluster): (u32, u32, u32),
+        hits: &[Hit],
+        watch: &WatchList,
+    ) -> Vec<TemplateEvidence> {
+        hits.iter()
+            .enumerate()
+            .filter(|(_, h)| takes_part(h, site, watch))
+            .map(|(i, h)| TemplateEvidence {
+                doc,
+                site,
+                cluster,
+                index: i as u32,
+                hit: h.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The distinct (site, cluster) pairs of a corpus, gathered batch by batch and merged in any
+/// order: how many clusters each site holds ([`SiteClusters::per_site`]), what round two
+/// measures "nearly every page" against.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct SiteClusters(HashSet<(u32, u32)>);
+
+impl SiteClusters {
+    /// Adds a document of `site` in `cluster`.
+    pub fn add(&mut self, site: u32, cluster: u32) {
+        self.0.insert((site, cluster));
+    }
+
+    /// Adds another batch's pairs.
+    pub fn merge(&mut self, other: SiteClusters) {
+        self.0.extend(other.0);
+    }
+
+    /// The number of clusters of each site, indexed by site.
+    pub fn per_site(&self) -> Vec<u32> {
+        let sites = self
+            .0
+            .iter()
+            .map(|&(s, _)| s as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut counts = vec![0u32; sites];
+        for &(s, _) in &self.0 {
+            counts[s as usize] += 1;
+        }
+        counts
+    }
+
+    /// The pairs as bytes (postcard and a checksum).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::packed::sealed::to_bytes(self)
+    }
+
+    /// Pairs from [`SiteClusters::to_bytes`]; `None` for bytes that are not such.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SiteClusters> {
+        crate::packed::sealed::from_bytes(bytes)
+    }
+}
+
+/// Round two's decision on one unit from all its occurrences (`evidence`, every one of one
+/// key, in any order), as the scan's round two decides it: `None` when it is template nowhere.
+/// `site_clusters` is [`SiteClusters::per_site`] of the whole corpus.
+pub fn decide_unit(
+    evidence: &[TemplateEvidence],
+    watch: &WatchList,
+    min_docs: usize,
+    site_clusters: &[u32],
+) -> Option<UnitDecision> {
+    let first = evidence.first()?;
+    if evidence.iter().any(|e| e.key() != first.key()) {
+        return None;
+    }
+    // finalize's order: by site, cluster, document and place in the document
+    let mut order: Vec<usize> = (0..evidence.len()).collect();
+    order.sort_unstable_by_key(|&i| evidence[i].row());
+    let rows: Vec<Row> = order
+        .iter()
+        .map(|&i| {
+            let (key, site, cluster, doc, _) = evidence[i].row();
+            (key, site, cluster, doc, i as u32)
+        })
+        .collect();
+    let hit = |r: &Row| &evidence[r.4 as usize].hit;
+    decide(&rows, &hit, watch, min_docs, site_clusters)
+}
+
+/// What round two decided for one unit ([`decide_unit`]); [`TemplateSet::apply`] adds it
+/// to the set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitDecision {
     key: u64,
     everywhere: bool,
     on_sites: Vec<u32>,
@@ -233,13 +383,12 @@ struct Decision {
 /// page's text is followed by the same line as on every page). A line that heads text on
 /// `min_docs` clusters or more is a label of the site ("Business" above every article).
 /// Occurrences that fail `counts` take no part.
-fn own_headlines(
+fn own_headlines<'h>(
     group: &[Row],
-    hits: &PerDoc<Hit>,
+    hit: &impl Fn(&Row) -> &'h Hit,
     counts: impl Fn(&Row) -> bool,
     min_docs: usize,
 ) -> Vec<u32> {
-    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
     let heads = |r: &Row| {
         let h = hit(r);
         counts(r) && (h.at_top || (h.heads_text && h.words >= HEADLINE_MIN_WORDS))
@@ -271,14 +420,13 @@ fn own_headlines(
 
 /// The decision for one unit from its occurrences (`group`, sorted by site then cluster);
 /// `None` when it is not template anywhere.
-fn decide(
+fn decide<'h>(
     group: &[Row],
-    hits: &PerDoc<Hit>,
+    hit: &impl Fn(&Row) -> &'h Hit,
     watch: &WatchList,
     min_docs: usize,
     site_clusters: &[u32],
-) -> Option<Decision> {
-    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
+) -> Option<UnitDecision> {
     let key = group[0].0;
     let words = hit(&group[0]).words;
     let short = words <= CROSS_SITE_MAX_WORDS;
@@ -300,7 +448,8 @@ fn decide(
         contexts.extend(per_site.iter().map(|r| (r.2, hit(r).context)));
         let mut cl: Vec<u32> = per_site.iter().map(|r| r.2).collect();
         cl.dedup();
-        let everywhere_here = on_nearly_every_page(&contexts, site_clusters[s as usize], min_docs);
+        let here = site_clusters.get(s as usize).copied().unwrap_or(0);
+        let everywhere_here = on_nearly_every_page(&contexts, here, min_docs);
         let consistent = everywhere_here || consistent_context(&contexts);
         consistent_sites += consistent as usize;
         if consistent && cl.len() >= min_docs && watch.is_candidate(s, key) {
@@ -315,7 +464,7 @@ fn decide(
         return None;
     }
     let is_template_site = |s: u32| everywhere || on_sites.binary_search(&s).is_ok();
-    let own_headlines = own_headlines(group, hits, |r| counts(&r), min_docs);
+    let own_headlines = own_headlines(group, hit, |r| counts(&r), min_docs);
     let mut occurrences = 0u32;
     let mut regions = [0u32; 3];
     let mut docs: Vec<u32> = Vec::new();
@@ -351,7 +500,7 @@ fn decide(
             words,
         }
     });
-    Some(Decision {
+    Some(UnitDecision {
         key,
         everywhere,
         on_sites,
@@ -363,7 +512,8 @@ fn decide(
 
 /// The number of distinct clusters among each site's documents, indexed by site. A cluster is
 /// named by its smallest member (see [`finalize`]): it counts on that member's site, and on
-/// each other site where it has members.
+/// each other site where it has members — the distinct (site, cluster) pairs, which
+/// [`SiteClusters`] counts batch by batch.
 fn clusters_per_site(site: &[u32], cluster: &[u32]) -> Vec<u32> {
     let sites = site.iter().max().map_or(0, |&m| m as usize + 1);
     let mut counts = vec![0u32; sites];
@@ -407,27 +557,20 @@ pub fn finalize(
     for (d, doc_hits) in hits.iter().enumerate() {
         let (s, c) = (site[d], cluster[d]);
         rows.extend(doc_hits.iter().enumerate().filter_map(|(i, h)| {
-            (h.words <= CROSS_SITE_MAX_WORDS || watch.is_candidate(s, h.key))
-                .then_some((h.key, s, c, d as u32, i as u32))
+            takes_part(h, s, watch).then_some((h.key, s, c, d as u32, i as u32))
         }));
     }
     rows.par_sort_unstable();
     let site_clusters = clusters_per_site(site, cluster);
-    let decisions: Vec<Decision> = rows
+    let hit = |r: &Row| &hits[r.3 as usize][r.4 as usize];
+    let decisions: Vec<UnitDecision> = rows
         .par_chunk_by(|a, b| a.0 == b.0)
-        .filter_map(|group| decide(group, hits, watch, min_docs, &site_clusters))
+        .filter_map(|group| decide(group, &hit, watch, min_docs, &site_clusters))
         .collect();
     let mut set = TemplateSet::default();
     let mut units = Vec::new();
     for d in decisions {
-        if d.everywhere {
-            set.everywhere.insert(d.key);
-        }
-        set.on_site.extend(d.on_sites.iter().map(|&s| (s, d.key)));
-        set.stamped.extend(d.stamped.iter().map(|&s| (s, d.key)));
-        set.own_headlines
-            .extend(d.own_headlines.iter().map(|&doc| (doc, d.key)));
-        units.extend(d.unit);
+        units.extend(set.apply(d));
     }
 
     // Reused blocks are only reported, so the rounds that only need the template set skip them.
@@ -459,4 +602,29 @@ pub fn finalize(
     });
 
     Finalized { set, units, reused }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_clusters_merged_from_batches_count_as_the_scan_does() {
+        // documents 0..8 on sites 0, 0, 1, 1, 2, 0, 1, 2; clusters 0 = {0, 2, 5}, 1 = {1, 4},
+        // 3 = {3, 6}, 7 alone
+        let site = [0, 0, 1, 1, 2, 0, 1, 2];
+        let cluster = [0, 1, 0, 3, 1, 0, 3, 7];
+        let mut merged = SiteClusters::default();
+        for (chunk_sites, chunk_clusters) in site.chunks(3).zip(cluster.chunks(3)).rev() {
+            let mut batch = SiteClusters::default();
+            for (&s, &c) in chunk_sites.iter().zip(chunk_clusters) {
+                batch.add(s, c);
+            }
+            merged.merge(SiteClusters::from_bytes(&batch.to_bytes()).expect("pairs"));
+        }
+        // site 0: clusters 0, 1; site 1: 0, 3; site 2: 1, 7
+        assert_eq!(merged.per_site(), vec![2, 2, 2]);
+        assert_eq!(merged.per_site(), clusters_per_site(&site, &cluster));
+        assert!(SiteClusters::from_bytes(b"not pairs").is_none());
+    }
 }

@@ -16,7 +16,10 @@ mod reuse;
 
 pub(crate) use chrome::{Chrome, CHROME_SHARE};
 pub use count::{SiteUnitCounts, UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS};
-pub use decide::{finalize, reused_blocks, Finalized, TemplateSet, TemplateUnit};
+pub use decide::{
+    decide_unit, finalize, reused_blocks, Finalized, SiteClusters, TemplateEvidence, TemplateSet,
+    TemplateUnit, UnitDecision,
+};
 pub use occurrences::{text_follows, Hit};
 pub use reuse::SharedBlock;
 
