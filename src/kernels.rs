@@ -23,12 +23,15 @@
 //!    clusters each site holds, merged in any order), [`decide_unit`] on every row of one
 //!    unit key (a shuffle by [`TemplateEvidence::key`]), [`TemplateSet::apply`] of each
 //!    decision, in any order.
-//! 8. [`SigningContext::resign_batch`]: a batch signed again with a round's [`TemplateSet`]
-//!    left out.
+//! 8. The re-signing rounds: [`SignedDocument::changed_by`] (whether a round's decision
+//!    changes what is left out of a document), [`SigningContext::resign_batch`] (a batch
+//!    signed again with the decision left out).
+//! 9. Exact verification: [`SigningContext::exact_shingles`] of a batch under a decision,
+//!    [`judge_exact`] of a pair from its two sets.
 //!
-//! The rounds' loop (which documents changed, when the clusters settle), exact verification
-//! of borderline pairs, reused blocks and the report run in [`crate::Scanner::finish`] and
-//! [`crate::scan`]. A site's index is the caller's to give: any fixed numbering of the sites,
+//! The rounds' loop itself (when the clusters settle), which borderline pairs are checked
+//! exactly, clustering with directional containment, reused blocks and the report run in
+//! [`crate::Scanner::finish`] and [`crate::scan`]. A site's index is the caller's to give: any fixed numbering of the sites,
 //! the same in counting and signing (the scan numbers them by first appearance); a document's
 //! index likewise (own headlines are kept per document).
 //!
@@ -62,7 +65,7 @@ pub use crate::scan::{prepare, Basis, PreparedDocument, SignedDocument, SigningC
 pub use crate::sketch::lsh::{band_keys, bucket_pairs, LshParams, Thresholds, MAX_BUCKET};
 
 use crate::config::Config;
-use crate::detect::near::{cut, signature_verdict};
+use crate::detect::near::{cut, judge_pair_exactly, signature_verdict};
 
 /// The thresholds a pair is judged by under `cfg` (`--threshold`, `--containment`,
 /// `--containment-min-shingles`), as the scan judges.
@@ -99,6 +102,17 @@ pub fn judge(
         (a.shingles(), b.shingles()),
         thresholds,
     ))
+}
+
+/// The verdict on documents `a` and `b` from their exact shingle sets
+/// ([`SigningContext::exact_shingles`]), as the scan judges a pair exactly.
+pub fn judge_exact(pair: (u32, u32), a: &[u64], b: &[u64], thresholds: &Thresholds) -> Judged {
+    let (sa, sb) = if pair.0 <= pair.1 { (a, b) } else { (b, a) };
+    judge_pair_exactly(
+        (pair.0.min(pair.1), pair.0.max(pair.1)),
+        (sa, sb),
+        thresholds,
+    )
 }
 
 #[cfg(test)]
@@ -321,6 +335,40 @@ mod tests {
             .filter(|(a, b)| a.signature() != b.signature())
             .count();
         assert!(differ > 0, "{differ} of {} differ", docs.len());
+        // Only the documents whose left-out units the decision changes need signing again,
+        // and those whose signature changed are among them.
+        let changed: Vec<bool> = signed
+            .iter()
+            .enumerate()
+            .map(|(d, s)| s.changed_by((d as u32, sites[d]), watch, None, &decided))
+            .collect();
+        assert!(changed.iter().any(|&c| c) && !changed.iter().all(|&c| c));
+        for (d, (a, b)) in whole.iter().zip(&signed).enumerate() {
+            if a.signature() != b.signature() {
+                assert!(changed[d], "{} signs otherwise, unchanged", docs[d].id);
+            }
+            assert!(!a.changed_by((d as u32, sites[d]), watch, Some(&decided), &decided));
+        }
+        // The exact sets: a pair judged on them agrees with its estimate within the error.
+        let sets = context.exact_shingles(&cfg, &decided, &batch);
+        let limits = thresholds(&cfg);
+        let mut compared = 0;
+        for (a, b) in (0..docs.len() as u32).zip(1..docs.len() as u32) {
+            let (Some(sa), Some(sb)) = (&sets[a as usize], &sets[b as usize]) else {
+                continue;
+            };
+            let exact = judge_exact((b, a), sb, sa, &limits);
+            assert_eq!((exact.pair.a, exact.pair.b), (a, b));
+            assert_eq!(
+                exact.pair.jaccard,
+                judge_exact((a, b), sa, sb, &limits).pair.jaccard
+            );
+            if let Some(v) = judge((a, b), &whole[a as usize], &whole[b as usize], &limits) {
+                assert!((v.verdict.pair.jaccard - exact.pair.jaccard).abs() < 0.3);
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "{compared} pairs compared");
         // The watched units are the first signing's.
         for (a, b) in whole.iter().zip(&signed) {
             assert_eq!(a.watched().0, b.watched().0);

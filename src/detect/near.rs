@@ -213,21 +213,34 @@ pub fn judge_exact(
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
-            let (sa, sb) = (sets.get(&a)?, sets.get(&b)?);
-            let (jaccard, containment) = jaccard_and_containment(sa, sb);
-            let pair = VerifiedPair {
-                a,
-                b,
-                jaccard,
-                containment,
-                exact: true,
-            };
-            Some(Judged {
-                pair,
-                accepted: thresholds.accept(jaccard, containment, sa.len().min(sb.len())),
-            })
+            Some(judge_pair_exactly(
+                (a, b),
+                (sets.get(&a)?, sets.get(&b)?),
+                thresholds,
+            ))
         })
         .collect()
+}
+
+/// The verdict on the pair `(a, b)` (`a` < `b`) from their exact shingle sets (sorted,
+/// distinct).
+pub fn judge_pair_exactly(
+    (a, b): (u32, u32),
+    (sa, sb): (&[u64], &[u64]),
+    thresholds: &Thresholds,
+) -> Judged {
+    let (jaccard, containment) = jaccard_and_containment(sa, sb);
+    let pair = VerifiedPair {
+        a,
+        b,
+        jaccard,
+        containment,
+        exact: true,
+    };
+    Judged {
+        pair,
+        accepted: thresholds.accept(jaccard, containment, sa.len().min(sb.len())),
+    }
 }
 
 /// Accepted pairs, and the Jaccard of the rejected ones (near misses, for histograms), in

@@ -15,7 +15,9 @@ use crate::config::VerifyMode;
 use crate::detect::bulk;
 use crate::detect::cluster::{cluster, ClusterInput};
 use crate::detect::near::{self, Signatures, Thresholds, VerifiedPair, VERIFY_BATCH_SHINGLES};
-use crate::detect::templates::{finalize, reused_blocks, Finalized, TemplateSet, WatchList};
+use crate::detect::templates::{
+    finalize, left_out_changed, reused_blocks, Finalized, TemplateSet, WatchList,
+};
 use crate::progress::Stage;
 use crate::sketch::LshParams;
 
@@ -98,14 +100,12 @@ fn rounds<'s>(
         let changed: Vec<u32> = (0..ctx.metas.len() as u32)
             .into_par_iter()
             .filter(|&d| {
-                let s = sites[d as usize];
-                hits[d as usize].iter().any(|h| {
-                    let before = match signed[d as usize] {
-                        SignedWith::Candidates => watch.is_candidate_at(s, h.key, watch.floor()),
-                        SignedWith::Version(v) => versions[v as usize].is_template(d, s, h.key),
-                    };
-                    before != templates.set.is_template(d, s, h.key)
-                })
+                let before = match signed[d as usize] {
+                    SignedWith::Candidates => None,
+                    SignedWith::Version(v) => Some(&versions[v as usize]),
+                };
+                let doc = (d, sites[d as usize]);
+                left_out_changed(&hits[d as usize], doc, watch, before, &templates.set)
             })
             .collect();
         let changed: HashSet<u32> = changed.into_iter().collect();

@@ -17,8 +17,8 @@ use crate::detect::bulk::BulkSketch;
 use crate::detect::near::Signatures;
 use crate::detect::per_doc::PerDoc;
 use crate::detect::templates::{
-    text_follows, Chrome, Hit, SharedBlock, TemplateEvidence, TemplateSet, WatchList,
-    CROSS_SITE_MAX_WORDS,
+    left_out_changed, text_follows, Chrome, Hit, SharedBlock, TemplateEvidence, TemplateSet,
+    WatchList, CROSS_SITE_MAX_WORDS,
 };
 use crate::progress::{Stage, StageProgress};
 use crate::sketch::MinHasher;
@@ -543,6 +543,46 @@ impl SigningContext {
             .collect()
     }
 
+    /// The exact shingle sets of a batch (document index, site, prepared document) with a
+    /// round's decision left out, sorted and distinct: what the scan compares a borderline pair
+    /// on (`--verify auto`) or every pair (`--verify exact`); `None` for a document without
+    /// content.
+    pub fn exact_shingles(
+        &self,
+        cfg: &Config,
+        templates: &TemplateSet,
+        documents: &[(u32, u32, &PreparedDocument)],
+    ) -> Vec<Option<Vec<u64>>> {
+        let chrome = Chrome::new(
+            &self.watch,
+            &self.site_docs,
+            cfg.blocks.template_min_docs,
+            cfg.near.frequent_docs,
+        );
+        let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
+        let signer = Signer {
+            chrome: &chrome,
+            cfg,
+            hasher: &hasher,
+        };
+        // as the scan's verification: no watched units recorded
+        let empty = WatchList::default();
+        let job = Job {
+            exclusion: &Exclusion::Final(templates),
+            watch: &empty,
+            keep_sets: true,
+            only: None,
+        };
+        documents
+            .par_iter()
+            .map(|&(d, site, doc)| {
+                analyze(&signer, site, d, doc.parts(), job)
+                    .set
+                    .filter(|s| !s.is_empty())
+            })
+            .collect()
+    }
+
     /// The watch list the context was built with (what [`TemplateEvidence::of_document`]
     /// and [`crate::kernels::decide_unit`] read).
     pub fn watch_list(&self) -> &WatchList {
@@ -586,6 +626,19 @@ impl SignedDocument {
     /// report read).
     pub(crate) fn watched(&self) -> (&[Hit], &[SharedBlock]) {
         (&self.0.hits, &self.0.shared)
+    }
+
+    /// Whether the decision `after` changes what is left out of document `doc` of `site`,
+    /// signed with `before` (its first signing's candidates when `None`): then the rounds
+    /// sign it again ([`SigningContext::resign_batch`]).
+    pub fn changed_by(
+        &self,
+        (doc, site): (u32, u32),
+        watch: &WatchList,
+        before: Option<&TemplateSet>,
+        after: &TemplateSet,
+    ) -> bool {
+        left_out_changed(self.watched().0, (doc, site), watch, before, after)
     }
 
     /// Its watched units that take part in the template decision, as evidence of document

@@ -290,6 +290,25 @@ impl TemplateEvidence {
     }
 }
 
+/// Whether the decision `after` changes what is left out of document `doc` of `site` with
+/// watched units `hits`, signed with `before` (its site's candidates when `None`): the test
+/// that sends a document to be signed again in the rounds.
+pub fn left_out_changed(
+    hits: &[Hit],
+    (doc, site): (u32, u32),
+    watch: &WatchList,
+    before: Option<&TemplateSet>,
+    after: &TemplateSet,
+) -> bool {
+    hits.iter().any(|h| {
+        let was = match before {
+            None => watch.is_candidate_at(site, h.key, watch.floor()),
+            Some(set) => set.is_template(doc, site, h.key),
+        };
+        was != after.is_template(doc, site, h.key)
+    })
+}
+
 /// The distinct (site, cluster) pairs of a corpus, gathered batch by batch and merged in any
 /// order: how many clusters each site holds ([`SiteClusters::per_site`]), what round two
 /// measures "nearly every page" against.

@@ -17,8 +17,8 @@ mod reuse;
 pub(crate) use chrome::{Chrome, CHROME_SHARE};
 pub use count::{SiteUnitCounts, UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS};
 pub use decide::{
-    decide_unit, finalize, reused_blocks, Finalized, SiteClusters, TemplateEvidence, TemplateSet,
-    TemplateUnit, UnitDecision,
+    decide_unit, finalize, left_out_changed, reused_blocks, Finalized, SiteClusters,
+    TemplateEvidence, TemplateSet, TemplateUnit, UnitDecision,
 };
 pub use occurrences::{text_follows, Hit};
 pub use reuse::SharedBlock;
