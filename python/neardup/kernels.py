@@ -15,8 +15,24 @@ Each call depends only on its arguments, and every value that crosses a batch is
     keys = k.band_keys(signatures[0])                   # LSH buckets
 
 A site's index is any fixed numbering of the sites, the same in ``count`` and ``sign``;
-``site_docs[s]`` is the number of documents of site ``s``. The template decision by cluster,
-the re-signing rounds and the report need the whole corpus: ``neardup.dedup`` runs them.
+``site_docs[s]`` is the number of documents of site ``s``.
+
+After clustering (candidates from ``band_keys`` and ``bucket_pairs``, verdicts from ``judge``,
+clusters named by their smallest member), round two decides templates by cluster as a
+shuffle, and the rounds sign again what the decision changes::
+
+    signed = k.sign_documents(context, prepared, site_index)             # bytes per document
+    rows = k.template_evidence(context, signed, doc_index, site_index, cluster)  # (key, bytes)
+    pairs = Kernels.merge_site_clusters([Kernels.site_clusters(site_index, cluster), ...])
+    # group the rows by key (a shuffle), then for each key's rows:
+    decision = k.decide_unit(context, [row for _, row in group], pairs)  # bytes or None
+    templates = Kernels.template_set([d for d in decisions if d])        # in any order
+    redo = k.changed(context, signed, doc_index, site_index, templates)  # per document
+    again = k.resign(context, templates, prepared, doc_index, site_index)
+
+``exact_shingles`` and ``judge_exact`` check a borderline pair on exact sets. The rounds' loop,
+clustering with directional containment, reused blocks and the report run in
+``neardup.dedup`` and ``neardup.scan`` (one process).
 """
 
 from __future__ import annotations
@@ -71,3 +87,114 @@ class Kernels:
     def band_keys(self, signature: Sequence[int]) -> list[int]:
         """The LSH band keys of a signature: documents that share a key are candidates."""
         return self._native.band_keys(list(signature))
+
+    def sign_documents(
+        self, context: bytes, prepared: Sequence[bytes], sites: Sequence[int]
+    ) -> list[bytes]:
+        """Each prepared document signed under the context, as ``bytes``: its signature,
+        figures and watched units (what ``judge``, ``template_evidence`` and ``changed``
+        read)."""
+        return self._native.sign_documents(context, list(prepared), list(sites))
+
+    @staticmethod
+    def signature(signed: bytes) -> list[int] | None:
+        """The signature of a signed document; ``None`` when it has no content."""
+        return _native.Kernels.signature(signed)
+
+    @staticmethod
+    def bucket_pairs(docs: Sequence[int]) -> list[tuple[int, int]]:
+        """The candidate pairs of one LSH bucket (its documents' indices), smaller index
+        first: every pair, or in a hot bucket each member with its neighbour and the first."""
+        return _native.Kernels.bucket_pairs(list(docs))
+
+    def judge(
+        self, pair: tuple[int, int], a: bytes, b: bytes
+    ) -> tuple[float, float, bool, bool] | None:
+        """The verdict on a candidate pair from its two signed documents:
+        ``(jaccard, containment, accepted, borderline)``; ``None`` when either has no
+        signature."""
+        return self._native.judge(pair, a, b)
+
+    def template_evidence(
+        self,
+        context: bytes,
+        signed: Sequence[bytes],
+        docs: Sequence[int],
+        sites: Sequence[int],
+        clusters: Sequence[int],
+    ) -> list[tuple[int, bytes]]:
+        """Each signed document's template evidence (its index, site index and cluster, the
+        smallest member's index) as ``(key, bytes)`` rows, to be grouped by key."""
+        return self._native.template_evidence(
+            context, list(signed), list(docs), list(sites), list(clusters)
+        )
+
+    @staticmethod
+    def site_clusters(sites: Sequence[int], clusters: Sequence[int]) -> bytes:
+        """The (site, cluster) pairs of a batch, from which each site's clusters are
+        counted."""
+        return _native.Kernels.site_clusters(list(sites), list(clusters))
+
+    @staticmethod
+    def merge_site_clusters(parts: Sequence[bytes]) -> bytes:
+        """Site-cluster pairs of several batches merged, in any order."""
+        return _native.Kernels.merge_site_clusters(list(parts))
+
+    def decide_unit(
+        self, context: bytes, evidence: Sequence[bytes], site_clusters: bytes
+    ) -> bytes | None:
+        """Round two's decision on one unit from all its evidence rows (one key, any order);
+        ``None`` when it is template nowhere."""
+        return self._native.decide_unit(context, list(evidence), site_clusters)
+
+    @staticmethod
+    def template_set(decisions: Sequence[bytes], base: bytes | None = None) -> bytes:
+        """A round's template set from its units' decisions (any order), added to ``base``
+        when given."""
+        return _native.Kernels.template_set(list(decisions), base)
+
+    def changed(
+        self,
+        context: bytes,
+        signed: Sequence[bytes],
+        docs: Sequence[int],
+        sites: Sequence[int],
+        after: bytes,
+        before: bytes | None = None,
+    ) -> list[bool]:
+        """Whether the template set ``after`` changes what is left out of each signed
+        document, signed with ``before`` (its first signing's candidates when ``None``)."""
+        return self._native.changed(context, list(signed), list(docs), list(sites), after, before)
+
+    def resign(
+        self,
+        context: bytes,
+        template_set: bytes,
+        prepared: Sequence[bytes],
+        docs: Sequence[int],
+        sites: Sequence[int],
+    ) -> list[bytes]:
+        """Each prepared document (with its index and site) signed again with the template
+        set left out, as ``bytes``."""
+        return self._native.resign(context, template_set, list(prepared), list(docs), list(sites))
+
+    def exact_shingles(
+        self,
+        context: bytes,
+        template_set: bytes,
+        prepared: Sequence[bytes],
+        docs: Sequence[int],
+        sites: Sequence[int],
+    ) -> list[list[int] | None]:
+        """Each prepared document's exact shingle set (sorted) with the template set left
+        out; ``None`` for one without content."""
+        return self._native.exact_shingles(
+            context, template_set, list(prepared), list(docs), list(sites)
+        )
+
+    def judge_exact(
+        self, pair: tuple[int, int], a: Sequence[int], b: Sequence[int]
+    ) -> tuple[float, float, bool]:
+        """The verdict on a pair from its exact shingle sets:
+        ``(jaccard, containment, accepted)``."""
+        return self._native.judge_exact(pair, list(a), list(b))

@@ -265,6 +265,17 @@ impl TemplateEvidence {
         self.hit.key
     }
 
+    /// The rows as bytes (postcard and a checksum), to cross to the process that decides
+    /// their key.
+    pub fn to_bytes(rows: &[TemplateEvidence]) -> Vec<u8> {
+        crate::packed::sealed::to_bytes(&rows)
+    }
+
+    /// Rows from [`TemplateEvidence::to_bytes`]; `None` for bytes that are not such.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Vec<TemplateEvidence>> {
+        crate::packed::sealed::from_bytes(bytes)
+    }
+
     fn row(&self) -> Row {
         (self.hit.key, self.site, self.cluster, self.doc, self.index)
     }
@@ -377,6 +388,18 @@ pub fn decide_unit(
         .collect();
     let hit = |r: &Row| &evidence[r.4 as usize].hit;
     decide(&rows, &hit, watch, min_docs, site_clusters)
+}
+
+impl UnitDecision {
+    /// The decision as bytes (postcard and a checksum).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::packed::sealed::to_bytes(self)
+    }
+
+    /// A decision from [`UnitDecision::to_bytes`]; `None` for bytes that are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<UnitDecision> {
+        crate::packed::sealed::from_bytes(bytes)
+    }
 }
 
 /// What round two decided for one unit ([`decide_unit`]); [`TemplateSet::apply`] adds it
