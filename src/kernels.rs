@@ -27,7 +27,7 @@
 //!    changes what is left out of a document), [`SigningContext::resign_batch`] (a batch
 //!    signed again with the decision left out).
 //! 9. Exact verification: [`SigningContext::exact_shingles`] of a batch under a decision,
-//!    [`judge_exact`] of a pair from its two sets.
+//!    [`judge_exact`] of a pair from its two sets; [`kept_apart`] of a pair that passed.
 //!
 //! The rounds' loop itself (when the clusters settle), which borderline pairs are checked
 //! exactly, clustering with directional containment, reused blocks and the report run in
@@ -104,6 +104,13 @@ pub fn judge(
     ))
 }
 
+/// Whether two documents whose pair passed the thresholds are kept apart all the same: both
+/// are narrow (little text of their own beside a bulk, such as a table) and their bulks
+/// mostly differ, as the scan decides before clustering.
+pub fn kept_apart(a: &SignedDocument, b: &SignedDocument) -> bool {
+    crate::detect::bulk::kept_apart(a.bulk(), b.bulk())
+}
+
 /// The verdict on documents `a` and `b` from their exact shingle sets
 /// ([`SigningContext::exact_shingles`]), as the scan judges a pair exactly.
 pub fn judge_exact(pair: (u32, u32), a: &[u64], b: &[u64], thresholds: &Thresholds) -> Judged {
@@ -121,6 +128,8 @@ mod tests {
 
     use super::*;
     use crate::detect::per_doc::PerDoc;
+    use std::collections::BTreeSet;
+
     use crate::detect::templates::{finalize, Hit, SharedBlock};
     use crate::Document;
 
@@ -373,5 +382,183 @@ mod tests {
         for (a, b) in whole.iter().zip(&signed) {
             assert_eq!(a.watched().0, b.watched().0);
         }
+    }
+
+    /// One round by the kernels, as the scan's `cluster_round`: candidates by bucket (or the
+    /// pairs given), verdicts by signature, or under a final decision the borderline pairs
+    /// that can change a cluster checked on exact sets; pairs kept apart by their bulks
+    /// dropped; clusters. Returns each document's cluster and the candidate pairs.
+    fn kernel_round(
+        cfg: &Config,
+        (context, prepared, sites): (&SigningContext, &[PreparedDocument], &[u32]),
+        signed: &[SignedDocument],
+        final_set: Option<(&TemplateSet, Vec<(u32, u32)>)>,
+    ) -> (Vec<u32>, Vec<(u32, u32)>) {
+        use crate::detect::cluster::{cluster, ClusterInput};
+        use crate::detect::near::borderline_pairs_that_matter;
+        let limits = thresholds(cfg);
+        let exact: Vec<u128> = prepared.iter().map(PreparedDocument::exact_hash).collect();
+        let (final_set, known) = match final_set {
+            Some((set, pairs)) => (Some(set), Some(pairs)),
+            None => (None, None),
+        };
+        let pairs = known.unwrap_or_else(|| {
+            let mut buckets: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+            for (d, s) in signed.iter().enumerate() {
+                if let Some(signature) = s.signature() {
+                    for key in band_keys(&stored_signature(signature), lsh_params(cfg)) {
+                        buckets.entry(key).or_default().push(d as u32);
+                    }
+                }
+            }
+            let mut pairs = Vec::new();
+            for members in buckets.values() {
+                bucket_pairs(members, MAX_BUCKET, &mut pairs);
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            pairs
+        });
+        let judged: Vec<SignatureVerdict> = pairs
+            .iter()
+            .filter_map(|&(a, b)| judge((a, b), &signed[a as usize], &signed[b as usize], &limits))
+            .collect();
+        let mut verdicts: Vec<Judged> = judged.iter().map(|v| v.verdict).collect();
+        if let Some(set) = final_set {
+            let checked = borderline_pairs_that_matter(&judged, &exact);
+            let docs: BTreeSet<u32> = checked.iter().flat_map(|&(a, b)| [a, b]).collect();
+            let docs: Vec<u32> = docs.into_iter().collect();
+            let batch: Vec<(u32, u32, &PreparedDocument)> = docs
+                .iter()
+                .map(|&d| (d, sites[d as usize], &prepared[d as usize]))
+                .collect();
+            let sets: BTreeMap<u32, Option<Vec<u64>>> = docs
+                .iter()
+                .copied()
+                .zip(context.exact_shingles(cfg, set, &batch))
+                .collect();
+            let exactly: BTreeMap<(u32, u32), Judged> = checked
+                .iter()
+                .filter_map(|&(a, b)| {
+                    let (sa, sb) = (sets[&a].as_ref()?, sets[&b].as_ref()?);
+                    Some(((a, b), judge_exact((a, b), sa, sb, &limits)))
+                })
+                .collect();
+            for v in &mut verdicts {
+                if let Some(j) = exactly.get(&(v.pair.a, v.pair.b)) {
+                    *v = *j;
+                }
+            }
+        }
+        let verified: Vec<VerifiedPair> = verdicts
+            .into_iter()
+            .filter(|v| v.accepted)
+            .map(|v| v.pair)
+            .filter(|p| !kept_apart(&signed[p.a as usize], &signed[p.b as usize]))
+            .collect();
+        let size = |d: u32| signed[d as usize].shingles();
+        let clusters = cluster(&ClusterInput {
+            documents: signed.len(),
+            pairs: &verified,
+            jaccard: limits.jaccard,
+            exact: &exact,
+            size: &size,
+            choose: &|members: &[u32]| members[0],
+            matches: false,
+        });
+        let mut cluster_of: Vec<u32> = (0..signed.len() as u32).collect();
+        for c in clusters {
+            for &m in &c.members {
+                cluster_of[m as usize] = c.members[0];
+            }
+        }
+        (cluster_of, pairs)
+    }
+
+    /// Round two by the kernels: evidence grouped by key, decided, applied.
+    fn kernel_decision(
+        cfg: &Config,
+        context: &SigningContext,
+        signed: &[SignedDocument],
+        (sites, cluster): (&[u32], &[u32]),
+    ) -> TemplateSet {
+        decided_by_evidence(cfg, (context, signed), sites, cluster, 7)
+    }
+
+    #[test]
+    fn kernels_compose_into_the_scans_clusters() {
+        let cfg = Config::new("corpus");
+        let (docs, sites) = corpus();
+        let prepared: Vec<PreparedDocument> = docs
+            .iter()
+            .map(|d| prepare(&cfg, d.clone(), true))
+            .collect();
+        let (context, mut signed, _) = round_one(&cfg, &docs, &sites);
+        let parts = (&context, prepared.as_slice(), sites.as_slice());
+        let watch = context.watch_list();
+        // the scan's rounds: cluster, decide, sign again what the decision changes
+        let (mut cluster, mut pairs) = kernel_round(&cfg, parts, &signed, None);
+        let mut decided = kernel_decision(&cfg, &context, &signed, (&sites, &cluster));
+        let mut signed_with: Vec<Option<usize>> = vec![None; docs.len()];
+        let mut versions: Vec<TemplateSet> = Vec::new();
+        let settled = (docs.len() / 200).max(1);
+        let mut rounds = 0;
+        for _ in 0..3 {
+            let changed: Vec<u32> = (0..docs.len() as u32)
+                .filter(|&d| {
+                    let before = signed_with[d as usize].map(|v| &versions[v]);
+                    let doc = (d, sites[d as usize]);
+                    signed[d as usize].changed_by(doc, watch, before, &decided)
+                })
+                .collect();
+            if changed.is_empty() {
+                break;
+            }
+            rounds += 1;
+            let batch: Vec<(u32, u32, &PreparedDocument)> = changed
+                .iter()
+                .map(|&d| (d, sites[d as usize], &prepared[d as usize]))
+                .collect();
+            for (&d, again) in changed
+                .iter()
+                .zip(context.resign_batch(&cfg, &decided, &batch))
+            {
+                // the first signing's watched units stay: they do not depend on the decision
+                signed[d as usize] = again;
+                signed_with[d as usize] = Some(versions.len());
+            }
+            versions.push(decided.clone());
+            if changed.len() <= settled {
+                break; // the final verification re-judges their pairs
+            }
+            (cluster, pairs) = kernel_round(&cfg, parts, &signed, None);
+            decided = kernel_decision(&cfg, &context, &signed, (&sites, &cluster));
+        }
+        // the final verification against the final decision (`--verify auto`, the default)
+        let (cluster, _) = kernel_round(&cfg, parts, &signed, Some((&decided, pairs)));
+        let mut composed: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for (d, &c) in cluster.iter().enumerate() {
+            composed.entry(c).or_default().push(docs[d].id.clone());
+        }
+        let mut composed: Vec<Vec<String>> =
+            composed.into_values().filter(|m| m.len() > 1).collect();
+        composed.sort();
+        let mut scanner = crate::Scanner::new(&cfg).expect("valid options");
+        scanner.add_documents("corpus", docs.clone());
+        let out = scanner.finish();
+        let mut scans: Vec<Vec<String>> = out
+            .report
+            .duplicate_clusters
+            .iter()
+            .map(|c| {
+                let mut ids: Vec<String> = c.documents.iter().map(|m| m.id.clone()).collect();
+                ids.sort();
+                ids
+            })
+            .collect();
+        scans.sort();
+        assert!(scans.len() > 10, "{} clusters", scans.len());
+        assert!(rounds > 0, "no round signed a document again");
+        assert_eq!(composed, scans);
     }
 }

@@ -622,6 +622,11 @@ impl SignedDocument {
         self.0.figures.basis
     }
 
+    /// The sketch of its bulk, for a narrow document (see [`crate::kernels::kept_apart`]).
+    pub(crate) fn bulk(&self) -> Option<&BulkSketch> {
+        self.0.figures.bulk.as_ref()
+    }
+
     /// Its watched units and the long blocks it shares (what the rounds and the reuse
     /// report read).
     pub(crate) fn watched(&self) -> (&[Hit], &[SharedBlock]) {
