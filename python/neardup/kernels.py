@@ -30,7 +30,9 @@ shuffle, and the rounds sign again what the decision changes::
     redo = k.changed(context, signed, doc_index, site_index, templates)  # per document
     again = k.resign(context, templates, prepared, doc_index, site_index)
 
-``exact_shingles`` and ``judge_exact`` check a borderline pair on exact sets. The rounds' loop,
+``exact_shingles`` and ``judge_exact`` check a borderline pair on exact sets. A ``Kernels``
+pickles as its options, so it can be shipped to worker processes (``multiprocessing``, a Ray
+task's closure) and rebuilt there. The rounds' loop,
 clustering with directional containment, reused blocks and the report run in
 ``neardup.dedup`` and ``neardup.scan`` (one process).
 """
@@ -48,7 +50,12 @@ class Kernels:
     """The stage kernels under one set of options (the keywords of ``neardup.dedup``)."""
 
     def __init__(self, **options: Any) -> None:
+        self._options = dict(options)
         self._native = _native.Kernels(**options)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its options (a worker process or a Ray task builds its own).
+        return (_rebuild, (self._options,))
 
     def prepare(
         self,
@@ -198,3 +205,7 @@ class Kernels:
         """The verdict on a pair from its exact shingle sets:
         ``(jaccard, containment, accepted)``."""
         return self._native.judge_exact(pair, list(a), list(b))
+
+
+def _rebuild(options: dict[str, Any]) -> Kernels:
+    return Kernels(**options)

@@ -151,3 +151,14 @@ def test_exact_verdicts_and_bad_round_two_bytes():
     with pytest.raises(ValueError, match="not a signed document"):
         Kernels.signature(b"nope")
     assert Kernels.bucket_pairs([5, 2, 9, 2]) == [(2, 5), (2, 9), (5, 9)]
+
+
+def test_kernels_pickle_as_their_options():
+    import pickle
+
+    texts, ids, sites = corpus()
+    k = Kernels(threshold=0.8, template_min_docs=3)
+    copy = pickle.loads(pickle.dumps(k))
+    assert signatures(copy, texts, ids, sites, 7) == signatures(k, texts, ids, sites, 7)
+    other = pickle.loads(pickle.dumps(Kernels(threshold=0.8, template_min_docs=1000)))
+    assert signatures(other, texts, ids, sites, 7) != signatures(k, texts, ids, sites, 7)
