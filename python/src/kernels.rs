@@ -21,50 +21,58 @@ pub struct Kernels {
     cfg: Config,
 }
 
-fn prepared(bytes: &[Vec<u8>]) -> PyResult<Vec<PreparedDocument>> {
-    bytes
+/// One value decoded from the bytes of the kernel named in `what` ("a template set (bytes
+/// from Kernels.template_set)"), or a `ValueError` that names them.
+fn decoded<T>(bytes: &[u8], decode: fn(&[u8]) -> Option<T>, what: &str) -> PyResult<T> {
+    decode(bytes).ok_or_else(|| PyValueError::new_err(format!("not {what}")))
+}
+
+/// Each item decoded, or a `ValueError` that names the first item that is not one.
+fn each_decoded<T>(
+    items: &[Vec<u8>],
+    decode: fn(&[u8]) -> Option<T>,
+    what: &str,
+) -> PyResult<Vec<T>> {
+    items
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            PreparedDocument::from_bytes(b).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "item {i} is not a prepared document (bytes from Kernels.prepare)"
-                ))
-            })
+            decode(b).ok_or_else(|| PyValueError::new_err(format!("item {i} is not {what}")))
         })
         .collect()
+}
+
+fn prepared(bytes: &[Vec<u8>]) -> PyResult<Vec<PreparedDocument>> {
+    let what = "a prepared document (bytes from Kernels.prepare)";
+    each_decoded(bytes, PreparedDocument::from_bytes, what)
 }
 
 fn signed(bytes: &[Vec<u8>]) -> PyResult<Vec<SignedDocument>> {
-    bytes
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            SignedDocument::from_bytes(b).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "item {i} is not a signed document (bytes from Kernels.sign_documents or Kernels.resign)"
-                ))
-            })
-        })
-        .collect()
+    let what = "a signed document (bytes from Kernels.sign_documents or Kernels.resign)";
+    each_decoded(bytes, SignedDocument::from_bytes, what)
 }
 
 fn context_of(bytes: &[u8]) -> PyResult<SigningContext> {
-    SigningContext::from_bytes(bytes).ok_or_else(|| {
-        PyValueError::new_err("not a signing context (bytes from Kernels.signing_context)")
-    })
+    let what = "a signing context (bytes from Kernels.signing_context)";
+    decoded(bytes, SigningContext::from_bytes, what)
 }
 
 fn template_set_of(bytes: &[u8]) -> PyResult<TemplateSet> {
-    TemplateSet::from_bytes(bytes).ok_or_else(|| {
-        PyValueError::new_err("not a template set (bytes from Kernels.template_set)")
-    })
+    let what = "a template set (bytes from Kernels.template_set)";
+    decoded(bytes, TemplateSet::from_bytes, what)
 }
 
 fn site_clusters_of(bytes: &[u8]) -> PyResult<SiteClusters> {
-    SiteClusters::from_bytes(bytes).ok_or_else(|| {
-        PyValueError::new_err("not site clusters (bytes from Kernels.site_clusters)")
-    })
+    let what = "site clusters (bytes from Kernels.site_clusters)";
+    decoded(bytes, SiteClusters::from_bytes, what)
+}
+
+fn counts_of(bytes: &[u8]) -> PyResult<SiteUnitCounts> {
+    decoded(
+        bytes,
+        SiteUnitCounts::from_bytes,
+        "unit counts (bytes from Kernels.count)",
+    )
 }
 
 /// Checks that every list has `n` items.
@@ -90,11 +98,6 @@ fn indexed<'a>(
         .collect()
 }
 
-fn counts_of(bytes: &[u8]) -> PyResult<SiteUnitCounts> {
-    SiteUnitCounts::from_bytes(bytes)
-        .ok_or_else(|| PyValueError::new_err("not unit counts (bytes from Kernels.count)"))
-}
-
 #[pymethods]
 impl Kernels {
     #[new]
@@ -114,11 +117,11 @@ impl Kernels {
         ids: Vec<String>,
         sites: Vec<Option<String>>,
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-        if ids.len() != texts.len() || sites.len() != texts.len() {
-            return Err(PyValueError::new_err(
-                "texts, ids and sites must have the same length",
-            ));
-        }
+        same_length(
+            texts.len(),
+            &[ids.len(), sites.len()],
+            "texts, ids and sites",
+        )?;
         let cfg = &self.cfg;
         // One batch on one thread: a pipeline runs a batch per core.
         let encoded: Vec<Vec<u8>> = py.detach(|| {
@@ -143,11 +146,7 @@ impl Kernels {
         prepared_docs: Vec<Vec<u8>>,
         sites: Vec<u32>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        if sites.len() != prepared_docs.len() {
-            return Err(PyValueError::new_err(
-                "prepared and sites must have the same length",
-            ));
-        }
+        same_length(prepared_docs.len(), &[sites.len()], "prepared and sites")?;
         let docs = prepared(&prepared_docs)?;
         let mut counts = SiteUnitCounts::default();
         for (doc, site) in docs.iter().zip(sites) {
@@ -190,14 +189,8 @@ impl Kernels {
         prepared_docs: Vec<Vec<u8>>,
         sites: Vec<u32>,
     ) -> PyResult<Vec<Option<Vec<u32>>>> {
-        let context = SigningContext::from_bytes(&context).ok_or_else(|| {
-            PyValueError::new_err("not a signing context (bytes from Kernels.signing_context)")
-        })?;
-        if sites.len() != prepared_docs.len() {
-            return Err(PyValueError::new_err(
-                "prepared and sites must have the same length",
-            ));
-        }
+        let context = context_of(&context)?;
+        same_length(prepared_docs.len(), &[sites.len()], "prepared and sites")?;
         let docs = prepared(&prepared_docs)?;
         let batch: Vec<(u32, &PreparedDocument)> = sites.into_iter().zip(&docs).collect();
         let signed = py.detach(|| context.sign_batch(&self.cfg, &batch));
@@ -335,15 +328,12 @@ impl Kernels {
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
         let context = context_of(&context)?;
         let per_site = site_clusters_of(&site_clusters)?.per_site();
-        let mut rows = Vec::with_capacity(evidence.len());
-        for (i, bytes) in evidence.iter().enumerate() {
-            let part = TemplateEvidence::from_bytes(bytes).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "item {i} is not template evidence (bytes from Kernels.template_evidence)"
-                ))
-            })?;
-            rows.extend(part);
-        }
+        let what = "template evidence (bytes from Kernels.template_evidence)";
+        let rows: Vec<TemplateEvidence> =
+            each_decoded(&evidence, TemplateEvidence::from_bytes, what)?
+                .into_iter()
+                .flatten()
+                .collect();
         if rows.windows(2).any(|w| w[0].key() != w[1].key()) {
             return Err(PyValueError::new_err(
                 "evidence of several units: decide each key's rows together",
@@ -369,12 +359,8 @@ impl Kernels {
             Some(bytes) => template_set_of(&bytes)?,
             None => TemplateSet::default(),
         };
-        for (i, bytes) in decisions.iter().enumerate() {
-            let d = UnitDecision::from_bytes(bytes).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "item {i} is not a unit decision (bytes from Kernels.decide_unit)"
-                ))
-            })?;
+        let what = "a unit decision (bytes from Kernels.decide_unit)";
+        for d in each_decoded(&decisions, UnitDecision::from_bytes, what)? {
             set.apply(d);
         }
         Ok(PyBytes::new(py, &set.to_bytes()))

@@ -484,6 +484,22 @@ impl SigningContext {
         cfg: &Config,
         documents: &[(u32, &PreparedDocument)],
     ) -> Vec<SignedDocument> {
+        let job = Job {
+            exclusion: &Exclusion::Candidates(&self.watch),
+            watch: &self.watch,
+            keep_sets: false,
+            only: None,
+        };
+        self.with_signer(cfg, |signer| {
+            documents
+                .par_iter()
+                .map(|&(site, doc)| SignedDocument(analyze(signer, site, 0, doc.parts(), job)))
+                .collect()
+        })
+    }
+
+    /// Runs `f` with the signer of this context under `cfg` (its chrome and hasher).
+    fn with_signer<R>(&self, cfg: &Config, f: impl FnOnce(&Signer) -> R) -> R {
         let chrome = Chrome::new(
             &self.watch,
             &self.site_docs,
@@ -496,16 +512,7 @@ impl SigningContext {
             cfg,
             hasher: &hasher,
         };
-        let job = Job {
-            exclusion: &Exclusion::Candidates(&self.watch),
-            watch: &self.watch,
-            keep_sets: false,
-            only: None,
-        };
-        documents
-            .par_iter()
-            .map(|&(site, doc)| SignedDocument(analyze(&signer, site, 0, doc.parts(), job)))
-            .collect()
+        f(&signer)
     }
 
     /// The re-signing rounds' kernel on a batch: each document (its index in the corpus, its
@@ -519,28 +526,18 @@ impl SigningContext {
         templates: &TemplateSet,
         documents: &[(u32, u32, &PreparedDocument)],
     ) -> Vec<SignedDocument> {
-        let chrome = Chrome::new(
-            &self.watch,
-            &self.site_docs,
-            cfg.blocks.template_min_docs,
-            cfg.near.frequent_docs,
-        );
-        let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
-        let signer = Signer {
-            chrome: &chrome,
-            cfg,
-            hasher: &hasher,
-        };
         let job = Job {
             exclusion: &Exclusion::Final(templates),
             watch: &self.watch,
             keep_sets: false,
             only: None,
         };
-        documents
-            .par_iter()
-            .map(|&(d, site, doc)| SignedDocument(analyze(&signer, site, d, doc.parts(), job)))
-            .collect()
+        self.with_signer(cfg, |signer| {
+            documents
+                .par_iter()
+                .map(|&(d, site, doc)| SignedDocument(analyze(signer, site, d, doc.parts(), job)))
+                .collect()
+        })
     }
 
     /// The exact shingle sets of a batch (document index, site, prepared document) with a
@@ -553,18 +550,6 @@ impl SigningContext {
         templates: &TemplateSet,
         documents: &[(u32, u32, &PreparedDocument)],
     ) -> Vec<Option<Vec<u64>>> {
-        let chrome = Chrome::new(
-            &self.watch,
-            &self.site_docs,
-            cfg.blocks.template_min_docs,
-            cfg.near.frequent_docs,
-        );
-        let hasher = MinHasher::new(cfg.near.num_perm, cfg.near.seed);
-        let signer = Signer {
-            chrome: &chrome,
-            cfg,
-            hasher: &hasher,
-        };
         // as the scan's verification: no watched units recorded
         let empty = WatchList::default();
         let job = Job {
@@ -573,14 +558,16 @@ impl SigningContext {
             keep_sets: true,
             only: None,
         };
-        documents
-            .par_iter()
-            .map(|&(d, site, doc)| {
-                analyze(&signer, site, d, doc.parts(), job)
-                    .set
-                    .filter(|s| !s.is_empty())
-            })
-            .collect()
+        self.with_signer(cfg, |signer| {
+            documents
+                .par_iter()
+                .map(|&(d, site, doc)| {
+                    analyze(signer, site, d, doc.parts(), job)
+                        .set
+                        .filter(|s| !s.is_empty())
+                })
+                .collect()
+        })
     }
 
     /// The watch list the context was built with (what [`TemplateEvidence::of_document`]
