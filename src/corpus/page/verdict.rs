@@ -13,7 +13,8 @@
 //! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
-//! Sentences between the headline and the article's first line are its lead; headings after its
+//! Sentences between the headline and the article's first line are its lead, and a list under
+//! its own heading there is its structured content (ingredients, specifications); headings after its
 //! last paragraph head what follows it and go, and so does what stands after the article's
 //! body outside it (an author's box, a call to subscribe, teasers), or, past its last
 //! sentence, in a block unlike its paragraphs (a credit, a date line, tags). Everything else is boilerplate with the role its
@@ -631,6 +632,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     // A lead or standfirst between the headline and the story, styled unlike the body (in
     // the article's `<header>`, a `p.lead`, a `div.intro`): prose there is the article's.
     let lead_lines = head.or(head_above).map_or(0..0, |h| h + 1..first);
+    let lead_lists = headed_lists((lines, nodes), lead_lines.clone(), context);
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
@@ -651,7 +653,9 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             let link_list = l.link_density() >= 0.5
                 && !in_anchored_item(l, nodes)
                 && !is_linked_sentence(text, l);
-            if lead_lines.contains(&i) && is_lead(text, l, (roles, link_list), sections_first) {
+            if lead_lines.contains(&i)
+                && (is_lead(text, l, (roles, link_list), sections_first) || lead_lists.contains(&i))
+            {
                 return None;
             }
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
@@ -686,6 +690,49 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
     drop_after_the_body(text, (lines, nodes), items_end, &mut verdicts);
     verdicts
+}
+
+/// Items a list needs, under a heading of its own between the headline and the story, to be
+/// structured content of the article rather than a stray line.
+const HEADED_LIST_ITEMS: usize = 3;
+
+/// The lines in `range` (between the headline and the article's first line) that are a list
+/// under its own heading: a heading, then at least [`HEADED_LIST_ITEMS`] list items or table
+/// cells in a row, none of them a link list or given another role by the markup. A
+/// recipe's ingredients above its method, a product's specifications or a fact box above the
+/// review: structured content of the article whose items are too short to be prose, in any
+/// language. A byline or date list heads nothing, a table of contents is links.
+fn headed_lists(
+    (lines, nodes): (&[PageLine], &[Node]),
+    range: std::ops::Range<usize>,
+    context: Flags,
+) -> FxHashSet<usize> {
+    let plain = |l: &PageLine| {
+        role_reason(l.flags, context).is_none()
+            && l.link_density() < 0.5
+            && !in_anchored_item(l, nodes)
+    };
+    let item = |l: &PageLine| {
+        l.flags & (role::LIST | role::CELL) != 0 && l.flags & role::HEADING == 0 && plain(l)
+    };
+    let mut kept = FxHashSet::default();
+    let mut i = range.start;
+    while i < range.end {
+        let l = &lines[i];
+        if l.flags & role::HEADING == 0 || !plain(l) {
+            i += 1;
+            continue;
+        }
+        let items = lines[i + 1..range.end]
+            .iter()
+            .take_while(|l| item(l))
+            .count();
+        if items >= HEADED_LIST_ITEMS {
+            kept.extend(i..=i + items);
+        }
+        i += items + 1;
+    }
+    kept
 }
 
 /// Whether line `l`, between the headline and the article's first line, is the article's: a
@@ -1299,6 +1346,34 @@ mod tests {
             "Se ti è piaciuto",
         ] {
             assert!(!k.iter().any(|l| l.starts_with(gone)), "{gone}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_under_its_own_heading_above_the_story_is_the_article_s() {
+        // a recipe card in Portuguese: the ingredients under their heading, between the
+        // headline and the method (the best block); a list of byline items heads nothing
+        // and a table of contents is links
+        let html = "<html><head><title>Bolo de laranja | Receitas</title></head><body>\
+            <article><h1>Bolo de laranja</h1>\
+            <ul class=meta><li>Por Ana Lima</li><li>3 de março</li><li>Leitura de 5 min</li></ul>\
+            <div class=sumario><h3>Nesta página</h3><ul><li><a href=#i>Ingredientes</a></li>\
+            <li><a href=#m>Modo de preparo</a></li><li><a href=#d>Dicas</a></li></ul></div>\
+            <div class=ingredientes><h2 id=i>Ingredientes</h2><ul><li>3 ovos</li><li>2 laranjas</li>\
+            <li>200 g de açúcar</li><li>250 g de farinha</li></ul></div>\
+            <div class=preparo><h2 id=m>Modo de preparo</h2>\
+            <p>Bata os ovos com o açúcar e o suco das laranjas até obter um creme claro e fofo.</p>\
+            <p>Junte a farinha aos poucos, despeje na forma untada e asse por quarenta minutos.</p>\
+            </div></article></body></html>";
+        let kept = kept(html);
+        for wanted in ["Ingredientes", "3 ovos", "250 g de farinha", "Bata os ovos"] {
+            assert!(
+                kept.iter().any(|l| l == wanted || l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Por Ana Lima", "Leitura de 5 min", "Nesta página", "Dicas"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
     }
 

@@ -552,3 +552,47 @@ fn what_stands_after_the_story_goes() {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
+
+#[test]
+fn a_list_under_its_own_heading_above_the_story_stays() {
+    // a recipe card in French: the ingredients in their own box under a heading, between
+    // the headline and the method, the time and servings line above them
+    let recipe = page(
+        "fr",
+        "Tarte aux pommes",
+        "<article><h1>Tarte aux pommes</h1>\
+         <ul class=recette-infos><li>Par Claire Martin</li><li>12 mars 2024</li></ul>\
+         <div class=recette-ingredients><h2>Ingrédients</h2><ul><li>1 pâte brisée</li><li>6 pommes</li>\
+         <li>50 g de sucre</li><li>30 g de beurre</li><li>1 sachet de sucre vanillé</li></ul></div>\
+         <div class=recette-etapes><h2>Préparation</h2><ol>\
+         <li>Préchauffez le four à 180 degrés et étalez la pâte dans un moule beurré.</li>\
+         <li>Épluchez les pommes, coupez-les en fines lamelles et disposez-les en rosace sur la pâte.</li>\
+         <li>Saupoudrez de sucre, parsemez de noisettes de beurre et enfournez pendant trente-cinq minutes.</li>\
+         </ol></div></article>",
+    );
+    // a product review in German whose technical data table stands above the text
+    let review = page(
+        "de",
+        "Akkubohrer X200 im Test",
+        "<main><h1>Akkubohrer X200 im Test</h1>\
+         <div class=datenblatt><h3>Technische Daten</h3><table>\
+         <tr><td>Gewicht</td><td>1,2 kg</td></tr><tr><td>Akku</td><td>18 V, 2 Ah</td></tr>\
+         <tr><td>Drehzahl</td><td>0–1500 U/min</td></tr></table></div>\
+         <div class=testbericht><p>Der X200 ist leicht und kräftig genug für die meisten Arbeiten in Haus und Garten.</p>\
+         <p>Der Akku ist in einer Stunde geladen und hält einen ganzen Tag mit leichten Arbeiten durch.</p>\
+         <p>Im Koffer liegen zwei Holzbohrer und ein Schnellladegerät, das auch andere Geräte lädt.</p></div></main>",
+    );
+    let texts = cleaned(&[("tarte.fr", recipe), ("bohrer.de", review)]);
+    for wanted in [
+        "Ingrédients",
+        "1 pâte brisée",
+        "1 sachet de sucre vanillé",
+        "Préchauffez le four",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Claire Martin"), "{}", texts[0]);
+    for wanted in ["Technische Daten", "Gewicht", "18 V, 2 Ah", "Der Akku ist"] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+}
