@@ -9,7 +9,8 @@
 //! its paragraphs' shape (a story in columns or cards, a reference page's method docs) and to
 //! the paragraphs of a run of boxes of the kind that holds it (a how-to's steps). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
-//! article's too (signatures, lists of ingredients or specs, short items; and the lines of an
+//! article's too (signatures, lists of ingredients or specs, short items, the items of a list each
+//! of which has words outside its links however linked; and the lines of an
 //! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
@@ -635,6 +636,7 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     let lead_lists = headed_lists((lines, nodes), lead_lines.clone(), context);
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
+    let plain_lists = PlainLists::new(lines, nodes);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
         .enumerate()
@@ -652,7 +654,8 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             // of the story that links a few names is no link list
             let link_list = l.link_density() >= 0.5
                 && !in_anchored_item(l, nodes)
-                && !is_linked_sentence(text, l);
+                && !is_linked_sentence(text, l)
+                && !plain_lists.is_plain_item(l, nodes);
             if lead_lines.contains(&i)
                 && (is_lead(text, l, (roles, link_list), sections_first) || lead_lists.contains(&i))
             {
@@ -690,6 +693,66 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
     drop_after_the_body(text, (lines, nodes), items_end, &mut verdicts);
     verdicts
+}
+
+/// Items a list needs for its items to be judged by the list (see [`PlainLists`]).
+const PLAIN_LIST_ITEMS: u32 = 3;
+
+/// Share of a list's text in links under which a list whose every item has text of its own
+/// is structured content, not a list of links.
+const PLAIN_LIST_LINKS: f32 = 0.8;
+
+/// The lists of a page (list items by the block that holds them) and how much of their text
+/// is in links. In a list each of whose items has text outside its links, no item is a link
+/// list: an ingredient list whose items link the ingredient ("250 g di <a>ceci</a>"), a
+/// specification list that links a brand or a standard, an infobox's `Capital: <a>…</a>`.
+/// A menu, a list of related stories or tags has items that are all link. (A category list
+/// whose links carry a count, `Fashion (26)`, is plain by this measure too: kept where it
+/// stands inside the article.)
+struct PlainLists(FxHashMap<u32, PlainList>);
+
+/// One list's items, their bytes in links and in all, and whether each has text of its own.
+#[derive(Default)]
+struct PlainList {
+    items: u32,
+    links: u32,
+    bytes: u32,
+    all_own_text: bool,
+}
+
+impl PlainLists {
+    fn new(lines: &[PageLine], nodes: &[Node]) -> PlainLists {
+        let mut lists: FxHashMap<u32, PlainList> = FxHashMap::default();
+        for l in lines.iter().filter(|l| l.flags & role::LIST != 0) {
+            let e = lists
+                .entry(nodes[l.node as usize].parent)
+                .or_insert(PlainList {
+                    all_own_text: true,
+                    ..PlainList::default()
+                });
+            e.items += 1;
+            e.links += l.link_bytes;
+            e.bytes += l.end - l.start;
+            e.all_own_text &= has_own_text(l);
+        }
+        PlainLists(lists)
+    }
+
+    /// Whether `l` is an item of a list of at least [`PLAIN_LIST_ITEMS`] items, each with
+    /// text outside its links, under [`PLAIN_LIST_LINKS`] of whose text is in links.
+    fn is_plain_item(&self, l: &PageLine, nodes: &[Node]) -> bool {
+        l.flags & role::LIST != 0
+            && self.0.get(&nodes[l.node as usize].parent).is_some_and(|e| {
+                e.all_own_text
+                    && e.items >= PLAIN_LIST_ITEMS
+                    && (e.links as f32) < PLAIN_LIST_LINKS * e.bytes as f32
+            })
+    }
+}
+
+/// Whether a line has text outside its links (a quantity, a word), not only a separator.
+fn has_own_text(l: &PageLine) -> bool {
+    l.own_words > 0
 }
 
 /// Items a list needs, under a heading of its own between the headline and the story, to be
@@ -1373,6 +1436,37 @@ mod tests {
             );
         }
         for gone in ["Por Ana Lima", "Leitura de 5 min", "Nesta página", "Dicas"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_whose_items_link_a_word_each_is_no_link_list() {
+        // Swedish: each ingredient links the ingredient (half or more of an item's text),
+        // every item has text of its own; the list of related recipes after it is all links
+        let html = "<html><head><title>Kanelbullar | Bakning</title></head><body><article>\
+            <h1>Kanelbullar</h1>\
+            <p>Kanelbullar är ett svenskt bakverk som många bakar hemma till fikat, särskilt i oktober.</p>\
+            <ul><li>50 g <a href=/jast>jäst</a></li><li>5 dl <a href=/mjolk>mjölk</a></li>\
+            <li>150 g <a href=/smor>smör</a></li><li>1 dl <a href=/socker>strösocker</a></li></ul>\
+            <p>Smält smöret, värm mjölken och rör ut jästen i degvätskan innan mjölet arbetas in.</p>\
+            <ul><li><a href=/a>Sju sorters kakor</a></li><li><a href=/b>Lussekatter</a></li>\
+            <li><a href=/c>Semlor med mandelmassa</a></li></ul>\
+            <p>Låt degen jäsa en halvtimme, kavla ut den, bred på fyllningen och rulla ihop till bullar.</p>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "50 g jäst",
+            "5 dl mjölk",
+            "1 dl strösocker",
+            "Låt degen jäsa",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Lussekatter", "Semlor med mandelmassa"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
     }

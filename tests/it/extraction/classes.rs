@@ -596,3 +596,32 @@ fn a_list_under_its_own_heading_above_the_story_stays() {
         assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
     }
 }
+
+#[test]
+fn a_list_whose_items_link_their_ingredient_stays() {
+    // an Italian recipe whose ingredients link to the pantry's pages (most of an item's
+    // text), each with a quantity of its own; the tag list after the story is all links
+    let recipe = page(
+        "it",
+        "Pasta e ceci",
+        "<article><h1>Pasta e ceci</h1>\
+         <p>La pasta e ceci è un piatto povero della tradizione romana, cremoso e saporito, perfetto per le sere d'inverno.</p>\
+         <ul><li>250 g di <a href=/i/ceci>ceci lessati</a></li><li>200 g di <a href=/i/ditalini>ditalini</a></li>\
+         <li>1 rametto di <a href=/i/rosmarino>rosmarino</a></li><li>2 <a href=/i/acciughe>acciughe sott'olio</a></li></ul>\
+         <p>Soffriggete l'aglio e le acciughe nell'olio, unite i ceci con il rosmarino e lasciate insaporire qualche minuto.</p>\
+         <ul><li><a href=/t/primi>Primi piatti</a></li><li><a href=/t/legumi>Legumi e cereali</a></li><li><a href=/t/roma>Cucina romana</a></li></ul>\
+         <p>Aggiungete acqua calda, cuocete la pasta direttamente nella zuppa e servite con un filo d'olio a crudo.</p></article>",
+    );
+    let texts = cleaned(&[("ceci.it", recipe)]);
+    for wanted in [
+        "250 g di ceci lessati",
+        "200 g di ditalini",
+        "2 acciughe sott'olio",
+        "Aggiungete acqua calda",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Primi piatti", "Legumi e cereali"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
