@@ -4,7 +4,8 @@
 //! The article is found the way readability-style extractors find it: prose lines (several words,
 //! few of them in links, outside navigation, footers and sidebars) credit the block that holds them
 //! and its parent in full and its grandparent in half; the best-scored block (or, scoring half as
-//! much, the block under the line that repeats the page title: a story follows its headline) and
+//! much, the block under the line that repeats the page title: a story follows its headline,
+//! and a block after it beside the headline is the rest of the story) and
 //! those of its siblings that hold a good share of prose are the article, widened to the blocks of
 //! its paragraphs' shape (a story in columns or cards, a reference page's method docs) and to
 //! the paragraphs of a run of boxes of the kind that holds it (a how-to's steps). Between its
@@ -167,11 +168,18 @@ fn article_nodes(
     let parent = nodes[best].parent;
     // A sibling holding a fifth of the article's prose, or a paragraph of its own (a lead
     // above the body, a credit line below it), is the article too; not one that holds the
-    // block the headline's story won over.
+    // block the headline's story won over, unless it follows the story in the container
+    // that holds the headline too: the rest of a story split across blocks (the part behind
+    // a paywall, the text after an inserted box), not a box beside it.
     let enough = (0.2 * top).min(10.0);
     let not_article = NOT_ARTICLE | role::FIGURE;
+    let headline_beside = best != scored_best
+        && title_line.is_some_and(|h| is_ancestor(parent as usize, lines[h].node as usize, nodes));
     for (n, node) in nodes.iter().enumerate().skip(1) {
-        let sibling = node.parent == parent && n != best && !is_ancestor(n, scored_best, nodes);
+        let rest_of_story = headline_beside && n > best;
+        let sibling = node.parent == parent
+            && n != best
+            && (rest_of_story || !is_ancestor(n, scored_best, nodes));
         if n == best
             || sibling && score[n] >= enough && node.flags & not_article & !nodes[best].flags == 0
         {
@@ -1469,6 +1477,38 @@ mod tests {
         for gone in ["Lussekatter", "Semlor med mandelmassa"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
+    }
+
+    #[test]
+    fn the_rest_of_a_story_after_its_first_block_is_the_story_s() {
+        // Czech: the story's first two paragraphs under the headline, a teaser box, then
+        // the rest (behind a paywall) in a block of its own that scores more than the first
+        let html = "<html><head><title>Nová lávka přes řeku | Noviny</title></head><body>\
+            <article><h1>Nová lávka přes řeku</h1><div class=volny>\
+            <p>Město v pondělí otevřelo novou lávku pro pěší a cyklisty, která spojuje obě části parku.</p>\
+            <p>Stavba trvala necelé dva roky a stála přibližně osmdesát milionů korun z městského rozpočtu.</p></div>\
+            <aside class=ctete-take><a href=/x>Most na okruhu se zavře</a></aside>\
+            <div class=placeny><section>\
+            <p>Lávka je široká čtyři metry a v noci ji osvětlují úsporné lampy zabudované přímo do zábradlí.</p>\
+            <p>Radnice slibuje, že na jaře přibudou lavičky a stromy na obou koncích nové lávky přes řeku.</p>\
+            <p>Obyvatelé okolních ulic si stěžovali hlavně na hluk během stavby, který často trval až do večera.</p>\
+            </section></div></article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Město v pondělí",
+            "Stavba trvala",
+            "Lávka je široká",
+            "Obyvatelé okolních",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        assert!(
+            !kept.iter().any(|l| l.starts_with("Most na okruhu")),
+            "{kept:?}"
+        );
     }
 
     #[test]

@@ -625,3 +625,30 @@ fn a_list_whose_items_link_their_ingredient_stays() {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
+
+#[test]
+fn the_rest_of_a_story_split_by_a_box_stays() {
+    // a German story whose free part is one block under the headline and whose rest, behind
+    // a paywall and longer, is another block after a "read also" box
+    let story = page(
+        "de",
+        "Das Freibad öffnet wieder",
+        "<article><h1>Das Freibad öffnet wieder</h1>\
+         <div class=article-free><p>Nach zwei Jahren Sanierung öffnet das städtische Freibad am Samstag wieder seine Tore für alle Badegäste.</p>\
+         <p>Die Becken wurden komplett erneuert, dazu kommen eine neue Rutsche und ein größerer Bereich für Kleinkinder.</p></div>\
+         <aside class=lesen-sie-auch><a href=/x>Hallenbad schließt im Sommer</a></aside>\
+         <div class=article-premium><section><p>Der Eintritt bleibt mit vier Euro für Erwachsene und zwei Euro für Kinder gleich wie vor der Schließung.</p>\
+         <p>Die Stadtwerke suchen allerdings noch Rettungsschwimmer, damit das Bad an allen Tagen bis zum Abend geöffnet bleiben kann.</p>\
+         <p>Wer Interesse hat, kann sich bis Ende Mai direkt bei den Stadtwerken bewerben, teilte ein Sprecher mit.</p></section></div></article>",
+    );
+    let texts = cleaned(&[("freibad.de", story)]);
+    for wanted in [
+        "Nach zwei Jahren",
+        "Die Becken",
+        "Der Eintritt bleibt",
+        "Wer Interesse hat",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Hallenbad"), "{}", texts[0]);
+}
