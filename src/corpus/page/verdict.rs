@@ -16,7 +16,8 @@
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
 //! Sentences between the headline and the article's first line are its lead, and a list under
-//! its own heading there is its structured content (ingredients, specifications); headings after its
+//! its own heading there is its structured content (ingredients, specifications), and a run of
+//! bullets that are clauses its key points; headings after its
 //! last paragraph head what follows it and go, and so does what stands after the article's
 //! body outside it (an author's box, a call to subscribe, teasers), or, past its last
 //! sentence, in a block unlike its paragraphs (a credit, a date line, tags). Everything else is boilerplate with the role its
@@ -641,7 +642,13 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     // A lead or standfirst between the headline and the story, styled unlike the body (in
     // the article's `<header>`, a `p.lead`, a `div.intro`): prose there is the article's.
     let lead_lines = head.or(head_above).map_or(0..0, |h| h + 1..first);
-    let lead_lists = headed_lists((lines, nodes), lead_lines.clone(), context);
+    let mut lead_lists = headed_lists((lines, nodes), lead_lines.clone(), context);
+    lead_lists.extend(bulleted_lead(
+        text,
+        (lines, nodes),
+        lead_lines.clone(),
+        context,
+    ));
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let plain_lists = PlainLists::new(lines, nodes);
@@ -804,6 +811,57 @@ fn headed_lists(
         i += items + 1;
     }
     kept
+}
+
+/// Items a run of bullets between the headline and the story needs to be its lead.
+const LEAD_BULLETS: usize = 2;
+
+/// Words a bullet of a lead needs: a clause, not a name or a date.
+const LEAD_BULLET_WORDS: u32 = 5;
+
+/// The lines in `range` (between the headline and the article's first line) that are a
+/// standfirst in bullets: at least [`LEAD_BULLETS`] list items in a row, each a clause of
+/// [`LEAD_BULLET_WORDS`] words or more with few links and few numbers, given no role but
+/// the article header's ("Story highlights", key points under the headline, in any
+/// language). A byline or date list is names and numbers, a table of contents links.
+fn bulleted_lead(
+    text: &str,
+    (lines, nodes): (&[PageLine], &[Node]),
+    range: std::ops::Range<usize>,
+    context: Flags,
+) -> FxHashSet<usize> {
+    let bullet = |l: &PageLine| {
+        l.flags & role::LIST != 0
+            && l.flags & (role::HEADING | role::CELL) == 0
+            && matches!(
+                role_reason(l.flags, context),
+                None | Some(BoilerplateReason::Header)
+            )
+            && l.words >= LEAD_BULLET_WORDS
+            && l.link_density() < 0.3
+            && few_numbers(text, l)
+            && !in_anchored_item(l, nodes)
+    };
+    let mut kept = FxHashSet::default();
+    let mut i = range.start;
+    while i < range.end {
+        let run = lines[i..range.end].iter().take_while(|l| bullet(l)).count();
+        if run >= LEAD_BULLETS {
+            kept.extend(i..i + run);
+        }
+        i += run.max(1);
+    }
+    kept
+}
+
+/// Whether fewer than a quarter of a line's words hold a digit (no line of dates and times).
+fn few_numbers(text: &str, l: &PageLine) -> bool {
+    let line = &text[l.start as usize..l.end as usize];
+    let numbers = line
+        .split_whitespace()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    numbers * 4 < l.words as usize
 }
 
 /// Whether line `l`, between the headline and the article's first line, is the article's: a
@@ -1509,6 +1567,34 @@ mod tests {
             !kept.iter().any(|l| l.starts_with("Most na okruhu")),
             "{kept:?}"
         );
+    }
+
+    #[test]
+    fn key_points_in_bullets_under_the_headline_are_the_lead() {
+        // Spanish: the story's key points as bullets in the article's header, a byline list
+        // (names and a date) beside them
+        let html = "<html><head><title>El tranvía vuelve a la ciudad | Diario</title></head><body>\
+            <article><header><h1>El tranvía vuelve a la ciudad</h1>\
+            <ul class=claves><li>La primera línea unirá la estación con el puerto</li>\
+            <li>Los vecinos podrán viajar gratis durante el primer mes</li></ul>\
+            <ul class=firma><li>Por Luis Gil</li><li>4 de marzo de 2024</li></ul></header>\
+            <div class=cuerpo><p>El ayuntamiento aprobó el lunes el proyecto del tranvía, que volverá a circular cuarenta años después.</p>\
+            <p>Las obras empezarán en otoño y durarán dos años, según el calendario presentado por la alcaldesa.</p></div>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "La primera línea",
+            "Los vecinos podrán",
+            "El ayuntamiento aprobó",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Por Luis Gil", "4 de marzo de 2024"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
     }
 
     #[test]

@@ -652,3 +652,26 @@ fn the_rest_of_a_story_split_by_a_box_stays() {
     }
     assert!(!texts[0].contains("Hallenbad"), "{}", texts[0]);
 }
+
+#[test]
+fn key_points_under_the_headline_stay() {
+    // a Portuguese story whose standfirst is three bullets in the article's header
+    let story = page(
+        "pt",
+        "Metro chega ao aeroporto",
+        "<article><header><h1>Metro chega ao aeroporto</h1>\
+         <ul class=destaques><li>Nova linha abre em março com seis estações</li><li>Viagem até ao centro demora vinte minutos</li>\
+         <li>Bilhete custa o mesmo que nas outras linhas</li></ul></header>\
+         <div class=corpo><p>A nova linha de metro que liga o centro da cidade ao aeroporto abre ao público no início de março, anunciou a empresa.</p>\
+         <p>As obras demoraram quatro anos e custaram cerca de trezentos milhões de euros, em grande parte financiados pela União Europeia.</p>\
+         <p>Os comboios vão circular a cada seis minutos nas horas de ponta e a cada dez minutos durante o resto do dia.</p></div></article>",
+    );
+    let texts = cleaned(&[("metro.pt", story)]);
+    for wanted in [
+        "Nova linha abre em março",
+        "Bilhete custa o mesmo",
+        "A nova linha de metro",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+}
