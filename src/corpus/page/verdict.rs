@@ -17,7 +17,8 @@
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
 //! Sentences between the headline and the article's first line are its lead, and a list under
 //! its own heading there is its structured content (ingredients, specifications), and a run of
-//! bullets that are clauses its key points; headings after its
+//! bullets that are clauses its key points, and so is a short paragraph there that ends a
+//! sentence; headings after its
 //! last paragraph head what follows it and go, and so does what stands after the article's
 //! body outside it (an author's box, a call to subscribe, teasers), or, past its last
 //! sentence, in a block unlike its paragraphs (a credit, a date line, tags). Everything else is boilerplate with the role its
@@ -649,6 +650,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
         lead_lines.clone(),
         context,
     ));
+    lead_lists.extend(
+        lead_lines
+            .clone()
+            .filter(|&i| is_short_lead(text, &lines[i], context)),
+    );
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let plain_lists = PlainLists::new(lines, nodes);
@@ -852,6 +858,27 @@ fn bulleted_lead(
         i += run.max(1);
     }
     kept
+}
+
+/// Words a paragraph between the headline and the story needs to be a short lead.
+const SHORT_LEAD_WORDS: u32 = 5;
+
+/// Whether `l`, between the headline and the story, is a lead too short to be prose: a
+/// paragraph of [`SHORT_LEAD_WORDS`] words or more that ends a sentence (`.`, `!`, `?`, or
+/// their CJK forms), holds no link and few numbers, and has no role but the article
+/// header's. A byline or a date line ends in no full stop, or is numbers.
+fn is_short_lead(text: &str, l: &PageLine, context: Flags) -> bool {
+    let line = &text[l.start as usize..l.end as usize];
+    l.flags & role::PARAGRAPH != 0
+        && l.flags & (role::LIST | role::CELL | role::HEADING) == 0
+        && l.words >= SHORT_LEAD_WORDS
+        && l.link_bytes == 0
+        && matches!(
+            role_reason(l.flags, context),
+            None | Some(BoilerplateReason::Header)
+        )
+        && line.trim_end().ends_with(['.', '!', '?', '。', '！', '？'])
+        && few_numbers(text, l)
 }
 
 /// Whether fewer than a quarter of a line's words hold a digit (no line of dates and times).
@@ -1594,6 +1621,31 @@ mod tests {
         }
         for gone in ["Por Luis Gil", "4 de marzo de 2024"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_lead_that_ends_a_sentence_stays_and_a_byline_goes() {
+        // Finnish: a five-word standfirst, too short to be prose, between the headline and
+        // the body; the byline and the date beside it end in no full stop
+        let html = "<html><head><title>Kirjasto avataan | Lehti</title></head><body><article>\
+            <h1>Kirjasto avataan</h1><p class=lead>Uusi kirjasto avataan ensi viikolla.</p>\
+            <p class=byline>Teksti Matti Virtanen ja Liisa Korhonen</p><p class=date>12.3.2024 klo 14.05</p>\
+            <div class=body><p>Kaupungin uusi pääkirjasto avataan maanantaina, ja sinne odotetaan tuhansia kävijöitä.</p>\
+            <p>Rakennuksessa on kirjojen lisäksi työpajoja, studioita ja lukusaleja kaikkien käyttöön.</p></div>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in ["Uusi kirjasto avataan ensi viikolla.", "Kaupungin uusi"] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Teksti Matti", "12.3.2024"] {
+            assert!(
+                !kept.iter().any(|l| l.starts_with(gone)),
+                "{gone}: {kept:?}"
+            );
         }
     }
 

@@ -675,3 +675,23 @@ fn key_points_under_the_headline_stay() {
         assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
     }
 }
+
+#[test]
+fn a_lead_too_short_to_be_prose_stays() {
+    // a Greek standfirst of six words under the headline, a byline after it
+    let story = page(
+        "el",
+        "Νέα βιβλιοθήκη στην πόλη",
+        "<article><h1>Νέα βιβλιοθήκη στην πόλη</h1><p class=lead>Η νέα βιβλιοθήκη ανοίγει την Δευτέρα.</p>\
+         <p class=author>Γράφει η Μαρία Παπαδοπούλου</p>\
+         <div class=keimeno><p>Η δημοτική βιβλιοθήκη μετακομίζει σε ένα ανακαινισμένο κτίριο στο κέντρο της πόλης, με περισσότερα από εκατό χιλιάδες βιβλία.</p>\
+         <p>Οι αναγνώστες θα μπορούν να δανείζονται βιβλία και ηλεκτρονικά, μέσα από μια νέα εφαρμογή για κινητά τηλέφωνα.</p>\
+         <p>Ο δήμαρχος είπε ότι η βιβλιοθήκη θα μείνει ανοιχτή και τα Σαββατοκύριακα κατά τους καλοκαιρινούς μήνες.</p></div></article>",
+    );
+    let texts = cleaned(&[("vivliothiki.gr", story)]);
+    for wanted in ["Η νέα βιβλιοθήκη ανοίγει", "Η δημοτική βιβλιοθήκη"]
+    {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Γράφει"), "{}", texts[0]);
+}
