@@ -70,6 +70,9 @@ pub(crate) struct PageLine {
     pub words: u32,
     /// Bytes of its text inside links.
     pub link_bytes: u32,
+    /// Words outside links that hold a letter or a digit: a quantity, a label, a word of its
+    /// own (a list whose every item has one is no list of links).
+    pub own_words: u32,
     /// Roles of its element and ancestors.
     pub flags: Flags,
 }

@@ -375,6 +375,7 @@ struct Walker {
     line_node: u32,
     line_flags: Flags,
     link_bytes: u32,
+    own_words: u32,
     pending_space: bool,
     /// Open `<a href>` elements.
     links: u32,
@@ -432,6 +433,7 @@ impl Walker {
             line_node: 0,
             line_flags: 0,
             link_bytes: 0,
+            own_words: 0,
             pending_space: false,
             links: 0,
             skipping: 0,
@@ -753,6 +755,8 @@ impl Walker {
             self.text.push_str(word);
             if self.links > 0 {
                 self.link_bytes += word.len() as u32;
+            } else if word.chars().any(char::is_alphanumeric) {
+                self.own_words += 1;
             }
         }
     }
@@ -775,12 +779,14 @@ impl Walker {
                 node: self.line_node,
                 words: word_count(line),
                 link_bytes: self.link_bytes.min(line.len() as u32),
+                own_words: self.own_words,
                 flags: self.line_flags,
             });
             self.text.push('\n');
         }
         self.line_start = self.text.len();
         self.link_bytes = 0;
+        self.own_words = 0;
     }
 }
 
@@ -933,6 +939,7 @@ pub(crate) fn extract(html: &str) -> (String, Vec<PageLine>, Vec<Node>) {
                 node: 0,
                 words: word_count(&title),
                 link_bytes: 0,
+                own_words: word_count(&title),
                 flags: role::TITLE,
             },
         );

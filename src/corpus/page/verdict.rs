@@ -4,16 +4,21 @@
 //! The article is found the way readability-style extractors find it: prose lines (several words,
 //! few of them in links, outside navigation, footers and sidebars) credit the block that holds them
 //! and its parent in full and its grandparent in half; the best-scored block (or, scoring half as
-//! much, the block under the line that repeats the page title: a story follows its headline) and
+//! much, the block under the line that repeats the page title: a story follows its headline,
+//! and a block after it beside the headline is the rest of the story) and
 //! those of its siblings that hold a good share of prose are the article, widened to the blocks of
 //! its paragraphs' shape (a story in columns or cards, a reference page's method docs) and to
 //! the paragraphs of a run of boxes of the kind that holds it (a how-to's steps). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
-//! article's too (signatures, lists of ingredients or specs, short items; and the lines of an
+//! article's too (signatures, lists of ingredients or specs, short items, the items of a list each
+//! of which has words outside its links however linked; and the lines of an
 //! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
-//! Sentences between the headline and the article's first line are its lead; headings after its
+//! Sentences between the headline and the article's first line are its lead, and a list under
+//! its own heading there is its structured content (ingredients, specifications), and a run of
+//! bullets that are clauses its key points, and so is a short paragraph there that ends a
+//! sentence; headings after its
 //! last paragraph head what follows it and go, and so does what stands after the article's
 //! body outside it (an author's box, a call to subscribe, teasers), or, past its last
 //! sentence, in a block unlike its paragraphs (a credit, a date line, tags). Everything else is boilerplate with the role its
@@ -165,11 +170,18 @@ fn article_nodes(
     let parent = nodes[best].parent;
     // A sibling holding a fifth of the article's prose, or a paragraph of its own (a lead
     // above the body, a credit line below it), is the article too; not one that holds the
-    // block the headline's story won over.
+    // block the headline's story won over, unless it follows the story in the container
+    // that holds the headline too: the rest of a story split across blocks (the part behind
+    // a paywall, the text after an inserted box), not a box beside it.
     let enough = (0.2 * top).min(10.0);
     let not_article = NOT_ARTICLE | role::FIGURE;
+    let headline_beside = best != scored_best
+        && title_line.is_some_and(|h| is_ancestor(parent as usize, lines[h].node as usize, nodes));
     for (n, node) in nodes.iter().enumerate().skip(1) {
-        let sibling = node.parent == parent && n != best && !is_ancestor(n, scored_best, nodes);
+        let rest_of_story = headline_beside && n > best;
+        let sibling = node.parent == parent
+            && n != best
+            && (rest_of_story || !is_ancestor(n, scored_best, nodes));
         if n == best
             || sibling && score[n] >= enough && node.flags & not_article & !nodes[best].flags == 0
         {
@@ -631,8 +643,21 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     // A lead or standfirst between the headline and the story, styled unlike the body (in
     // the article's `<header>`, a `p.lead`, a `div.intro`): prose there is the article's.
     let lead_lines = head.or(head_above).map_or(0..0, |h| h + 1..first);
+    let mut lead_lists = headed_lists((lines, nodes), lead_lines.clone(), context);
+    lead_lists.extend(bulleted_lead(
+        text,
+        (lines, nodes),
+        lead_lines.clone(),
+        context,
+    ));
+    lead_lists.extend(
+        lead_lines
+            .clone()
+            .filter(|&i| is_short_lead(text, &lines[i], context)),
+    );
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
+    let plain_lists = PlainLists::new(lines, nodes);
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
         .enumerate()
@@ -650,8 +675,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             // of the story that links a few names is no link list
             let link_list = l.link_density() >= 0.5
                 && !in_anchored_item(l, nodes)
-                && !is_linked_sentence(text, l);
-            if lead_lines.contains(&i) && is_lead(text, l, (roles, link_list), sections_first) {
+                && !is_linked_sentence(text, l)
+                && !plain_lists.is_plain_item(l, nodes);
+            if lead_lines.contains(&i)
+                && (is_lead(text, l, (roles, link_list), sections_first) || lead_lists.contains(&i))
+            {
                 return None;
             }
             if inside[i] || (first..=last).contains(&i) && is_prose(l) && roles.is_none() {
@@ -686,6 +714,181 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     mark_comment_thread(text, (lines, nodes), (first, last), &mut verdicts);
     drop_after_the_body(text, (lines, nodes), items_end, &mut verdicts);
     verdicts
+}
+
+/// Items a list needs for its items to be judged by the list (see [`PlainLists`]).
+const PLAIN_LIST_ITEMS: u32 = 3;
+
+/// Share of a list's text in links under which a list whose every item has text of its own
+/// is structured content, not a list of links.
+const PLAIN_LIST_LINKS: f32 = 0.8;
+
+/// The lists of a page (list items by the block that holds them) and how much of their text
+/// is in links. In a list each of whose items has text outside its links, no item is a link
+/// list: an ingredient list whose items link the ingredient ("250 g di <a>ceci</a>"), a
+/// specification list that links a brand or a standard, an infobox's `Capital: <a>…</a>`.
+/// A menu, a list of related stories or tags has items that are all link. (A category list
+/// whose links carry a count, `Fashion (26)`, is plain by this measure too: kept where it
+/// stands inside the article.)
+struct PlainLists(FxHashMap<u32, PlainList>);
+
+/// One list's items, their bytes in links and in all, and whether each has text of its own.
+#[derive(Default)]
+struct PlainList {
+    items: u32,
+    links: u32,
+    bytes: u32,
+    all_own_text: bool,
+}
+
+impl PlainLists {
+    fn new(lines: &[PageLine], nodes: &[Node]) -> PlainLists {
+        let mut lists: FxHashMap<u32, PlainList> = FxHashMap::default();
+        for l in lines.iter().filter(|l| l.flags & role::LIST != 0) {
+            let e = lists
+                .entry(nodes[l.node as usize].parent)
+                .or_insert(PlainList {
+                    all_own_text: true,
+                    ..PlainList::default()
+                });
+            e.items += 1;
+            e.links += l.link_bytes;
+            e.bytes += l.end - l.start;
+            e.all_own_text &= has_own_text(l);
+        }
+        PlainLists(lists)
+    }
+
+    /// Whether `l` is an item of a list of at least [`PLAIN_LIST_ITEMS`] items, each with
+    /// text outside its links, under [`PLAIN_LIST_LINKS`] of whose text is in links.
+    fn is_plain_item(&self, l: &PageLine, nodes: &[Node]) -> bool {
+        l.flags & role::LIST != 0
+            && self.0.get(&nodes[l.node as usize].parent).is_some_and(|e| {
+                e.all_own_text
+                    && e.items >= PLAIN_LIST_ITEMS
+                    && (e.links as f32) < PLAIN_LIST_LINKS * e.bytes as f32
+            })
+    }
+}
+
+/// Whether a line has text outside its links (a quantity, a word), not only a separator.
+fn has_own_text(l: &PageLine) -> bool {
+    l.own_words > 0
+}
+
+/// Items a list needs, under a heading of its own between the headline and the story, to be
+/// structured content of the article rather than a stray line.
+const HEADED_LIST_ITEMS: usize = 3;
+
+/// The lines in `range` (between the headline and the article's first line) that are a list
+/// under its own heading: a heading, then at least [`HEADED_LIST_ITEMS`] list items or table
+/// cells in a row, none of them a link list or given another role by the markup. A
+/// recipe's ingredients above its method, a product's specifications or a fact box above the
+/// review: structured content of the article whose items are too short to be prose, in any
+/// language. A byline or date list heads nothing, a table of contents is links.
+fn headed_lists(
+    (lines, nodes): (&[PageLine], &[Node]),
+    range: std::ops::Range<usize>,
+    context: Flags,
+) -> FxHashSet<usize> {
+    let plain = |l: &PageLine| {
+        role_reason(l.flags, context).is_none()
+            && l.link_density() < 0.5
+            && !in_anchored_item(l, nodes)
+    };
+    let item = |l: &PageLine| {
+        l.flags & (role::LIST | role::CELL) != 0 && l.flags & role::HEADING == 0 && plain(l)
+    };
+    let mut kept = FxHashSet::default();
+    let mut i = range.start;
+    while i < range.end {
+        let l = &lines[i];
+        if l.flags & role::HEADING == 0 || !plain(l) {
+            i += 1;
+            continue;
+        }
+        let items = lines[i + 1..range.end]
+            .iter()
+            .take_while(|l| item(l))
+            .count();
+        if items >= HEADED_LIST_ITEMS {
+            kept.extend(i..=i + items);
+        }
+        i += items + 1;
+    }
+    kept
+}
+
+/// Items a run of bullets between the headline and the story needs to be its lead.
+const LEAD_BULLETS: usize = 2;
+
+/// Words a bullet of a lead needs: a clause, not a name or a date.
+const LEAD_BULLET_WORDS: u32 = 5;
+
+/// The lines in `range` (between the headline and the article's first line) that are a
+/// standfirst in bullets: at least [`LEAD_BULLETS`] list items in a row, each a clause of
+/// [`LEAD_BULLET_WORDS`] words or more with few links and few numbers, given no role but
+/// the article header's ("Story highlights", key points under the headline, in any
+/// language). A byline or date list is names and numbers, a table of contents links.
+fn bulleted_lead(
+    text: &str,
+    (lines, nodes): (&[PageLine], &[Node]),
+    range: std::ops::Range<usize>,
+    context: Flags,
+) -> FxHashSet<usize> {
+    let bullet = |l: &PageLine| {
+        l.flags & role::LIST != 0
+            && l.flags & (role::HEADING | role::CELL) == 0
+            && matches!(
+                role_reason(l.flags, context),
+                None | Some(BoilerplateReason::Header)
+            )
+            && l.words >= LEAD_BULLET_WORDS
+            && l.link_density() < 0.3
+            && few_numbers(text, l)
+            && !in_anchored_item(l, nodes)
+    };
+    let mut kept = FxHashSet::default();
+    let mut i = range.start;
+    while i < range.end {
+        let run = lines[i..range.end].iter().take_while(|l| bullet(l)).count();
+        if run >= LEAD_BULLETS {
+            kept.extend(i..i + run);
+        }
+        i += run.max(1);
+    }
+    kept
+}
+
+/// Words a paragraph between the headline and the story needs to be a short lead.
+const SHORT_LEAD_WORDS: u32 = 5;
+
+/// Whether `l`, between the headline and the story, is a lead too short to be prose: a
+/// paragraph of [`SHORT_LEAD_WORDS`] words or more that ends a sentence (`.`, `!`, `?`, or
+/// their CJK forms), holds no link and few numbers, and has no role but the article
+/// header's. A byline or a date line ends in no full stop, or is numbers.
+fn is_short_lead(text: &str, l: &PageLine, context: Flags) -> bool {
+    let line = &text[l.start as usize..l.end as usize];
+    l.flags & role::PARAGRAPH != 0
+        && l.flags & (role::LIST | role::CELL | role::HEADING) == 0
+        && l.words >= SHORT_LEAD_WORDS
+        && l.link_bytes == 0
+        && matches!(
+            role_reason(l.flags, context),
+            None | Some(BoilerplateReason::Header)
+        )
+        && line.trim_end().ends_with(['.', '!', '?', '。', '！', '？'])
+        && few_numbers(text, l)
+}
+
+/// Whether fewer than a quarter of a line's words hold a digit (no line of dates and times).
+fn few_numbers(text: &str, l: &PageLine) -> bool {
+    let line = &text[l.start as usize..l.end as usize];
+    let numbers = line
+        .split_whitespace()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    numbers * 4 < l.words as usize
 }
 
 /// Whether line `l`, between the headline and the article's first line, is the article's: a
@@ -1299,6 +1502,150 @@ mod tests {
             "Se ti è piaciuto",
         ] {
             assert!(!k.iter().any(|l| l.starts_with(gone)), "{gone}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_under_its_own_heading_above_the_story_is_the_article_s() {
+        // a recipe card in Portuguese: the ingredients under their heading, between the
+        // headline and the method (the best block); a list of byline items heads nothing
+        // and a table of contents is links
+        let html = "<html><head><title>Bolo de laranja | Receitas</title></head><body>\
+            <article><h1>Bolo de laranja</h1>\
+            <ul class=meta><li>Por Ana Lima</li><li>3 de março</li><li>Leitura de 5 min</li></ul>\
+            <div class=sumario><h3>Nesta página</h3><ul><li><a href=#i>Ingredientes</a></li>\
+            <li><a href=#m>Modo de preparo</a></li><li><a href=#d>Dicas</a></li></ul></div>\
+            <div class=ingredientes><h2 id=i>Ingredientes</h2><ul><li>3 ovos</li><li>2 laranjas</li>\
+            <li>200 g de açúcar</li><li>250 g de farinha</li></ul></div>\
+            <div class=preparo><h2 id=m>Modo de preparo</h2>\
+            <p>Bata os ovos com o açúcar e o suco das laranjas até obter um creme claro e fofo.</p>\
+            <p>Junte a farinha aos poucos, despeje na forma untada e asse por quarenta minutos.</p>\
+            </div></article></body></html>";
+        let kept = kept(html);
+        for wanted in ["Ingredientes", "3 ovos", "250 g de farinha", "Bata os ovos"] {
+            assert!(
+                kept.iter().any(|l| l == wanted || l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Por Ana Lima", "Leitura de 5 min", "Nesta página", "Dicas"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_whose_items_link_a_word_each_is_no_link_list() {
+        // Swedish: each ingredient links the ingredient (half or more of an item's text),
+        // every item has text of its own; the list of related recipes after it is all links
+        let html = "<html><head><title>Kanelbullar | Bakning</title></head><body><article>\
+            <h1>Kanelbullar</h1>\
+            <p>Kanelbullar är ett svenskt bakverk som många bakar hemma till fikat, särskilt i oktober.</p>\
+            <ul><li>50 g <a href=/jast>jäst</a></li><li>5 dl <a href=/mjolk>mjölk</a></li>\
+            <li>150 g <a href=/smor>smör</a></li><li>1 dl <a href=/socker>strösocker</a></li></ul>\
+            <p>Smält smöret, värm mjölken och rör ut jästen i degvätskan innan mjölet arbetas in.</p>\
+            <ul><li><a href=/a>Sju sorters kakor</a></li><li><a href=/b>Lussekatter</a></li>\
+            <li><a href=/c>Semlor med mandelmassa</a></li></ul>\
+            <p>Låt degen jäsa en halvtimme, kavla ut den, bred på fyllningen och rulla ihop till bullar.</p>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "50 g jäst",
+            "5 dl mjölk",
+            "1 dl strösocker",
+            "Låt degen jäsa",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Lussekatter", "Semlor med mandelmassa"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn the_rest_of_a_story_after_its_first_block_is_the_story_s() {
+        // Czech: the story's first two paragraphs under the headline, a teaser box, then
+        // the rest (behind a paywall) in a block of its own that scores more than the first
+        let html = "<html><head><title>Nová lávka přes řeku | Noviny</title></head><body>\
+            <article><h1>Nová lávka přes řeku</h1><div class=volny>\
+            <p>Město v pondělí otevřelo novou lávku pro pěší a cyklisty, která spojuje obě části parku.</p>\
+            <p>Stavba trvala necelé dva roky a stála přibližně osmdesát milionů korun z městského rozpočtu.</p></div>\
+            <aside class=ctete-take><a href=/x>Most na okruhu se zavře</a></aside>\
+            <div class=placeny><section>\
+            <p>Lávka je široká čtyři metry a v noci ji osvětlují úsporné lampy zabudované přímo do zábradlí.</p>\
+            <p>Radnice slibuje, že na jaře přibudou lavičky a stromy na obou koncích nové lávky přes řeku.</p>\
+            <p>Obyvatelé okolních ulic si stěžovali hlavně na hluk během stavby, který často trval až do večera.</p>\
+            </section></div></article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Město v pondělí",
+            "Stavba trvala",
+            "Lávka je široká",
+            "Obyvatelé okolních",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        assert!(
+            !kept.iter().any(|l| l.starts_with("Most na okruhu")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn key_points_in_bullets_under_the_headline_are_the_lead() {
+        // Spanish: the story's key points as bullets in the article's header, a byline list
+        // (names and a date) beside them
+        let html = "<html><head><title>El tranvía vuelve a la ciudad | Diario</title></head><body>\
+            <article><header><h1>El tranvía vuelve a la ciudad</h1>\
+            <ul class=claves><li>La primera línea unirá la estación con el puerto</li>\
+            <li>Los vecinos podrán viajar gratis durante el primer mes</li></ul>\
+            <ul class=firma><li>Por Luis Gil</li><li>4 de marzo de 2024</li></ul></header>\
+            <div class=cuerpo><p>El ayuntamiento aprobó el lunes el proyecto del tranvía, que volverá a circular cuarenta años después.</p>\
+            <p>Las obras empezarán en otoño y durarán dos años, según el calendario presentado por la alcaldesa.</p></div>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "La primera línea",
+            "Los vecinos podrán",
+            "El ayuntamiento aprobó",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Por Luis Gil", "4 de marzo de 2024"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_lead_that_ends_a_sentence_stays_and_a_byline_goes() {
+        // Finnish: a five-word standfirst, too short to be prose, between the headline and
+        // the body; the byline and the date beside it end in no full stop
+        let html = "<html><head><title>Kirjasto avataan | Lehti</title></head><body><article>\
+            <h1>Kirjasto avataan</h1><p class=lead>Uusi kirjasto avataan ensi viikolla.</p>\
+            <p class=byline>Teksti Matti Virtanen ja Liisa Korhonen</p><p class=date>12.3.2024 klo 14.05</p>\
+            <div class=body><p>Kaupungin uusi pääkirjasto avataan maanantaina, ja sinne odotetaan tuhansia kävijöitä.</p>\
+            <p>Rakennuksessa on kirjojen lisäksi työpajoja, studioita ja lukusaleja kaikkien käyttöön.</p></div>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in ["Uusi kirjasto avataan ensi viikolla.", "Kaupungin uusi"] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Teksti Matti", "12.3.2024"] {
+            assert!(
+                !kept.iter().any(|l| l.starts_with(gone)),
+                "{gone}: {kept:?}"
+            );
         }
     }
 

@@ -552,3 +552,146 @@ fn what_stands_after_the_story_goes() {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
+
+#[test]
+fn a_list_under_its_own_heading_above_the_story_stays() {
+    // a recipe card in French: the ingredients in their own box under a heading, between
+    // the headline and the method, the time and servings line above them
+    let recipe = page(
+        "fr",
+        "Tarte aux pommes",
+        "<article><h1>Tarte aux pommes</h1>\
+         <ul class=recette-infos><li>Par Claire Martin</li><li>12 mars 2024</li></ul>\
+         <div class=recette-ingredients><h2>Ingrédients</h2><ul><li>1 pâte brisée</li><li>6 pommes</li>\
+         <li>50 g de sucre</li><li>30 g de beurre</li><li>1 sachet de sucre vanillé</li></ul></div>\
+         <div class=recette-etapes><h2>Préparation</h2><ol>\
+         <li>Préchauffez le four à 180 degrés et étalez la pâte dans un moule beurré.</li>\
+         <li>Épluchez les pommes, coupez-les en fines lamelles et disposez-les en rosace sur la pâte.</li>\
+         <li>Saupoudrez de sucre, parsemez de noisettes de beurre et enfournez pendant trente-cinq minutes.</li>\
+         </ol></div></article>",
+    );
+    // a product review in German whose technical data table stands above the text
+    let review = page(
+        "de",
+        "Akkubohrer X200 im Test",
+        "<main><h1>Akkubohrer X200 im Test</h1>\
+         <div class=datenblatt><h3>Technische Daten</h3><table>\
+         <tr><td>Gewicht</td><td>1,2 kg</td></tr><tr><td>Akku</td><td>18 V, 2 Ah</td></tr>\
+         <tr><td>Drehzahl</td><td>0–1500 U/min</td></tr></table></div>\
+         <div class=testbericht><p>Der X200 ist leicht und kräftig genug für die meisten Arbeiten in Haus und Garten.</p>\
+         <p>Der Akku ist in einer Stunde geladen und hält einen ganzen Tag mit leichten Arbeiten durch.</p>\
+         <p>Im Koffer liegen zwei Holzbohrer und ein Schnellladegerät, das auch andere Geräte lädt.</p></div></main>",
+    );
+    let texts = cleaned(&[("tarte.fr", recipe), ("bohrer.de", review)]);
+    for wanted in [
+        "Ingrédients",
+        "1 pâte brisée",
+        "1 sachet de sucre vanillé",
+        "Préchauffez le four",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Claire Martin"), "{}", texts[0]);
+    for wanted in ["Technische Daten", "Gewicht", "18 V, 2 Ah", "Der Akku ist"] {
+        assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
+    }
+}
+
+#[test]
+fn a_list_whose_items_link_their_ingredient_stays() {
+    // an Italian recipe whose ingredients link to the pantry's pages (most of an item's
+    // text), each with a quantity of its own; the tag list after the story is all links
+    let recipe = page(
+        "it",
+        "Pasta e ceci",
+        "<article><h1>Pasta e ceci</h1>\
+         <p>La pasta e ceci è un piatto povero della tradizione romana, cremoso e saporito, perfetto per le sere d'inverno.</p>\
+         <ul><li>250 g di <a href=/i/ceci>ceci lessati</a></li><li>200 g di <a href=/i/ditalini>ditalini</a></li>\
+         <li>1 rametto di <a href=/i/rosmarino>rosmarino</a></li><li>2 <a href=/i/acciughe>acciughe sott'olio</a></li></ul>\
+         <p>Soffriggete l'aglio e le acciughe nell'olio, unite i ceci con il rosmarino e lasciate insaporire qualche minuto.</p>\
+         <ul><li><a href=/t/primi>Primi piatti</a></li><li><a href=/t/legumi>Legumi e cereali</a></li><li><a href=/t/roma>Cucina romana</a></li></ul>\
+         <p>Aggiungete acqua calda, cuocete la pasta direttamente nella zuppa e servite con un filo d'olio a crudo.</p></article>",
+    );
+    let texts = cleaned(&[("ceci.it", recipe)]);
+    for wanted in [
+        "250 g di ceci lessati",
+        "200 g di ditalini",
+        "2 acciughe sott'olio",
+        "Aggiungete acqua calda",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Primi piatti", "Legumi e cereali"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
+
+#[test]
+fn the_rest_of_a_story_split_by_a_box_stays() {
+    // a German story whose free part is one block under the headline and whose rest, behind
+    // a paywall and longer, is another block after a "read also" box
+    let story = page(
+        "de",
+        "Das Freibad öffnet wieder",
+        "<article><h1>Das Freibad öffnet wieder</h1>\
+         <div class=article-free><p>Nach zwei Jahren Sanierung öffnet das städtische Freibad am Samstag wieder seine Tore für alle Badegäste.</p>\
+         <p>Die Becken wurden komplett erneuert, dazu kommen eine neue Rutsche und ein größerer Bereich für Kleinkinder.</p></div>\
+         <aside class=lesen-sie-auch><a href=/x>Hallenbad schließt im Sommer</a></aside>\
+         <div class=article-premium><section><p>Der Eintritt bleibt mit vier Euro für Erwachsene und zwei Euro für Kinder gleich wie vor der Schließung.</p>\
+         <p>Die Stadtwerke suchen allerdings noch Rettungsschwimmer, damit das Bad an allen Tagen bis zum Abend geöffnet bleiben kann.</p>\
+         <p>Wer Interesse hat, kann sich bis Ende Mai direkt bei den Stadtwerken bewerben, teilte ein Sprecher mit.</p></section></div></article>",
+    );
+    let texts = cleaned(&[("freibad.de", story)]);
+    for wanted in [
+        "Nach zwei Jahren",
+        "Die Becken",
+        "Der Eintritt bleibt",
+        "Wer Interesse hat",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Hallenbad"), "{}", texts[0]);
+}
+
+#[test]
+fn key_points_under_the_headline_stay() {
+    // a Portuguese story whose standfirst is three bullets in the article's header
+    let story = page(
+        "pt",
+        "Metro chega ao aeroporto",
+        "<article><header><h1>Metro chega ao aeroporto</h1>\
+         <ul class=destaques><li>Nova linha abre em março com seis estações</li><li>Viagem até ao centro demora vinte minutos</li>\
+         <li>Bilhete custa o mesmo que nas outras linhas</li></ul></header>\
+         <div class=corpo><p>A nova linha de metro que liga o centro da cidade ao aeroporto abre ao público no início de março, anunciou a empresa.</p>\
+         <p>As obras demoraram quatro anos e custaram cerca de trezentos milhões de euros, em grande parte financiados pela União Europeia.</p>\
+         <p>Os comboios vão circular a cada seis minutos nas horas de ponta e a cada dez minutos durante o resto do dia.</p></div></article>",
+    );
+    let texts = cleaned(&[("metro.pt", story)]);
+    for wanted in [
+        "Nova linha abre em março",
+        "Bilhete custa o mesmo",
+        "A nova linha de metro",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+}
+
+#[test]
+fn a_lead_too_short_to_be_prose_stays() {
+    // a Greek standfirst of six words under the headline, a byline after it
+    let story = page(
+        "el",
+        "Νέα βιβλιοθήκη στην πόλη",
+        "<article><h1>Νέα βιβλιοθήκη στην πόλη</h1><p class=lead>Η νέα βιβλιοθήκη ανοίγει την Δευτέρα.</p>\
+         <p class=author>Γράφει η Μαρία Παπαδοπούλου</p>\
+         <div class=keimeno><p>Η δημοτική βιβλιοθήκη μετακομίζει σε ένα ανακαινισμένο κτίριο στο κέντρο της πόλης, με περισσότερα από εκατό χιλιάδες βιβλία.</p>\
+         <p>Οι αναγνώστες θα μπορούν να δανείζονται βιβλία και ηλεκτρονικά, μέσα από μια νέα εφαρμογή για κινητά τηλέφωνα.</p>\
+         <p>Ο δήμαρχος είπε ότι η βιβλιοθήκη θα μείνει ανοιχτή και τα Σαββατοκύριακα κατά τους καλοκαιρινούς μήνες.</p></div></article>",
+    );
+    let texts = cleaned(&[("vivliothiki.gr", story)]);
+    for wanted in ["Η νέα βιβλιοθήκη ανοίγει", "Η δημοτική βιβλιοθήκη"]
+    {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    assert!(!texts[0].contains("Γράφει"), "{}", texts[0]);
+}
