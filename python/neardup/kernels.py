@@ -192,9 +192,9 @@ class Kernels:
         prepared: Sequence[bytes],
         docs: Sequence[int],
         sites: Sequence[int],
-    ) -> list[list[int] | None]:
+    ) -> list[list[int]]:
         """Each prepared document's exact shingle set (sorted) with the template set left
-        out; ``None`` for one without content."""
+        out; empty for one left without content."""
         return self._native.exact_shingles(
             context, template_set, list(prepared), list(docs), list(sites)
         )

@@ -431,7 +431,7 @@ impl Kernels {
     }
 
     /// Each prepared document's exact shingle set (sorted, distinct) with a round's template
-    /// set left out; `None` for a document without content.
+    /// set left out; empty for a document left without content.
     fn exact_shingles(
         &self,
         py: Python<'_>,
@@ -440,7 +440,7 @@ impl Kernels {
         prepared_docs: Vec<Vec<u8>>,
         docs: Vec<u32>,
         sites: Vec<u32>,
-    ) -> PyResult<Vec<Option<Vec<u64>>>> {
+    ) -> PyResult<Vec<Vec<u64>>> {
         let context = context_of(&context)?;
         let set = template_set_of(&template_set)?;
         same_length(

@@ -542,14 +542,14 @@ impl SigningContext {
 
     /// The exact shingle sets of a batch (document index, site, prepared document) with a
     /// round's decision left out, sorted and distinct: what the scan compares a borderline pair
-    /// on (`--verify auto`) or every pair (`--verify exact`); `None` for a document without
-    /// content.
+    /// on (`--verify auto`) or every pair (`--verify exact`); empty for a document left
+    /// without content (judged on it all the same, as the scan does).
     pub fn exact_shingles(
         &self,
         cfg: &Config,
         templates: &TemplateSet,
         documents: &[(u32, u32, &PreparedDocument)],
-    ) -> Vec<Option<Vec<u64>>> {
+    ) -> Vec<Vec<u64>> {
         // as the scan's verification: no watched units recorded
         let empty = WatchList::default();
         let job = Job {
@@ -564,7 +564,7 @@ impl SigningContext {
                 .map(|&(d, site, doc)| {
                     analyze(signer, site, d, doc.parts(), job)
                         .set
-                        .filter(|s| !s.is_empty())
+                        .unwrap_or_default()
                 })
                 .collect()
         })

@@ -78,6 +78,11 @@ pub(crate) struct PageLine {
 }
 
 impl PageLine {
+    /// Its text in the page's text.
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start as usize..self.end as usize]
+    }
+
     /// The share of its text inside links.
     pub fn link_density(&self) -> f32 {
         let len = (self.end - self.start).max(1);

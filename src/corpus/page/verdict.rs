@@ -315,7 +315,7 @@ const LEAD_WORDS: u32 = 50;
 /// at least) and that is a heading or holds half of the title's words.
 fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
     let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
-    let title_words = words_of(&text[title.start as usize..title.end as usize]);
+    let title_words = words_of(title.text(text));
     (1..lines.len()).find(|&i| {
         let l = &lines[i];
         // an article's own `<header>` holds its headline
@@ -323,7 +323,7 @@ fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
         if l.words < 2 || l.words > 40 || l.flags & elsewhere != 0 || l.link_density() >= 0.5 {
             return false;
         }
-        let w = words_of(&text[l.start as usize..l.end as usize]);
+        let w = words_of(l.text(text));
         let n = w.iter().filter(|x| title_words.contains(x)).count();
         n >= 2
             && n * 5 >= w.len() * 4
@@ -334,15 +334,7 @@ fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
 /// A line of prose that is a sentence, not a line of dates and times: fewer than a quarter
 /// of its words hold a digit ("Mon 18 Nov 2019 18.54 GMT Last modified on …" holds six in 14).
 fn is_sentence(text: &str, l: &PageLine) -> bool {
-    if !is_prose(l) {
-        return false;
-    }
-    let line = &text[l.start as usize..l.end as usize];
-    let numbers = line
-        .split_whitespace()
-        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
-        .count();
-    numbers * 4 < l.words as usize
+    is_prose(l) && few_numbers(text, l)
 }
 
 /// Share of a paragraph's text in links up to which a sentence of it is still the story's.
@@ -359,12 +351,7 @@ fn is_linked_sentence(text: &str, l: &PageLine) -> bool {
     {
         return false;
     }
-    let line = &text[l.start as usize..l.end as usize];
-    let numbers = line
-        .split_whitespace()
-        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
-        .count();
-    numbers * 4 < l.words as usize
+    few_numbers(text, l)
 }
 
 /// The shape of a line's block: the tag and class of its element and of the block that holds
@@ -581,9 +568,9 @@ fn words_of(text: &str) -> Vec<String> {
 /// whose words the page title repeats.
 fn headline(text: &str, lines: &[PageLine], first: usize) -> Option<usize> {
     let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
-    let title_words = words_of(&text[title.start as usize..title.end as usize]);
+    let title_words = words_of(title.text(text));
     let shared = |l: &PageLine| {
-        let w = words_of(&text[l.start as usize..l.end as usize]);
+        let w = words_of(l.text(text));
         let n = w.iter().filter(|x| title_words.contains(x)).count();
         (n, w.len())
     };
@@ -839,10 +826,7 @@ fn bulleted_lead(
     let bullet = |l: &PageLine| {
         l.flags & role::LIST != 0
             && l.flags & (role::HEADING | role::CELL) == 0
-            && matches!(
-                role_reason(l.flags, context),
-                None | Some(BoilerplateReason::Header)
-            )
+            && at_most_header(l, context)
             && l.words >= LEAD_BULLET_WORDS
             && l.link_density() < 0.3
             && few_numbers(text, l)
@@ -868,23 +852,28 @@ const SHORT_LEAD_WORDS: u32 = 5;
 /// their CJK forms), holds no link and few numbers, and has no role but the article
 /// header's. A byline or a date line ends in no full stop, or is numbers.
 fn is_short_lead(text: &str, l: &PageLine, context: Flags) -> bool {
-    let line = &text[l.start as usize..l.end as usize];
+    let line = l.text(text);
     l.flags & role::PARAGRAPH != 0
         && l.flags & (role::LIST | role::CELL | role::HEADING) == 0
         && l.words >= SHORT_LEAD_WORDS
         && l.link_bytes == 0
-        && matches!(
-            role_reason(l.flags, context),
-            None | Some(BoilerplateReason::Header)
-        )
+        && at_most_header(l, context)
         && line.trim_end().ends_with(['.', '!', '?', '。', '！', '？'])
         && few_numbers(text, l)
 }
 
+/// Whether the markup gives `l` no role but the article header's.
+fn at_most_header(l: &PageLine, context: Flags) -> bool {
+    matches!(
+        role_reason(l.flags, context),
+        None | Some(BoilerplateReason::Header)
+    )
+}
+
 /// Whether fewer than a quarter of a line's words hold a digit (no line of dates and times).
 fn few_numbers(text: &str, l: &PageLine) -> bool {
-    let line = &text[l.start as usize..l.end as usize];
-    let numbers = line
+    let numbers = l
+        .text(text)
         .split_whitespace()
         .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
         .count();
@@ -1084,7 +1073,7 @@ fn mark_comment_thread(
             prose_words += l.words;
         } else if kept(i)
             && prose_words >= PROSE_BEFORE_COMMENTS
-            && opens_comments(&text[l.start as usize..l.end as usize])
+            && opens_comments(l.text(text))
             && !heads_a_column(lines, nodes, i)
         {
             opener = Some(i);
@@ -1207,7 +1196,7 @@ mod tests {
             .iter()
             .zip(v)
             .filter(|(_, v)| v.is_none())
-            .map(|(l, _)| text[l.start as usize..l.end as usize].to_string())
+            .map(|(l, _)| l.text(&text).to_string())
             .collect()
     }
 
@@ -1426,8 +1415,7 @@ mod tests {
             <div class=kicker>Harbour</div><div class=head>Harbour lock opens after six years</div>\
             <p>The new sea lock opened on Friday, six years after the first pile went into the mud.</p></body></html>";
         let (text, lines, _) = extract(page);
-        let line = title_line(&text, &lines)
-            .map(|i| &text[lines[i].start as usize..lines[i].end as usize]);
+        let line = title_line(&text, &lines).map(|i| lines[i].text(&text));
         // not the link in the list above it, nor the one-word kicker
         assert_eq!(line, Some("Harbour lock opens after six years"));
     }
