@@ -28,11 +28,15 @@
 //!    signed again with the decision left out).
 //! 9. Exact verification: [`SigningContext::exact_shingles`] of a batch under a decision,
 //!    [`judge_exact`] of a pair from its two sets; [`kept_apart`] of a pair that passed.
+//! 10. Clustering by groups: [`borderline_in_group`] (which borderline verdicts of one
+//!     connected group `--verify auto` checks exactly) and [`cluster_group`] (the report's
+//!     clusters of one connected group: directional containment, representatives, direct
+//!     matches), where a group is a connected component of the accepted pairs and copies; the
+//!     rounds stop after [`MAX_ROUNDS`] or one that signs at most [`settled`] documents again.
 //!
-//! The rounds' loop itself (when the clusters settle), which borderline pairs are checked
-//! exactly, clustering with directional containment, reused blocks and the report run in
-//! [`crate::Scanner::finish`] and [`crate::scan`]. A site's index is the caller's to give: any fixed numbering of the sites,
-//! the same in counting and signing (the scan numbers them by first appearance); a document's
+//! Reused blocks and the report run in [`crate::Scanner::finish`] and [`crate::scan`]. A
+//! site's index is the caller's to give: any fixed numbering of the sites, the same in
+//! counting and signing (the scan numbers them by first appearance); a document's
 //! index likewise (own headlines are kept per document).
 //!
 //! ```
@@ -55,17 +59,24 @@
 //! assert_eq!(signed[0].signature(), signed[1].signature());
 //! ```
 
+pub use crate::config::KeepPolicy;
+pub use crate::detect::cluster::DuplicateCluster;
 pub use crate::detect::near::{Judged, SignatureVerdict, VerifiedPair};
 pub use crate::detect::templates::{
     decide_unit, SiteClusters, SiteUnitCounts, TemplateEvidence, TemplateSet, TemplateUnit,
-    UnitDecision, WatchList,
+    UnitCountRows, UnitDecision, WatchList,
 };
 pub use crate::detect::union_find::UnionFind;
-pub use crate::scan::{prepare, Basis, PreparedDocument, SignedDocument, SigningContext};
+pub use crate::scan::{
+    prepare, settled, Basis, PreparedDocument, SignedDocument, SigningContext, MAX_ROUNDS,
+};
 pub use crate::sketch::lsh::{band_keys, bucket_pairs, LshParams, Thresholds, MAX_BUCKET};
 
 use crate::config::Config;
-use crate::detect::near::{cut, judge_pair_exactly, signature_verdict};
+use crate::detect::cluster::{cluster, representative, ClusterInput};
+use crate::detect::near::{
+    borderline_pairs_that_matter, cut, judge_pair_exactly, signature_verdict,
+};
 
 /// The thresholds a pair is judged by under `cfg` (`--threshold`, `--containment`,
 /// `--containment-min-shingles`), as the scan judges.
@@ -109,6 +120,134 @@ pub fn judge(
 /// mostly differ, as the scan decides before clustering.
 pub fn kept_apart(a: &SignedDocument, b: &SignedDocument) -> bool {
     crate::detect::bulk::kept_apart(a.bulk(), b.bulk())
+}
+
+/// A document of a connected group, with what clustering reads of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMember {
+    /// Its index (the caller's numbering, as in every other kernel).
+    pub index: u32,
+    /// Its id: `--keep first` keeps the smallest id of a cluster's core.
+    pub id: String,
+    /// Its distinct content shingles ([`SignedDocument::shingles`]): which of a containment
+    /// pair lies inside the other.
+    pub shingles: u32,
+    /// Its content words ([`SignedDocument::content_words`]), for `--keep longest|shortest`.
+    pub content_words: u32,
+    /// The hash of its normalised text ([`PreparedDocument::exact_hash`]): equal hashes are
+    /// copies whatever their length.
+    pub exact: u128,
+}
+
+/// The clusters of one connected group of documents, as the scan's report clusters them: a
+/// group is a connected component of the graph whose edges are the accepted pairs (by Jaccard
+/// or containment, not kept apart) and the links between documents of the same text. The
+/// directional containment rules, the representative under `keep` and each member's direct
+/// match only look inside such a group, so a pipeline that finds the groups (connected
+/// components over many machines) and calls this on each gives the scan's clusters. `pairs`
+/// may hold pairs with a document outside `members`: they are left out. Clusters come
+/// ordered by smallest member, with the members' indices.
+pub fn cluster_group(
+    members: &[GroupMember],
+    pairs: &[VerifiedPair],
+    jaccard: f64,
+    keep: KeepPolicy,
+) -> Vec<DuplicateCluster> {
+    let mut members: Vec<&GroupMember> = members.iter().collect();
+    members.sort_unstable_by_key(|m| m.index);
+    members.dedup_by_key(|m| m.index);
+    let local = |index: u32| {
+        members
+            .binary_search_by_key(&index, |m| m.index)
+            .ok()
+            .map(|l| l as u32)
+    };
+    let mut inside: Vec<VerifiedPair> = pairs
+        .iter()
+        .filter_map(|p| {
+            let (a, b) = (local(p.a)?, local(p.b)?);
+            // the same order as the scan's: by the smaller index first
+            Some(VerifiedPair {
+                a: a.min(b),
+                b: a.max(b),
+                ..*p
+            })
+        })
+        .collect();
+    inside.sort_unstable_by_key(|p| (p.a, p.b));
+    inside.dedup_by_key(|p| (p.a, p.b));
+    let exact: Vec<u128> = members.iter().map(|m| m.exact).collect();
+    let size = |d: u32| members[d as usize].shingles;
+    let choose = |core: &[u32]| {
+        let mut by_id = core.to_vec();
+        by_id.sort_by(|&a, &b| members[a as usize].id.cmp(&members[b as usize].id));
+        representative(&by_id, keep, |d| members[d as usize].content_words as u64)
+    };
+    let global = |d: u32| members[d as usize].index;
+    cluster(&ClusterInput {
+        documents: members.len(),
+        pairs: &inside,
+        jaccard,
+        exact: &exact,
+        size: &size,
+        choose: &choose,
+        matches: true,
+    })
+    .into_iter()
+    .map(|c| DuplicateCluster {
+        members: c.members.iter().map(|&d| global(d)).collect(),
+        representative: global(c.representative),
+        duplicate_of: c
+            .duplicate_of
+            .iter()
+            .map(|&(d, m)| (global(d), global(m)))
+            .collect(),
+    })
+    .collect()
+}
+
+/// The borderline verdicts of one connected group (see [`cluster_group`]; here the accepted
+/// pairs count whether or not they are kept apart) that `--verify auto` checks on exact sets,
+/// as the scan chooses them: the accepted ones, and the rejected ones whose documents the
+/// clearly accepted pairs and the links between copies do not already connect. `members` are
+/// the group's `(index, exact hash)`; a borderline pair with a document outside the group
+/// always matters (nothing clear connects two groups).
+pub fn borderline_in_group(
+    members: &[(u32, u128)],
+    judged: &[SignatureVerdict],
+) -> Vec<(u32, u32)> {
+    let mut members = members.to_vec();
+    members.sort_unstable();
+    members.dedup_by_key(|m| m.0);
+    let local = |index: u32| {
+        members
+            .binary_search_by_key(&index, |m| m.0)
+            .ok()
+            .map(|l| l as u32)
+    };
+    let mut crossing = Vec::new();
+    let mut inside = Vec::new();
+    for v in judged {
+        let pair = v.verdict.pair;
+        match (local(pair.a), local(pair.b)) {
+            (Some(a), Some(b)) => {
+                let mut v = *v;
+                (v.verdict.pair.a, v.verdict.pair.b) = (a, b);
+                inside.push(v);
+            }
+            _ if v.borderline => crossing.push((pair.a, pair.b)),
+            _ => {}
+        }
+    }
+    let exact: Vec<u128> = members.iter().map(|m| m.1).collect();
+    let mut matter: Vec<(u32, u32)> = borderline_pairs_that_matter(&inside, &exact)
+        .into_iter()
+        .map(|(a, b)| (members[a as usize].0, members[b as usize].0))
+        .chain(crossing)
+        .collect();
+    matter.sort_unstable();
+    matter.dedup();
+    matter
 }
 
 /// The verdict on documents `a` and `b` from their exact shingle sets
@@ -394,8 +533,7 @@ mod tests {
         (context, prepared, sites): (&SigningContext, &[PreparedDocument], &[u32]),
         signed: &[SignedDocument],
         final_set: Option<(&TemplateSet, Vec<(u32, u32)>)>,
-    ) -> (Vec<u32>, Vec<(u32, u32)>) {
-        use crate::detect::cluster::{cluster, ClusterInput};
+    ) -> (Vec<u32>, Vec<(u32, u32)>, Vec<VerifiedPair>) {
         use crate::detect::near::borderline_pairs_that_matter;
         let limits = thresholds(cfg);
         let exact: Vec<u128> = prepared.iter().map(PreparedDocument::exact_hash).collect();
@@ -427,6 +565,12 @@ mod tests {
         let mut verdicts: Vec<Judged> = judged.iter().map(|v| v.verdict).collect();
         if let Some(set) = final_set {
             let checked = borderline_pairs_that_matter(&judged, &exact);
+            assert!(!checked.is_empty(), "some pairs are borderline");
+            assert_eq!(borderline_by_group(&judged, &exact), {
+                let mut c = checked.clone();
+                c.sort_unstable();
+                c
+            });
             let docs: BTreeSet<u32> = checked.iter().flat_map(|&(a, b)| [a, b]).collect();
             let docs: Vec<u32> = docs.into_iter().collect();
             let batch: Vec<(u32, u32, &PreparedDocument)> = docs
@@ -470,7 +614,38 @@ mod tests {
                 cluster_of[m as usize] = c.members[0];
             }
         }
-        (cluster_of, pairs)
+        (cluster_of, pairs, verified)
+    }
+
+    /// The borderline pairs that matter, found group by group: each connected group of the
+    /// accepted pairs and copies with the verdicts that touch it.
+    fn borderline_by_group(judged: &[SignatureVerdict], exact: &[u128]) -> Vec<(u32, u32)> {
+        let mut components = UnionFind::new(exact.len());
+        for v in judged.iter().filter(|v| v.verdict.accepted) {
+            components.union(v.verdict.pair.a, v.verdict.pair.b);
+        }
+        for (a, b) in crate::detect::near::exact_duplicate_links(exact) {
+            components.union(a, b);
+        }
+        let mut matter: Vec<(u32, u32)> = Vec::new();
+        let mut touching: BTreeMap<u32, Vec<SignatureVerdict>> = BTreeMap::new();
+        for v in judged {
+            let (a, b) = (v.verdict.pair.a, v.verdict.pair.b);
+            let (ra, rb) = (components.find(a), components.find(b));
+            touching.entry(ra).or_default().push(*v);
+            if rb != ra {
+                touching.entry(rb).or_default().push(*v);
+            }
+        }
+        for group in components.groups() {
+            let root = components.find(group[0]);
+            let members: Vec<(u32, u128)> = group.iter().map(|&d| (d, exact[d as usize])).collect();
+            let these = touching.get(&root).map_or(&[][..], Vec::as_slice);
+            matter.extend(borderline_in_group(&members, these));
+        }
+        matter.sort_unstable();
+        matter.dedup();
+        matter
     }
 
     /// Round two by the kernels: evidence grouped by key, decided, applied.
@@ -495,7 +670,7 @@ mod tests {
         let parts = (&context, prepared.as_slice(), sites.as_slice());
         let watch = context.watch_list();
         // the scan's rounds: cluster, decide, sign again what the decision changes
-        let (mut cluster, mut pairs) = kernel_round(&cfg, parts, &signed, None);
+        let (mut cluster, mut pairs, _) = kernel_round(&cfg, parts, &signed, None);
         let mut decided = kernel_decision(&cfg, &context, &signed, (&sites, &cluster));
         let mut signed_with: Vec<Option<usize>> = vec![None; docs.len()];
         let mut versions: Vec<TemplateSet> = Vec::new();
@@ -529,11 +704,11 @@ mod tests {
             if changed.len() <= settled {
                 break; // the final verification re-judges their pairs
             }
-            (cluster, pairs) = kernel_round(&cfg, parts, &signed, None);
+            (cluster, pairs, _) = kernel_round(&cfg, parts, &signed, None);
             decided = kernel_decision(&cfg, &context, &signed, (&sites, &cluster));
         }
         // the final verification against the final decision (`--verify auto`, the default)
-        let (cluster, _) = kernel_round(&cfg, parts, &signed, Some((&decided, pairs)));
+        let (cluster, _, verified) = kernel_round(&cfg, parts, &signed, Some((&decided, pairs)));
         let mut composed: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for (d, &c) in cluster.iter().enumerate() {
             composed.entry(c).or_default().push(docs[d].id.clone());
@@ -558,5 +733,100 @@ mod tests {
         assert!(scans.len() > 10, "{} clusters", scans.len());
         assert!(rounds > 0, "no round signed a document again");
         assert_eq!(composed, scans);
+        let verified_signed = (verified.as_slice(), signed.as_slice());
+        groups_cluster_as_the_report(&cfg, (&docs, &prepared), verified_signed, &out);
+    }
+
+    /// The report's clusters, by connected groups: each group clustered on its own gives the
+    /// scan's representatives and direct matches, and the same as the whole at once.
+    fn groups_cluster_as_the_report(
+        cfg: &Config,
+        (docs, prepared): (&[Document], &[PreparedDocument]),
+        (verified, signed): (&[VerifiedPair], &[SignedDocument]),
+        out: &crate::ScanOutput,
+    ) {
+        // The report's clusters, by connected groups: each group clustered on its own gives
+        // the scan's representatives and direct matches.
+        let members: Vec<GroupMember> = docs
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| GroupMember {
+                index: d as u32,
+                id: doc.id.clone(),
+                shingles: signed[d].shingles(),
+                content_words: signed[d].content_words(),
+                exact: prepared[d].exact_hash(),
+            })
+            .collect();
+        let by_group = clusters_by_group(&members, verified, cfg);
+        let scans_clusters: Vec<(String, Vec<String>)> = out
+            .report
+            .duplicate_clusters
+            .iter()
+            .map(|c| {
+                let mut ids: Vec<String> = c.documents.iter().map(|m| m.id.clone()).collect();
+                ids.sort();
+                (c.representative.clone(), ids)
+            })
+            .collect();
+        let mut grouped: Vec<(String, Vec<String>)> = by_group
+            .iter()
+            .map(|c| {
+                let mut ids: Vec<String> = c
+                    .members
+                    .iter()
+                    .map(|&d| docs[d as usize].id.clone())
+                    .collect();
+                ids.sort();
+                (docs[c.representative as usize].id.clone(), ids)
+            })
+            .collect();
+        let mut scans_clusters = scans_clusters;
+        grouped.sort();
+        scans_clusters.sort();
+        assert_eq!(grouped, scans_clusters);
+        let whole = clusters_whole(&members, verified, cfg);
+        assert_eq!(by_group, whole);
+    }
+
+    /// The clusters of the whole corpus in one call, as the scan's report finds them.
+    fn clusters_whole(
+        members: &[GroupMember],
+        verified: &[VerifiedPair],
+        cfg: &Config,
+    ) -> Vec<DuplicateCluster> {
+        let jaccard = thresholds(cfg).jaccard;
+        cluster_group(members, verified, jaccard, cfg.near.keep)
+    }
+
+    /// The clusters found group by group: connected components of every accepted pair and
+    /// every pair of copies, each group's members given in a scrambled order.
+    fn clusters_by_group(
+        members: &[GroupMember],
+        verified: &[VerifiedPair],
+        cfg: &Config,
+    ) -> Vec<DuplicateCluster> {
+        let mut components = UnionFind::new(members.len());
+        for p in verified {
+            components.union(p.a, p.b);
+        }
+        let exact: Vec<u128> = members.iter().map(|m| m.exact).collect();
+        for (a, b) in crate::detect::near::exact_duplicate_links(&exact) {
+            components.union(a, b);
+        }
+        let jaccard = thresholds(cfg).jaccard;
+        let mut found: Vec<DuplicateCluster> = components
+            .groups()
+            .into_iter()
+            .filter(|g| g.len() > 1)
+            .flat_map(|group| {
+                let mut these: Vec<GroupMember> =
+                    group.iter().map(|&d| members[d as usize].clone()).collect();
+                these.reverse();
+                cluster_group(&these, verified, jaccard, cfg.near.keep)
+            })
+            .collect();
+        found.sort_unstable_by_key(|c| c.members[0]);
+        found
     }
 }

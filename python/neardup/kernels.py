@@ -30,11 +30,14 @@ shuffle, and the rounds sign again what the decision changes::
     redo = k.changed(context, signed, doc_index, site_index, templates)  # per document
     again = k.resign(context, templates, prepared, doc_index, site_index)
 
-``exact_shingles`` and ``judge_exact`` check a borderline pair on exact sets. A ``Kernels``
-pickles as its options, so it can be shipped to worker processes (``multiprocessing``, a Ray
-task's closure) and rebuilt there. The rounds' loop,
-clustering with directional containment, reused blocks and the report run in
-``neardup.dedup`` and ``neardup.scan`` (one process).
+``exact_shingles`` and ``judge_exact`` check a borderline pair on exact sets. Clustering
+goes by connected groups (components of the accepted pairs and of the links between equal
+``exact_hashes``): ``borderline_in_group`` picks a group's borderline pairs to check exactly
+and ``cluster_group`` gives its clusters as the report does; ``plan`` says when the rounds
+stop. ``neardup.ray`` drives all of these on Ray Data. A ``Kernels`` pickles as its options, so
+it can be shipped to worker processes (``multiprocessing``, a Ray task's closure) and rebuilt
+there. Reused blocks and the report run in ``neardup.dedup`` and ``neardup.scan`` (one
+process).
 """
 
 from __future__ import annotations
@@ -73,6 +76,36 @@ class Kernels:
         """The exact unit counts of a batch of prepared documents, each with its site's
         index."""
         return self._native.count(list(prepared), list(sites))
+
+    def plan(self, documents: int) -> tuple[str, int, int, int, float]:
+        """What a driver of the rounds needs of these options for a corpus of ``documents``:
+        ``(verify, max_rounds, settled, template_min_docs, threshold)``. The rounds stop after
+        ``max_rounds``, or after one that signs at most ``settled`` documents again."""
+        return self._native.plan(documents)
+
+    def count_rows(
+        self, prepared: Sequence[bytes], sites: Sequence[int]
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """A batch's exact unit counts as rows to sum by key across batches (a shuffle, where
+        ``merge_counts`` holds every distinct unit in one process): ``(per_site, anywhere)``,
+        each a list of ``(key, documents)``."""
+        return self._native.count_rows(list(prepared), list(sites))
+
+    def signing_context_from_rows(
+        self,
+        per_site: Sequence[tuple[int, int]],
+        anywhere: Sequence[tuple[int, int]],
+        site_docs: Sequence[int],
+    ) -> bytes:
+        """The signing context from the rows of ``count_rows`` summed by key over the corpus
+        (rows under ``template_min_docs`` per site, or under 2 anywhere, may be left out)."""
+        return self._native.signing_context_from_rows(list(per_site), list(anywhere), list(site_docs))
+
+    @staticmethod
+    def exact_hashes(prepared: Sequence[bytes]) -> list[bytes]:
+        """The hash of each prepared document's normalised text (16 bytes): equal hashes are
+        copies whatever their length."""
+        return _native.Kernels.exact_hashes(list(prepared))
 
     @staticmethod
     def merge_counts(counts: Sequence[bytes]) -> bytes:
@@ -122,6 +155,40 @@ class Kernels:
         signature."""
         return self._native.judge(pair, a, b)
 
+    @staticmethod
+    def facts(signed: Sequence[bytes]) -> list[tuple[int, int]]:
+        """What clustering reads of each signed document: ``(shingles, content_words)``."""
+        return _native.Kernels.facts(list(signed))
+
+    @staticmethod
+    def kept_apart(a: bytes, b: bytes) -> bool:
+        """Whether a pair that passed the thresholds is kept apart all the same (two narrow
+        documents whose bulks differ); the scan drops such pairs before clustering."""
+        return _native.Kernels.kept_apart(a, b)
+
+    @staticmethod
+    def borderline_in_group(
+        members: Sequence[tuple[int, bytes]],
+        judged: Sequence[tuple[int, int, float, float, bool, bool]],
+    ) -> list[tuple[int, int]]:
+        """The borderline verdicts ``verify="auto"`` checks exactly, among those touching one
+        connected group of the accepted pairs (kept apart or not) and copies: ``members`` are
+        its ``(index, exact_hash)``, ``judged`` the verdicts ``(a, b, jaccard, containment,
+        accepted, borderline)`` with a document in it."""
+        return _native.Kernels.borderline_in_group(list(members), list(judged))
+
+    def cluster_group(
+        self,
+        members: Sequence[tuple[int, str, int, int, bytes]],
+        pairs: Sequence[tuple[int, int, float, float]],
+    ) -> list[tuple[list[int], int, list[tuple[int, int]]]]:
+        """The clusters of one connected group (a connected component of the accepted pairs
+        and of the links between documents with equal ``exact_hashes``), as the scan's report
+        clusters them. ``members``: ``(index, id, shingles, content_words, exact_hash)``;
+        ``pairs``: the accepted pairs ``(a, b, jaccard, containment)``. Each cluster is
+        ``(members, representative, [(member, direct match), ...])``."""
+        return self._native.cluster_group(list(members), list(pairs))
+
     def template_evidence(
         self,
         context: bytes,
@@ -153,6 +220,14 @@ class Kernels:
         """Round two's decision on one unit from all its evidence rows (one key, any order);
         ``None`` when it is template nowhere."""
         return self._native.decide_unit(context, list(evidence), site_clusters)
+
+    def decide_unit_counted(
+        self, context: bytes, evidence: Sequence[bytes], clusters_per_site: Sequence[int]
+    ) -> bytes | None:
+        """``decide_unit`` with each site's number of clusters as counts
+        (``clusters_per_site[s]``: distinct clusters among its documents, a document alone
+        counting as its own), as a pipeline counts them in a shuffle."""
+        return self._native.decide_unit_counted(context, list(evidence), list(clusters_per_site))
 
     @staticmethod
     def template_set(decisions: Sequence[bytes], base: bytes | None = None) -> bytes:

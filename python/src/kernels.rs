@@ -3,10 +3,13 @@
 //! multiprocessing). Every value that crosses a batch goes as `bytes`: the same bytes in every
 //! process, so batches can be prepared, counted and signed anywhere and in any order.
 
+use neardup::config::VerifyMode;
 use neardup::kernels::{
-    band_keys, bucket_pairs, decide_unit, judge, judge_exact, lsh_params, prepare,
-    stored_signature, thresholds, PreparedDocument, SignedDocument, SigningContext, SiteClusters,
-    SiteUnitCounts, TemplateEvidence, TemplateSet, UnitDecision, MAX_BUCKET,
+    band_keys, borderline_in_group, bucket_pairs, cluster_group, decide_unit, judge, judge_exact,
+    kept_apart, lsh_params, prepare, settled, stored_signature, thresholds, GroupMember, Judged,
+    PreparedDocument, SignatureVerdict, SignedDocument, SigningContext, SiteClusters,
+    SiteUnitCounts, TemplateEvidence, TemplateSet, UnitDecision, VerifiedPair, WatchList,
+    MAX_BUCKET, MAX_ROUNDS,
 };
 use neardup::{Config, Document};
 use pyo3::exceptions::PyValueError;
@@ -40,6 +43,21 @@ fn each_decoded<T>(
             decode(b).ok_or_else(|| PyValueError::new_err(format!("item {i} is not {what}")))
         })
         .collect()
+}
+
+/// Unit counts as `(key, documents)` rows.
+type CountRows = Vec<(u64, u32)>;
+
+/// A cluster as Python sees it: its members, its representative, each other member's direct
+/// match.
+type FoundCluster = (Vec<u32>, u32, Vec<(u32, u32)>);
+
+/// An exact hash from the 16 bytes of `Kernels.exact_hashes`.
+fn exact_hash_of(bytes: &[u8]) -> PyResult<u128> {
+    let bytes: [u8; 16] = bytes.try_into().map_err(|_| {
+        PyValueError::new_err("an exact hash is 16 bytes (from Kernels.exact_hashes)")
+    })?;
+    Ok(u128::from_le_bytes(bytes))
 }
 
 fn prepared(bytes: &[Vec<u8>]) -> PyResult<Vec<PreparedDocument>> {
@@ -153,6 +171,165 @@ impl Kernels {
             counts.add_document(site, doc.unit_keys());
         }
         Ok(PyBytes::new(py, &counts.to_bytes()))
+    }
+
+    /// What a driver of the rounds needs to know of these options and of a corpus of
+    /// `documents`: `(verify, max_rounds, settled, template_min_docs, threshold)`. `verify` is "auto",
+    /// "signature" or "exact"; the rounds stop after `max_rounds`, or after one that signs
+    /// at most `settled` documents again (their pairs are judged again at the end).
+    fn plan(&self, documents: usize) -> (&'static str, usize, usize, usize, f64) {
+        let verify = match self.cfg.near.verify {
+            VerifyMode::Auto => "auto",
+            VerifyMode::Signature => "signature",
+            VerifyMode::Exact => "exact",
+        };
+        (
+            verify,
+            MAX_ROUNDS,
+            settled(documents),
+            self.cfg.blocks.template_min_docs,
+            thresholds(&self.cfg).jaccard,
+        )
+    }
+
+    /// The exact unit counts of a batch as rows to sum by key across batches (a shuffle):
+    /// `(per_site, anywhere)`, each a list of `(key, documents)`; `per_site` keys combine the
+    /// site and the unit. `signing_context_from_rows` of the summed rows is the same context as
+    /// `signing_context` of the merged counts.
+    fn count_rows(
+        &self,
+        prepared_docs: Vec<Vec<u8>>,
+        sites: Vec<u32>,
+    ) -> PyResult<(CountRows, CountRows)> {
+        same_length(prepared_docs.len(), &[sites.len()], "prepared and sites")?;
+        let docs = prepared(&prepared_docs)?;
+        let mut counts = SiteUnitCounts::default();
+        for (doc, site) in docs.iter().zip(sites) {
+            counts.add_document(site, doc.unit_keys());
+        }
+        let rows = counts.into_rows();
+        Ok((rows.per_site, rows.anywhere))
+    }
+
+    /// The signing context from unit counts summed by key over the whole corpus (the rows of
+    /// `count_rows`; rows below the thresholds may be left out) and the documents of each site.
+    fn signing_context_from_rows<'py>(
+        &self,
+        py: Python<'py>,
+        per_site: Vec<(u64, u32)>,
+        anywhere: Vec<(u64, u32)>,
+        site_docs: Vec<u32>,
+    ) -> Bound<'py, PyBytes> {
+        let watch = WatchList::from_exact_counts(
+            per_site.into_iter(),
+            anywhere.into_iter(),
+            self.cfg.blocks.template_min_docs,
+        );
+        PyBytes::new(py, &SigningContext::new(watch, site_docs).to_bytes())
+    }
+
+    /// The hash of each prepared document's normalised text, as 16 bytes (little-endian):
+    /// documents with equal hashes are copies whatever their length.
+    #[staticmethod]
+    fn exact_hashes<'py>(
+        py: Python<'py>,
+        prepared_docs: Vec<Vec<u8>>,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        Ok(prepared(&prepared_docs)?
+            .iter()
+            .map(|d| PyBytes::new(py, &d.exact_hash().to_le_bytes()))
+            .collect())
+    }
+
+    /// What clustering reads of each signed document: `(shingles, content_words)`.
+    #[staticmethod]
+    fn facts(signed_docs: Vec<Vec<u8>>) -> PyResult<Vec<(u32, u32)>> {
+        Ok(signed(&signed_docs)?
+            .iter()
+            .map(|s| (s.shingles(), s.content_words()))
+            .collect())
+    }
+
+    /// Whether a pair that passed the thresholds is kept apart all the same (two narrow
+    /// documents whose bulks differ), as the scan decides before clustering.
+    #[staticmethod]
+    fn kept_apart(a: Vec<u8>, b: Vec<u8>) -> PyResult<bool> {
+        let docs = signed(&[a, b])?;
+        Ok(kept_apart(&docs[0], &docs[1]))
+    }
+
+    /// The clusters of one connected group of documents (a connected component of the
+    /// accepted pairs and the links between copies), as the scan's report clusters them.
+    /// `members`: `(index, id, shingles, content_words, exact_hash)`; `pairs`: the accepted
+    /// pairs `(a, b, jaccard, containment)` (those with a document outside the group are left
+    /// out). Returns each cluster as `(members, representative, [(member, direct match)])`.
+    fn cluster_group(
+        &self,
+        members: Vec<(u32, String, u32, u32, Vec<u8>)>,
+        pairs: Vec<(u32, u32, f64, f64)>,
+    ) -> PyResult<Vec<FoundCluster>> {
+        let members = members
+            .into_iter()
+            .map(|(index, id, shingles, content_words, exact)| {
+                Ok(GroupMember {
+                    index,
+                    id,
+                    shingles,
+                    content_words,
+                    exact: exact_hash_of(&exact)?,
+                })
+            })
+            .collect::<PyResult<Vec<GroupMember>>>()?;
+        let pairs: Vec<VerifiedPair> = pairs
+            .into_iter()
+            .map(|(a, b, jaccard, containment)| VerifiedPair {
+                a,
+                b,
+                jaccard,
+                containment,
+                exact: false,
+            })
+            .collect();
+        let jaccard = thresholds(&self.cfg).jaccard;
+        Ok(cluster_group(&members, &pairs, jaccard, self.cfg.near.keep)
+            .into_iter()
+            .map(|c| (c.members, c.representative, c.duplicate_of))
+            .collect())
+    }
+
+    /// The borderline verdicts that `verify="auto"` checks exactly, among those touching one
+    /// connected group (of the accepted pairs, kept apart or not, and copies): `members` are
+    /// its `(index, exact_hash)`, `judged` the verdicts `(a, b, jaccard, containment,
+    /// accepted, borderline)` with a document in it. A borderline pair leaving the group
+    /// always matters.
+    #[staticmethod]
+    fn borderline_in_group(
+        members: Vec<(u32, Vec<u8>)>,
+        judged: Vec<(u32, u32, f64, f64, bool, bool)>,
+    ) -> PyResult<Vec<(u32, u32)>> {
+        let members = members
+            .into_iter()
+            .map(|(index, exact)| Ok((index, exact_hash_of(&exact)?)))
+            .collect::<PyResult<Vec<(u32, u128)>>>()?;
+        let judged: Vec<SignatureVerdict> = judged
+            .into_iter()
+            .map(
+                |(a, b, jaccard, containment, accepted, borderline)| SignatureVerdict {
+                    verdict: Judged {
+                        pair: VerifiedPair {
+                            a,
+                            b,
+                            jaccard,
+                            containment,
+                            exact: false,
+                        },
+                        accepted,
+                    },
+                    borderline,
+                },
+            )
+            .collect();
+        Ok(borderline_in_group(&members, &judged))
     }
 
     /// Counts of several batches merged (in any order: the sums are the same).
@@ -326,8 +503,21 @@ impl Kernels {
         evidence: Vec<Vec<u8>>,
         site_clusters: Vec<u8>,
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let context = context_of(&context)?;
         let per_site = site_clusters_of(&site_clusters)?.per_site();
+        self.decide_unit_counted(py, context, evidence, per_site)
+    }
+
+    /// `decide_unit` with each site's number of clusters given as counts (`per_site[s]`, a
+    /// document alone counting as its own cluster), as a pipeline finds them by counting the
+    /// distinct (site, cluster) pairs in a shuffle.
+    fn decide_unit_counted<'py>(
+        &self,
+        py: Python<'py>,
+        context: Vec<u8>,
+        evidence: Vec<Vec<u8>>,
+        per_site: Vec<u32>,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        let context = context_of(&context)?;
         let what = "template evidence (bytes from Kernels.template_evidence)";
         let rows: Vec<TemplateEvidence> =
             each_decoded(&evidence, TemplateEvidence::from_bytes, what)?

@@ -24,5 +24,7 @@ def test_readme_python_example_runs(number: int, monkeypatch: pytest.MonkeyPatch
     pytest.importorskip("pyarrow")
     if "import datasets" in python_examples()[number]:
         pytest.importorskip("datasets")
+    if "neardup.ray" in python_examples()[number]:
+        pytest.importorskip("ray")
     monkeypatch.chdir(ROOT)
     exec(compile(python_examples()[number], f"README.md python example {number + 1}", "exec"), {})

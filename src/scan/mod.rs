@@ -21,6 +21,7 @@ mod state;
 
 pub use batches::Scanner;
 pub use pass1::{prepare, PreparedDocument};
+pub use rounds::{settled, MAX_ROUNDS};
 pub use sign::{SignedDocument, SigningContext};
 pub use state::decode_snapshot_payload;
 

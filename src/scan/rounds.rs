@@ -22,11 +22,17 @@ use crate::progress::Stage;
 use crate::sketch::LshParams;
 
 /// Most rounds of clustering and template counting (see [`settle`]).
-const MAX_ROUNDS: usize = 3;
+pub const MAX_ROUNDS: usize = 3;
 
 /// A round that changes at most one document in this many (at least one document) is the
 /// last: those documents are signed again, and only their candidate pairs judged again.
 const SETTLED_SHARE_INVERSE: usize = 200;
+
+/// The most documents a round of a corpus of `documents` may sign again and be the last (see
+/// [`SETTLED_SHARE_INVERSE`]).
+pub fn settled(documents: usize) -> usize {
+    (documents / SETTLED_SHARE_INVERSE).max(1)
+}
 
 /// The outcome of one round of candidates → verification → clusters.
 pub(super) struct Round {
@@ -94,7 +100,7 @@ fn rounds<'s>(
     let mut templates = decide(&round);
     // Once only a handful of documents change, they are signed again but the corpus is not
     // clustered again for them: the final verification re-judges their candidate pairs.
-    let settled = (ctx.metas.len() / SETTLED_SHARE_INVERSE).max(1);
+    let settled = settled(ctx.metas.len());
     for _ in 0..MAX_ROUNDS {
         let signed: &[SignedWith] = signed_with;
         let changed: Vec<u32> = (0..ctx.metas.len() as u32)

@@ -604,6 +604,12 @@ impl SignedDocument {
         self.0.figures.shingles
     }
 
+    /// Its content words (its text less what is left out), which `--keep longest|shortest`
+    /// compares.
+    pub fn content_words(&self) -> u32 {
+        self.0.figures.content_words
+    }
+
     /// What it was compared on.
     pub fn basis(&self) -> Basis {
         self.0.figures.basis

@@ -322,6 +322,18 @@ impl SiteUnitCounts {
         )
     }
 
+    /// The counts as rows to sum by key across batches (a shuffle, where merging whole
+    /// counts on one machine would hold every distinct unit of the corpus): each site's
+    /// units (site and unit combined in one key) and every unit anywhere.
+    /// [`WatchList::from_exact_counts`] of the summed rows is [`SiteUnitCounts::watch_list`].
+    pub fn into_rows(self) -> UnitCountRows {
+        let mut per_site: Vec<(u64, u32)> = self.per_site.into_iter().collect();
+        let mut anywhere: Vec<(u64, u32)> = self.global.into_iter().collect();
+        per_site.sort_unstable();
+        anywhere.sort_unstable();
+        UnitCountRows { per_site, anywhere }
+    }
+
     /// The counts as bytes (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
         crate::packed::sealed::to_bytes(self)
@@ -331,6 +343,15 @@ impl SiteUnitCounts {
     pub fn from_bytes(bytes: &[u8]) -> Option<SiteUnitCounts> {
         crate::packed::sealed::from_bytes(bytes)
     }
+}
+
+/// Unit counts as `(key, documents)` rows, sorted by key ([`SiteUnitCounts::into_rows`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitCountRows {
+    /// Documents of a site holding a unit (the key combines the site and the unit).
+    pub per_site: Vec<(u64, u32)>,
+    /// Documents anywhere holding a unit.
+    pub anywhere: Vec<(u64, u32)>,
 }
 
 /// The units round two looks at.

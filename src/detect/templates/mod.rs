@@ -15,7 +15,9 @@ mod occurrences;
 mod reuse;
 
 pub(crate) use chrome::{Chrome, CHROME_SHARE};
-pub use count::{SiteUnitCounts, UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS};
+pub use count::{
+    SiteUnitCounts, UnitCountRows, UnitCounts, WatchList, WatchRecount, CROSS_SITE_MAX_WORDS,
+};
 pub use decide::{
     decide_unit, finalize, left_out_changed, reused_blocks, Finalized, SiteClusters,
     TemplateEvidence, TemplateSet, TemplateUnit, UnitDecision,
