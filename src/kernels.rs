@@ -5,6 +5,8 @@
 //! bytes and back (`to_bytes`, `from_bytes`; postcard), so a batch can be processed in another
 //! thread, process or machine (postcard and a checksum: damaged bytes are refused):
 //!
+//! 0. [`input_files`]: the files of `cfg`'s inputs as the scan walks them (their order is
+//!    the file ordinal); [`read_input`]: one file's documents as the scan reads them.
 //! 1. [`prepare`]: one [`crate::Document`] → a [`PreparedDocument`] (segmented, its units'
 //!    keys, its repeats, its hashes; pass 1 of the scan calls it for every document).
 //! 2. [`SiteUnitCounts`]: a batch's exact unit counts per site, merged in any order →
@@ -73,10 +75,37 @@ pub use crate::scan::{
 pub use crate::sketch::lsh::{band_keys, bucket_pairs, LshParams, Thresholds, MAX_BUCKET};
 
 use crate::config::Config;
+use crate::corpus::{read_documents, walk_inputs, FileOutcome, InputFile, Walk};
 use crate::detect::cluster::{cluster, representative, ClusterInput};
 use crate::detect::near::{
     borderline_pairs_that_matter, cut, judge_pair_exactly, signature_verdict,
 };
+
+/// The input files of `cfg`'s inputs (its root and further inputs) as the scan walks them:
+/// sorted by path, so that a file's index is its ordinal, and a document's (file ordinal,
+/// record) its place in the scan's order. An [`InputFile`] travels as bytes
+/// ([`input_file_bytes`]).
+pub fn input_files(cfg: &Config) -> Walk {
+    walk_inputs(&cfg.input_set())
+}
+
+/// One input file's documents, in order, as the scan reads them (the same readers, options
+/// and bounds), and what could not be used.
+pub fn read_input(cfg: &Config, file: &InputFile) -> (Vec<crate::Document>, FileOutcome) {
+    let mut documents = Vec::new();
+    let outcome = read_documents(file, &cfg.input, |doc| documents.push(doc));
+    (documents, outcome)
+}
+
+/// An input file as bytes (postcard and a checksum), to hand it to another process.
+pub fn input_file_bytes(file: &InputFile) -> Vec<u8> {
+    crate::packed::sealed::to_bytes(file)
+}
+
+/// An input file from [`input_file_bytes`]; `None` for bytes that are not one.
+pub fn input_file_from_bytes(bytes: &[u8]) -> Option<InputFile> {
+    crate::packed::sealed::from_bytes(bytes)
+}
 
 /// The thresholds a pair is judged by under `cfg` (`--threshold`, `--containment`,
 /// `--containment-min-shingles`), as the scan judges.
@@ -719,15 +748,9 @@ mod tests {
         let mut scanner = crate::Scanner::new(&cfg).expect("valid options");
         scanner.add_documents("corpus", docs.clone());
         let out = scanner.finish();
-        let mut scans: Vec<Vec<String>> = out
-            .report
-            .duplicate_clusters
-            .iter()
-            .map(|c| {
-                let mut ids: Vec<String> = c.documents.iter().map(|m| m.id.clone()).collect();
-                ids.sort();
-                ids
-            })
+        let mut scans: Vec<Vec<String>> = report_clusters(&out)
+            .into_iter()
+            .map(|(_, ids)| ids)
             .collect();
         scans.sort();
         assert!(scans.len() > 10, "{} clusters", scans.len());
@@ -745,8 +768,6 @@ mod tests {
         (verified, signed): (&[VerifiedPair], &[SignedDocument]),
         out: &crate::ScanOutput,
     ) {
-        // The report's clusters, by connected groups: each group clustered on its own gives
-        // the scan's representatives and direct matches.
         let members: Vec<GroupMember> = docs
             .iter()
             .enumerate()
@@ -759,16 +780,7 @@ mod tests {
             })
             .collect();
         let by_group = clusters_by_group(&members, verified, cfg);
-        let scans_clusters: Vec<(String, Vec<String>)> = out
-            .report
-            .duplicate_clusters
-            .iter()
-            .map(|c| {
-                let mut ids: Vec<String> = c.documents.iter().map(|m| m.id.clone()).collect();
-                ids.sort();
-                (c.representative.clone(), ids)
-            })
-            .collect();
+        let scans_clusters = report_clusters(out);
         let mut grouped: Vec<(String, Vec<String>)> = by_group
             .iter()
             .map(|c| {
@@ -787,6 +799,19 @@ mod tests {
         assert_eq!(grouped, scans_clusters);
         let whole = clusters_whole(&members, verified, cfg);
         assert_eq!(by_group, whole);
+    }
+
+    /// The report's clusters: each one's representative and its members' ids, sorted.
+    fn report_clusters(out: &crate::ScanOutput) -> Vec<(String, Vec<String>)> {
+        out.report
+            .duplicate_clusters
+            .iter()
+            .map(|c| {
+                let mut ids: Vec<String> = c.documents.iter().map(|m| m.id.clone()).collect();
+                ids.sort();
+                (c.representative.clone(), ids)
+            })
+            .collect()
     }
 
     /// The clusters of the whole corpus in one call, as the scan's report finds them.

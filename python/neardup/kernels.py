@@ -60,6 +60,18 @@ class Kernels:
         # Pickled as its options (a worker process or a Ray task builds its own).
         return (_rebuild, (self._options,))
 
+    def input_files(self, paths: Sequence[str]) -> tuple[list[bytes], list[str]]:
+        """The input files of ``paths`` (folders walked, files as they are) in the scan's
+        order, each as ``bytes`` (its index is its ordinal), and a message for every entry
+        that is not an input."""
+        return self._native.input_files([str(p) for p in paths])
+
+    def read_prepared(self, file: bytes) -> tuple[list[tuple[str, str | None, bytes]], list[str]]:
+        """One input file (from ``input_files``) read and prepared as the scan reads it: its
+        documents ``(id, site, prepared)`` in order, and a message for what could not be
+        used."""
+        return self._native.read_prepared(file)
+
     def prepare(
         self,
         texts: Sequence[str],

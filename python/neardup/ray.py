@@ -25,19 +25,21 @@ The stages, each a batch kernel or a shuffle:
    shingle sets (joined with both documents' sets).
 
 The result has one row per input row, ordered by row: ``row``, ``id``, ``cluster`` (the
-cluster's number, as the command line numbers them: largest first), ``duplicate_of`` (the id
-kept for it), ``keep``, ``joined_by`` and ``similarity``. Template and repeated spans are not
+cluster's number, as the command line numbers them: largest first), ``duplicate_of`` (for a
+duplicate, the member it matches directly: the kept one where it can, else the one it is
+chained through), ``keep``, ``joined_by`` and ``similarity``. Template and repeated spans are not
 computed on Ray yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .kernels import Kernels
 
-__all__ = ["dedup"]
+__all__ = ["dedup", "scan"]
 
 ROW = "_nd_row"
 ID = "_nd_id"
@@ -98,9 +100,98 @@ def dedup(
 
         partitions = max(int(ray.cluster_resources().get("CPU", 1)), 1)
     parts = partitions
-    numbered = rd.range(n).rename_columns({"id": ROW}).zip(dataset)
-    stages = _Stages(kernels, pa, pc, parts, n)
-    return stages.run(numbered, text, id, site)
+    with _in_order(rd):
+        numbered = rd.range(n).rename_columns({"id": ROW}).zip(dataset)
+        stages = _Stages(kernels, pa, pc, parts, n)
+        return stages.run(numbered, text, id, site)
+
+
+@contextlib.contextmanager
+def _in_order(rd: Any) -> Iterator[None]:
+    """Ray Data keeps the order of rows while the pipeline is built and run: rows are numbered
+    by their position (a `range` zipped with the input), which other orders would change."""
+    options = rd.DataContext.get_current().execution_options
+    before = options.preserve_order
+    options.preserve_order = True
+    try:
+        yield
+    finally:
+        options.preserve_order = before
+
+
+def scan(
+    paths: str | list[str], *, partitions: int | None = None, **options: Any
+) -> tuple[Any, list[str]]:
+    """The files of ``paths`` (folders walked, text, JSON Lines, Parquet, HTML and WARC, as
+    ``neardup scan`` reads them) deduplicated on the cluster: each file read and prepared by a
+    worker, the documents numbered by (file, record) as the command line numbers them.
+
+    Returns the result ``ray.data.Dataset`` (the columns of :func:`dedup`, ids as the command
+    line gives them) and a message for every file or record that could not be used. The
+    options are those of :func:`neardup.dedup` (what decides the clusters); files are read
+    with the command line's default reading options (sites by top folder, every format by
+    its extension).
+    """
+    pa, pc, rd = _modules()
+    with _in_order(rd):
+        return _scan(pa, pc, rd, paths, partitions, options)
+
+
+def _scan(
+    pa: Any, pc: Any, rd: Any, paths: str | list[str], partitions: int | None,
+    options: dict[str, Any],
+) -> tuple[Any, list[str]]:
+    kernels = Kernels(**options)
+    files, skipped = kernels.input_files([paths] if isinstance(paths, str) else list(paths))
+    if partitions is not None and partitions < 1:
+        raise ValueError(f"partitions must be 1 or more, not {partitions}")
+    if not partitions:
+        import ray
+
+        partitions = max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    inputs = rd.from_items(
+        [{"_nd_file": i, "_nd_input": f} for i, f in enumerate(files)]
+    ).repartition(min(partitions, max(len(files), 1)))
+
+    def read(t: Any) -> Any:
+        out: dict[str, list[Any]] = {c: [] for c in ("file", "record", "kind", ID, SITE, PREPARED)}
+        for ordinal, f in zip(t.column("_nd_file").to_pylist(), t.column("_nd_input").to_pylist()):
+            documents, problems = kernels.read_prepared(f)
+            rows = [(0, i, s or "", p) for i, s, p in documents]
+            rows += [(1, message, "", b"") for message in problems]
+            for record, (kind, name, site, prepared) in enumerate(rows):
+                for column, value in zip(
+                    ("file", "record", "kind", ID, SITE, PREPARED),
+                    (ordinal, record, kind, name, site, prepared),
+                ):
+                    out[column].append(value)
+        return _typed(pa, out, {"file": pa.int64(), "record": pa.int64(), "kind": pa.int8(),
+                                ID: pa.string(), SITE: pa.string(), PREPARED: pa.binary()})
+
+    read_rows = inputs.map_batches(read, batch_format="pyarrow", batch_size=1).materialize()
+    skipped += [
+        r[ID] for r in read_rows.filter(lambda r: r["kind"] == 1).sort(["file", "record"]).take_all()
+    ]
+    documents = read_rows.filter(lambda r: r["kind"] == 0).sort(["file", "record"]).materialize()
+    n = documents.count()
+    if n == 0:
+        return rd.from_arrow(_result_table(pa, {})), skipped
+    numbered = rd.range(n).rename_columns({"id": ROW}).zip(documents)
+
+    def with_hashes(t: Any) -> Any:
+        prepared = t.column(PREPARED).to_pylist()
+        return pa.table(
+            {
+                ROW: t.column(ROW),
+                ID: t.column(ID),
+                SITE: t.column(SITE),
+                PREPARED: t.column(PREPARED),
+                EXACT: pa.array(Kernels.exact_hashes(prepared), pa.binary()),
+            }
+        )
+
+    prepared = numbered.map_batches(with_hashes, batch_format="pyarrow")
+    return _Stages(kernels, pa, pc, partitions, n).run_prepared(prepared), skipped
 
 
 class _Stages:
@@ -130,9 +221,12 @@ class _Stages:
     # -- the pipeline ---------------------------------------------------------------------
 
     def run(self, numbered: Any, text: str, id_column: str | None, site: str | None) -> Any:
+        return self.run_prepared(self._prepared(numbered, text, id_column, site))
+
+    def run_prepared(self, prepared: Any) -> Any:
+        """The pipeline from prepared documents (ROW, ID, SITE, PREPARED, EXACT)."""
         pa = self.pa
-        docs = self._prepared(numbered, text, id_column, site).materialize()
-        docs = self._with_site_index(docs).materialize()
+        docs = self._with_site_index(prepared.materialize()).materialize()
         self._docs_ids = docs.select_columns([ROW, ID, EXACT]).materialize()
         context = self._context(docs)
         signed = self._signed(docs, context).materialize()
@@ -501,7 +595,7 @@ class _Stages:
             id_of = {m[0]: m[1] for m in group}
             exact_of = {m[0]: m[4] for m in group}
             out: dict[str, list[Any]] = {
-                c: [] for c in (ROW, "_nd_cluster", "_nd_rep_row", "_nd_rep_id",
+                c: [] for c in (ROW, "_nd_cluster", "_nd_rep_row", "_nd_match_id",
                                 "_nd_joined_by", "_nd_similarity", "_nd_size")
             }
             for found, rep, matches in k.cluster_group(group, pairs):
@@ -510,13 +604,15 @@ class _Stages:
                     out[ROW].append(m)
                     out["_nd_cluster"].append(found[0])
                     out["_nd_rep_row"].append(rep)
-                    out["_nd_rep_id"].append(id_of[rep])
                     out["_nd_size"].append(len(found))
                     if m == rep:
+                        out["_nd_match_id"].append(None)
                         out["_nd_joined_by"].append(None)
                         out["_nd_similarity"].append(None)
                         continue
+                    # the member it matches directly (the representative where it can)
                     other = matched[m]
+                    out["_nd_match_id"].append(id_of[other])
                     if exact_of[m] == exact_of[other]:
                         jaccard, containment = 1.0, 1.0
                     else:
@@ -531,7 +627,7 @@ class _Stages:
                     ROW: pa.array(out[ROW], pa.int64()),
                     "_nd_cluster": pa.array(out["_nd_cluster"], pa.int64()),
                     "_nd_rep_row": pa.array(out["_nd_rep_row"], pa.int64()),
-                    "_nd_rep_id": pa.array(out["_nd_rep_id"], pa.string()),
+                    "_nd_match_id": pa.array(out["_nd_match_id"], pa.string()),
                     "_nd_joined_by": pa.array(out["_nd_joined_by"], pa.string()),
                     "_nd_similarity": pa.array(out["_nd_similarity"], pa.float64()),
                     "_nd_size": pa.array(out["_nd_size"], pa.int64()),
@@ -695,15 +791,8 @@ class _Stages:
                 out["ej"].append(jaccard)
                 out["ec"].append(containment)
                 out["ea"].append(accepted)
-            return pa.table(
-                {
-                    "a": pa.array(out["a"], pa.int64()),
-                    "b": pa.array(out["b"], pa.int64()),
-                    "ej": pa.array(out["ej"], pa.float64()),
-                    "ec": pa.array(out["ec"], pa.float64()),
-                    "ea": pa.array(out["ea"], pa.bool_()),
-                }
-            )
+            return _typed(pa, out, {"a": pa.int64(), "b": pa.int64(), "ej": pa.float64(),
+                                    "ec": pa.float64(), "ea": pa.bool_()})
 
         exactly = self._map(self._with_payloads(checked, sets, "set"), judge)
         merged = judged.join(exactly, "left_outer", self.parts, on=("a", "b"))
@@ -842,7 +931,7 @@ def _group_rows(pa: Any, label: Any, kind: int, a: Any, verdicts: Any, exact: An
 def _result_table(pa: Any, d: dict[str, list[Any]]) -> Any:
     """The result columns of joined rows (`d` empty: no rows)."""
     rows, ids = d.get(ROW, []), d.get(ID, [])
-    kept_for = d.get("_nd_rep_id", [])
+    kept_for = d.get("_nd_match_id", [])
     keep = [m is None or m == r for m, r in zip(d.get("_nd_rep_row", []), rows)]
 
     def unless_kept(values: list[Any]) -> list[Any]:
@@ -866,16 +955,105 @@ def _round4(x: float) -> float:
     return math.copysign(math.floor(abs(x) * 10000.0 + 0.5), x) / 10000.0
 
 
-def _verdicts(pa: Any, out: dict[str, list[Any]]) -> Any:
-    return pa.table(
-        {
-            "a": pa.array(out["a"], pa.int64()),
-            "b": pa.array(out["b"], pa.int64()),
-            "jaccard": pa.array(out["jaccard"], pa.float64()),
-            "containment": pa.array(out["containment"], pa.float64()),
-            "accepted": pa.array(out["accepted"], pa.bool_()),
-            "borderline": pa.array(out["borderline"], pa.bool_()),
-            "apart": pa.array(out["apart"], pa.bool_()),
-        }
-    )
+def _typed(pa: Any, out: dict[str, list[Any]], types: dict[str, Any]) -> Any:
+    """A table of the lists in `out`, each column of its type in `types` (in that order)."""
+    return pa.table({name: pa.array(out[name], kind) for name, kind in types.items()})
 
+
+def _verdicts(pa: Any, out: dict[str, list[Any]]) -> Any:
+    return _typed(pa, out, {"a": pa.int64(), "b": pa.int64(), "jaccard": pa.float64(),
+                            "containment": pa.float64(), "accepted": pa.bool_(),
+                            "borderline": pa.bool_(), "apart": pa.bool_()})
+
+
+
+def _literal(text: str) -> Any:
+    """An option's value from the command line: an int, a float, or the text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m neardup.ray scan PATH... --annotations FILE [options]``."""
+    import argparse
+    import json
+    import sys
+
+    from . import _OPTIONS
+
+    parser = argparse.ArgumentParser(
+        prog="python -m neardup.ray",
+        description="neardup's near-duplicate clusters of a corpus, computed on a Ray cluster.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    scan_command = commands.add_parser(
+        "scan", help="read files (text, JSON Lines, Parquet, HTML, WARC) and find the clusters"
+    )
+    scan_command.add_argument("paths", nargs="+", help="folders and files, as neardup scan takes")
+    scan_command.add_argument(
+        "--annotations",
+        required=True,
+        help="write one JSON line per document: id, cluster, duplicate_of, keep, joined_by, "
+        "similarity",
+    )
+    scan_command.add_argument("--partitions", type=int, help="blocks of every shuffle")
+    scan_command.add_argument(
+        "--address", help="the Ray cluster (default: the one ray.init() finds, or a local one)"
+    )
+    scan_command.add_argument(
+        "--num-cpus", type=int, help="CPUs of a local cluster started here (default: all)"
+    )
+    for name, default, help_text, for_dedup in _OPTIONS:
+        if not for_dedup:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if isinstance(default, bool):
+            scan_command.add_argument(flag, dest=name, action="store_true",
+                                      default=argparse.SUPPRESS, help=help_text)
+        elif isinstance(default, list):
+            scan_command.add_argument(flag, dest=name, action="append",
+                                      default=argparse.SUPPRESS, help=help_text)
+        else:
+            scan_command.add_argument(flag, dest=name, type=_literal,
+                                      default=argparse.SUPPRESS, help=help_text)
+    args = vars(parser.parse_args(argv))
+    import ray
+
+    address, num_cpus = args.pop("address"), args.pop("num_cpus")
+    if address is None and not ray.is_initialized():
+        # a local cluster, bound to this machine alone
+        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, _node_ip_address="127.0.0.1")
+    else:
+        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
+    args.pop("command")
+    paths, annotations, partitions = args.pop("paths"), args.pop("annotations"), args.pop(
+        "partitions"
+    )
+    try:
+        result, skipped = scan(paths, partitions=partitions, **args)
+    except (TypeError, ValueError) as e:
+        print(f"neardup.ray: {e}", file=sys.stderr)
+        return 2
+    for message in skipped:
+        print(f"neardup.ray: skipped {message}", file=sys.stderr)
+    documents = 0
+    with open(annotations, "w", encoding="utf-8") as out:
+        for row in result.iter_rows():
+            row.pop("row", None)
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            documents += 1
+    print(
+        f"neardup.ray: {documents} documents, {len(skipped)} skipped; annotations in {annotations}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,11 +5,11 @@
 
 use neardup::config::VerifyMode;
 use neardup::kernels::{
-    band_keys, borderline_in_group, bucket_pairs, cluster_group, decide_unit, judge, judge_exact,
-    kept_apart, lsh_params, prepare, settled, stored_signature, thresholds, GroupMember, Judged,
-    PreparedDocument, SignatureVerdict, SignedDocument, SigningContext, SiteClusters,
-    SiteUnitCounts, TemplateEvidence, TemplateSet, UnitDecision, VerifiedPair, WatchList,
-    MAX_BUCKET, MAX_ROUNDS,
+    band_keys, borderline_in_group, bucket_pairs, cluster_group, decide_unit, input_file_bytes,
+    input_file_from_bytes, input_files, judge, judge_exact, kept_apart, lsh_params, prepare,
+    read_input, settled, stored_signature, thresholds, GroupMember, Judged, PreparedDocument,
+    SignatureVerdict, SignedDocument, SigningContext, SiteClusters, SiteUnitCounts,
+    TemplateEvidence, TemplateSet, UnitDecision, VerifiedPair, WatchList, MAX_BUCKET, MAX_ROUNDS,
 };
 use neardup::{Config, Document};
 use pyo3::exceptions::PyValueError;
@@ -44,6 +44,9 @@ fn each_decoded<T>(
         })
         .collect()
 }
+
+/// Documents read and prepared: `(id, site, prepared)`.
+type ReadDocuments<'py> = Vec<(String, Option<String>, Bound<'py, PyBytes>)>;
 
 /// Unit counts as `(key, documents)` rows.
 type CountRows = Vec<(u64, u32)>;
@@ -190,6 +193,68 @@ impl Kernels {
             self.cfg.blocks.template_min_docs,
             thresholds(&self.cfg).jaccard,
         )
+    }
+
+    /// The input files of `paths` (folders walked, files as they are) as the scan lists them:
+    /// `(files, skipped)`, each file as bytes in the scan's order (its index is its ordinal),
+    /// and a message for every entry that is not an input.
+    fn input_files<'py>(
+        &self,
+        py: Python<'py>,
+        paths: Vec<std::path::PathBuf>,
+    ) -> PyResult<(Vec<Bound<'py, PyBytes>>, Vec<String>)> {
+        let Some((first, rest)) = paths.split_first() else {
+            return Err(PyValueError::new_err("no input: give one or more paths"));
+        };
+        let mut cfg = self.cfg.clone();
+        cfg.root = first.clone();
+        cfg.more_roots = rest.to_vec();
+        let walk = py.detach(|| input_files(&cfg));
+        let files = walk
+            .files
+            .iter()
+            .map(|f| PyBytes::new(py, &input_file_bytes(f)))
+            .collect();
+        let skipped = walk
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.path, s.reason))
+            .collect();
+        Ok((files, skipped))
+    }
+
+    /// One input file (bytes from `input_files`) read and each document prepared, as the scan
+    /// reads it: `(documents, skipped)`, each document `(id, site, prepared)` in the file's
+    /// order, and a message for what could not be used.
+    fn read_prepared<'py>(
+        &self,
+        py: Python<'py>,
+        file: Vec<u8>,
+    ) -> PyResult<(ReadDocuments<'py>, Vec<String>)> {
+        let file = input_file_from_bytes(&file).ok_or_else(|| {
+            PyValueError::new_err("not an input file (bytes from Kernels.input_files)")
+        })?;
+        let (documents, skipped) = py.detach(|| {
+            let (documents, outcome) = read_input(&self.cfg, &file);
+            let documents: Vec<(String, Option<String>, Vec<u8>)> = documents
+                .into_iter()
+                .map(|d| {
+                    let (id, site) = (d.id.clone(), d.site.clone());
+                    (id, site, prepare(&self.cfg, d, true).to_bytes())
+                })
+                .collect();
+            let skipped: Vec<String> = outcome
+                .skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.path, s.reason))
+                .collect();
+            (documents, skipped)
+        });
+        let documents = documents
+            .into_iter()
+            .map(|(id, site, bytes)| (id, site, PyBytes::new(py, &bytes)))
+            .collect();
+        Ok((documents, skipped))
     }
 
     /// The exact unit counts of a batch as rows to sum by key across batches (a shuffle):

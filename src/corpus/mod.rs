@@ -37,7 +37,7 @@ pub fn html_page(bytes: &[u8]) -> (String, Vec<Boilerplate>) {
 }
 
 /// How a file holds its documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// The whole file is one document (`.txt`, `.md`).
     Text,
@@ -67,7 +67,7 @@ impl Format {
 }
 
 /// How a file is compressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Compression {
     /// Plain bytes.
     None,
@@ -78,7 +78,7 @@ pub enum Compression {
 }
 
 /// One input file found by the walk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputFile {
     /// Where to read it.
     pub path: PathBuf,
