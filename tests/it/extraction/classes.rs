@@ -103,13 +103,14 @@ fn text_the_page_hides_and_its_title_go() {
         "Nueva biblioteca",
         "<main><h1>La nueva biblioteca abre sus puertas</h1>\
          <span class=hidden>Copiar enlace</span><div style='display:none'>Cargando comentarios</div>\
+         <button>Compartir</button>\
          <p>La biblioteca municipal abrió el lunes su nueva sede con más de cien mil libros y salas de estudio.</p>\
          <p>Los vecinos hicieron cola desde primera hora para conocer el edificio y sacar el carné de lector.</p></main>",
     );
     let texts = cleaned(&[("biblio.es", hidden)]);
     let text = &texts[0];
     assert!(text.contains("La biblioteca municipal abrió"), "{text}");
-    for gone in ["Copiar enlace", "Cargando", "| Site"] {
+    for gone in ["Copiar enlace", "Cargando", "Compartir", "| Site"] {
         assert!(!text.contains(gone), "{gone} in {text}");
     }
 }
@@ -133,7 +134,8 @@ fn reference_page(lang: &str, item: &str, intro: &str, methods: &[(&str, &str)])
         lang,
         item,
         &format!(
-            "<section id=main-content class=content><div class=main-heading><h1>Struct <span class=struct>{item}</span></h1></div>\
+            "<section id=main-content class=content><div class=main-heading><h1>Struct <span class=struct>{item}</span>&nbsp;\
+             <button id=copy-path title='Copy item path to clipboard'>Copy item path</button></h1></div>\
              <details class='toggle top-doc' open><summary class=hideme><span>Expand description</span></summary>\
              <div class=docblock><p>{intro}</p></div></details>\
              <h2 id=implementations class=section-header>Implementations<a href=#implementations class=anchor>§</a></h2>\
@@ -184,7 +186,7 @@ fn a_reference_page_keeps_its_method_sections() {
     ] {
         assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
     }
-    for gone in ["Expand description", "Span | Site"] {
+    for gone in ["Expand description", "Copy item path", "Span | Site"] {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
     for wanted in [
