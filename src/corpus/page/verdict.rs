@@ -731,7 +731,10 @@ struct PlainList {
 impl PlainLists {
     fn new(lines: &[PageLine], nodes: &[Node]) -> PlainLists {
         let mut lists: FxHashMap<u32, PlainList> = FxHashMap::default();
-        for l in lines.iter().filter(|l| l.flags & role::LIST != 0) {
+        for (i, l) in lines.iter().enumerate() {
+            if l.flags & role::LIST == 0 {
+                continue;
+            }
             let e = lists
                 .entry(nodes[l.node as usize].parent)
                 .or_insert(PlainList {
@@ -741,7 +744,7 @@ impl PlainLists {
             e.items += 1;
             e.links += l.link_bytes;
             e.bytes += l.end - l.start;
-            e.all_own_text &= has_own_text(l);
+            e.all_own_text &= has_own_text(l) || described_term(lines, nodes, i);
         }
         PlainLists(lists)
     }
@@ -756,6 +759,27 @@ impl PlainLists {
                     && (e.links as f32) < PLAIN_LIST_LINKS * e.bytes as f32
             })
     }
+}
+
+/// Whether line `i` is a term of a definition list (`dt`) whose description (the `dd` after
+/// it) has text of its own: the term and its description are one item, as an index of
+/// linked names each with its one-line summary (a reference module's items), a glossary.
+fn described_term(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
+    let term = &lines[i];
+    let list = nodes[term.node as usize].parent;
+    nodes[term.node as usize].tag == tag_hash(b"dt")
+        && lines.get(i + 1).is_some_and(|d| {
+            // the description's first line, in the `dd` or in a paragraph inside it
+            let in_description = ancestors(d.node as usize, nodes)
+                .take(2)
+                .any(|m| nodes[m].tag == tag_hash(b"dd") && nodes[m].parent == list);
+            in_description && has_own_text(d)
+        })
+}
+
+/// A block's tag as [`Node::tag`] holds it.
+fn tag_hash(tag: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(tag) as u32
 }
 
 /// Whether a line has text outside its links (a quantity, a word), not only a separator.
@@ -1548,6 +1572,38 @@ mod tests {
             );
         }
         for gone in ["Lussekatter", "Semlor med mandelmassa"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_definition_list_of_linked_terms_with_descriptions_is_no_link_list() {
+        // Polish: a module's index, each linked name with its one-line summary (the term and
+        // its description are one item); a list of terms linked and nothing more still goes
+        let html = "<html><head><title>Moduł kolejka | Dokumentacja</title></head><body><main>\
+            <h1>Moduł kolejka</h1>\
+            <p>Ten moduł zawiera kolejki używane przez wątki producentów i konsumentów w całym programie.</p>\
+            <dl class=items><dt><a href=a.html>Kolejka</a></dt><dd>Kolejka o stałej długości.</dd>\
+            <dt><a href=b.html>Bilet</a></dt><dd><p>Potwierdzenie dodania elementu.</p></dd>\
+            <dt><a href=c.html>Strażnik</a></dt><dd>Zamyka kolejkę przy wyjściu.</dd></dl>\
+            <p>Kolejki można bezpiecznie współdzielić między wątkami, ponieważ każda operacja blokuje je krótko.</p>\
+            <dl><dt><a href=/x>Wątki</a></dt><dd><a href=/y>Kanały</a></dd><dt><a href=/z>Zamki</a></dt>\
+            <dd><a href=/w>Bariery</a></dd></dl></main></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Kolejka",
+            "Kolejka o stałej długości.",
+            "Bilet",
+            "Potwierdzenie dodania elementu.",
+            "Strażnik",
+            "Kolejki można bezpiecznie",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Kanały", "Bariery"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
     }
