@@ -117,6 +117,32 @@ pub(crate) fn classify(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Bo
     runs
 }
 
+/// The first line (1-based) of each item of a reference page: anchored blocks that are no
+/// heading (a method's or an implementation's section, with its permalink), of a shape the
+/// page repeats at least [`ITEMS_IN_A_RUN`] times. The docs after an item, up to the next,
+/// are its own: a sentence two methods share ("Panics if the buffer is empty") is each
+/// one's text, no repeat of the page's.
+pub(crate) fn item_starts(lines: &[PageLine], nodes: &[Node]) -> Vec<u32> {
+    let mut starts: Vec<(u32, usize)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(n) = anchored_item(l, nodes) else {
+            continue;
+        };
+        if nodes[n].flags & role::HEADING == 0 && starts.last().is_none_or(|&(_, m)| m != n) {
+            starts.push((i as u32 + 1, n));
+        }
+    }
+    let mut shapes: FxHashMap<u32, usize> = FxHashMap::default();
+    for &(_, n) in &starts {
+        *shapes.entry(nodes[n].shape).or_default() += 1;
+    }
+    starts
+        .into_iter()
+        .filter(|&(_, n)| shapes[&nodes[n].shape] >= ITEMS_IN_A_RUN)
+        .map(|(line, _)| line)
+        .collect()
+}
+
 /// The article's blocks: the best-scored block (or the block right under the page's
 /// headline, see [`block_under_headline`]) and its siblings that hold prose.
 fn article_nodes(

@@ -200,6 +200,34 @@ fn a_reference_page_keeps_its_method_sections() {
 }
 
 #[test]
+fn docs_two_items_of_a_reference_page_share_stay_in_each() {
+    // Czech: three methods end their docs with the same sentence; each copy is its method's
+    // own text, not a repeat of the page's
+    let panics = "Zpanikaří, pokud ve vyrovnávací paměti nezbývá dost bajtů.";
+    let cz = reference_page(
+        "cs",
+        "Buffer",
+        "Vyrovnávací paměť bajtů, ze které se čte po jednom čísle v pořadí, v jakém byla zapsána.",
+        &[
+            (
+                "get_u8",
+                "Přečte jeden bajt bez znaménka a posune kurzor o jeden bajt dál.",
+            ),
+            ("get_i8", panics),
+            ("get_u16", panics),
+            ("get_i16", panics),
+        ],
+    );
+    let texts = cleaned(&[("docs.cz", cz)]);
+    assert_eq!(texts[0].matches(panics).count(), 3, "{}", texts[0]);
+    assert!(
+        texts[0].contains("pub fn get_i16(&self) -> usize"),
+        "{}",
+        texts[0]
+    );
+}
+
+#[test]
 fn self_anchored_headings_and_structured_lists_stay() {
     // a book chapter whose headings link to themselves (mdBook), in Chinese
     let book = page(
