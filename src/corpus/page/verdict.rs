@@ -684,9 +684,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                 return None;
             }
             let roles = role_reason(l.flags, context);
-            // an item's signature and permalink lines are its own, however linked; a sentence
-            // of the story that links a few names is no link list
+            // an item's signature and permalink lines are its own, however linked, and so is
+            // code whose names link to their definitions (a declaration); a sentence of the
+            // story that links a few names is no link list
             let link_list = l.link_density() >= 0.5
+                && l.flags & role::CODE == 0
                 && !in_anchored_item(l, nodes)
                 && !is_linked_sentence(text, l)
                 && !plain_lists.is_plain_item(l, nodes);
@@ -1600,6 +1602,24 @@ mod tests {
         for gone in ["Lussekatter", "Semlor med mandelmassa"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
+    }
+
+    #[test]
+    fn a_declaration_whose_names_link_to_their_definitions_is_no_link_list() {
+        // Turkish: a reference page's declaration, each type name a link, in a code block
+        let html = "<html><head><title>Sıra | Belgeler</title></head><body><main><h1>Yapı Sıra</h1>\
+            <pre class=decl><code>pub enum <a href=a.html>Öğe</a> { <a href=b.html>Sayı</a>(<a href=c.html>Tamsayı</a>), \
+            <a href=d.html>Metin</a>(<a href=e.html>Dizgi</a>) }</code></pre>\
+            <p>Sıra, üreticiler ile tüketiciler arasında paylaşılan ve uzunluğu sınırlı olan bir kuyruktur.</p>\
+            <p>Her işlem kuyruğu yalnızca kısa bir süre kilitler, bu yüzden iş parçacıkları arasında güvenle paylaşılır.</p>\
+            </main><nav><ul><li><a href=/a>Giriş</a></li><li><a href=/b>Kılavuz</a></li></ul></nav></body></html>";
+        let kept = kept(html);
+        assert!(
+            kept.iter()
+                .any(|l| l.starts_with("pub enum Öğe { Sayı(Tamsayı)")),
+            "{kept:?}"
+        );
+        assert!(!kept.iter().any(|l| l == "Kılavuz"), "{kept:?}");
     }
 
     #[test]
