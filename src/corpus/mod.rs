@@ -115,6 +115,9 @@ pub struct Document {
     pub lossy_utf8: bool,
     /// For an HTML page: the runs of lines its structure shows to be boilerplate.
     pub boilerplate: Vec<Boilerplate>,
+    /// For a reference page: the first line (1-based) of each of its items (a method's
+    /// section and its docs); a block repeated in two items is each one's own text.
+    pub items: Vec<u32>,
 }
 
 impl Document {
@@ -129,6 +132,7 @@ impl Document {
             text: text.into(),
             lossy_utf8: false,
             boilerplate: Vec::new(),
+            items: Vec::new(),
         }
     }
 }

@@ -390,6 +390,7 @@ fn row_document(
         text,
         lossy_utf8: false,
         boilerplate: Vec::new(),
+        items: Vec::new(),
     })
 }
 

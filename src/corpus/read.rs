@@ -219,6 +219,7 @@ fn read_text(
         text,
         lossy_utf8: lossy,
         boilerplate: Vec::new(),
+        items: Vec::new(),
     });
 }
 
@@ -509,6 +510,7 @@ fn json_record(
         text,
         lossy_utf8: lossy,
         boilerplate: Vec::new(),
+        items: Vec::new(),
     };
     Ok(JsonRecord { doc, value })
 }

@@ -206,6 +206,7 @@ fn read_records(
                     text: page.text,
                     lossy_utf8: page.lossy,
                     boilerplate: page.boilerplate,
+                    items: page.items,
                 });
             }
             Err(reason) => outcome.skip(&at, reason),

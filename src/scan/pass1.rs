@@ -144,7 +144,7 @@ pub fn prepare(cfg: &Config, mut doc: Document, keep_text: bool) -> PreparedDocu
     let (mut parts, seg) = document_parts(cfg, &doc.text, &doc.boilerplate);
     let exact = xxh3_128(seg.norm.as_bytes());
     let unit_keys = parts.units.iter().map(|u| u.key).collect();
-    let repeats = repeat_records(&seg, cfg, &doc.boilerplate);
+    let repeats = repeat_records(&seg, cfg, &doc.boilerplate, &doc.items);
     let text_hash = text_hash(&doc.text);
     drop(seg);
     if keep_text {
@@ -430,18 +430,27 @@ fn not_content(parts: &DocParts, boilerplate: &[Boilerplate]) -> Vec<u32> {
 /// The later copies of blocks inside the document. A copy of the page's `<title>` (the
 /// headline that repeats it) is no repeat: the title, metadata more than text, goes as
 /// `page_title`, and the headline is the one copy kept. (Other text whose first copy is
-/// boilerplate stays a repeat: a "Share this" bar twice is boilerplate twice.)
-fn repeat_records(seg: &Segmented, cfg: &Config, boilerplate: &[Boilerplate]) -> Vec<RepeatRecord> {
+/// boilerplate stays a repeat: a "Share this" bar twice is boilerplate twice.) Nor is a copy
+/// in another item of a reference page (`items`: each item's first line): the docs two
+/// methods share are each one's own.
+fn repeat_records(
+    seg: &Segmented,
+    cfg: &Config,
+    boilerplate: &[Boilerplate],
+    items: &[u32],
+) -> Vec<RepeatRecord> {
     let in_boilerplate = |first: u32, last: u32| {
         boilerplate.iter().any(|b| {
             b.reason == BoilerplateReason::PageTitle && b.lines.0 <= last && first <= b.lines.1
         })
     };
+    let item_of = |line: u32| items.partition_point(|&start| start <= line);
     find_repeats(seg, cfg.blocks.repeat_min_words, repeat_floor(cfg))
         .iter()
         .filter(|r| {
-            let o = &seg.blocks[r.of_block];
+            let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);
             !in_boilerplate(o.start_line, o.end_line)
+                && item_of(b.start_line) == item_of(o.start_line)
         })
         .map(|r| {
             let (b, o) = (&seg.blocks[r.block], &seg.blocks[r.of_block]);

@@ -250,9 +250,11 @@ enum Kind {
 
 fn kind_of(name: &[u8]) -> Kind {
     match name {
+        // a form control's content is its label or value, not the page's text: a button
+        // reads "Copy item path", "Menu" or "Share" however the page styles it
         b"script" | b"style" | b"noscript" | b"template" | b"svg" | b"math" | b"select"
-        | b"textarea" | b"iframe" | b"object" | b"noembed" | b"noframes" | b"title" | b"rt"
-        | b"rp" => Kind::Skipped,
+        | b"textarea" | b"button" | b"iframe" | b"object" | b"noembed" | b"noframes" | b"title"
+        | b"rt" | b"rp" => Kind::Skipped,
         b"br" | b"hr" | b"img" | b"input" | b"meta" | b"link" | b"wbr" | b"area" | b"base"
         | b"col" | b"embed" | b"source" | b"track" | b"param" | b"keygen" => Kind::Void,
         b"address" | b"article" | b"aside" | b"blockquote" | b"body" | b"caption" | b"center"
@@ -554,7 +556,7 @@ impl Walker {
                 self.pop_to(i);
             }
         }
-        if kind == Kind::Block || matches!(name, b"rt" | b"rp") {
+        if kind == Kind::Block || matches!(name, b"rt" | b"rp" | b"button") {
             self.close_implied(name);
         }
         match kind {
@@ -657,6 +659,8 @@ impl Walker {
             ),
             b"td" | b"th" => (&[b"td", b"th"], &[b"tr", b"table"]),
             b"rt" | b"rp" => (&[b"rt", b"rp"], &[b"ruby"]),
+            // a button left open ends where the next begins, as in a browser
+            b"button" => (&[b"button"], &[b"form"]),
             b"tbody" | b"thead" | b"tfoot" => (
                 &[b"tbody", b"thead", b"tfoot", b"tr", b"td", b"th"],
                 &[b"table"],
@@ -1155,6 +1159,15 @@ mod tests {
         assert!(text_of(&hidden_body).contains("The committee met"));
         let app = format!("<body><div id=root></div><noscript><article><p>{body}</p><p>{body}</p></article></noscript></body>");
         assert_eq!(text_of(&app).matches("The committee met").count(), 16);
+    }
+
+    #[test]
+    fn a_control_s_label_is_no_text() {
+        // a button inside a heading is no part of its words; one left open ends at the next
+        // button or with the element that holds it
+        let html = "<h1>Struktur <span>Grenze</span>&nbsp;<button id=copy-path>Pfad kopieren</button></h1>\
+            <div><button>Menü<button>Teilen</div><p>Der Text der Seite bleibt.</p>";
+        assert_eq!(text_of(html), "Struktur Grenze\nDer Text der Seite bleibt.");
     }
 
     #[test]

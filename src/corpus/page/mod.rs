@@ -12,7 +12,7 @@ use super::{Document, InputFile, SkipReason};
 
 use markup::extract;
 pub(crate) use markup::{charset_param, decode};
-use verdict::classify;
+use verdict::{classify, item_starts};
 pub use verdict::{Boilerplate, BoilerplateReason};
 
 /// A page read as text.
@@ -24,6 +24,8 @@ pub(crate) struct Page {
     pub lossy: bool,
     /// The boilerplate the page's structure shows, as line spans with reasons.
     pub boilerplate: Vec<Boilerplate>,
+    /// The first line of each item of a reference page ([`verdict::item_starts`]).
+    pub items: Vec<u32>,
 }
 
 /// Reads an HTML file as one document: its text, one line per block element, and the
@@ -53,6 +55,7 @@ pub(crate) fn read_html(
                 text: page.text,
                 lossy_utf8: page.lossy,
                 boilerplate: page.boilerplate,
+                items: page.items,
             });
         }
         Err(reason) => outcome.skip(&file.rel, reason),
@@ -79,9 +82,11 @@ pub(crate) fn read_page(bytes: &[u8], http_charset: Option<&str>) -> Page {
     let (html, lossy) = decode(bytes, http_charset);
     let (text, lines, nodes) = extract(&html);
     let boilerplate = classify(&text, &lines, &nodes);
+    let items = item_starts(&lines, &nodes);
     Page {
         text,
         lossy,
         boilerplate,
+        items,
     }
 }

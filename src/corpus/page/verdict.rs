@@ -117,6 +117,32 @@ pub(crate) fn classify(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Bo
     runs
 }
 
+/// The first line (1-based) of each item of a reference page: anchored blocks that are no
+/// heading (a method's or an implementation's section, with its permalink), of a shape the
+/// page repeats at least [`ITEMS_IN_A_RUN`] times. The docs after an item, up to the next,
+/// are its own: a sentence two methods share ("Panics if the buffer is empty") is each
+/// one's text, no repeat of the page's.
+pub(crate) fn item_starts(lines: &[PageLine], nodes: &[Node]) -> Vec<u32> {
+    let mut starts: Vec<(u32, usize)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(n) = anchored_item(l, nodes) else {
+            continue;
+        };
+        if nodes[n].flags & role::HEADING == 0 && starts.last().is_none_or(|&(_, m)| m != n) {
+            starts.push((i as u32 + 1, n));
+        }
+    }
+    let mut shapes: FxHashMap<u32, usize> = FxHashMap::default();
+    for &(_, n) in &starts {
+        *shapes.entry(nodes[n].shape).or_default() += 1;
+    }
+    starts
+        .into_iter()
+        .filter(|&(_, n)| shapes[&nodes[n].shape] >= ITEMS_IN_A_RUN)
+        .map(|(line, _)| line)
+        .collect()
+}
+
 /// The article's blocks: the best-scored block (or the block right under the page's
 /// headline, see [`block_under_headline`]) and its siblings that hold prose.
 fn article_nodes(
@@ -658,9 +684,11 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
                 return None;
             }
             let roles = role_reason(l.flags, context);
-            // an item's signature and permalink lines are its own, however linked; a sentence
-            // of the story that links a few names is no link list
+            // an item's signature and permalink lines are its own, however linked, and so is
+            // code whose names link to their definitions (a declaration); a sentence of the
+            // story that links a few names is no link list
             let link_list = l.link_density() >= 0.5
+                && l.flags & role::CODE == 0
                 && !in_anchored_item(l, nodes)
                 && !is_linked_sentence(text, l)
                 && !plain_lists.is_plain_item(l, nodes);
@@ -731,7 +759,10 @@ struct PlainList {
 impl PlainLists {
     fn new(lines: &[PageLine], nodes: &[Node]) -> PlainLists {
         let mut lists: FxHashMap<u32, PlainList> = FxHashMap::default();
-        for l in lines.iter().filter(|l| l.flags & role::LIST != 0) {
+        for (i, l) in lines.iter().enumerate() {
+            if l.flags & role::LIST == 0 {
+                continue;
+            }
             let e = lists
                 .entry(nodes[l.node as usize].parent)
                 .or_insert(PlainList {
@@ -741,7 +772,7 @@ impl PlainLists {
             e.items += 1;
             e.links += l.link_bytes;
             e.bytes += l.end - l.start;
-            e.all_own_text &= has_own_text(l);
+            e.all_own_text &= has_own_text(l) || described_term(lines, nodes, i);
         }
         PlainLists(lists)
     }
@@ -756,6 +787,27 @@ impl PlainLists {
                     && (e.links as f32) < PLAIN_LIST_LINKS * e.bytes as f32
             })
     }
+}
+
+/// Whether line `i` is a term of a definition list (`dt`) whose description (the `dd` after
+/// it) has text of its own: the term and its description are one item, as an index of
+/// linked names each with its one-line summary (a reference module's items), a glossary.
+fn described_term(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
+    let term = &lines[i];
+    let list = nodes[term.node as usize].parent;
+    nodes[term.node as usize].tag == tag_hash(b"dt")
+        && lines.get(i + 1).is_some_and(|d| {
+            // the description's first line, in the `dd` or in a paragraph inside it
+            let in_description = ancestors(d.node as usize, nodes)
+                .take(2)
+                .any(|m| nodes[m].tag == tag_hash(b"dd") && nodes[m].parent == list);
+            in_description && has_own_text(d)
+        })
+}
+
+/// A block's tag as [`Node::tag`] holds it.
+fn tag_hash(tag: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(tag) as u32
 }
 
 /// Whether a line has text outside its links (a quantity, a word), not only a separator.
@@ -1548,6 +1600,56 @@ mod tests {
             );
         }
         for gone in ["Lussekatter", "Semlor med mandelmassa"] {
+            assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_declaration_whose_names_link_to_their_definitions_is_no_link_list() {
+        // Turkish: a reference page's declaration, each type name a link, in a code block
+        let html = "<html><head><title>Sıra | Belgeler</title></head><body><main><h1>Yapı Sıra</h1>\
+            <pre class=decl><code>pub enum <a href=a.html>Öğe</a> { <a href=b.html>Sayı</a>(<a href=c.html>Tamsayı</a>), \
+            <a href=d.html>Metin</a>(<a href=e.html>Dizgi</a>) }</code></pre>\
+            <p>Sıra, üreticiler ile tüketiciler arasında paylaşılan ve uzunluğu sınırlı olan bir kuyruktur.</p>\
+            <p>Her işlem kuyruğu yalnızca kısa bir süre kilitler, bu yüzden iş parçacıkları arasında güvenle paylaşılır.</p>\
+            </main><nav><ul><li><a href=/a>Giriş</a></li><li><a href=/b>Kılavuz</a></li></ul></nav></body></html>";
+        let kept = kept(html);
+        assert!(
+            kept.iter()
+                .any(|l| l.starts_with("pub enum Öğe { Sayı(Tamsayı)")),
+            "{kept:?}"
+        );
+        assert!(!kept.iter().any(|l| l == "Kılavuz"), "{kept:?}");
+    }
+
+    #[test]
+    fn a_definition_list_of_linked_terms_with_descriptions_is_no_link_list() {
+        // Polish: a module's index, each linked name with its one-line summary (the term and
+        // its description are one item); a list of terms linked and nothing more still goes
+        let html = "<html><head><title>Moduł kolejka | Dokumentacja</title></head><body><main>\
+            <h1>Moduł kolejka</h1>\
+            <p>Ten moduł zawiera kolejki używane przez wątki producentów i konsumentów w całym programie.</p>\
+            <dl class=items><dt><a href=a.html>Kolejka</a></dt><dd>Kolejka o stałej długości.</dd>\
+            <dt><a href=b.html>Bilet</a></dt><dd><p>Potwierdzenie dodania elementu.</p></dd>\
+            <dt><a href=c.html>Strażnik</a></dt><dd>Zamyka kolejkę przy wyjściu.</dd></dl>\
+            <p>Kolejki można bezpiecznie współdzielić między wątkami, ponieważ każda operacja blokuje je krótko.</p>\
+            <dl><dt><a href=/x>Wątki</a></dt><dd><a href=/y>Kanały</a></dd><dt><a href=/z>Zamki</a></dt>\
+            <dd><a href=/w>Bariery</a></dd></dl></main></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Kolejka",
+            "Kolejka o stałej długości.",
+            "Bilet",
+            "Potwierdzenie dodania elementu.",
+            "Strażnik",
+            "Kolejki można bezpiecznie",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Kanały", "Bariery"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
         }
     }

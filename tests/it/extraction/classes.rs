@@ -103,13 +103,14 @@ fn text_the_page_hides_and_its_title_go() {
         "Nueva biblioteca",
         "<main><h1>La nueva biblioteca abre sus puertas</h1>\
          <span class=hidden>Copiar enlace</span><div style='display:none'>Cargando comentarios</div>\
+         <button>Compartir</button>\
          <p>La biblioteca municipal abrió el lunes su nueva sede con más de cien mil libros y salas de estudio.</p>\
          <p>Los vecinos hicieron cola desde primera hora para conocer el edificio y sacar el carné de lector.</p></main>",
     );
     let texts = cleaned(&[("biblio.es", hidden)]);
     let text = &texts[0];
     assert!(text.contains("La biblioteca municipal abrió"), "{text}");
-    for gone in ["Copiar enlace", "Cargando", "| Site"] {
+    for gone in ["Copiar enlace", "Cargando", "Compartir", "| Site"] {
         assert!(!text.contains(gone), "{gone} in {text}");
     }
 }
@@ -133,7 +134,8 @@ fn reference_page(lang: &str, item: &str, intro: &str, methods: &[(&str, &str)])
         lang,
         item,
         &format!(
-            "<section id=main-content class=content><div class=main-heading><h1>Struct <span class=struct>{item}</span></h1></div>\
+            "<section id=main-content class=content><div class=main-heading><h1>Struct <span class=struct>{item}</span>&nbsp;\
+             <button id=copy-path title='Copy item path to clipboard'>Copy item path</button></h1></div>\
              <details class='toggle top-doc' open><summary class=hideme><span>Expand description</span></summary>\
              <div class=docblock><p>{intro}</p></div></details>\
              <h2 id=implementations class=section-header>Implementations<a href=#implementations class=anchor>§</a></h2>\
@@ -184,7 +186,7 @@ fn a_reference_page_keeps_its_method_sections() {
     ] {
         assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
     }
-    for gone in ["Expand description", "Span | Site"] {
+    for gone in ["Expand description", "Copy item path", "Span | Site"] {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
     for wanted in [
@@ -195,6 +197,34 @@ fn a_reference_page_keeps_its_method_sections() {
     ] {
         assert!(texts[1].contains(wanted), "{wanted} in {}", texts[1]);
     }
+}
+
+#[test]
+fn docs_two_items_of_a_reference_page_share_stay_in_each() {
+    // Czech: three methods end their docs with the same sentence; each copy is its method's
+    // own text, not a repeat of the page's
+    let panics = "Zpanikaří, pokud ve vyrovnávací paměti nezbývá dost bajtů.";
+    let cz = reference_page(
+        "cs",
+        "Buffer",
+        "Vyrovnávací paměť bajtů, ze které se čte po jednom čísle v pořadí, v jakém byla zapsána.",
+        &[
+            (
+                "get_u8",
+                "Přečte jeden bajt bez znaménka a posune kurzor o jeden bajt dál.",
+            ),
+            ("get_i8", panics),
+            ("get_u16", panics),
+            ("get_i16", panics),
+        ],
+    );
+    let texts = cleaned(&[("docs.cz", cz)]);
+    assert_eq!(texts[0].matches(panics).count(), 3, "{}", texts[0]);
+    assert!(
+        texts[0].contains("pub fn get_i16(&self) -> usize"),
+        "{}",
+        texts[0]
+    );
 }
 
 #[test]
