@@ -164,7 +164,7 @@ impl<E: Emitter> ForwardingEmitter for Markup<E> {
     }
 }
 
-use super::lines::{role, Flags, Node, PageLine};
+use super::lines::{role, tag_hash, Flags, Node, PageLine};
 use super::verdict::is_prose;
 
 /// The page's text: the byte-order mark wins, then the HTTP header, then `<meta charset>` or
@@ -602,12 +602,12 @@ impl Walker {
         };
         let flags = parent_flags | tag_flags(name) | hints;
         let node = if kind == Kind::Block {
-            let tag = xxhash_rust::xxh3::xxh3_64(name);
+            let tag = tag_hash(name);
             self.nodes.push(Node {
                 parent,
                 flags,
-                shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
-                tag: tag as u32,
+                shape: tag ^ self.tag_class.rotate_left(17) as u32,
+                tag,
                 classed: self.tag_class != 0,
                 anchored: false,
             });

@@ -627,6 +627,38 @@ fn a_list_whose_items_link_their_ingredient_stays() {
 }
 
 #[test]
+fn a_table_whose_rows_link_their_subject_stays() {
+    // a Polish list of films whose title cells link the film beside its year and summary;
+    // after the story's last paragraph, related posts whose rows carry a date and an author
+    let films = page(
+        "pl",
+        "Filmy o pętli czasu",
+        "<article><h1>Filmy o pętli czasu</h1>\
+         <p>Bohaterowie tych filmów przeżywają ten sam dzień wiele razy, dopóki czegoś się nie nauczą.</p>\
+         <table><tr><th>Film</th><th>Rok</th><th>Opis</th></tr>\
+         <tr><td><a href=/f/1>Dzień świstaka</a></td><td>1993</td><td>Prezenter pogody budzi się co rano w tym samym małym miasteczku.</td></tr>\
+         <tr><td><a href=/f/2>Biegnij, Lola, biegnij</a></td><td>1998</td><td>Dziewczyna ma dwadzieścia minut, by zdobyć pieniądze dla chłopaka.</td></tr>\
+         <tr><td><a href=/f/3>Na skraju jutra</a></td><td>2014</td><td>Żołnierz ginie w bitwie i wraca do poranka poprzedniego dnia.</td></tr></table>\
+         <p>Pętla czasu pozwala scenarzystom pokazać, jak bohater zmienia się krok po kroku, dzień po dniu.</p>\
+         <table><tr><td>12 marca 2024</td><td><a href=/p/1>Najlepsze seriale science fiction tej wiosny</a> autor Jan Nowak</td></tr>\
+         <tr><td>10 marca 2024</td><td><a href=/p/2>Dlaczego kino kocha podróże w czasie</a> autor Anna Kowalska</td></tr>\
+         <tr><td>8 marca 2024</td><td><a href=/p/3>Dziesięć filmów na długi weekend</a> autor Piotr Wiśniewski</td></tr></table></article>",
+    );
+    let texts = cleaned(&[("filmy.pl", films)]);
+    for wanted in [
+        "Dzień świstaka",
+        "Biegnij, Lola, biegnij",
+        "Na skraju jutra",
+        "Pętla czasu pozwala",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Najlepsze seriale", "Dlaczego kino kocha"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
+
+#[test]
 fn the_rest_of_a_story_split_by_a_box_stays() {
     // a German story whose free part is one block under the headline and whose rest, behind
     // a paywall and longer, is another block after a "read also" box
