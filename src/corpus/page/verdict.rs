@@ -312,25 +312,38 @@ fn block_under_headline(
 /// Words under which a block's only paragraph is a teaser or standfirst rather than a story.
 const LEAD_WORDS: u32 = 50;
 
-/// The page's headline as its `<title>` names it: the first line that is no link, no
-/// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in five, two
-/// at least) and that is a heading or holds half of the title's words.
+/// The page's headline as its `<title>` names it: of the lines that are no link, no
+/// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in
+/// five, two at least) and that are a heading or hold half of the title's words, the one
+/// that holds most of the title's words, the first of equals. The site's name in a heading
+/// of the masthead ("Daily Post" of "Storm hits the coast | Daily Post") names the page too,
+/// but the headline repeats more of it: under the masthead stand the site's teasers, not
+/// the story.
 fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
     let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
     let title_words = words_of(title.text(text));
-    (1..lines.len()).find(|&i| {
-        let l = &lines[i];
-        // an article's own `<header>` holds its headline
-        let elsewhere = NOT_ARTICLE & !role::HEADER;
+    // an article's own `<header>` holds its headline
+    let elsewhere = NOT_ARTICLE & !role::HEADER;
+    let shared = |l: &PageLine| {
         if l.words < 2 || l.words > 40 || l.flags & elsewhere != 0 || l.link_density() >= 0.5 {
-            return false;
+            return 0;
         }
         let w = words_of(l.text(text));
         let n = w.iter().filter(|x| title_words.contains(x)).count();
-        n >= 2
+        let names_page = n >= 2
             && n * 5 >= w.len() * 4
-            && (l.flags & role::HEADING != 0 || n * 2 >= title_words.len())
-    })
+            && (l.flags & role::HEADING != 0 || n * 2 >= title_words.len());
+        if names_page {
+            n
+        } else {
+            0
+        }
+    };
+    (1..lines.len())
+        .map(|i| (i, shared(&lines[i])))
+        .filter(|&(_, n)| n > 0)
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+        .map(|(i, _)| i)
 }
 
 /// A line of prose that is a sentence, not a line of dates and times: fewer than a quarter
@@ -1681,6 +1694,43 @@ mod tests {
             );
         }
         for gone in ["Gemeente kiest", "Provincie opent"] {
+            assert!(
+                !kept.iter().any(|l| l.starts_with(gone)),
+                "{gone}: {kept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_headline_that_repeats_most_of_the_title_beats_the_site_s_name() {
+        // Hungarian: the site's name in a heading above a longer block of teasers, then the
+        // story under its headline; the title names both, the headline repeats more of it
+        let html = "<html><head><title>Árvíz a folyón | Napi Hírek</title></head><body><div class=top><h1>Napi Hírek</h1>\
+            <div class=ticker><p>A kormány szerdán bejelentette, hogy jövőre jelentősen emeli a vidéki kórházak támogatását, és új orvosokat toboroz a kisebb településekre is, ahol régóta hiány van szakemberekből.</p>\
+            <p>A fővárosi közlekedési vállalat új villamosokat állít forgalomba a nyár elején, a régi szerelvények egy részét pedig felújítják és a külső kerületekben használják tovább.</p>\
+            <p>A tanév végén több ezer diák vizsgázik egyszerre, az iskolák ezért előre kérték a szülőket, hogy a reggeli órákban kerüljék az intézmények környékét autóval.</p>\
+            <p>A nemzeti bank a vártnál kisebb mértékben emelte az alapkamatot, az elemzők szerint azonban az infláció még hónapokig magas maradhat az országban.</p>\
+            <p>A labdarúgó-válogatott kedden barátságos mérkőzést játszik, a szövetségi kapitány több fiatal játékost is meghívott a keretbe a sérültek helyére.</p>\
+            <p>Az időjárás-előrejelzés szerint a hét második felében lehűlés érkezik, a hegyekben pedig akár havazás is előfordulhat a magasabb részeken.</p>\
+            </div></div>\
+            <div class=main><div class=story>\
+            <h1>Árvíz a folyón</h1><p>A folyó vízszintje csütörtök reggelre minden eddigi mérésnél magasabbra emelkedett, ezért a városban több utcát lezártak, és a lakókat is figyelmeztették a veszélyre.</p>\
+            <p>A polgármester elmondta, hogy a gátakat éjszaka homokzsákokkal erősítették meg, és több száz önkéntes segített a munkában a part menti településeken.</p>\
+            <p>A szakemberek szerint a tetőzés péntek délután várható, addig a hatóságok azt kérik, hogy senki ne menjen le a partra, és kövessék a hivatalos tájékoztatást.</p>\
+            <p>A kitelepített családok ideiglenesen az iskolákban kaptak szállást, ahol meleg ételt és orvosi ellátást is biztosítanak számukra a következő napokban.</p>\
+            </div></div></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Árvíz a folyón",
+            "A folyó vízszintje",
+            "A kitelepített családok",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["A kormány szerdán", "A nemzeti bank"] {
             assert!(
                 !kept.iter().any(|l| l.starts_with(gone)),
                 "{gone}: {kept:?}"

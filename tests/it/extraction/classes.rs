@@ -659,6 +659,40 @@ fn a_table_whose_rows_link_their_subject_stays() {
 }
 
 #[test]
+fn the_story_under_its_headline_beats_the_teasers_under_the_site_s_name() {
+    // a Spanish page whose title names the story and the site: the site's name in a heading
+    // above a longer block of teasers, the story under its headline in another column
+    let story = page(
+        "es",
+        "Inundaciones en el valle | Diario del Sur",
+        "<div class=top><h1>Diario del Sur</h1><div class=ticker>\
+         <p>El ayuntamiento aprobó el martes el nuevo presupuesto municipal, que destina más dinero a las escuelas públicas y a la reparación de las calles del centro histórico.</p>\
+         <p>La compañía de autobuses estrena este verano diez vehículos eléctricos que recorrerán las líneas más largas de la ciudad y sus barrios del norte.</p>\
+         <p>Los hospitales de la provincia contratarán a doscientos enfermeros antes de que termine el año para reducir las listas de espera de las consultas.</p>\
+         <p>El equipo de fútbol de la ciudad ganó su tercer partido consecutivo y ya ocupa el segundo puesto de la clasificación de su grupo regional.</p>\
+         <p>La feria del libro abrirá sus puertas el viernes con más de cien casetas y la visita de autores llegados de todo el país.</p>\
+         <p>Las previsiones anuncian un descenso de las temperaturas a partir del jueves y posibles nevadas en las zonas más altas de la sierra.</p>\
+         </div></div><div class=main><div class=story><h1>Inundaciones en el valle</h1>\
+         <p>El río alcanzó el jueves por la mañana el nivel más alto desde que existen registros, y varias calles del pueblo quedaron cortadas al tráfico.</p>\
+         <p>El alcalde explicó que los diques se reforzaron durante la noche con sacos de arena y que cientos de voluntarios ayudaron en las tareas.</p>\
+         <p>Los técnicos esperan que la crecida alcance su punto máximo el viernes por la tarde y piden a los vecinos que no se acerquen a la orilla.</p>\
+         <p>Las familias desalojadas pasan la noche en el polideportivo municipal, donde reciben comida caliente y atención médica de la Cruz Roja.</p>\
+         </div></div>",
+    );
+    let texts = cleaned(&[("sur.es", story)]);
+    for wanted in [
+        "Inundaciones en el valle",
+        "El río alcanzó el jueves",
+        "Las familias desalojadas",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["El ayuntamiento aprobó", "La feria del libro"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
+
+#[test]
 fn the_rest_of_a_story_split_by_a_box_stays() {
     // a German story whose free part is one block under the headline and whose rest, behind
     // a paywall and longer, is another block after a "read also" box
