@@ -97,6 +97,25 @@ fn text_that_never_reached_the_page_does() {
 }
 
 #[test]
+fn a_page_saved_as_utf8_under_its_old_charset_reads_as_utf8() {
+    // a Czech page re-encoded as UTF-8 after it was served, its `<meta>` still saying
+    // windows-1250: read in the declared charset, every accented letter came out as two
+    let html = "<!doctype html><html lang=cs><head><meta http-equiv=Content-Type content='text/html; charset=windows-1250'>\
+        <title>Nový most | Site</title></head><body><nav><a href=/>Domů</a> <a href=/a>Zprávy</a></nav>\
+        <article><h1>Nový most přes řeku</h1>\
+        <p>Město v pondělí začalo stavět nový most přes řeku, který má ulevit dopravě ve starém centru.</p>\
+        <p>Práce potrvají dva roky a řidiči musí počítat s objížďkami přes sousední čtvrti.</p>\
+        <p>Obyvatelé na druhé spojení mezi oběma břehy čekali déle než dvacet let.</p></article></body></html>";
+    let texts = cleaned(&[("most.cz", html.to_string())]);
+    for wanted in [
+        "Nový most přes řeku",
+        "Práce potrvají dva roky a řidiči musí počítat s objížďkami",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+}
+
+#[test]
 fn text_the_page_hides_and_its_title_go() {
     let hidden = page(
         "es",
