@@ -40,7 +40,7 @@ pub enum CacheMiss {
 }
 
 /// Bumped whenever the cached data changes shape or meaning.
-const CACHE_VERSION: u32 = 24;
+const CACHE_VERSION: u32 = 25;
 
 /// The cache file in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {

@@ -34,6 +34,11 @@ pub(crate) mod role {
     pub const CODE: u16 = 1 << 13;
 }
 
+/// A block's tag as [`Node::tag`] holds it: the tag name hashed.
+pub(crate) fn tag_hash(name: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(name) as u32
+}
+
 /// Role bits, see [`role`].
 pub(crate) type Flags = u16;
 

@@ -164,25 +164,36 @@ impl<E: Emitter> ForwardingEmitter for Markup<E> {
     }
 }
 
-use super::lines::{role, Flags, Node, PageLine};
+use super::lines::{role, tag_hash, Flags, Node, PageLine};
 use super::verdict::is_prose;
 
 /// The page's text: the byte-order mark wins, then the HTTP header, then `<meta charset>` or
-/// `http-equiv` in its first 4 KiB, then UTF-8. Undeclared bytes that are not UTF-8 are read
-/// as windows-1252 (what browsers guess for them) and the decode counts as lossy, like one
-/// with bytes invalid in the declared charset.
+/// `http-equiv` in its first 4 KiB, then UTF-8. A page whose `<meta>` declares another
+/// charset but whose bytes are all valid UTF-8, with characters beyond ASCII, is read as
+/// UTF-8: a page saved or re-encoded after it was served keeps its old declaration (a
+/// Chinese page saved as UTF-8 that still says `gb2312`, an English one whose quotes would
+/// read `â€™` as latin-1), and text in a legacy charset is almost never valid UTF-8 beyond a
+/// few bytes. Undeclared bytes that are not UTF-8 are read as windows-1252 (what browsers
+/// guess for them) and the decode counts as lossy, like one with bytes invalid in the
+/// declared charset.
 pub(crate) fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> (Cow<'a, str>, bool) {
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (text, lossy) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (text, lossy);
     }
-    let declared = http_charset
-        .and_then(|c| Encoding::for_label(c.trim().as_bytes()))
+    let from_http = http_charset.and_then(|c| Encoding::for_label(c.trim().as_bytes()));
+    let declared = from_http
         .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]))
         // a page that says UTF-16 in ASCII bytes is not UTF-16 (HTML's rule)
         .map(|e| e.output_encoding());
     match declared {
-        Some(enc) => enc.decode_without_bom_handling(bytes),
+        Some(enc) if from_http.is_some() || enc == encoding_rs::UTF_8 => {
+            enc.decode_without_bom_handling(bytes)
+        }
+        Some(enc) => match std::str::from_utf8(bytes) {
+            Ok(s) if !s.is_ascii() => (Cow::Borrowed(s), false),
+            _ => enc.decode_without_bom_handling(bytes),
+        },
         None => match std::str::from_utf8(bytes) {
             Ok(s) => (Cow::Borrowed(s), false),
             Err(_) => {
@@ -604,12 +615,12 @@ impl Walker {
         };
         let flags = parent_flags | tag_flags(name) | hints;
         let node = if kind == Kind::Block {
-            let tag = xxhash_rust::xxh3::xxh3_64(name);
+            let tag = tag_hash(name);
             self.nodes.push(Node {
                 parent,
                 flags,
-                shape: (tag ^ self.tag_class.rotate_left(17)) as u32,
-                tag: tag as u32,
+                shape: tag ^ self.tag_class.rotate_left(17) as u32,
+                tag,
                 classed: self.tag_class != 0,
                 anchored: false,
             });
@@ -1251,6 +1262,13 @@ mod tests {
             decode(latin, Some("utf-8")).1,
             "latin-1 bytes read as UTF-8 are lossy"
         );
+        // a page re-encoded as UTF-8 that still declares its old charset is read as UTF-8;
+        // in a header the declaration wins
+        let resaved = "<meta charset=gb2312><p>人工智能</p>".as_bytes();
+        assert!(decode(resaved, None).0.contains("人工智能"));
+        let curly = "<meta charset=iso-8859-1><p>it\u{2019}s</p>".as_bytes();
+        assert!(decode(curly, None).0.contains("it\u{2019}s"));
+        assert!(!decode(curly, Some("iso-8859-1")).0.contains("it\u{2019}s"));
         let bom = b"\xef\xbb\xbf<meta charset=iso-8859-1><p>\xc3\xa9</p>";
         assert!(decode(bom, None).0.contains('\u{e9}'));
         // undeclared and not UTF-8: windows-1252, counted as lossy

@@ -11,7 +11,9 @@
 //! the paragraphs of a run of boxes of the kind that holds it (a how-to's steps). Between its
 //! first and last lines, lines the markup gives no other role and that are no link lists are the
 //! article's too (signatures, lists of ingredients or specs, short items, the items of a list each
-//! of which has words outside its links however linked; and the lines of an
+//! of which has words outside its links, or the cells of a table each of whose rows has, however
+//! linked, among its paragraphs, or right after them where they link names, not headlines;
+//! and the lines of an
 //! anchored item, a block that links to its own `id`, however linked), and so is a heading
 //! right above one of its blocks. The headline is the heading before it that repeats the page title
 //! (or, when the title only names the site, the heading just above it); the title itself goes.
@@ -30,7 +32,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::lines::{role, Flags, Node, PageLine};
+use super::lines::{role, tag_hash, Flags, Node, PageLine};
 
 /// Why lines of a page are boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -336,25 +338,38 @@ fn block_under_headline(
 /// Words under which a block's only paragraph is a teaser or standfirst rather than a story.
 const LEAD_WORDS: u32 = 50;
 
-/// The page's headline as its `<title>` names it: the first line that is no link, no
-/// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in five, two
-/// at least) and that is a heading or holds half of the title's words.
+/// The page's headline as its `<title>` names it: of the lines that are no link, no
+/// navigation, sidebar, footer or comment, whose words are nearly all the title's (four in
+/// five, two at least) and that are a heading or hold half of the title's words, the one
+/// that holds most of the title's words, the first of equals. The site's name in a heading
+/// of the masthead ("Daily Post" of "Storm hits the coast | Daily Post") names the page too,
+/// but the headline repeats more of it: under the masthead stand the site's teasers, not
+/// the story.
 fn title_line(text: &str, lines: &[PageLine]) -> Option<usize> {
     let title = lines.first().filter(|l| l.flags & role::TITLE != 0)?;
     let title_words = words_of(title.text(text));
-    (1..lines.len()).find(|&i| {
-        let l = &lines[i];
-        // an article's own `<header>` holds its headline
-        let elsewhere = NOT_ARTICLE & !role::HEADER;
+    // an article's own `<header>` holds its headline
+    let elsewhere = NOT_ARTICLE & !role::HEADER;
+    let shared = |l: &PageLine| {
         if l.words < 2 || l.words > 40 || l.flags & elsewhere != 0 || l.link_density() >= 0.5 {
-            return false;
+            return 0;
         }
         let w = words_of(l.text(text));
         let n = w.iter().filter(|x| title_words.contains(x)).count();
-        n >= 2
+        let names_page = n >= 2
             && n * 5 >= w.len() * 4
-            && (l.flags & role::HEADING != 0 || n * 2 >= title_words.len())
-    })
+            && (l.flags & role::HEADING != 0 || n * 2 >= title_words.len());
+        if names_page {
+            n
+        } else {
+            0
+        }
+    };
+    (1..lines.len())
+        .map(|i| (i, shared(&lines[i])))
+        .filter(|&(_, n)| n > 0)
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+        .map(|(i, _)| i)
 }
 
 /// A line of prose that is a sentence, not a line of dates and times: fewer than a quarter
@@ -671,6 +686,25 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
     let sections_first = in_anchored_item(&lines[first], nodes);
     let has_title = lines.first().is_some_and(|l| l.flags & role::TITLE != 0);
     let plain_lists = PlainLists::new(lines, nodes);
+    // A plain list or table is the story's content among its paragraphs, whatever its items
+    // link, and right after its last paragraph (before any line of another role) where they
+    // link a name (a reference page's re-exports); a list whose items link whole headlines
+    // there, or one past a comment thread or a sidebar, follows the story (related stories
+    // with their city, date or author; categories with their counts).
+    let last_prose = (0..lines.len())
+        .rev()
+        .find(|&i| {
+            inside[i] && is_prose(&lines[i]) && role_reason(lines[i].flags, context).is_none()
+        })
+        .unwrap_or(0);
+    let tail_end = (last_prose + 1..lines.len())
+        .find(|&i| role_reason(lines[i].flags, context).is_some())
+        .unwrap_or(lines.len());
+    let plain_item = |i: usize, l: &PageLine| {
+        let among_paragraphs = inside[i] && i < last_prose;
+        let right_after = (last_prose + 1..tail_end).contains(&i) && !links_a_headline(l);
+        (among_paragraphs || right_after) && plain_lists.is_plain_item(l, nodes)
+    };
     let mut verdicts: Vec<Option<BoilerplateReason>> = lines
         .iter()
         .enumerate()
@@ -686,12 +720,13 @@ fn verdicts(text: &str, lines: &[PageLine], nodes: &[Node]) -> Vec<Option<Boiler
             let roles = role_reason(l.flags, context);
             // an item's signature and permalink lines are its own, however linked, and so is
             // code whose names link to their definitions (a declaration); a sentence of the
-            // story that links a few names is no link list
+            // story that links a few names is no link list, nor an item of a plain list or
+            // table in the story (see `PlainLists`)
             let link_list = l.link_density() >= 0.5
                 && l.flags & role::CODE == 0
                 && !in_anchored_item(l, nodes)
                 && !is_linked_sentence(text, l)
-                && !plain_lists.is_plain_item(l, nodes);
+                && !plain_item(i, l);
             if lead_lines.contains(&i)
                 && (is_lead(text, l, (roles, link_list), sections_first) || lead_lists.contains(&i))
             {
@@ -738,16 +773,26 @@ const PLAIN_LIST_ITEMS: u32 = 3;
 /// is structured content, not a list of links.
 const PLAIN_LIST_LINKS: f32 = 0.8;
 
-/// The lists of a page (list items by the block that holds them) and how much of their text
-/// is in links. In a list each of whose items has text outside its links, no item is a link
-/// list: an ingredient list whose items link the ingredient ("250 g di <a>ceci</a>"), a
-/// specification list that links a brand or a standard, an infobox's `Capital: <a>…</a>`.
-/// A menu, a list of related stories or tags has items that are all link. (A category list
-/// whose links carry a count, `Fashion (26)`, is plain by this measure too: kept where it
-/// stands inside the article.)
-struct PlainLists(FxHashMap<u32, PlainList>);
+/// The lists and tables of a page (list items by the block that holds them, table rows by
+/// the table) and how much of their text is in links. In a list each of whose items has text
+/// outside its links, no item is a link list: an ingredient list whose items link the
+/// ingredient ("250 g di <a>ceci</a>"), a specification list that links a brand or a
+/// standard, an infobox's `Capital: <a>…</a>`. So in a table each of whose rows has such
+/// text: a release history whose version cells are links beside their dates, a list of films
+/// whose title cells link the film beside its year and summary. A menu, a list of related
+/// stories or tags has items that are all link. (A category list whose links carry a count,
+/// `Fashion (26)`, or related stories with their city, are plain by this measure too: where
+/// such a list stands, among the story's paragraphs or after them, decides; see `verdicts`.)
+struct PlainLists {
+    /// Lists by the block that holds their items.
+    lists: FxHashMap<u32, PlainList>,
+    /// Tables by the block that holds their rows; a row is an item.
+    tables: FxHashMap<u32, PlainList>,
+    cells: CellTags,
+}
 
-/// One list's items, their bytes in links and in all, and whether each has text of its own.
+/// One list's items (or one table's rows), their bytes in links and in all, and whether
+/// each has text of its own.
 #[derive(Default)]
 struct PlainList {
     items: u32,
@@ -756,8 +801,30 @@ struct PlainList {
     all_own_text: bool,
 }
 
+impl PlainList {
+    fn add(&mut self, l: &PageLine) {
+        self.links += l.link_bytes;
+        self.bytes += l.end - l.start;
+    }
+
+    /// At least [`PLAIN_LIST_ITEMS`] items, each with text outside its links, under
+    /// [`PLAIN_LIST_LINKS`] of whose text is in links.
+    fn is_plain(&self) -> bool {
+        self.all_own_text
+            && self.items >= PLAIN_LIST_ITEMS
+            && (self.links as f32) < PLAIN_LIST_LINKS * self.bytes as f32
+    }
+}
+
+/// Levels above a line its table cell may stand (a cell's paragraphs and spans).
+const CELL_DEPTH: usize = 3;
+
 impl PlainLists {
     fn new(lines: &[PageLine], nodes: &[Node]) -> PlainLists {
+        let fresh = || PlainList {
+            all_own_text: true,
+            ..PlainList::default()
+        };
         let mut lists: FxHashMap<u32, PlainList> = FxHashMap::default();
         for (i, l) in lines.iter().enumerate() {
             if l.flags & role::LIST == 0 {
@@ -765,27 +832,52 @@ impl PlainLists {
             }
             let e = lists
                 .entry(nodes[l.node as usize].parent)
-                .or_insert(PlainList {
-                    all_own_text: true,
-                    ..PlainList::default()
-                });
+                .or_insert_with(fresh);
             e.items += 1;
-            e.links += l.link_bytes;
-            e.bytes += l.end - l.start;
+            e.add(l);
             e.all_own_text &= has_own_text(l) || described_term(lines, nodes, i);
         }
-        PlainLists(lists)
+        // whether each row has text of its own, in any of its cells
+        let cells = CellTags::new();
+        let mut rows: FxHashMap<u32, bool> = FxHashMap::default();
+        let mut tables: FxHashMap<u32, PlainList> = FxHashMap::default();
+        for l in lines.iter().filter(|l| l.flags & role::CELL != 0) {
+            let Some(cell) = cells.cell_of(l, nodes) else {
+                continue;
+            };
+            let row = nodes[cell].parent;
+            let table = nodes[row as usize].parent;
+            *rows.entry(row).or_default() |= has_own_text(l);
+            tables.entry(table).or_insert_with(fresh).add(l);
+        }
+        for (row, own_text) in rows {
+            if let Some(t) = tables.get_mut(&nodes[row as usize].parent) {
+                t.items += 1;
+                t.all_own_text &= own_text;
+            }
+        }
+        PlainLists {
+            lists,
+            tables,
+            cells,
+        }
     }
 
-    /// Whether `l` is an item of a list of at least [`PLAIN_LIST_ITEMS`] items, each with
-    /// text outside its links, under [`PLAIN_LIST_LINKS`] of whose text is in links.
+    /// Whether `l` is an item of a plain list (see [`PlainList::is_plain`]) or a cell of a
+    /// table whose rows are such items.
     fn is_plain_item(&self, l: &PageLine, nodes: &[Node]) -> bool {
-        l.flags & role::LIST != 0
-            && self.0.get(&nodes[l.node as usize].parent).is_some_and(|e| {
-                e.all_own_text
-                    && e.items >= PLAIN_LIST_ITEMS
-                    && (e.links as f32) < PLAIN_LIST_LINKS * e.bytes as f32
+        let in_list = || {
+            self.lists
+                .get(&nodes[l.node as usize].parent)
+                .is_some_and(PlainList::is_plain)
+        };
+        let in_table = || {
+            self.cells.cell_of(l, nodes).is_some_and(|cell| {
+                let table = nodes[nodes[cell].parent as usize].parent;
+                self.tables.get(&table).is_some_and(PlainList::is_plain)
             })
+        };
+        l.flags & role::LIST != 0 && in_list() || l.flags & role::CELL != 0 && in_table()
     }
 }
 
@@ -805,9 +897,30 @@ fn described_term(lines: &[PageLine], nodes: &[Node], i: usize) -> bool {
         })
 }
 
-/// A block's tag as [`Node::tag`] holds it.
-fn tag_hash(tag: &[u8]) -> u32 {
-    xxhash_rust::xxh3::xxh3_64(tag) as u32
+/// The tags of table cells, to find the cell that holds a line.
+struct CellTags([u32; 2]);
+
+impl CellTags {
+    fn new() -> CellTags {
+        CellTags([tag_hash(b"td"), tag_hash(b"th")])
+    }
+
+    /// The innermost cell that holds line `l`, within [`CELL_DEPTH`] levels.
+    fn cell_of(&self, l: &PageLine, nodes: &[Node]) -> Option<usize> {
+        ancestors(l.node as usize, nodes)
+            .take(CELL_DEPTH)
+            .find(|&m| self.0.contains(&nodes[m].tag))
+    }
+}
+
+/// Words in links from which a list item's link is a headline (a teaser of another story),
+/// not a name.
+const HEADLINE_LINK_WORDS: u32 = 5;
+
+/// Whether the words of `l` outside its own text (its links) are a headline's worth (see
+/// [`HEADLINE_LINK_WORDS`]).
+fn links_a_headline(l: &PageLine) -> bool {
+    l.link_bytes > 0 && l.words.saturating_sub(l.own_words) >= HEADLINE_LINK_WORDS
 }
 
 /// Whether a line has text outside its links (a quantity, a word), not only a separator.
@@ -1651,6 +1764,74 @@ mod tests {
         }
         for gone in ["Kanały", "Bariery"] {
             assert!(!kept.iter().any(|l| l == gone), "{gone}: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_table_whose_rows_have_text_of_their_own_is_no_link_list() {
+        // Dutch: a release history whose version cells are links beside their dates; after
+        // the story's last paragraph, related stories whose items carry a city and a date of their own
+        let html = "<html><head><title>Nieuwe versie | Software</title></head><body><article>\
+            <h1>Nieuwe versie</h1>\
+            <p>Het project brengt sinds vorig jaar elke maand een nieuwe versie uit, vaker dan ooit tevoren.</p>\
+            <table><tr><th>Versie</th><th>Datum</th></tr>\
+            <tr><td><a href=/v/41>4.1</a></td><td>april 2014</td></tr>\
+            <tr><td><a href=/v/42>4.2</a></td><td>mei 2014</td></tr>\
+            <tr><td><a href=/v/43>4.3</a></td><td>juli 2014</td></tr></table>\
+            <p>De ontwikkelaars zeggen dat het snellere ritme de gebruikers eerder nieuwe functies geeft.</p>\
+            <ul><li><a href=/a>Gemeente kiest voor open software op alle werkplekken</a> (Utrecht, 12 maart)</li>\
+            <li><a href=/b>Ziekenhuis stapt over op een nieuw patiëntensysteem</a> (Leiden, 10 maart)</li>\
+            <li><a href=/c>Provincie opent een datacentrum voor haar diensten</a> (Zwolle, 9 maart)</li></ul>\
+            </article></body></html>";
+        let kept = kept(html);
+        for wanted in ["4.1", "4.3", "juli 2014", "De ontwikkelaars zeggen"] {
+            assert!(
+                kept.iter().any(|l| l == wanted || l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["Gemeente kiest", "Provincie opent"] {
+            assert!(
+                !kept.iter().any(|l| l.starts_with(gone)),
+                "{gone}: {kept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_headline_that_repeats_most_of_the_title_beats_the_site_s_name() {
+        // Hungarian: the site's name in a heading above a longer block of teasers, then the
+        // story under its headline; the title names both, the headline repeats more of it
+        let html = "<html><head><title>Árvíz a folyón | Napi Hírek</title></head><body><div class=top><h1>Napi Hírek</h1>\
+            <div class=ticker><p>A kormány szerdán bejelentette, hogy jövőre jelentősen emeli a vidéki kórházak támogatását, és új orvosokat toboroz a kisebb településekre is, ahol régóta hiány van szakemberekből.</p>\
+            <p>A fővárosi közlekedési vállalat új villamosokat állít forgalomba a nyár elején, a régi szerelvények egy részét pedig felújítják és a külső kerületekben használják tovább.</p>\
+            <p>A tanév végén több ezer diák vizsgázik egyszerre, az iskolák ezért előre kérték a szülőket, hogy a reggeli órákban kerüljék az intézmények környékét autóval.</p>\
+            <p>A nemzeti bank a vártnál kisebb mértékben emelte az alapkamatot, az elemzők szerint azonban az infláció még hónapokig magas maradhat az országban.</p>\
+            <p>A labdarúgó-válogatott kedden barátságos mérkőzést játszik, a szövetségi kapitány több fiatal játékost is meghívott a keretbe a sérültek helyére.</p>\
+            <p>Az időjárás-előrejelzés szerint a hét második felében lehűlés érkezik, a hegyekben pedig akár havazás is előfordulhat a magasabb részeken.</p>\
+            </div></div>\
+            <div class=main><div class=story>\
+            <h1>Árvíz a folyón</h1><p>A folyó vízszintje csütörtök reggelre minden eddigi mérésnél magasabbra emelkedett, ezért a városban több utcát lezártak, és a lakókat is figyelmeztették a veszélyre.</p>\
+            <p>A polgármester elmondta, hogy a gátakat éjszaka homokzsákokkal erősítették meg, és több száz önkéntes segített a munkában a part menti településeken.</p>\
+            <p>A szakemberek szerint a tetőzés péntek délután várható, addig a hatóságok azt kérik, hogy senki ne menjen le a partra, és kövessék a hivatalos tájékoztatást.</p>\
+            <p>A kitelepített családok ideiglenesen az iskolákban kaptak szállást, ahol meleg ételt és orvosi ellátást is biztosítanak számukra a következő napokban.</p>\
+            </div></div></body></html>";
+        let kept = kept(html);
+        for wanted in [
+            "Árvíz a folyón",
+            "A folyó vízszintje",
+            "A kitelepített családok",
+        ] {
+            assert!(
+                kept.iter().any(|l| l.starts_with(wanted)),
+                "{wanted}: {kept:?}"
+            );
+        }
+        for gone in ["A kormány szerdán", "A nemzeti bank"] {
+            assert!(
+                !kept.iter().any(|l| l.starts_with(gone)),
+                "{gone}: {kept:?}"
+            );
         }
     }
 

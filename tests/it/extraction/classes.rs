@@ -97,6 +97,25 @@ fn text_that_never_reached_the_page_does() {
 }
 
 #[test]
+fn a_page_saved_as_utf8_under_its_old_charset_reads_as_utf8() {
+    // a Czech page re-encoded as UTF-8 after it was served, its `<meta>` still saying
+    // windows-1250: read in the declared charset, every accented letter came out as two
+    let html = "<!doctype html><html lang=cs><head><meta http-equiv=Content-Type content='text/html; charset=windows-1250'>\
+        <title>Nový most | Site</title></head><body><nav><a href=/>Domů</a> <a href=/a>Zprávy</a></nav>\
+        <article><h1>Nový most přes řeku</h1>\
+        <p>Město v pondělí začalo stavět nový most přes řeku, který má ulevit dopravě ve starém centru.</p>\
+        <p>Práce potrvají dva roky a řidiči musí počítat s objížďkami přes sousední čtvrti.</p>\
+        <p>Obyvatelé na druhé spojení mezi oběma břehy čekali déle než dvacet let.</p></article></body></html>";
+    let texts = cleaned(&[("most.cz", html.to_string())]);
+    for wanted in [
+        "Nový most přes řeku",
+        "Práce potrvají dva roky a řidiči musí počítat s objížďkami",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+}
+
+#[test]
 fn text_the_page_hides_and_its_title_go() {
     let hidden = page(
         "es",
@@ -652,6 +671,72 @@ fn a_list_whose_items_link_their_ingredient_stays() {
         assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
     }
     for gone in ["Primi piatti", "Legumi e cereali"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
+
+#[test]
+fn a_table_whose_rows_link_their_subject_stays() {
+    // a Polish list of films whose title cells link the film beside its year and summary;
+    // after the story's last paragraph, related posts whose rows carry a date and an author
+    let films = page(
+        "pl",
+        "Filmy o pętli czasu",
+        "<article><h1>Filmy o pętli czasu</h1>\
+         <p>Bohaterowie tych filmów przeżywają ten sam dzień wiele razy, dopóki czegoś się nie nauczą.</p>\
+         <table><tr><th>Film</th><th>Rok</th><th>Opis</th></tr>\
+         <tr><td><a href=/f/1>Dzień świstaka</a></td><td>1993</td><td>Prezenter pogody budzi się co rano w tym samym małym miasteczku.</td></tr>\
+         <tr><td><a href=/f/2>Biegnij, Lola, biegnij</a></td><td>1998</td><td>Dziewczyna ma dwadzieścia minut, by zdobyć pieniądze dla chłopaka.</td></tr>\
+         <tr><td><a href=/f/3>Na skraju jutra</a></td><td>2014</td><td>Żołnierz ginie w bitwie i wraca do poranka poprzedniego dnia.</td></tr></table>\
+         <p>Pętla czasu pozwala scenarzystom pokazać, jak bohater zmienia się krok po kroku, dzień po dniu.</p>\
+         <table><tr><td>12 marca 2024</td><td><a href=/p/1>Najlepsze seriale science fiction tej wiosny</a> autor Jan Nowak</td></tr>\
+         <tr><td>10 marca 2024</td><td><a href=/p/2>Dlaczego kino kocha podróże w czasie</a> autor Anna Kowalska</td></tr>\
+         <tr><td>8 marca 2024</td><td><a href=/p/3>Dziesięć filmów na długi weekend</a> autor Piotr Wiśniewski</td></tr></table></article>",
+    );
+    let texts = cleaned(&[("filmy.pl", films)]);
+    for wanted in [
+        "Dzień świstaka",
+        "Biegnij, Lola, biegnij",
+        "Na skraju jutra",
+        "Pętla czasu pozwala",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["Najlepsze seriale", "Dlaczego kino kocha"] {
+        assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
+    }
+}
+
+#[test]
+fn the_story_under_its_headline_beats_the_teasers_under_the_site_s_name() {
+    // a Spanish page whose title names the story and the site: the site's name in a heading
+    // above a longer block of teasers, the story under its headline in another column
+    let story = page(
+        "es",
+        "Inundaciones en el valle | Diario del Sur",
+        "<div class=top><h1>Diario del Sur</h1><div class=ticker>\
+         <p>El ayuntamiento aprobó el martes el nuevo presupuesto municipal, que destina más dinero a las escuelas públicas y a la reparación de las calles del centro histórico.</p>\
+         <p>La compañía de autobuses estrena este verano diez vehículos eléctricos que recorrerán las líneas más largas de la ciudad y sus barrios del norte.</p>\
+         <p>Los hospitales de la provincia contratarán a doscientos enfermeros antes de que termine el año para reducir las listas de espera de las consultas.</p>\
+         <p>El equipo de fútbol de la ciudad ganó su tercer partido consecutivo y ya ocupa el segundo puesto de la clasificación de su grupo regional.</p>\
+         <p>La feria del libro abrirá sus puertas el viernes con más de cien casetas y la visita de autores llegados de todo el país.</p>\
+         <p>Las previsiones anuncian un descenso de las temperaturas a partir del jueves y posibles nevadas en las zonas más altas de la sierra.</p>\
+         </div></div><div class=main><div class=story><h1>Inundaciones en el valle</h1>\
+         <p>El río alcanzó el jueves por la mañana el nivel más alto desde que existen registros, y varias calles del pueblo quedaron cortadas al tráfico.</p>\
+         <p>El alcalde explicó que los diques se reforzaron durante la noche con sacos de arena y que cientos de voluntarios ayudaron en las tareas.</p>\
+         <p>Los técnicos esperan que la crecida alcance su punto máximo el viernes por la tarde y piden a los vecinos que no se acerquen a la orilla.</p>\
+         <p>Las familias desalojadas pasan la noche en el polideportivo municipal, donde reciben comida caliente y atención médica de la Cruz Roja.</p>\
+         </div></div>",
+    );
+    let texts = cleaned(&[("sur.es", story)]);
+    for wanted in [
+        "Inundaciones en el valle",
+        "El río alcanzó el jueves",
+        "Las familias desalojadas",
+    ] {
+        assert!(texts[0].contains(wanted), "{wanted} in {}", texts[0]);
+    }
+    for gone in ["El ayuntamiento aprobó", "La feria del libro"] {
         assert!(!texts[0].contains(gone), "{gone} in {}", texts[0]);
     }
 }
