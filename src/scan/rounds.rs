@@ -21,15 +21,17 @@ use crate::detect::templates::{
 use crate::progress::Stage;
 use crate::sketch::LshParams;
 
-/// Most rounds of clustering and template counting (see [`settle`]).
+/// Most rounds of clustering and template counting: after them the clusters stand, whatever
+/// a further decision would change.
 pub const MAX_ROUNDS: usize = 3;
 
 /// A round that changes at most one document in this many (at least one document) is the
 /// last: those documents are signed again, and only their candidate pairs judged again.
 const SETTLED_SHARE_INVERSE: usize = 200;
 
-/// The most documents a round of a corpus of `documents` may sign again and be the last (see
-/// [`SETTLED_SHARE_INVERSE`]).
+/// The most documents a round of a corpus of `documents` may sign again and be the last: one
+/// in 200, at least one. Their candidate pairs are judged again at the end, but the corpus is
+/// not clustered again for them.
 pub fn settled(documents: usize) -> usize {
     (documents / SETTLED_SHARE_INVERSE).max(1)
 }
