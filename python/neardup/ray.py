@@ -91,19 +91,29 @@ def dedup(
     n = dataset.count()
     if n == 0:
         return rd.from_arrow(_result_table(pa, {}))
+    parts = _partitions(partitions)
+    if partitions:
+        dataset = dataset.repartition(partitions)
+    with _in_order(rd):
+        stages = _Stages(kernels, pa, pc, parts, n)
+        return stages.run(_numbered(rd, dataset, n, ROW), text, id, site)
+
+
+def _partitions(partitions: int | None) -> int:
+    """The partitions of every shuffle: the caller's, or one per CPU of the cluster."""
     if partitions is not None and partitions < 1:
         raise ValueError(f"partitions must be 1 or more, not {partitions}")
     if partitions:
-        dataset = dataset.repartition(partitions)
-    else:
-        import ray
+        return partitions
+    import ray
 
-        partitions = max(int(ray.cluster_resources().get("CPU", 1)), 1)
-    parts = partitions
-    with _in_order(rd):
-        numbered = rd.range(n).rename_columns({"id": ROW}).zip(dataset)
-        stages = _Stages(kernels, pa, pc, parts, n)
-        return stages.run(numbered, text, id, site)
+    return max(int(ray.cluster_resources().get("CPU", 1)), 1)
+
+
+def _numbered(rd: Any, dataset: Any, n: int, column: str) -> Any:
+    """`dataset` (of `n` rows) with each row's position in `column`, from 0 (under
+    `_in_order`)."""
+    return rd.range(n).rename_columns({"id": column}).zip(dataset)
 
 
 @contextlib.contextmanager
@@ -143,12 +153,7 @@ def _scan(
 ) -> tuple[Any, list[str]]:
     kernels = Kernels(**options)
     files, skipped = kernels.input_files([paths] if isinstance(paths, str) else list(paths))
-    if partitions is not None and partitions < 1:
-        raise ValueError(f"partitions must be 1 or more, not {partitions}")
-    if not partitions:
-        import ray
-
-        partitions = max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    partitions = _partitions(partitions)
     inputs = rd.from_items(
         [{"_nd_file": i, "_nd_input": f} for i, f in enumerate(files)]
     ).repartition(min(partitions, max(len(files), 1)))
@@ -176,7 +181,7 @@ def _scan(
     n = documents.count()
     if n == 0:
         return rd.from_arrow(_result_table(pa, {})), skipped
-    numbered = rd.range(n).rename_columns({"id": ROW}).zip(documents)
+    numbered = _numbered(rd, documents, n, ROW)
 
     def with_hashes(t: Any) -> Any:
         prepared = t.column(PREPARED).to_pylist()
@@ -245,12 +250,13 @@ class _Stages:
             versions.append(templates)
             facts = self._facts(signed).materialize()
             if changed <= self.settled:
+                # the last round's pairs, judged again on the new signatures
+                judged = self._judged(pairs, signed).materialize()
                 break
             pairs = self._candidates(signed).materialize()
             judged = self._judged(pairs, signed).materialize()
             cluster_of = self._round_clusters(judged, exact_links, facts)
             templates = self._decide(context, signed, cluster_of)
-        judged = self._judged(pairs, signed).materialize()
         if self.verify != "signature":
             judged = self._verified_exactly(judged, exact_links, docs, context, templates)
         verified = self._accepted(judged).materialize()
@@ -596,7 +602,7 @@ class _Stages:
             exact_of = {m[0]: m[4] for m in group}
             out: dict[str, list[Any]] = {
                 c: [] for c in (ROW, "_nd_cluster", "_nd_rep_row", "_nd_match_id",
-                                "_nd_joined_by", "_nd_similarity", "_nd_size")
+                                "_nd_joined_by", "_nd_similarity")
             }
             for found, rep, matches in k.cluster_group(group, pairs):
                 matched = dict(matches)
@@ -604,7 +610,6 @@ class _Stages:
                     out[ROW].append(m)
                     out["_nd_cluster"].append(found[0])
                     out["_nd_rep_row"].append(rep)
-                    out["_nd_size"].append(len(found))
                     if m == rep:
                         out["_nd_match_id"].append(None)
                         out["_nd_joined_by"].append(None)
@@ -630,7 +635,6 @@ class _Stages:
                     "_nd_match_id": pa.array(out["_nd_match_id"], pa.string()),
                     "_nd_joined_by": pa.array(out["_nd_joined_by"], pa.string()),
                     "_nd_similarity": pa.array(out["_nd_similarity"], pa.float64()),
-                    "_nd_size": pa.array(out["_nd_size"], pa.int64()),
                 }
             )
 
@@ -713,12 +717,18 @@ class _Stages:
             signed_docs = t.column(SIGNED).to_pylist()
             was = t.column(VERSION).to_pylist()
             prepared = t.column(PREPARED).to_pylist()
-            changed = []
+            # one call per version the documents were signed with
+            by_version: dict[int, list[int]] = {}
             for i, v in enumerate(was):
+                by_version.setdefault(v, []).append(i)
+            changed = []
+            for v, these in by_version.items():
                 before = None if v < 0 else versions[v]
-                if k.changed(context, [signed_docs[i]], [rows[i]], [sites[i]], templates,
-                             before)[0]:
-                    changed.append(i)
+                verdicts = k.changed(context, [signed_docs[i] for i in these],
+                                     [rows[i] for i in these], [sites[i] for i in these],
+                                     templates, before)
+                changed += [i for i, c in zip(these, verdicts) if c]
+            changed.sort()
             if changed:
                 fresh = k.resign(
                     context,
@@ -878,7 +888,7 @@ class _Stages:
         smallest member."""
         rd = _modules()[2]
         clusters = (
-            members.select_columns(["_nd_cluster", "_nd_size"])
+            members.select_columns(["_nd_cluster"])
             .groupby("_nd_cluster", num_partitions=self.parts)
             .count()
         )
@@ -890,9 +900,7 @@ class _Stages:
             empty = self.pa.array([], self.pa.int64())
             return rd.from_arrow(self.pa.table({"_nd_cluster": empty, "number": empty}))
         return (
-            rd.range(count)
-            .rename_columns({"id": "_nd_index"})
-            .zip(ordered)
+            _numbered(rd, ordered, count, "_nd_index")
             .map_batches(
                 lambda t: self.pa.table(
                     {

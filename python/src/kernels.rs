@@ -3,6 +3,8 @@
 //! multiprocessing). Every value that crosses a batch goes as `bytes`: the same bytes in every
 //! process, so batches can be prepared, counted and signed anywhere and in any order.
 
+use std::sync::{Arc, Mutex};
+
 use neardup::config::VerifyMode;
 use neardup::kernels::{
     band_keys, borderline_in_group, bucket_pairs, cluster_group, decide_unit, input_file_bytes,
@@ -22,6 +24,10 @@ use crate::options::{config, Call};
 #[pyclass(frozen, module = "neardup._native", name = "Kernels")]
 pub struct Kernels {
     cfg: Config,
+    /// The last signing context decoded, by the hash of its bytes: a pipeline passes the same
+    /// context to every call (one per document or unit key), and decoding it (the whole watch
+    /// list) each time would cost more than the kernel.
+    context: Mutex<Option<(u128, Arc<SigningContext>)>>,
 }
 
 /// One value decoded from the bytes of the kernel named in `what` ("a template set (bytes
@@ -73,9 +79,29 @@ fn signed(bytes: &[Vec<u8>]) -> PyResult<Vec<SignedDocument>> {
     each_decoded(bytes, SignedDocument::from_bytes, what)
 }
 
-fn context_of(bytes: &[u8]) -> PyResult<SigningContext> {
-    let what = "a signing context (bytes from Kernels.signing_context)";
-    decoded(bytes, SigningContext::from_bytes, what)
+impl Kernels {
+    /// The signing context of `bytes`, decoded once for as long as the same bytes come.
+    fn context_of(&self, bytes: &[u8]) -> PyResult<Arc<SigningContext>> {
+        let key = xxhash_rust::xxh3::xxh3_128(bytes);
+        let mut last = self
+            .context
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((k, context)) = last.as_ref() {
+            if *k == key {
+                return Ok(Arc::clone(context));
+            }
+        }
+        let what = "a signing context (bytes from Kernels.signing_context)";
+        let context = Arc::new(decoded(bytes, SigningContext::from_bytes, what)?);
+        *last = Some((key, Arc::clone(&context)));
+        Ok(context)
+    }
+}
+
+/// A message for an input that could not be used: its place and why.
+fn skipped_message(skipped: &neardup::Skipped) -> String {
+    format!("{}: {}", skipped.path, skipped.reason)
 }
 
 fn template_set_of(bytes: &[u8]) -> PyResult<TemplateSet> {
@@ -126,6 +152,7 @@ impl Kernels {
     fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<Kernels> {
         Ok(Kernels {
             cfg: config(&[], options, Call::Dedup)?,
+            context: Mutex::new(None),
         })
     }
 
@@ -215,11 +242,7 @@ impl Kernels {
             .iter()
             .map(|f| PyBytes::new(py, &input_file_bytes(f)))
             .collect();
-        let skipped = walk
-            .skipped
-            .iter()
-            .map(|s| format!("{}: {}", s.path, s.reason))
-            .collect();
+        let skipped = walk.skipped.iter().map(skipped_message).collect();
         Ok((files, skipped))
     }
 
@@ -243,11 +266,7 @@ impl Kernels {
                     (id, site, prepare(&self.cfg, d, true).to_bytes())
                 })
                 .collect();
-            let skipped: Vec<String> = outcome
-                .skipped
-                .iter()
-                .map(|s| format!("{}: {}", s.path, s.reason))
-                .collect();
+            let skipped: Vec<String> = outcome.skipped.iter().map(skipped_message).collect();
             (documents, skipped)
         });
         let documents = documents
@@ -431,7 +450,7 @@ impl Kernels {
         prepared_docs: Vec<Vec<u8>>,
         sites: Vec<u32>,
     ) -> PyResult<Vec<Option<Vec<u32>>>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         same_length(prepared_docs.len(), &[sites.len()], "prepared and sites")?;
         let docs = prepared(&prepared_docs)?;
         let batch: Vec<(u32, &PreparedDocument)> = sites.into_iter().zip(&docs).collect();
@@ -451,7 +470,7 @@ impl Kernels {
         prepared_docs: Vec<Vec<u8>>,
         sites: Vec<u32>,
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         same_length(prepared_docs.len(), &[sites.len()], "prepared and sites")?;
         let docs = prepared(&prepared_docs)?;
         let batch: Vec<(u32, &PreparedDocument)> = sites.into_iter().zip(&docs).collect();
@@ -513,7 +532,7 @@ impl Kernels {
         sites: Vec<u32>,
         clusters: Vec<u32>,
     ) -> PyResult<Vec<(u64, Bound<'py, PyBytes>)>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         let n = signed_docs.len();
         same_length(
             n,
@@ -582,7 +601,7 @@ impl Kernels {
         evidence: Vec<Vec<u8>>,
         per_site: Vec<u32>,
     ) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         let what = "template evidence (bytes from Kernels.template_evidence)";
         let rows: Vec<TemplateEvidence> =
             each_decoded(&evidence, TemplateEvidence::from_bytes, what)?
@@ -633,7 +652,7 @@ impl Kernels {
         after: Vec<u8>,
         before: Option<Vec<u8>>,
     ) -> PyResult<Vec<bool>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         same_length(
             signed_docs.len(),
             &[docs.len(), sites.len()],
@@ -666,7 +685,7 @@ impl Kernels {
         docs: Vec<u32>,
         sites: Vec<u32>,
     ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         let set = template_set_of(&template_set)?;
         same_length(
             prepared_docs.len(),
@@ -696,7 +715,7 @@ impl Kernels {
         docs: Vec<u32>,
         sites: Vec<u32>,
     ) -> PyResult<Vec<Vec<u64>>> {
-        let context = context_of(&context)?;
+        let context = self.context_of(&context)?;
         let set = template_set_of(&template_set)?;
         same_length(
             prepared_docs.len(),
